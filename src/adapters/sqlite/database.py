@@ -1,0 +1,93 @@
+"""One SQLite file shared by every SQLite adapter of a process.
+
+SQLite serialises writers anyway, so a single connection guarded by a re-entrant lock is both
+the simplest and the fastest arrangement for the embedded profile. WAL journaling with
+``synchronous=FULL`` makes every committed transaction durable before it is acknowledged.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from instagram_core.domain.errors import Unavailable
+
+Params = Sequence[Any] | dict[str, Any]
+
+
+class SqliteDatabase:
+    """A thread-safe connection with explicit transactions.
+
+    Use ``":memory:"`` as the path for a throw-away database (tests)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self._path = str(path)
+        if self._path != ":memory:":
+            Path(self._path).parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._depth = 0
+        try:
+            self._conn = sqlite3.connect(
+                self._path, check_same_thread=False, isolation_level=None, timeout=30
+            )
+            self._conn.row_factory = sqlite3.Row
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=FULL")
+            self._conn.execute("PRAGMA foreign_keys=ON")
+        except sqlite3.Error as exc:
+            raise Unavailable(f"cannot open the database at {self._path}: {exc}") from exc
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Run the block atomically; nested blocks join the outer transaction."""
+        with self._lock:
+            outermost = self._depth == 0
+            try:
+                if outermost:
+                    self._conn.execute("BEGIN IMMEDIATE")
+                self._depth += 1
+                try:
+                    yield self._conn
+                finally:
+                    self._depth -= 1
+                if outermost:
+                    self._conn.execute("COMMIT")
+            except BaseException as exc:
+                if outermost and self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.OperationalError):
+                    raise Unavailable(f"database error: {exc}") from exc
+                raise
+
+    def execute(self, sql: str, params: Params = ()) -> sqlite3.Cursor:
+        """Run one statement in its own transaction (or the caller's)."""
+        with self.transaction() as conn:
+            return conn.execute(sql, params)
+
+    def query(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        """Read rows; reads see every committed write."""
+        with self._lock:
+            try:
+                return self._conn.execute(sql, params).fetchall()
+            except sqlite3.OperationalError as exc:
+                raise Unavailable(f"database error: {exc}") from exc
+
+    def query_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        rows = self.query(sql, params)
+        return rows[0] if rows else None
+
+    def apply_schema(self, ddl: str) -> None:
+        """Create tables and indexes idempotently (``CREATE ... IF NOT EXISTS`` statements)."""
+        with self._lock:
+            try:
+                self._conn.executescript(ddl)
+            except sqlite3.OperationalError as exc:
+                raise Unavailable(f"cannot create the schema: {exc}") from exc
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()

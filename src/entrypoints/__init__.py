@@ -1,0 +1,1 @@
+"""Entrypoints: the HTTP app, workers and CLI, wired by dependency-injector containers."""

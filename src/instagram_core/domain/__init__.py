@@ -1,0 +1,1 @@
+"""Domain models, value objects, events and errors."""

@@ -1,0 +1,97 @@
+"""Things that happened (past tense) and commands (imperative) carried by the event bus.
+
+Handlers are mapped to these explicitly by the composition root; nothing fires implicitly.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+
+class Message:
+    """Marker base of everything the bus carries."""
+
+
+@attrs.frozen
+class UserRegistered(Message):
+    user_id: str
+
+
+@attrs.frozen
+class ProfileUpdated(Message):
+    user_id: str
+    became_private: bool = False
+    became_public: bool = False
+
+
+@attrs.frozen
+class PostCreated(Message):
+    """Phase one: metadata stored, media not yet processed."""
+
+    post_id: int
+
+
+@attrs.frozen
+class PostPublished(Message):
+    """Phase two: every variant exists; fan-out may start."""
+
+    post_id: int
+    author_id: str
+
+
+@attrs.frozen
+class PostDeleted(Message):
+    post_id: int
+    author_id: str
+    media_prefixes: tuple[str, ...]
+
+
+@attrs.frozen
+class FanOutPost(Message):
+    """Command: push ``post_id`` to the next chunk of the author's followers after
+    ``after_follower_id`` (one chunk per job, so big audiences retry in small pieces)."""
+
+    post_id: int
+    author_id: str
+    after_follower_id: str | None = None
+
+
+@attrs.frozen
+class FollowCreated(Message):
+    follower_id: str
+    followee_id: str
+    pending: bool
+
+
+@attrs.frozen
+class FollowApproved(Message):
+    follower_id: str
+    followee_id: str
+
+
+@attrs.frozen
+class FollowRemoved(Message):
+    follower_id: str
+    followee_id: str
+
+
+@attrs.frozen
+class PostLiked(Message):
+    post_id: int
+    user_id: str
+    author_id: str
+
+
+@attrs.frozen
+class CommentAdded(Message):
+    comment_id: int
+    post_id: int
+    commenter_id: str
+    post_author_id: str
+    mentions: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class StoryCreated(Message):
+    story_id: int
+    author_id: str

@@ -1,0 +1,97 @@
+"""Uploaded media, its resized variants and the storage layout of their files."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import attrs
+
+
+class MediaType(enum.StrEnum):
+    IMAGE = "image"
+    VIDEO = "video"
+
+
+class MediaStatus(enum.StrEnum):
+    AWAITING_UPLOAD = "awaiting_upload"  # an upload URL was handed out
+    READY = "ready"  # every variant is stored
+    FAILED = "failed"  # the bytes cannot be processed; ``failure_reason`` says why
+
+
+@attrs.frozen
+class VariantSpec:
+    """A size to render. ``square`` crops to ``size`` x ``size``; otherwise the long side is
+    scaled down to ``size`` and never up."""
+
+    name: str
+    size: int
+    square: bool = False
+
+
+VARIANT_SPECS: tuple[VariantSpec, ...] = (
+    VariantSpec("thumb_150", 150, square=True),
+    VariantSpec("small_320", 320),
+    VariantSpec("medium_640", 640),
+    VariantSpec("large_1080", 1080),
+)
+
+IMAGE_CONTENT_TYPES: frozenset[str] = frozenset(
+    {"image/jpeg", "image/png", "image/webp", "image/heic", "image/heif", "image/tiff"}
+)
+VIDEO_CONTENT_TYPES: frozenset[str] = frozenset({"video/mp4", "video/quicktime"})
+
+
+@attrs.frozen
+class Variant:
+    name: str
+    key: str  # blob key
+    width: int
+    height: int
+    content_type: str
+
+
+@attrs.frozen
+class GeoPoint:
+    lat: float
+    lng: float
+
+
+@attrs.frozen
+class PhotoMetadata:
+    """What EXIF said about the photo. GPS is private: only the owner ever sees it."""
+
+    camera: str | None = None
+    lens: str | None = None
+    taken_at: str | None = None
+    gps: GeoPoint | None = None
+
+
+@attrs.frozen
+class Media:
+    media_id: int
+    owner_id: str
+    type: MediaType
+    content_type: str
+    created_at: datetime
+    status: MediaStatus = MediaStatus.AWAITING_UPLOAD
+    post_id: int | None = None
+    width: int | None = None
+    height: int | None = None
+    variants: tuple[Variant, ...] = ()
+    blurhash: str | None = None
+    metadata: PhotoMetadata | None = None
+    failure_reason: str | None = None
+
+    @property
+    def original_key(self) -> str:
+        return media_key(self.owner_id, self.created_at, self.media_id, "original")
+
+
+def media_prefix(owner_id: str, created_at: datetime, media_id: int) -> str:
+    """``{user_id}/{year}/{month}/{media_id}/``: the seed's storage path."""
+    return f"{owner_id}/{created_at.year:04d}/{created_at.month:02d}/{media_id}/"
+
+
+def media_key(owner_id: str, created_at: datetime, media_id: int, name: str) -> str:
+    return media_prefix(owner_id, created_at, media_id) + name

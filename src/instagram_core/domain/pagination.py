@@ -1,0 +1,44 @@
+"""Keyset pagination: a page of items and the opaque cursor that continues it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Generic, TypeVar
+
+import attrs
+
+from instagram_core.domain.errors import InvalidInput
+
+T = TypeVar("T")
+U = TypeVar("U")
+
+MAX_PAGE_SIZE = 50
+DEFAULT_PAGE_SIZE = 20
+
+
+@attrs.frozen
+class Page(Generic[T]):
+    """One page; ``next_cursor`` is ``None`` on the last page."""
+
+    items: Sequence[T]
+    next_cursor: str | None
+
+    def map(self, convert: Callable[[T], U]) -> Page[U]:
+        return Page(items=[convert(item) for item in self.items], next_cursor=self.next_cursor)
+
+
+def check_limit(limit: int) -> int:
+    """Page sizes are 1..50; anything else is a client error, never silently clamped."""
+    if not 1 <= limit <= MAX_PAGE_SIZE:
+        raise InvalidInput(f"limit must be between 1 and {MAX_PAGE_SIZE}")
+    return limit
+
+
+def page_from_overfetch(
+    items: Sequence[T], limit: int, cursor_of: Callable[[T], str]
+) -> Page[T]:
+    """Build a page from ``limit + 1`` fetched items: the extra one proves a next page exists."""
+    if len(items) > limit:
+        kept = items[:limit]
+        return Page(items=kept, next_cursor=cursor_of(kept[-1]))
+    return Page(items=items, next_cursor=None)

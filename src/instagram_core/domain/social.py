@@ -1,0 +1,25 @@
+"""Follow edges of the social graph."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import attrs
+
+
+class FollowStatus(enum.StrEnum):
+    ACTIVE = "active"
+    PENDING = "pending"  # awaiting approval by a private account
+
+
+@attrs.frozen
+class Follow:
+    follower_id: str
+    followee_id: str
+    status: FollowStatus
+    created_at: datetime
+
+    @property
+    def is_active(self) -> bool:
+        return self.status is FollowStatus.ACTIVE

@@ -1,0 +1,58 @@
+"""Ports: the protocols through which the core reaches every store and side effect.
+
+Each method's docstring states its edge cases; ``tests/contract`` checks exactly those
+sentences against every adapter. Adapters raise :class:`~instagram_core.domain.errors.Unavailable`
+when their engine cannot be reached, never a driver exception.
+"""
+
+from instagram_core.ports.blobs import BlobInfo, BlobStore, PresignedUpload
+from instagram_core.ports.clock import Clock
+from instagram_core.ports.comments import CommentStore
+from instagram_core.ports.engagement import EngagementStore
+from instagram_core.ports.events import EventBus
+from instagram_core.ports.feed_cache import FeedCache
+from instagram_core.ports.ids import IdGenerator
+from instagram_core.ports.media import MediaStore
+from instagram_core.ports.moderation import ModerationVerdict, Moderator
+from instagram_core.ports.notifications import NotificationStore
+from instagram_core.ports.posts import PostStore
+from instagram_core.ports.processing import MediaProcessor, ProcessedImage, RenderedVariant
+from instagram_core.ports.ranking import FeedCandidate, Ranker
+from instagram_core.ports.rate_limit import RateDecision, RateLimiter
+from instagram_core.ports.search import HashtagHit, SearchIndex
+from instagram_core.ports.security import IssuedToken, PasswordHasher, TokenService
+from instagram_core.ports.social_graph import SocialGraph
+from instagram_core.ports.stories import StoryStore
+from instagram_core.ports.users import UserStore
+
+__all__ = [
+    "BlobInfo",
+    "BlobStore",
+    "Clock",
+    "CommentStore",
+    "EngagementStore",
+    "EventBus",
+    "FeedCache",
+    "FeedCandidate",
+    "HashtagHit",
+    "IdGenerator",
+    "IssuedToken",
+    "MediaProcessor",
+    "MediaStore",
+    "ModerationVerdict",
+    "Moderator",
+    "NotificationStore",
+    "PasswordHasher",
+    "PostStore",
+    "PresignedUpload",
+    "ProcessedImage",
+    "Ranker",
+    "RateDecision",
+    "RateLimiter",
+    "RenderedVariant",
+    "SearchIndex",
+    "SocialGraph",
+    "StoryStore",
+    "TokenService",
+    "UserStore",
+]

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+import attrs
+
+
+@attrs.frozen
+class PresignedUpload:
+    """Where and until when a client may PUT one object, with the headers it must send."""
+
+    url: str
+    expires_at: datetime
+    headers: dict[str, str] = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class BlobInfo:
+    size: int
+    content_type: str
+
+
+class BlobStore(Protocol):
+    """Durable object storage for media files, keyed by the seed's path layout."""
+
+    def put(self, key: str, data: bytes, content_type: str) -> None:
+        """Store ``data`` durably before returning (an acknowledged write is never lost);
+        replaces an existing object atomically: readers see the old or the new bytes."""
+        ...
+
+    def get(self, key: str) -> bytes:
+        """The object's bytes. Raises ``NotFound`` if there is no such key."""
+        ...
+
+    def info(self, key: str) -> BlobInfo | None:
+        """Size and content type, or ``None`` if there is no such key."""
+        ...
+
+    def delete_prefix(self, prefix: str) -> int:
+        """Delete every object whose key starts with ``prefix`` (which must end in ``/``);
+        returns how many were deleted, 0 when none."""
+        ...
+
+    def presign_upload(
+        self, key: str, content_type: str, max_bytes: int, expires_in: int
+    ) -> PresignedUpload:
+        """A URL that accepts one PUT of at most ``max_bytes`` with ``content_type`` until
+        ``expires_in`` seconds from now; a tampered or expired URL is refused."""
+        ...
+
+    def download_url(self, key: str, expires_in: int) -> str:
+        """A URL that serves the object for at least ``expires_in`` seconds, signed so that it
+        cannot be altered to reach another key."""
+        ...

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Protocol
+
+FEED_CAPACITY = 500
+
+
+class FeedCache(Protocol):
+    """Precomputed home feeds: per user, a set of post ids ordered by id (time), newest
+    first, holding at most :data:`FEED_CAPACITY` entries; the oldest are trimmed on write.
+
+    A cache, not a source of truth: entries may point at posts that were since deleted, and
+    a lost feed is rebuilt from the graph and the post store."""
+
+    def add(self, user_ids: Iterable[str], post_id: int) -> None:
+        """Insert ``post_id`` into the feed of every user in ``user_ids`` in as few round trips
+        as the engine allows. Adding an entry that is present changes nothing (idempotent);
+        a feed over capacity loses its oldest entries."""
+        ...
+
+    def add_many(self, user_id: str, post_ids: Iterable[int]) -> None:
+        """Insert several posts into one user's feed (backfill after a follow or a rebuild),
+        with the same idempotency and trimming as :meth:`add`. Marks the feed as present even
+        when ``post_ids`` is empty."""
+        ...
+
+    def remove(self, user_ids: Iterable[str], post_ids: Iterable[int]) -> None:
+        """Remove each of ``post_ids`` from each feed in ``user_ids``; absent entries are
+        ignored."""
+        ...
+
+    def page(self, user_id: str, before: int | None, limit: int) -> Sequence[int] | None:
+        """Up to ``limit`` post ids below ``before`` (from the top if ``None``), newest first.
+        ``None`` when this user has no feed in the cache (never built, expired or lost): the
+        caller must rebuild it."""
+        ...
+
+    def drop(self, user_id: str) -> None:
+        """Forget a user's feed so the next read rebuilds it; a no-op if there is none."""
+        ...

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from instagram_core.domain.pagination import Page
+from instagram_core.domain.social import Follow, FollowStatus
+
+
+class SocialGraph(Protocol):
+    """Follow edges and the follower/following counts that go with them.
+
+    Counts include active edges only and are kept consistent with the edges in the same
+    atomic step (one transaction in SQL stores)."""
+
+    def get(self, follower_id: str, followee_id: str) -> Follow | None:
+        """The edge, or ``None`` if there is none."""
+        ...
+
+    def put(self, follow: Follow) -> Follow | None:
+        """Insert the edge, or change the status of an existing one (keeping its
+        ``created_at``). Returns the edge as it was before, ``None`` if it is new.
+        Putting an identical edge again changes nothing."""
+        ...
+
+    def remove(self, follower_id: str, followee_id: str) -> Follow | None:
+        """Delete the edge and return it; ``None`` (and a no-op) if there was none."""
+        ...
+
+    def followers(
+        self, user_id: str, status: FollowStatus, cursor: str | None, limit: int
+    ) -> Page[Follow]:
+        """Edges pointing at ``user_id`` with ``status``, newest first, keyset-paginated.
+        ``cursor`` is a ``next_cursor`` from an earlier page; a malformed one raises
+        ``InvalidInput``."""
+        ...
+
+    def following(self, user_id: str, cursor: str | None, limit: int) -> Page[Follow]:
+        """Active edges from ``user_id``, newest first, keyset-paginated like ``followers``."""
+        ...
+
+    def follower_ids_after(self, user_id: str, after: str | None, limit: int) -> Sequence[str]:
+        """Up to ``limit`` ids of active followers greater than ``after`` in id order: the
+        fan-out worker's batches. Empty when there are no more."""
+        ...
+
+    def following_ids(self, user_id: str) -> Sequence[str]:
+        """Every account ``user_id`` actively follows, in no particular order."""
+        ...
+
+    def count_followers(self, user_id: str) -> int:
+        """Active followers; 0 for an unknown user."""
+        ...
+
+    def count_following(self, user_id: str) -> int:
+        """Active followees; 0 for an unknown user."""
+        ...

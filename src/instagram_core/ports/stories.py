@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Protocol
+
+from instagram_core.domain.stories import Story
+
+
+class StoryStore(Protocol):
+    """Stories with a time to live: an expired story is gone from every read."""
+
+    def add(self, story: Story) -> None:
+        """Store a story that expires at ``story.expires_at``. Raises ``Conflict`` if the id
+        exists."""
+        ...
+
+    def get(self, story_id: int, now: datetime) -> Story | None:
+        """The story, or ``None`` if it never existed or expired before ``now``."""
+        ...
+
+    def update(self, story: Story) -> None:
+        """Replace a story (its status). Raises ``NotFound`` if it is gone."""
+        ...
+
+    def live_by_authors(
+        self, author_ids: Iterable[str], now: datetime
+    ) -> Mapping[str, Sequence[Story]]:
+        """Unexpired stories per author, newest first; authors without any are left out."""
+        ...
