@@ -41,6 +41,17 @@ IMAGE_CONTENT_TYPES: frozenset[str] = frozenset(
 )
 VIDEO_CONTENT_TYPES: frozenset[str] = frozenset({"video/mp4", "video/quicktime"})
 
+EXTENSIONS: dict[str, str] = {
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/webp": "webp",
+    "image/heic": "heic",
+    "image/heif": "heif",
+    "image/tiff": "tiff",
+    "video/mp4": "mp4",
+    "video/quicktime": "mov",
+}
+
 
 @attrs.frozen
 class Variant:
@@ -85,7 +96,12 @@ class Media:
 
     @property
     def original_key(self) -> str:
-        return media_key(self.owner_id, self.created_at, self.media_id, "original")
+        extension = EXTENSIONS.get(self.content_type, "bin")
+        return media_key(self.owner_id, self.created_at, self.media_id, f"original.{extension}")
+
+    @property
+    def prefix(self) -> str:
+        return media_prefix(self.owner_id, self.created_at, self.media_id)
 
 
 def media_prefix(owner_id: str, created_at: datetime, media_id: int) -> str:

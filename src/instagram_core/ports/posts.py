@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
-from instagram_core.domain.posts import Post
+from instagram_core.domain.posts import Post, PostStatus
 
 
 class PostStore(Protocol):
@@ -33,6 +33,11 @@ class PostStore(Protocol):
     ) -> Sequence[Post]:
         """Up to ``limit`` posts of ``author_id`` with ids below ``before`` (all if ``None``),
         newest first; only published ones when ``published_only``."""
+        ...
+
+    def by_status(self, status: PostStatus, limit: int) -> Sequence[Post]:
+        """Up to ``limit`` posts in ``status``, oldest first: how a restarted worker finds
+        posts whose processing was interrupted."""
         ...
 
     def count_published(self, author_id: str) -> int:

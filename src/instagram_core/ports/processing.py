@@ -21,6 +21,7 @@ class RenderedVariant:
 class ProcessedImage:
     """Everything one decode of a photo yields: oriented size, variants, placeholder, EXIF."""
 
+    source_content_type: str  # what the bytes really are, sniffed, e.g. "image/jpeg"
     width: int
     height: int
     variants: tuple[RenderedVariant, ...]
