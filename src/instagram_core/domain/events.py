@@ -43,7 +43,9 @@ class PostPublished(Message):
 class PostDeleted(Message):
     post_id: int
     author_id: str
+    media_ids: tuple[int, ...]
     media_prefixes: tuple[str, ...]
+    hashtags: tuple[str, ...] = ()
 
 
 @attrs.frozen

@@ -34,9 +34,7 @@ def check_limit(limit: int) -> int:
     return limit
 
 
-def page_from_overfetch(
-    items: Sequence[T], limit: int, cursor_of: Callable[[T], str]
-) -> Page[T]:
+def page_from_overfetch(items: Sequence[T], limit: int, cursor_of: Callable[[T], str]) -> Page[T]:
     """Build a page from ``limit + 1`` fetched items: the extra one proves a next page exists."""
     if len(items) > limit:
         kept = items[:limit]

@@ -14,9 +14,11 @@ class FeedCache(Protocol):
     a lost feed is rebuilt from the graph and the post store."""
 
     def add(self, user_ids: Iterable[str], post_id: int) -> None:
-        """Insert ``post_id`` into the feed of every user in ``user_ids`` in as few round trips
-        as the engine allows. Adding an entry that is present changes nothing (idempotent);
-        a feed over capacity loses its oldest entries."""
+        """Insert ``post_id`` into the feed of every user in ``user_ids`` whose feed is present
+        in the cache, in as few round trips as the engine allows. Absent feeds are skipped: a
+        partial feed would hide older posts, and the next read rebuilds them whole. Adding an
+        entry that is present changes nothing (idempotent); a feed over capacity loses its
+        oldest entries."""
         ...
 
     def add_many(self, user_id: str, post_ids: Iterable[int]) -> None:

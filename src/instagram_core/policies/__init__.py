@@ -1,0 +1,1 @@
+"""Policies: the rules that every read and write path shares (visibility, limits, batching)."""

@@ -1,0 +1,132 @@
+"""Registration, log-in, token authentication and profile edits."""
+
+from __future__ import annotations
+
+import attrs
+
+from instagram_core.domain.errors import Conflict, NotFound, Unauthenticated
+from instagram_core.domain.events import FollowApproved, ProfileUpdated, UserRegistered
+from instagram_core.domain.social import FollowStatus
+from instagram_core.domain.users import (
+    User,
+    check_bio,
+    check_display_name,
+    check_password,
+    normalize_username,
+)
+from instagram_core.policies.rate_limits import LOGIN_ATTEMPTS, enforce
+from instagram_core.ports.clock import Clock
+from instagram_core.ports.events import EventBus
+from instagram_core.ports.ids import IdGenerator
+from instagram_core.ports.rate_limit import RateLimiter
+from instagram_core.ports.security import IssuedToken, PasswordHasher, TokenService
+from instagram_core.ports.social_graph import SocialGraph
+from instagram_core.ports.users import UserStore
+
+
+class AccountService:
+    def __init__(
+        self,
+        users: UserStore,
+        graph: SocialGraph,
+        hasher: PasswordHasher,
+        tokens: TokenService,
+        limiter: RateLimiter,
+        ids: IdGenerator,
+        clock: Clock,
+        bus: EventBus,
+    ) -> None:
+        self._users = users
+        self._graph = graph
+        self._hasher = hasher
+        self._tokens = tokens
+        self._limiter = limiter
+        self._ids = ids
+        self._clock = clock
+        self._bus = bus
+
+    def register(
+        self,
+        username: str,
+        password: str,
+        display_name: str | None = None,
+        is_private: bool = False,
+    ) -> User:
+        """Create an account; a taken username (in any letter case) is a ``Conflict``."""
+        name = normalize_username(username)
+        check_password(password)
+        if self._users.by_username(name) is not None:
+            raise Conflict(f"username {name!r} is taken")
+        user = User(
+            user_id=self._ids.new_user_id(),
+            username=name,
+            display_name=check_display_name(display_name if display_name is not None else name),
+            created_at=self._clock.now(),
+            is_private=is_private,
+        )
+        self._users.add(user, self._hasher.hash(password))
+        self._bus.publish(UserRegistered(user.user_id))
+        return user
+
+    def log_in(self, username: str, password: str) -> IssuedToken:
+        """A bearer token for correct credentials. Wrong username and wrong password answer
+        alike, so the API does not reveal which accounts exist."""
+        enforce(self._limiter, LOGIN_ATTEMPTS, username.strip().lower())
+        user = self._users.by_username(username.strip().lower())
+        stored = self._users.password_hash(user.user_id) if user else None
+        if user is None or stored is None or not self._hasher.verify(stored, password):
+            raise Unauthenticated("wrong username or password")
+        if self._hasher.needs_rehash(stored):
+            self._users.set_password_hash(user.user_id, self._hasher.hash(password))
+        return self._tokens.issue(user.user_id)
+
+    def authenticate(self, token: str) -> User:
+        """The user a bearer token names; a valid token of a deleted account is refused."""
+        user = self._users.get(self._tokens.verify(token))
+        if user is None:
+            raise Unauthenticated("the account of this token no longer exists")
+        return user
+
+    def update_profile(
+        self,
+        user_id: str,
+        display_name: str | None = None,
+        bio: str | None = None,
+        is_private: bool | None = None,
+    ) -> User:
+        """Edit the profile. Going public approves every pending follow request, as a public
+        account has no one to approve."""
+        user = self._users.get(user_id)
+        if user is None:
+            raise NotFound("user not found")
+        updated = attrs.evolve(
+            user,
+            display_name=user.display_name
+            if display_name is None
+            else check_display_name(display_name),
+            bio=user.bio if bio is None else check_bio(bio),
+            is_private=user.is_private if is_private is None else is_private,
+        )
+        self._users.update(updated)
+        became_public = user.is_private and not updated.is_private
+        if became_public:
+            self._approve_all_pending(user_id)
+        self._bus.publish(
+            ProfileUpdated(
+                user_id,
+                became_private=updated.is_private and not user.is_private,
+                became_public=became_public,
+            )
+        )
+        return updated
+
+    def _approve_all_pending(self, user_id: str) -> None:
+        cursor: str | None = None
+        while True:
+            page = self._graph.followers(user_id, FollowStatus.PENDING, cursor, 50)
+            for follow in page.items:
+                self._graph.put(attrs.evolve(follow, status=FollowStatus.ACTIVE))
+                self._bus.publish(FollowApproved(follow.follower_id, user_id))
+            if page.next_cursor is None:
+                return
+            cursor = page.next_cursor

@@ -1,0 +1,57 @@
+"""Likes and saves: idempotent, and only on posts the viewer may see."""
+
+from __future__ import annotations
+
+from instagram_core.domain.errors import NotFound
+from instagram_core.domain.events import PostLiked
+from instagram_core.domain.posts import Post
+from instagram_core.policies.visibility import AudienceGate
+from instagram_core.ports.engagement import EngagementStore
+from instagram_core.ports.events import EventBus
+from instagram_core.ports.posts import PostStore
+from instagram_core.ports.users import UserStore
+
+
+class EngagementService:
+    def __init__(
+        self,
+        posts: PostStore,
+        users: UserStore,
+        engagement: EngagementStore,
+        gate: AudienceGate,
+        bus: EventBus,
+    ) -> None:
+        self._posts = posts
+        self._users = users
+        self._engagement = engagement
+        self._gate = gate
+        self._bus = bus
+
+    def visible_post(self, viewer_id: str, post_id: int) -> Post:
+        """The post if the viewer may see it: ``NotFound`` or ``Forbidden`` otherwise."""
+        post = self._posts.get(post_id)
+        author = self._users.get(post.author_id) if post else None
+        if post is None or author is None:
+            raise NotFound("post not found")
+        self._gate.require_post(viewer_id, post, author)
+        return post
+
+    def like(self, viewer_id: str, post_id: int) -> int:
+        """Like once; a repeated like changes nothing. Returns the like count."""
+        post = self.visible_post(viewer_id, post_id)
+        added, count = self._engagement.like(post_id, viewer_id)
+        if added:
+            self._bus.publish(PostLiked(post_id, viewer_id, post.author_id))
+        return count
+
+    def unlike(self, viewer_id: str, post_id: int) -> int:
+        self.visible_post(viewer_id, post_id)
+        return self._engagement.unlike(post_id, viewer_id)[1]
+
+    def save(self, viewer_id: str, post_id: int) -> None:
+        self.visible_post(viewer_id, post_id)
+        self._engagement.save(viewer_id, post_id)
+
+    def unsave(self, viewer_id: str, post_id: int) -> None:
+        self.visible_post(viewer_id, post_id)
+        self._engagement.unsave(viewer_id, post_id)

@@ -1,0 +1,60 @@
+"""The explicit map from each message type to the use cases that handle it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from instagram_core.domain import events
+from instagram_core.services.cleanup import CleanupService
+from instagram_core.services.fanout import FanoutService
+from instagram_core.services.notifications import NotificationService
+from instagram_core.services.publishing import PublishingService
+from instagram_core.services.search import SearchService
+from instagram_core.services.stories import StoryService
+
+Handler = Callable[[Any], None]
+
+
+@attrs.frozen
+class Workers:
+    """The services that react to events."""
+
+    publishing: PublishingService
+    fanout: FanoutService
+    notifications: NotificationService
+    search: SearchService
+    cleanup: CleanupService
+    stories: StoryService
+
+
+def message_handlers(w: Workers) -> Mapping[type[events.Message], Sequence[Handler]]:
+    return {
+        events.UserRegistered: [w.search.on_user_changed],
+        events.ProfileUpdated: [w.search.on_user_changed],
+        events.PostCreated: [w.publishing.process_post],
+        events.PostPublished: [
+            w.fanout.on_post_published,
+            w.notifications.on_post_published,
+            w.search.on_post_published,
+        ],
+        events.FanOutPost: [w.fanout.fan_out_chunk],
+        events.PostDeleted: [
+            w.fanout.on_post_deleted,
+            w.search.on_post_deleted,
+            w.cleanup.on_post_deleted,
+        ],
+        events.FollowCreated: [w.fanout.on_follow_created, w.notifications.on_follow_created],
+        events.FollowApproved: [w.fanout.on_follow_approved, w.notifications.on_follow_approved],
+        events.FollowRemoved: [w.fanout.on_follow_removed],
+        events.PostLiked: [w.notifications.on_post_liked],
+        events.CommentAdded: [w.notifications.on_comment_added],
+        events.StoryCreated: [w.stories.process_story],
+    }
+
+
+def dead_letter_handlers(w: Workers) -> Mapping[type[events.Message], Callable[[Any, str], None]]:
+    """What to do when a message's handler failed on every attempt."""
+    return {events.PostCreated: w.publishing.give_up}

@@ -1,0 +1,128 @@
+"""The Activity tab: notifications written by event handlers, collapsed, and listed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import attrs
+
+from instagram_core.domain.events import (
+    CommentAdded,
+    FollowApproved,
+    FollowCreated,
+    PostLiked,
+    PostPublished,
+)
+from instagram_core.domain.ids import parse_id
+from instagram_core.domain.notifications import Notification, NotificationKind
+from instagram_core.domain.pagination import Page, check_limit, page_from_overfetch
+from instagram_core.domain.users import User
+from instagram_core.policies.notification_batching import collapse, group_key
+from instagram_core.ports.clock import Clock
+from instagram_core.ports.ids import IdGenerator
+from instagram_core.ports.notifications import NotificationStore
+from instagram_core.ports.posts import PostStore
+from instagram_core.ports.users import UserStore
+
+
+@attrs.frozen
+class NotificationView:
+    notification: Notification
+    actors: tuple[User, ...]
+
+
+class NotificationService:
+    def __init__(
+        self,
+        notifications: NotificationStore,
+        users: UserStore,
+        posts: PostStore,
+        ids: IdGenerator,
+        clock: Clock,
+    ) -> None:
+        self._store = notifications
+        self._users = users
+        self._posts = posts
+        self._ids = ids
+        self._clock = clock
+
+    def on_post_liked(self, event: PostLiked) -> None:
+        self._notify(event.author_id, NotificationKind.LIKE, event.user_id, post_id=event.post_id)
+
+    def on_comment_added(self, event: CommentAdded) -> None:
+        self._notify(
+            event.post_author_id,
+            NotificationKind.COMMENT,
+            event.commenter_id,
+            post_id=event.post_id,
+            comment_id=event.comment_id,
+        )
+        for user in self._named(event.mentions):
+            self._notify(
+                user.user_id,
+                NotificationKind.MENTION,
+                event.commenter_id,
+                post_id=event.post_id,
+                comment_id=event.comment_id,
+            )
+
+    def on_follow_created(self, event: FollowCreated) -> None:
+        kind = NotificationKind.FOLLOW_REQUEST if event.pending else NotificationKind.FOLLOW
+        self._notify(event.followee_id, kind, event.follower_id)
+
+    def on_follow_approved(self, event: FollowApproved) -> None:
+        self._notify(event.followee_id, NotificationKind.FOLLOW, event.follower_id)
+
+    def on_post_published(self, event: PostPublished) -> None:
+        """Mentions in the caption and tagged users hear of the post once it is visible."""
+        post = self._posts.get(event.post_id)
+        if post is None:
+            return
+        for user in self._named(post.mentions):
+            self._notify(
+                user.user_id, NotificationKind.MENTION, post.author_id, post_id=post.post_id
+            )
+        for user_id in post.tagged_user_ids:
+            self._notify(user_id, NotificationKind.TAG, post.author_id, post_id=post.post_id)
+
+    def activity(self, user_id: str, cursor: str | None, limit: int) -> Page[NotificationView]:
+        before = parse_id(cursor, "cursor") if cursor else None
+        limit = check_limit(limit)
+        found = self._store.list(user_id, before, limit + 1)
+        page = page_from_overfetch(found, limit, lambda n: str(n.notification_id))
+        actors = self._users.get_many({a for n in page.items for a in n.actor_ids})
+        return page.map(
+            lambda n: NotificationView(n, tuple(actors[a] for a in n.actor_ids if a in actors))
+        )
+
+    def _named(self, usernames: Iterable[str]) -> list[User]:
+        return [u for name in usernames if (u := self._users.by_username(name)) is not None]
+
+    def _notify(
+        self,
+        recipient_id: str,
+        kind: NotificationKind,
+        actor_id: str,
+        post_id: int | None = None,
+        comment_id: int | None = None,
+    ) -> None:
+        if recipient_id == actor_id:
+            return  # nobody is notified of their own actions
+        notification_id = self._ids.next_id()
+        fresh = Notification(
+            notification_id=notification_id,
+            recipient_id=recipient_id,
+            kind=kind,
+            group_key=group_key(kind, post_id, notification_id),
+            actor_ids=(actor_id,),
+            actor_count=1,
+            created_at=self._clock.now(),
+            post_id=post_id,
+            comment_id=comment_id,
+        )
+        latest = self._store.latest_in_group(recipient_id, fresh.group_key)
+        merged = collapse(latest, fresh, self._clock.now())
+        if merged is not None and latest is not None:
+            self._store.replace(latest.notification_id, merged)
+        else:
+            self._store.add(fresh)

@@ -1,0 +1,179 @@
+"""Creating (phase one of the two-phase publish), reading and deleting posts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import attrs
+
+from instagram_core.domain.captions import MAX_CAPTION, MAX_HASHTAGS, parse_hashtags, parse_mentions
+from instagram_core.domain.errors import Forbidden, InvalidInput, NotFound
+from instagram_core.domain.events import PostCreated, PostDeleted
+from instagram_core.domain.media import Media, MediaStatus
+from instagram_core.domain.posts import MAX_MEDIA_PER_POST, Location, Post
+from instagram_core.policies.rate_limits import POSTS, enforce
+from instagram_core.policies.visibility import AudienceGate
+from instagram_core.ports.blobs import BlobStore
+from instagram_core.ports.clock import Clock
+from instagram_core.ports.comments import CommentStore
+from instagram_core.ports.engagement import EngagementStore
+from instagram_core.ports.events import EventBus
+from instagram_core.ports.ids import IdGenerator
+from instagram_core.ports.media import MediaStore
+from instagram_core.ports.moderation import Moderator
+from instagram_core.ports.posts import PostStore
+from instagram_core.ports.processing import MediaProcessor
+from instagram_core.ports.rate_limit import RateLimiter
+from instagram_core.ports.users import UserStore
+from instagram_core.services.views import PostView, PostViews
+
+
+@attrs.frozen
+class NewPost:
+    media_ids: Sequence[int]
+    caption: str = ""
+    location: Location | None = None
+    tagged_usernames: Sequence[str] = ()
+    filter_name: str | None = None
+
+
+@attrs.frozen
+class PostStores:
+    """The stores a post's life touches, grouped to keep constructors readable."""
+
+    posts: PostStore
+    media: MediaStore
+    users: UserStore
+    engagement: EngagementStore
+    comments: CommentStore
+    blobs: BlobStore
+
+
+class PostService:
+    def __init__(
+        self,
+        stores: PostStores,
+        processor: MediaProcessor,
+        moderator: Moderator,
+        gate: AudienceGate,
+        views: PostViews,
+        limiter: RateLimiter,
+        ids: IdGenerator,
+        clock: Clock,
+        bus: EventBus,
+    ) -> None:
+        self._s = stores
+        self._processor = processor
+        self._moderator = moderator
+        self._gate = gate
+        self._views = views
+        self._limiter = limiter
+        self._ids = ids
+        self._clock = clock
+        self._bus = bus
+
+    def create(self, author_id: str, new: NewPost) -> Post:
+        """Phase one: validate, claim the media and store the post as ``processing``.
+        Processing, publishing and fan-out follow asynchronously from ``PostCreated``."""
+        post = self._validated(author_id, new)
+        enforce(self._limiter, POSTS, author_id)
+        self._claim_media(post)
+        self._s.posts.add(post)
+        self._bus.publish(PostCreated(post.post_id))
+        return post
+
+    def get(self, viewer_id: str, post_id: int) -> PostView:
+        post = self._s.posts.get(post_id)
+        author = self._s.users.get(post.author_id) if post else None
+        if post is None or author is None:
+            raise NotFound("post not found")
+        self._gate.require_post(viewer_id, post, author)
+        return self._views.one(viewer_id, post)
+
+    def delete(self, user_id: str, post_id: int) -> None:
+        """Delete one's own post: gone from the store at once, from feeds, counters and the
+        blob store by the ``PostDeleted`` handlers."""
+        post = self._s.posts.get(post_id)
+        if post is None:
+            raise NotFound("post not found")
+        if post.author_id != user_id:
+            raise Forbidden("only the author can delete a post")
+        media = self._s.media.get_many(post.media_ids)
+        self._s.posts.delete(post_id)
+        self._bus.publish(
+            PostDeleted(
+                post_id,
+                user_id,
+                post.media_ids,
+                tuple(m.prefix for m in media.values()),
+                post.hashtags,
+            )
+        )
+
+    def _validated(self, author_id: str, new: NewPost) -> Post:
+        if not 1 <= len(new.media_ids) <= MAX_MEDIA_PER_POST:
+            raise InvalidInput(f"a post needs 1 to {MAX_MEDIA_PER_POST} media ids")
+        if len(set(new.media_ids)) != len(new.media_ids):
+            raise InvalidInput("media ids must be distinct")
+        if len(new.caption) > MAX_CAPTION:
+            raise InvalidInput(f"caption must be at most {MAX_CAPTION} characters")
+        hashtags = parse_hashtags(new.caption)
+        if len(hashtags) > MAX_HASHTAGS:
+            raise InvalidInput(f"at most {MAX_HASHTAGS} hashtags per post")
+        if new.filter_name is not None and new.filter_name not in self._processor.filters():
+            raise InvalidInput(f"unknown filter {new.filter_name!r}")
+        verdict = self._moderator.review_text(new.caption)
+        if not verdict.allowed:
+            raise InvalidInput(f"caption refused: {verdict.reason}")
+        self._check_media(author_id, new.media_ids)
+        return Post(
+            post_id=self._ids.next_id(),
+            author_id=author_id,
+            media_ids=tuple(new.media_ids),
+            created_at=self._clock.now(),
+            caption=new.caption,
+            hashtags=hashtags,
+            mentions=parse_mentions(new.caption),
+            tagged_user_ids=self._tagged_ids(new.tagged_usernames),
+            location=new.location,
+            filter_name=new.filter_name,
+        )
+
+    def _check_media(self, author_id: str, media_ids: Sequence[int]) -> None:
+        found = self._s.media.get_many(media_ids)
+        for media_id in media_ids:
+            media = found.get(media_id)
+            if media is None or media.owner_id != author_id:
+                raise InvalidInput(f"unknown media id {media_id}")
+            if media.post_id is not None:
+                raise InvalidInput(f"media {media_id} is already part of a post")
+            if media.status is MediaStatus.FAILED:
+                raise InvalidInput(f"media {media_id} failed: {media.failure_reason}")
+            if self._s.blobs.info(media.original_key) is None:
+                raise InvalidInput(f"media {media_id} was never uploaded")
+
+    def _tagged_ids(self, usernames: Sequence[str]) -> tuple[str, ...]:
+        ids = []
+        for name in dict.fromkeys(u.strip().lower().lstrip("@") for u in usernames):
+            user = self._s.users.by_username(name)
+            if user is None:
+                raise InvalidInput(f"cannot tag unknown user {name!r}")
+            ids.append(user.user_id)
+        return tuple(ids)
+
+    def _claim_media(self, post: Post) -> None:
+        """Attach every media to the post, or none: a lost race releases what was claimed."""
+        claimed: list[int] = []
+        for media_id in post.media_ids:
+            if not self._s.media.attach(media_id, post.post_id):
+                self._release(claimed)
+                raise InvalidInput(f"media {media_id} is already part of a post")
+            claimed.append(media_id)
+
+    def _release(self, media_ids: Sequence[int]) -> None:
+        for media in self._s.media.get_many(media_ids).values():
+            self._s.media.update(_detached(media))
+
+
+def _detached(media: Media) -> Media:
+    return attrs.evolve(media, post_id=None)

@@ -1,0 +1,162 @@
+"""Phase two of the two-phase publish: process every media of a post, moderate it, and only
+then mark it ``published`` and announce it, so followers never see a broken image."""
+
+from __future__ import annotations
+
+import logging
+
+import attrs
+
+from instagram_core.domain.errors import NotFound, UnprocessableMedia
+from instagram_core.domain.events import PostCreated, PostPublished
+from instagram_core.domain.media import Media, MediaStatus, Variant, media_key
+from instagram_core.domain.posts import Post, PostStatus
+from instagram_core.ports.blobs import BlobStore
+from instagram_core.ports.clock import Clock
+from instagram_core.ports.events import EventBus
+from instagram_core.ports.media import MediaStore
+from instagram_core.ports.moderation import Moderator
+from instagram_core.ports.posts import PostStore
+from instagram_core.ports.processing import MediaProcessor, ProcessedImage
+
+log = logging.getLogger("instagram.publishing")
+
+RECOVERY_BATCH = 500
+_SAME_FORMAT = {"image/heif": "image/heic"}
+
+
+class MediaPipeline:
+    """Turns one uploaded original into stored variants; shared by posts and stories."""
+
+    def __init__(
+        self, media: MediaStore, blobs: BlobStore, processor: MediaProcessor, moderator: Moderator
+    ) -> None:
+        self._media = media
+        self._blobs = blobs
+        self._processor = processor
+        self._moderator = moderator
+
+    def process(self, media: Media, filter_name: str | None) -> Media:
+        """Render and store every variant, then record them. Idempotent: ready media is
+        returned as is; a re-run overwrites the same keys. Raises ``UnprocessableMedia`` for
+        bytes that can never be processed; transient errors propagate for the bus to retry."""
+        if media.status is MediaStatus.READY:
+            return media
+        try:
+            original = self._blobs.get(media.original_key)
+        except NotFound as exc:
+            raise UnprocessableMedia("the uploaded original is missing") from exc
+        result = self._processor.process_image(original, filter_name)
+        _check_declared_type(media.content_type, result.source_content_type)
+        ready = attrs.evolve(
+            media,
+            status=MediaStatus.READY,
+            width=result.width,
+            height=result.height,
+            variants=self._store_variants(media, result),
+            blurhash=result.blurhash,
+            metadata=result.metadata,
+        )
+        self._media.update(ready)
+        return ready
+
+    def review(self, media: Media) -> str | None:
+        """The moderator's reason to refuse the largest variant, or ``None`` when allowed."""
+        largest = max(media.variants, key=lambda v: v.width * v.height, default=None)
+        if largest is None:
+            return None
+        verdict = self._moderator.review_image(self._blobs.get(largest.key))
+        return None if verdict.allowed else (verdict.reason or "refused by moderation")
+
+    def fail(self, media: Media, reason: str) -> None:
+        self._media.update(attrs.evolve(media, status=MediaStatus.FAILED, failure_reason=reason))
+
+    def _store_variants(self, media: Media, result: ProcessedImage) -> tuple[Variant, ...]:
+        variants = []
+        for rendered in result.variants:
+            key = media_key(
+                media.owner_id,
+                media.created_at,
+                media.media_id,
+                f"{rendered.name}.{rendered.extension}",
+            )
+            self._blobs.put(key, rendered.data, rendered.content_type)
+            variants.append(
+                Variant(rendered.name, key, rendered.width, rendered.height, rendered.content_type)
+            )
+        if result.blurhash:
+            key = media_key(media.owner_id, media.created_at, media.media_id, "blurhash.txt")
+            self._blobs.put(key, result.blurhash.encode(), "text/plain")
+        return tuple(variants)
+
+
+def _check_declared_type(declared: str, sniffed: str) -> None:
+    if _SAME_FORMAT.get(declared, declared) != _SAME_FORMAT.get(sniffed, sniffed):
+        raise UnprocessableMedia(f"the upload was declared {declared} but its bytes are {sniffed}")
+
+
+class PublishingService:
+    def __init__(
+        self,
+        posts: PostStore,
+        media: MediaStore,
+        pipeline: MediaPipeline,
+        clock: Clock,
+        bus: EventBus,
+    ) -> None:
+        self._posts = posts
+        self._media = media
+        self._pipeline = pipeline
+        self._clock = clock
+        self._bus = bus
+
+    def process_post(self, event: PostCreated) -> None:
+        """Handler of ``PostCreated``. A post that is gone or no longer processing is left
+        alone, so a redelivered event does nothing."""
+        post = self._posts.get(event.post_id)
+        if post is None or post.status is not PostStatus.PROCESSING:
+            return
+        ready = []
+        for media_id in post.media_ids:
+            media = self._media.get(media_id)
+            if media is None:
+                self._finish(post, PostStatus.FAILED, f"media {media_id} is missing")
+                return
+            try:
+                ready.append(self._pipeline.process(media, post.filter_name))
+            except UnprocessableMedia as exc:
+                self._pipeline.fail(media, exc.message)
+                self._finish(post, PostStatus.FAILED, f"media {media_id}: {exc.message}")
+                return
+        for media in ready:
+            reason = self._pipeline.review(media)
+            if reason is not None:
+                self._finish(post, PostStatus.REJECTED, reason)
+                return
+        self._finish(post, PostStatus.PUBLISHED, None)
+
+    def give_up(self, event: PostCreated, error: str) -> None:
+        """Dead-letter hook: processing failed on every attempt. The post is marked failed
+        with the reason for its owner; the original stays stored for a re-upload."""
+        post = self._posts.get(event.post_id)
+        if post is not None and post.status is PostStatus.PROCESSING:
+            log.error("giving up on post %s: %s", event.post_id, error)
+            self._finish(post, PostStatus.FAILED, "processing failed repeatedly; please re-upload")
+
+    def recover_interrupted(self) -> int:
+        """Re-announce posts left ``processing`` by a stopped process; returns how many."""
+        stuck = self._posts.by_status(PostStatus.PROCESSING, RECOVERY_BATCH)
+        for post in stuck:
+            self._bus.publish(PostCreated(post.post_id))
+        return len(stuck)
+
+    def _finish(self, post: Post, status: PostStatus, reason: str | None) -> None:
+        published_at = self._clock.now() if status is PostStatus.PUBLISHED else None
+        try:
+            self._posts.update(
+                attrs.evolve(post, status=status, failure_reason=reason, published_at=published_at)
+            )
+        except NotFound:
+            return  # deleted while processing: nothing to publish
+        if status is PostStatus.PUBLISHED:
+            self._bus.publish(PostPublished(post.post_id, post.author_id))

@@ -1,0 +1,54 @@
+"""Search: username prefixes and hashtags, kept in sync by event handlers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import attrs
+
+from instagram_core.domain.errors import InvalidInput
+from instagram_core.domain.events import PostDeleted, PostPublished, ProfileUpdated, UserRegistered
+from instagram_core.domain.users import User
+from instagram_core.ports.posts import PostStore
+from instagram_core.ports.search import HashtagHit, SearchIndex
+from instagram_core.ports.users import UserStore
+
+MAX_QUERY = 64
+
+
+@attrs.frozen
+class SearchResults:
+    users: Sequence[User]
+    hashtags: Sequence[HashtagHit]
+
+
+class SearchService:
+    def __init__(self, index: SearchIndex, users: UserStore, posts: PostStore) -> None:
+        self._index = index
+        self._users = users
+        self._posts = posts
+
+    def search(self, query: str, limit: int = 10) -> SearchResults:
+        """``#tag`` searches hashtags only; anything else searches both."""
+        query = query.strip()
+        if not 1 <= len(query) <= MAX_QUERY:
+            raise InvalidInput(f"q must be 1-{MAX_QUERY} characters")
+        if query.startswith("#"):
+            return SearchResults((), self._index.search_hashtags(query[1:].lower(), limit))
+        user_ids = self._index.search_users(query.lstrip("@").lower(), limit)
+        found = self._users.get_many(user_ids)
+        ordered = [found[i] for i in user_ids if i in found]
+        return SearchResults(ordered, self._index.search_hashtags(query.lower(), limit))
+
+    def on_user_changed(self, event: UserRegistered | ProfileUpdated) -> None:
+        user = self._users.get(event.user_id)
+        if user is not None:
+            self._index.index_user(user)
+
+    def on_post_published(self, event: PostPublished) -> None:
+        post = self._posts.get(event.post_id)
+        if post is not None and post.hashtags:
+            self._index.add_hashtags(post.post_id, post.hashtags)
+
+    def on_post_deleted(self, event: PostDeleted) -> None:
+        self._index.remove_hashtags(event.post_id, event.hashtags)

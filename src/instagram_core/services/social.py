@@ -1,0 +1,101 @@
+"""Follow, unfollow and follow requests, and the follower / following lists."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import attrs
+
+from instagram_core.domain.errors import InvalidInput, NotFound
+from instagram_core.domain.events import FollowApproved, FollowCreated, FollowRemoved
+from instagram_core.domain.pagination import Page, check_limit
+from instagram_core.domain.social import Follow, FollowStatus
+from instagram_core.domain.users import User
+from instagram_core.policies.visibility import AudienceGate
+from instagram_core.ports.clock import Clock
+from instagram_core.ports.events import EventBus
+from instagram_core.ports.social_graph import SocialGraph
+from instagram_core.ports.users import UserStore
+
+
+class SocialService:
+    def __init__(
+        self, users: UserStore, graph: SocialGraph, gate: AudienceGate, clock: Clock, bus: EventBus
+    ) -> None:
+        self._users = users
+        self._graph = graph
+        self._gate = gate
+        self._clock = clock
+        self._bus = bus
+
+    def user_named(self, username: str) -> User:
+        user = self._users.by_username(username.strip().lower())
+        if user is None:
+            raise NotFound(f"no user named {username!r}")
+        return user
+
+    def follow(self, follower_id: str, username: str) -> FollowStatus:
+        """Follow, or ask to follow a private account. Idempotent: following again returns
+        the existing status and changes nothing."""
+        target = self.user_named(username)
+        if target.user_id == follower_id:
+            raise InvalidInput("you cannot follow yourself")
+        existing = self._graph.get(follower_id, target.user_id)
+        if existing is not None:
+            return existing.status
+        status = FollowStatus.PENDING if target.is_private else FollowStatus.ACTIVE
+        follow = Follow(follower_id, target.user_id, status, self._clock.now())
+        if self._graph.put(follow) is None:
+            self._bus.publish(
+                FollowCreated(follower_id, target.user_id, pending=status is FollowStatus.PENDING)
+            )
+        return status
+
+    def unfollow(self, follower_id: str, username: str) -> None:
+        """Stop following (or withdraw a request); a no-op when there is no edge."""
+        target = self.user_named(username)
+        if self._graph.remove(follower_id, target.user_id) is not None:
+            self._bus.publish(FollowRemoved(follower_id, target.user_id))
+
+    def pending_requests(self, user_id: str, cursor: str | None, limit: int) -> Page[User]:
+        page = self._graph.followers(user_id, FollowStatus.PENDING, cursor, check_limit(limit))
+        return self._users_of(page, lambda f: f.follower_id)
+
+    def approve(self, user_id: str, requester: str) -> None:
+        follow = self._pending_from(user_id, requester)
+        self._graph.put(attrs.evolve(follow, status=FollowStatus.ACTIVE))
+        self._bus.publish(FollowApproved(follow.follower_id, user_id))
+
+    def reject(self, user_id: str, requester: str) -> None:
+        follow = self._pending_from(user_id, requester)
+        self._graph.remove(follow.follower_id, user_id)
+
+    def followers(
+        self, viewer_id: str, username: str, cursor: str | None, limit: int
+    ) -> Page[User]:
+        owner = self.user_named(username)
+        self._gate.require(viewer_id, owner)
+        page = self._graph.followers(owner.user_id, FollowStatus.ACTIVE, cursor, check_limit(limit))
+        return self._users_of(page, lambda f: f.follower_id)
+
+    def following(
+        self, viewer_id: str, username: str, cursor: str | None, limit: int
+    ) -> Page[User]:
+        owner = self.user_named(username)
+        self._gate.require(viewer_id, owner)
+        page = self._graph.following(owner.user_id, cursor, check_limit(limit))
+        return self._users_of(page, lambda f: f.followee_id)
+
+    def _pending_from(self, user_id: str, requester: str) -> Follow:
+        follower = self.user_named(requester)
+        follow = self._graph.get(follower.user_id, user_id)
+        if follow is None or follow.status is not FollowStatus.PENDING:
+            raise NotFound(f"no pending follow request from {requester!r}")
+        return follow
+
+    def _users_of(self, page: Page[Follow], pick: Callable[[Follow], str]) -> Page[User]:
+        users = self._users.get_many(pick(f) for f in page.items)
+        return Page(
+            items=[users[pick(f)] for f in page.items if pick(f) in users],
+            next_cursor=page.next_cursor,
+        )

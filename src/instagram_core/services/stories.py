@@ -1,0 +1,123 @@
+"""Stories: posted like a photo, processed, live for 24 hours, shown in a tray per followed
+account (newest trays first)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import attrs
+
+from instagram_core.domain.errors import InvalidInput, UnprocessableMedia
+from instagram_core.domain.events import StoryCreated
+from instagram_core.domain.stories import STORY_LIFETIME, Story, StoryStatus, StoryTray
+from instagram_core.domain.users import User
+from instagram_core.ports.blobs import BlobStore
+from instagram_core.ports.clock import Clock
+from instagram_core.ports.events import EventBus
+from instagram_core.ports.ids import IdGenerator
+from instagram_core.ports.media import MediaStore
+from instagram_core.ports.social_graph import SocialGraph
+from instagram_core.ports.stories import StoryStore
+from instagram_core.ports.users import UserStore
+from instagram_core.services.publishing import MediaPipeline
+from instagram_core.services.views import DOWNLOAD_URL_TTL
+
+STORY_VARIANT = "large_1080"
+
+
+@attrs.frozen
+class StoryView:
+    story: Story
+    media_url: str | None
+
+
+@attrs.frozen
+class StoryTrayView:
+    user: User
+    stories: tuple[StoryView, ...]
+
+
+class StoryService:
+    def __init__(
+        self,
+        stories: StoryStore,
+        media: MediaStore,
+        blobs: BlobStore,
+        pipeline: MediaPipeline,
+        graph: SocialGraph,
+        users: UserStore,
+        ids: IdGenerator,
+        clock: Clock,
+        bus: EventBus,
+    ) -> None:
+        self._stories = stories
+        self._media = media
+        self._blobs = blobs
+        self._pipeline = pipeline
+        self._graph = graph
+        self._users = users
+        self._ids = ids
+        self._clock = clock
+        self._bus = bus
+
+    def create(self, author_id: str, media_id: int, music_id: str | None = None) -> Story:
+        """Store the story as processing; it goes live once its media is processed."""
+        media = self._media.get(media_id)
+        if media is None or media.owner_id != author_id:
+            raise InvalidInput(f"unknown media id {media_id}")
+        if self._blobs.info(media.original_key) is None:
+            raise InvalidInput(f"media {media_id} was never uploaded")
+        now = self._clock.now()
+        story = Story(
+            self._ids.next_id(), author_id, media_id, now, now + STORY_LIFETIME, music_id=music_id
+        )
+        if not self._media.attach(media_id, story.story_id):
+            raise InvalidInput(f"media {media_id} is already in use")
+        self._stories.add(story)
+        self._bus.publish(StoryCreated(story.story_id, author_id))
+        return story
+
+    def process_story(self, event: StoryCreated) -> None:
+        story = self._stories.get(event.story_id, self._clock.now())
+        if story is None or story.status is not StoryStatus.PROCESSING:
+            return
+        media = self._media.get(story.media_id)
+        status = StoryStatus.FAILED
+        if media is not None:
+            try:
+                ready = self._pipeline.process(media, None)
+                status = StoryStatus.FAILED if self._pipeline.review(ready) else StoryStatus.LIVE
+            except UnprocessableMedia as exc:
+                self._pipeline.fail(media, exc.message)
+        self._stories.update(attrs.evolve(story, status=status))
+
+    def tray(self, viewer_id: str) -> list[StoryTrayView]:
+        """Live stories of the viewer and of accounts they actively follow."""
+        now = self._clock.now()
+        authors = [*self._graph.following_ids(viewer_id), viewer_id]
+        live = self._stories.live_by_authors(authors, now)
+        trays = [
+            StoryTray(author, tuple(s for s in stories if s.status is StoryStatus.LIVE))
+            for author, stories in live.items()
+        ]
+        trays = sorted((t for t in trays if t.stories), key=lambda t: t.latest_at, reverse=True)
+        users = self._users.get_many(t.author_id for t in trays)
+        return [
+            StoryTrayView(users[t.author_id], self._views(t.stories))
+            for t in trays
+            if t.author_id in users
+        ]
+
+    def _views(self, stories: Sequence[Story]) -> tuple[StoryView, ...]:
+        media = self._media.get_many(s.media_id for s in stories)
+        views = []
+        for story in stories:
+            found = media.get(story.media_id)
+            variant = (
+                next((v for v in found.variants if v.name == STORY_VARIANT), None)
+                if found
+                else None
+            )
+            url = self._blobs.download_url(variant.key, DOWNLOAD_URL_TTL) if variant else None
+            views.append(StoryView(story, url))
+        return tuple(views)

@@ -1,0 +1,142 @@
+"""Read models: posts as a viewer sees them, assembled in batches (one call per port per page,
+never one per post)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+import attrs
+
+from instagram_core.domain.media import Media, PhotoMetadata
+from instagram_core.domain.posts import Location, Post, PostStatus
+from instagram_core.domain.users import User
+from instagram_core.ports.blobs import BlobStore
+from instagram_core.ports.comments import CommentStore
+from instagram_core.ports.engagement import EngagementStore
+from instagram_core.ports.media import MediaStore
+from instagram_core.ports.users import UserStore
+
+DOWNLOAD_URL_TTL = 3600
+
+
+@attrs.frozen
+class VariantView:
+    url: str
+    width: int
+    height: int
+    content_type: str
+
+
+@attrs.frozen
+class MediaView:
+    media_id: int
+    type: str
+    width: int | None
+    height: int | None
+    blurhash: str | None
+    variants: Mapping[str, VariantView]
+    metadata: PhotoMetadata | None  # GPS included only for the owner
+
+
+@attrs.frozen
+class PostView:
+    post_id: int
+    author: User
+    caption: str
+    hashtags: tuple[str, ...]
+    mentions: tuple[str, ...]
+    tagged_users: tuple[User, ...]
+    location: Location | None
+    filter_name: str | None
+    status: PostStatus
+    failure_reason: str | None  # shown to the author only
+    created_at: datetime
+    like_count: int
+    comment_count: int
+    liked_by_viewer: bool
+    saved_by_viewer: bool
+    media: tuple[MediaView, ...]
+
+
+class PostViews:
+    def __init__(
+        self,
+        users: UserStore,
+        media: MediaStore,
+        engagement: EngagementStore,
+        comments: CommentStore,
+        blobs: BlobStore,
+        url_ttl: int = DOWNLOAD_URL_TTL,
+    ) -> None:
+        self._users = users
+        self._media = media
+        self._engagement = engagement
+        self._comments = comments
+        self._blobs = blobs
+        self._url_ttl = url_ttl
+
+    def one(self, viewer_id: str, post: Post) -> PostView:
+        return self.many(viewer_id, [post])[0]
+
+    def many(self, viewer_id: str, posts: Sequence[Post]) -> list[PostView]:
+        """Views in the order of ``posts``; posts whose author vanished are left out."""
+        post_ids = [p.post_id for p in posts]
+        user_ids = {p.author_id for p in posts} | {u for p in posts for u in p.tagged_user_ids}
+        users = self._users.get_many(user_ids)
+        media = self._media.get_many(m for p in posts for m in p.media_ids)
+        likes = self._engagement.like_counts(post_ids)
+        comments = self._comments.counts(post_ids)
+        liked = self._engagement.liked_by(viewer_id, post_ids)
+        saved = self._engagement.saved_by(viewer_id, post_ids)
+        views = []
+        for post in posts:
+            author = users.get(post.author_id)
+            if author is None:
+                continue
+            is_author = viewer_id == post.author_id
+            views.append(
+                PostView(
+                    post_id=post.post_id,
+                    author=author,
+                    caption=post.caption,
+                    hashtags=post.hashtags,
+                    mentions=post.mentions,
+                    tagged_users=tuple(users[u] for u in post.tagged_user_ids if u in users),
+                    location=post.location,
+                    filter_name=post.filter_name,
+                    status=post.status,
+                    failure_reason=post.failure_reason if is_author else None,
+                    created_at=post.created_at,
+                    like_count=likes.get(post.post_id, 0),
+                    comment_count=comments.get(post.post_id, 0),
+                    liked_by_viewer=post.post_id in liked,
+                    saved_by_viewer=post.post_id in saved,
+                    media=tuple(
+                        self._media_view(media[m], is_author) for m in post.media_ids if m in media
+                    ),
+                )
+            )
+        return views
+
+    def _media_view(self, media: Media, is_owner: bool) -> MediaView:
+        metadata = media.metadata
+        if metadata is not None and not is_owner:
+            metadata = attrs.evolve(metadata, gps=None)
+        return MediaView(
+            media_id=media.media_id,
+            type=str(media.type),
+            width=media.width,
+            height=media.height,
+            blurhash=media.blurhash,
+            variants={
+                v.name: VariantView(
+                    url=self._blobs.download_url(v.key, self._url_ttl),
+                    width=v.width,
+                    height=v.height,
+                    content_type=v.content_type,
+                )
+                for v in media.variants
+            },
+            metadata=metadata,
+        )
