@@ -1,0 +1,76 @@
+"""Access tokens: HS256 JWTs whose expiry is judged by the clock port."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import jwt
+
+from instagram_core.domain.errors import Unauthenticated
+from instagram_core.ports.clock import Clock
+from instagram_core.ports.security import IssuedToken
+
+_ALGORITHM = "HS256"
+_MIN_SECRET_BYTES = 32  # RFC 7518 3.2: an HS256 key at least as long as the hash
+_REQUIRED_CLAIMS = ["sub", "iss", "iat", "exp"]
+
+
+class JwtTokenService:
+    """Stateless bearer tokens naming a user id.
+
+    PyJWT checks the signature, algorithm (HS256 only, so ``alg: none`` and key confusion
+    are refused) and issuer; expiry is checked here against the injected clock rather than
+    PyJWT's wall clock, so a :class:`ManualClock` drives it in tests. A token is valid up to
+    but excluding ``exp`` (whole seconds). Every failure is ``Unauthenticated``.
+    """
+
+    def __init__(
+        self, secret: bytes, clock: Clock, ttl_seconds: int = 3600, issuer: str = "instagram"
+    ) -> None:
+        if len(secret) < _MIN_SECRET_BYTES:
+            raise ValueError(f"secret must be at least {_MIN_SECRET_BYTES} bytes")
+        if ttl_seconds < 1:
+            raise ValueError("ttl_seconds must be at least 1")
+        self._secret = secret
+        self._clock = clock
+        self._ttl = ttl_seconds
+        self._issuer = issuer
+
+    def issue(self, user_id: str) -> IssuedToken:
+        issued_at = math.floor(self._clock.now().timestamp())
+        claims = {
+            "sub": user_id,
+            "iss": self._issuer,
+            "iat": issued_at,
+            "exp": issued_at + self._ttl,
+        }
+        token = jwt.encode(claims, self._secret, algorithm=_ALGORITHM)
+        return IssuedToken(token=token, expires_in=self._ttl)
+
+    def verify(self, token: str) -> str:
+        claims = self._decode(token)
+        expires_at = claims["exp"]
+        if not isinstance(expires_at, int) or self._clock.now().timestamp() >= expires_at:
+            raise Unauthenticated("token expired")
+        subject = claims["sub"]
+        if not isinstance(subject, str) or not subject:
+            raise Unauthenticated("token names no user")
+        return subject
+
+    def _decode(self, token: str) -> dict[str, Any]:
+        try:
+            return jwt.decode(
+                token,
+                self._secret,
+                algorithms=[_ALGORITHM],
+                issuer=self._issuer,
+                options={
+                    "require": _REQUIRED_CLAIMS,
+                    "verify_exp": False,  # judged against the clock port in verify()
+                    "verify_iat": False,
+                    "verify_nbf": False,
+                },
+            )
+        except jwt.PyJWTError as exc:
+            raise Unauthenticated("invalid token") from exc

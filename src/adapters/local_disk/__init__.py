@@ -1,0 +1,5 @@
+"""Local-disk adapter: a durable blob store with HMAC-signed URLs served by our HTTP edge."""
+
+from adapters.local_disk.blobs import LocalDiskBlobStore
+
+__all__ = ["LocalDiskBlobStore"]

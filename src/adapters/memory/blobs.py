@@ -1,0 +1,73 @@
+"""A blob store in a dict, with the same presigned-URL scheme as the local-disk store."""
+
+from __future__ import annotations
+
+import threading
+
+from adapters.local_disk.keys import validate_content_type, validate_key, validate_prefix
+from adapters.local_disk.signing import BlobUrls
+from instagram_core.domain.errors import NotFound
+from instagram_core.ports.blobs import BlobInfo, PresignedUpload
+from instagram_core.ports.clock import Clock
+
+
+class InMemoryBlobStore:
+    """:class:`~instagram_core.ports.blobs.BlobStore` in memory: keys are validated exactly as
+    on disk, so a key the tests accept is one the real stores accept."""
+
+    def __init__(self, secret: bytes, clock: Clock, base_url: str = "/blobs") -> None:
+        self._objects: dict[str, tuple[bytes, str]] = {}
+        self._lock = threading.Lock()
+        self._urls = BlobUrls(secret, clock, base_url)
+
+    def put(self, key: str, data: bytes, content_type: str) -> None:
+        validate_key(key)
+        validate_content_type(content_type)
+        with self._lock:
+            self._objects[key] = (bytes(data), content_type)
+
+    def get(self, key: str) -> bytes:
+        validate_key(key)
+        with self._lock:
+            found = self._objects.get(key)
+        if found is None:
+            raise NotFound(f"no blob {key!r}")
+        return found[0]
+
+    def info(self, key: str) -> BlobInfo | None:
+        validate_key(key)
+        with self._lock:
+            found = self._objects.get(key)
+        return None if found is None else BlobInfo(size=len(found[0]), content_type=found[1])
+
+    def delete_prefix(self, prefix: str) -> int:
+        validate_prefix(prefix)
+        with self._lock:
+            doomed = [key for key in self._objects if key.startswith(prefix)]
+            for key in doomed:
+                del self._objects[key]
+        return len(doomed)
+
+    def presign_upload(
+        self, key: str, content_type: str, max_bytes: int, expires_in: int
+    ) -> PresignedUpload:
+        return self._urls.presign_upload(key, content_type, max_bytes, expires_in)
+
+    def download_url(self, key: str, expires_in: int) -> str:
+        return self._urls.download_url(key, expires_in)
+
+    def verify_upload(
+        self,
+        key: str,
+        expires: str,
+        content_type_param: str,
+        max_bytes: str,
+        sig: str,
+        request_content_type: str,
+    ) -> int:
+        return self._urls.verify_upload(
+            key, expires, content_type_param, max_bytes, sig, request_content_type
+        )
+
+    def verify_download(self, key: str, expires: str, sig: str) -> None:
+        self._urls.verify_download(key, expires, sig)

@@ -1,0 +1,73 @@
+"""Home feeds held in process memory: the embedded stand-in for Redis sorted sets."""
+
+from __future__ import annotations
+
+import threading
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
+
+from instagram_core.ports.feed_cache import FEED_CAPACITY
+
+
+class InMemoryFeedCache:
+    """Per user, an ascending list of post ids kept sorted with :mod:`bisect`.
+
+    Capacity bounds each list, so an insert costs O(log n + capacity) at worst and an id
+    older than a full feed's oldest entry is skipped without touching the list. One lock
+    guards every feed: each call is atomic, and a fan-out to many users takes it once.
+    A feed exists from its first write (:meth:`add` or :meth:`add_many`) until :meth:`drop`.
+    """
+
+    def __init__(self, capacity: int = FEED_CAPACITY) -> None:
+        if capacity < 1:
+            raise ValueError("capacity must be at least 1")
+        self._capacity = capacity
+        self._feeds: dict[str, list[int]] = {}
+        self._lock = threading.Lock()
+
+    def add(self, user_ids: Iterable[str], post_id: int) -> None:
+        with self._lock:
+            for user_id in user_ids:
+                self._insert(self._feeds.setdefault(user_id, []), post_id)
+
+    def add_many(self, user_id: str, post_ids: Iterable[int]) -> None:
+        with self._lock:
+            feed = self._feeds.setdefault(user_id, [])
+            for post_id in post_ids:
+                self._insert(feed, post_id)
+
+    def remove(self, user_ids: Iterable[str], post_ids: Iterable[int]) -> None:
+        doomed = list(post_ids)
+        with self._lock:
+            for user_id in user_ids:
+                feed = self._feeds.get(user_id)
+                if feed is None:
+                    continue
+                for post_id in doomed:
+                    index = bisect_left(feed, post_id)
+                    if index < len(feed) and feed[index] == post_id:
+                        del feed[index]
+
+    def page(self, user_id: str, before: int | None, limit: int) -> Sequence[int] | None:
+        """See the port; a ``limit`` of zero or less gives an empty page of a present feed."""
+        with self._lock:
+            feed = self._feeds.get(user_id)
+            if feed is None:
+                return None
+            end = len(feed) if before is None else bisect_left(feed, before)
+            start = max(0, end - max(limit, 0))
+            return feed[start:end][::-1]
+
+    def drop(self, user_id: str) -> None:
+        with self._lock:
+            self._feeds.pop(user_id, None)
+
+    def _insert(self, feed: list[int], post_id: int) -> None:
+        if len(feed) >= self._capacity and post_id < feed[0]:
+            return  # older than everything a full feed keeps: it would be trimmed at once
+        index = bisect_left(feed, post_id)
+        if index < len(feed) and feed[index] == post_id:
+            return
+        feed.insert(index, post_id)
+        if len(feed) > self._capacity:
+            del feed[0]

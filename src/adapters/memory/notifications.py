@@ -1,0 +1,87 @@
+"""The Activity tab held in process memory, partitioned by recipient, newest first."""
+
+from __future__ import annotations
+
+import bisect
+import threading
+from collections.abc import Sequence
+
+from instagram_core.domain.errors import Conflict
+from instagram_core.domain.notifications import Notification
+
+
+class _Inbox:
+    """One recipient's partition: notifications by id, with sorted id lists overall and per
+    group, so paging and "newest of a group" are binary searches rather than scans."""
+
+    def __init__(self) -> None:
+        self.by_id: dict[int, Notification] = {}
+        self.ids: list[int] = []
+        self.groups: dict[str, list[int]] = {}
+
+    def put(self, notification: Notification) -> None:
+        self.by_id[notification.notification_id] = notification
+        bisect.insort(self.ids, notification.notification_id)
+        bisect.insort(
+            self.groups.setdefault(notification.group_key, []), notification.notification_id
+        )
+
+    def remove(self, notification_id: int) -> None:
+        notification = self.by_id.pop(notification_id, None)
+        if notification is None:
+            return
+        _discard_sorted(self.ids, notification_id)
+        group = self.groups[notification.group_key]
+        _discard_sorted(group, notification_id)
+        if not group:
+            del self.groups[notification.group_key]
+
+
+def _discard_sorted(ids: list[int], value: int) -> None:
+    index = bisect.bisect_left(ids, value)
+    if index < len(ids) and ids[index] == value:
+        del ids[index]
+
+
+class InMemoryNotificationStore:
+    """The :class:`~instagram_core.ports.NotificationStore` of tests and the embedded profile.
+
+    A notification is keyed by ``(recipient_id, notification_id)``, as in Cassandra."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._inboxes: dict[str, _Inbox] = {}
+
+    def add(self, notification: Notification) -> None:
+        with self._lock:
+            inbox = self._inboxes.setdefault(notification.recipient_id, _Inbox())
+            if notification.notification_id in inbox.by_id:
+                raise Conflict(f"notification {notification.notification_id} exists")
+            inbox.put(notification)
+
+    def latest_in_group(self, recipient_id: str, group_key: str) -> Notification | None:
+        with self._lock:
+            inbox = self._inboxes.get(recipient_id)
+            if inbox is None or not (group := inbox.groups.get(group_key)):
+                return None
+            return inbox.by_id[group[-1]]
+
+    def replace(self, old_id: int, notification: Notification) -> None:
+        """Removes ``old_id`` from ``notification``'s recipient; raises ``Conflict`` (changing
+        nothing) if the new id exists and is not ``old_id``."""
+        with self._lock:
+            inbox = self._inboxes.setdefault(notification.recipient_id, _Inbox())
+            new_id = notification.notification_id
+            if new_id != old_id and new_id in inbox.by_id:
+                raise Conflict(f"notification {new_id} exists")
+            inbox.remove(old_id)
+            inbox.put(notification)
+
+    def list(self, recipient_id: str, before: int | None, limit: int) -> Sequence[Notification]:
+        with self._lock:
+            inbox = self._inboxes.get(recipient_id)
+            if inbox is None or limit <= 0:
+                return []
+            end = len(inbox.ids) if before is None else bisect.bisect_left(inbox.ids, before)
+            newest = inbox.ids[max(0, end - limit) : end]
+            return [inbox.by_id[i] for i in reversed(newest)]

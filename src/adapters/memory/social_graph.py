@@ -1,0 +1,123 @@
+"""The follow graph in process memory, indexed like the SQL tables so pages are keyset reads.
+
+Each index is a list kept sorted with :mod:`bisect`; counts are the lengths of the active
+indexes, so they cannot drift from the edges.
+"""
+
+from __future__ import annotations
+
+import bisect
+import threading
+from collections import defaultdict
+from collections.abc import Sequence
+
+import attrs
+
+from adapters.sqlite.codecs import decode_keyset_cursor, encode_keyset_cursor, to_micros
+from instagram_core.domain.errors import InvalidInput
+from instagram_core.domain.pagination import Page, page_from_overfetch
+from instagram_core.domain.social import Follow, FollowStatus
+
+_Key = tuple[int, str]  # (created_at micros, the other user's id)
+
+
+def _discard(index: list[_Key], key: _Key) -> None:
+    position = bisect.bisect_left(index, key)
+    if position < len(index) and index[position] == key:
+        del index[position]
+
+
+def _newest_first(index: list[_Key], cursor: str | None, limit: int) -> list[_Key]:
+    """Up to ``limit + 1`` keys strictly older than the cursor, newest first."""
+    if limit < 1:
+        raise InvalidInput("limit must be positive")
+    end = len(index) if cursor is None else bisect.bisect_left(index, decode_keyset_cursor(cursor))
+    return index[max(0, end - limit - 1) : end][::-1]
+
+
+class InMemorySocialGraph:
+    """A :class:`~instagram_core.ports.SocialGraph` with sorted indexes under one lock."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._edges: dict[tuple[str, str], Follow] = {}
+        self._incoming: defaultdict[tuple[str, FollowStatus], list[_Key]] = defaultdict(list)
+        self._outgoing_active: defaultdict[str, list[_Key]] = defaultdict(list)
+        self._active_follower_ids: defaultdict[str, list[str]] = defaultdict(list)
+
+    def get(self, follower_id: str, followee_id: str) -> Follow | None:
+        with self._lock:
+            return self._edges.get((follower_id, followee_id))
+
+    def put(self, follow: Follow) -> Follow | None:
+        pair = (follow.follower_id, follow.followee_id)
+        with self._lock:
+            before = self._edges.get(pair)
+            if before is not None:
+                if before.status == follow.status:
+                    return before
+                self._unindex(before)
+                follow = attrs.evolve(follow, created_at=before.created_at)
+            self._index(follow)  # first, as it rejects a naive created_at before any change
+            self._edges[pair] = follow
+            return before
+
+    def remove(self, follower_id: str, followee_id: str) -> Follow | None:
+        with self._lock:
+            edge = self._edges.pop((follower_id, followee_id), None)
+            if edge is not None:
+                self._unindex(edge)
+            return edge
+
+    def followers(
+        self, user_id: str, status: FollowStatus, cursor: str | None, limit: int
+    ) -> Page[Follow]:
+        with self._lock:
+            keys = _newest_first(self._incoming.get((user_id, status), []), cursor, limit)
+            edges = [self._edges[(follower_id, user_id)] for _, follower_id in keys]
+        return page_from_overfetch(
+            edges, limit, lambda f: encode_keyset_cursor(f.created_at, f.follower_id)
+        )
+
+    def following(self, user_id: str, cursor: str | None, limit: int) -> Page[Follow]:
+        with self._lock:
+            keys = _newest_first(self._outgoing_active.get(user_id, []), cursor, limit)
+            edges = [self._edges[(user_id, followee_id)] for _, followee_id in keys]
+        return page_from_overfetch(
+            edges, limit, lambda f: encode_keyset_cursor(f.created_at, f.followee_id)
+        )
+
+    def follower_ids_after(self, user_id: str, after: str | None, limit: int) -> Sequence[str]:
+        if limit < 1:
+            return []
+        with self._lock:
+            ids = self._active_follower_ids.get(user_id, [])
+            start = 0 if after is None else bisect.bisect_right(ids, after)
+            return ids[start : start + limit]
+
+    def following_ids(self, user_id: str) -> Sequence[str]:
+        with self._lock:
+            return [followee_id for _, followee_id in self._outgoing_active.get(user_id, [])]
+
+    def count_followers(self, user_id: str) -> int:
+        with self._lock:
+            return len(self._active_follower_ids.get(user_id, []))
+
+    def count_following(self, user_id: str) -> int:
+        with self._lock:
+            return len(self._outgoing_active.get(user_id, []))
+
+    def _index(self, edge: Follow) -> None:
+        micros = to_micros(edge.created_at)
+        bisect.insort(self._incoming[(edge.followee_id, edge.status)], (micros, edge.follower_id))
+        if edge.is_active:
+            bisect.insort(self._outgoing_active[edge.follower_id], (micros, edge.followee_id))
+            bisect.insort(self._active_follower_ids[edge.followee_id], edge.follower_id)
+
+    def _unindex(self, edge: Follow) -> None:
+        micros = to_micros(edge.created_at)
+        _discard(self._incoming[(edge.followee_id, edge.status)], (micros, edge.follower_id))
+        if edge.is_active:
+            _discard(self._outgoing_active[edge.follower_id], (micros, edge.followee_id))
+            ids = self._active_follower_ids[edge.followee_id]
+            del ids[bisect.bisect_left(ids, edge.follower_id)]

@@ -1,0 +1,101 @@
+"""Comments in SQLite, clustered like the Cassandra table: ``(post_id, comment_id)``."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+
+from adapters.sqlite.database import SqliteDatabase
+from instagram_core.domain.comments import Comment
+from instagram_core.domain.errors import Conflict
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS comments (
+    post_id INTEGER NOT NULL,
+    comment_id INTEGER NOT NULL,
+    author_id TEXT NOT NULL,
+    text TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (post_id, comment_id)
+) WITHOUT ROWID;
+"""
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def _to_micros(moment: datetime) -> int:
+    """Integer UTC microseconds: exact, and ordered the same way as the datetimes."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetimes are ambiguous; the core uses aware UTC")
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+def _from_micros(micros: int) -> datetime:
+    return _EPOCH + micros * _MICROSECOND
+
+
+def _comment(row: sqlite3.Row) -> Comment:
+    return Comment(
+        comment_id=int(row["comment_id"]),
+        post_id=int(row["post_id"]),
+        author_id=row["author_id"],
+        text=row["text"],
+        created_at=_from_micros(row["created_at"]),
+    )
+
+
+class SqliteCommentStore:
+    """The durable :class:`~instagram_core.ports.CommentStore` of the embedded profile."""
+
+    def __init__(self, db: SqliteDatabase) -> None:
+        self._db = db
+        db.apply_schema(SCHEMA)
+
+    def add(self, comment: Comment) -> None:
+        try:
+            self._db.execute(
+                "INSERT INTO comments (post_id, comment_id, author_id, text, created_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (
+                    comment.post_id,
+                    comment.comment_id,
+                    comment.author_id,
+                    comment.text,
+                    _to_micros(comment.created_at),
+                ),
+            )
+        except sqlite3.IntegrityError as exc:
+            raise Conflict(f"comment {comment.comment_id} exists") from exc
+
+    def list(self, post_id: int, after: int | None, limit: int) -> Sequence[Comment]:
+        if limit <= 0:  # SQLite reads a negative LIMIT as "no limit"
+            return []
+        if after is None:
+            rows = self._db.query(
+                "SELECT * FROM comments WHERE post_id = ? ORDER BY comment_id LIMIT ?",
+                (post_id, limit),
+            )
+        else:
+            rows = self._db.query(
+                "SELECT * FROM comments WHERE post_id = ? AND comment_id > ? "
+                "ORDER BY comment_id LIMIT ?",
+                (post_id, after, limit),
+            )
+        return [_comment(row) for row in rows]
+
+    def counts(self, post_ids: Iterable[int]) -> Mapping[int, int]:
+        ids = list(dict.fromkeys(post_ids))
+        rows = self._db.query(
+            "SELECT post_id, COUNT(*) AS n FROM comments "
+            "WHERE post_id IN (SELECT value FROM json_each(?)) GROUP BY post_id",
+            (json.dumps(ids),),
+        )
+        counts = dict.fromkeys(ids, 0)
+        counts.update({int(row["post_id"]): int(row["n"]) for row in rows})
+        return counts
+
+    def forget_post(self, post_id: int) -> None:
+        self._db.execute("DELETE FROM comments WHERE post_id = ?", (post_id,))

@@ -1,0 +1,95 @@
+"""The ``instagram`` command: serve the API, run a worker, fill an instance with demo data."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from pathlib import Path
+from typing import Any
+
+import click
+
+from entrypoints.config import load_settings
+
+
+def _overrides(**flags: Any) -> dict[str, Any]:
+    return {name: value for name, value in flags.items() if value is not None}
+
+
+@click.group()
+def main() -> None:
+    """Photo-sharing backend: API server, workers and tools."""
+
+
+@main.command()
+@click.option("--host", help="Interface to bind (INSTAGRAM_HOST, default 127.0.0.1).")
+@click.option("--port", type=int, help="Port to listen on (INSTAGRAM_PORT, default 8000).")
+@click.option("--data-dir", type=click.Path(path_type=Path), help="INSTAGRAM_DATA_DIR.")
+@click.option("--profile", type=click.Choice(["embedded", "production"]), help="INSTAGRAM_PROFILE.")
+@click.option("--workers", type=int, help="In-process event-bus threads (INSTAGRAM_WORKERS).")
+def serve(
+    host: str | None,
+    port: int | None,
+    data_dir: Path | None,
+    profile: str | None,
+    workers: int | None,
+) -> None:
+    """Serve the HTTP API (and, in the embedded profile, its background workers)."""
+    import uvicorn
+
+    from entrypoints.http.app import create_app
+
+    settings = load_settings(
+        _overrides(host=host, port=port, data_dir=data_dir, profile=profile, workers=workers)
+    )
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
+    )
+    click.echo(
+        f"serving the {settings.profile} profile on {settings.base_url} "
+        f"(data in {settings.data_dir.resolve()}; API docs at {settings.base_url}/schema)"
+    )
+    uvicorn.run(
+        create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level
+    )
+
+
+@main.command()
+@click.argument("name", type=click.Choice(["all"]))
+@click.option("--data-dir", type=click.Path(path_type=Path), help="INSTAGRAM_DATA_DIR.")
+def worker(name: str, data_dir: Path | None) -> None:
+    """Run background workers without the HTTP API, until interrupted.
+
+    NAME picks the handlers; ``all`` runs every one (media processing, fan-out,
+    notifications, search indexing, clean-up) and resumes posts left processing."""
+    from entrypoints.containers import build_container
+
+    settings = load_settings(_overrides(data_dir=data_dir))
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
+    )
+    container = build_container(settings)
+    container.init_resources()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    resumed = container.core.publishing().recover_interrupted()
+    click.echo(f"worker {name} running ({resumed} interrupted posts resumed); Ctrl-C stops it")
+    stop.wait()
+    container.shutdown_resources()
+
+
+@main.command()
+@click.option("--url", help="A running instance, e.g. http://127.0.0.1:8000; default: embedded.")
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Data dir of the embedded run.")
+@click.option("--users", "user_count", default=200, show_default=True, type=int)
+@click.option("--photos", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--seed", default=7, show_default=True, type=int)
+def demo(
+    url: str | None, data_dir: Path | None, user_count: int, photos: Path | None, seed: int
+) -> None:
+    """Fill an instance with users, follows, posts of real photos, likes and comments."""
+    from entrypoints.demo import run_demo
+
+    run_demo(url=url, data_dir=data_dir, user_count=user_count, photos=photos, seed=seed)

@@ -1,0 +1,99 @@
+"""Settings from ``INSTAGRAM_*`` environment variables, overridable by CLI flags."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+ENV_PREFIX = "INSTAGRAM_"
+PROFILES = ("embedded", "production")
+SECRET_FILE = "secret_key"
+
+
+@attrs.frozen
+class Settings:
+    profile: str = "embedded"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    data_dir: Path = Path(".instagram-data")
+    secret_key: str = ""
+    public_url: str = ""  # base of absolute URLs handed to clients; derived from host/port
+    max_upload_bytes: int = 30 * 1024 * 1024
+    max_image_pixels: int = 100_000_000
+    token_ttl_seconds: int = 86_400
+    workers: int = 2  # in-process event-bus worker threads
+    log_level: str = "info"
+
+    @property
+    def base_url(self) -> str:
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = "127.0.0.1" if self.host in {"0.0.0.0", "::", ""} else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_dir / "instagram.sqlite3"
+
+    @property
+    def blob_root(self) -> Path:
+        return self.data_dir / "media"
+
+
+_CONVERTERS: dict[str, Any] = {
+    "port": int,
+    "max_upload_bytes": int,
+    "max_image_pixels": int,
+    "token_ttl_seconds": int,
+    "workers": int,
+    "data_dir": Path,
+}
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """Defaults < environment < explicit overrides (CLI flags). Unknown profile names and
+    non-numeric numbers are refused with a clear ``ValueError``."""
+    env = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for field in attrs.fields(Settings):
+        raw = env.get(ENV_PREFIX + field.name.upper())
+        if raw is not None and raw != "":
+            values[field.name] = _convert(field.name, raw)
+    for name, value in (overrides or {}).items():
+        if value is not None:
+            values[name] = _convert(name, value) if isinstance(value, str) else value
+    settings = Settings(**values)
+    if settings.profile not in PROFILES:
+        raise ValueError(f"INSTAGRAM_PROFILE must be one of {', '.join(PROFILES)}")
+    if not settings.secret_key:
+        settings = attrs.evolve(settings, secret_key=_stored_secret(settings.data_dir))
+    return settings
+
+
+def _convert(name: str, raw: str) -> Any:
+    convert = _CONVERTERS.get(name, str)
+    try:
+        return convert(raw)
+    except ValueError as exc:
+        raise ValueError(f"{ENV_PREFIX}{name.upper()}={raw!r} is not valid") from exc
+
+
+def _stored_secret(data_dir: Path) -> str:
+    """The secret kept in the data dir, made on first use (readable by the owner only), so
+    tokens and signed URLs survive a restart."""
+    path = data_dir / SECRET_FILE
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secret)
+    return secret

@@ -1,0 +1,302 @@
+"""Composition root: adapters containers (one per profile) fill the slots of the core.
+
+``EmbeddedAdapters`` runs everything in one process on a data directory: SQLite for the
+stores, local disk for media, in-memory caches, an in-process event bus.
+"""
+
+from __future__ import annotations
+
+import attrs
+from adapters.local_disk.blobs import LocalDiskBlobStore
+from adapters.pillow.processor import PillowMediaProcessor
+from dependency_injector import containers, providers
+
+from adapters.argon2.hasher import Argon2PasswordHasher
+from adapters.jwt.tokens import JwtTokenService
+from adapters.memory.blobs import InMemoryBlobStore
+from adapters.memory.clock import ManualClock, SystemClock
+from adapters.memory.comments import InMemoryCommentStore
+from adapters.memory.engagement import InMemoryEngagementStore
+from adapters.memory.event_bus import SynchronousEventBus
+from adapters.memory.media import InMemoryMediaStore
+from adapters.memory.notifications import InMemoryNotificationStore
+from adapters.memory.posts import InMemoryPostStore
+from adapters.memory.social_graph import InMemorySocialGraph
+from adapters.memory.stories import InMemoryStoryStore
+from adapters.memory.users import InMemoryUserStore
+from adapters.memory.feed_cache import InMemoryFeedCache
+from adapters.memory.ids import SnowflakeIdGenerator
+from adapters.memory.moderation import WordListModerator
+from adapters.memory.ranking import ChronologicalRanker
+from adapters.memory.rate_limiter import InMemoryRateLimiter
+from adapters.memory.search import InMemorySearchIndex
+from adapters.sqlite.comments import SqliteCommentStore
+from adapters.sqlite.engagement import SqliteEngagementStore
+from adapters.sqlite.media import SqliteMediaStore
+from adapters.sqlite.notifications import SqliteNotificationStore
+from adapters.sqlite.posts import SqlitePostStore
+from adapters.sqlite.social_graph import SqliteSocialGraph
+from adapters.sqlite.stories import SqliteStoryStore
+from adapters.sqlite.users import SqliteUserStore
+from entrypoints.config import Settings
+from entrypoints.wiring import LateBoundBus, open_database, run_event_bus
+from instagram_core.policies.visibility import AudienceGate
+from instagram_core.services.accounts import AccountService
+from instagram_core.services.cleanup import CleanupService
+from instagram_core.services.comments import CommentService
+from instagram_core.services.engagement import EngagementService
+from instagram_core.services.fanout import FanoutService
+from instagram_core.services.feed import FeedService
+from instagram_core.services.handlers import Workers, message_handlers
+from instagram_core.services.media import MediaService
+from instagram_core.services.notifications import NotificationService
+from instagram_core.services.posts import PostService, PostStores
+from instagram_core.services.profiles import ProfileService
+from instagram_core.services.publishing import MediaPipeline, PublishingService
+from instagram_core.services.search import SearchService
+from instagram_core.services.social import SocialService
+from instagram_core.services.stories import StoryService
+from instagram_core.services.views import PostViews
+
+
+def _secret_bytes(secret: str) -> bytes:
+    return secret.encode()
+
+
+class EmbeddedAdapters(containers.DeclarativeContainer):
+    """Every port on an embedded engine; nothing to install."""
+
+    config = providers.Configuration()
+
+    clock = providers.Singleton(SystemClock)
+    ids = providers.Singleton(SnowflakeIdGenerator, clock=clock, worker_id=1)
+    secret = providers.Callable(_secret_bytes, config.secret_key)
+    database = providers.Resource(open_database, path=config.database_path)
+
+    users = providers.Singleton(SqliteUserStore, database)
+    graph = providers.Singleton(SqliteSocialGraph, database)
+    posts = providers.Singleton(SqlitePostStore, database)
+    media = providers.Singleton(SqliteMediaStore, database)
+    engagement = providers.Singleton(SqliteEngagementStore, database)
+    comments = providers.Singleton(SqliteCommentStore, database)
+    stories = providers.Singleton(SqliteStoryStore, database, clock)
+    notifications = providers.Singleton(SqliteNotificationStore, database)
+
+    feeds = providers.Singleton(InMemoryFeedCache)
+    search_index = providers.Singleton(InMemorySearchIndex)
+    limiter = providers.Singleton(InMemoryRateLimiter, clock)
+    ranker = providers.Singleton(ChronologicalRanker)
+    moderator = providers.Singleton(WordListModerator)
+    hasher = providers.Singleton(Argon2PasswordHasher)
+    tokens = providers.Singleton(
+        JwtTokenService, secret=secret, clock=clock, ttl_seconds=config.token_ttl_seconds
+    )
+    blobs = providers.Singleton(
+        LocalDiskBlobStore,
+        root=config.blob_root,
+        secret=secret,
+        clock=clock,
+        base_url=config.blob_base_url,
+    )
+    processor = providers.Singleton(PillowMediaProcessor, max_pixels=config.max_image_pixels)
+
+
+class MemoryAdapters(containers.DeclarativeContainer):
+    """Every port in memory, on a manual clock: the unit tests' world, fast and exact."""
+
+    config = providers.Configuration()
+
+    clock = providers.Singleton(ManualClock, config.start)
+    ids = providers.Singleton(SnowflakeIdGenerator, clock=clock, worker_id=1)
+    secret = providers.Callable(_secret_bytes, config.secret_key)
+
+    users = providers.Singleton(InMemoryUserStore)
+    graph = providers.Singleton(InMemorySocialGraph)
+    posts = providers.Singleton(InMemoryPostStore)
+    media = providers.Singleton(InMemoryMediaStore)
+    engagement = providers.Singleton(InMemoryEngagementStore)
+    comments = providers.Singleton(InMemoryCommentStore)
+    stories = providers.Singleton(InMemoryStoryStore, clock)
+    notifications = providers.Singleton(InMemoryNotificationStore)
+
+    feeds = providers.Singleton(InMemoryFeedCache)
+    search_index = providers.Singleton(InMemorySearchIndex)
+    limiter = providers.Singleton(InMemoryRateLimiter, clock)
+    ranker = providers.Singleton(ChronologicalRanker)
+    moderator = providers.Singleton(WordListModerator)
+    hasher = providers.Singleton(Argon2PasswordHasher.fast_for_tests)
+    tokens = providers.Singleton(
+        JwtTokenService, secret=secret, clock=clock, ttl_seconds=config.token_ttl_seconds
+    )
+    blobs = providers.Singleton(
+        InMemoryBlobStore, secret=secret, clock=clock, base_url=config.blob_base_url
+    )
+    processor = providers.Singleton(PillowMediaProcessor, max_pixels=config.max_image_pixels)
+
+
+class Core(containers.DeclarativeContainer):
+    """Use cases over whatever adapters fill the slots."""
+
+    config = providers.Configuration()
+    adapters = providers.DependenciesContainer()
+
+    # The bus's handlers are bound below the class: they are the services that publish to it.
+    running_bus = providers.Resource(run_event_bus, workers=config.workers)
+    bus = providers.Singleton(LateBoundBus, providers.Delegate(running_bus))
+
+    gate = providers.Singleton(AudienceGate, adapters.graph)
+    views = providers.Singleton(
+        PostViews,
+        users=adapters.users,
+        media=adapters.media,
+        engagement=adapters.engagement,
+        comments=adapters.comments,
+        blobs=adapters.blobs,
+    )
+    accounts = providers.Singleton(
+        AccountService,
+        users=adapters.users,
+        graph=adapters.graph,
+        hasher=adapters.hasher,
+        tokens=adapters.tokens,
+        limiter=adapters.limiter,
+        ids=adapters.ids,
+        clock=adapters.clock,
+        bus=bus,
+    )
+    social = providers.Singleton(
+        SocialService, adapters.users, adapters.graph, gate, adapters.clock, bus
+    )
+    profiles = providers.Singleton(
+        ProfileService, adapters.users, adapters.graph, adapters.posts, gate, views
+    )
+    media = providers.Singleton(
+        MediaService,
+        media=adapters.media,
+        blobs=adapters.blobs,
+        limiter=adapters.limiter,
+        ids=adapters.ids,
+        clock=adapters.clock,
+        max_upload_bytes=config.max_upload_bytes,
+    )
+    post_stores = providers.Singleton(
+        PostStores,
+        posts=adapters.posts,
+        media=adapters.media,
+        users=adapters.users,
+        engagement=adapters.engagement,
+        comments=adapters.comments,
+        blobs=adapters.blobs,
+    )
+    posts = providers.Singleton(
+        PostService,
+        stores=post_stores,
+        processor=adapters.processor,
+        moderator=adapters.moderator,
+        gate=gate,
+        views=views,
+        limiter=adapters.limiter,
+        ids=adapters.ids,
+        clock=adapters.clock,
+        bus=bus,
+    )
+    engagement = providers.Singleton(
+        EngagementService, adapters.posts, adapters.users, adapters.engagement, gate, bus
+    )
+    comments = providers.Singleton(
+        CommentService,
+        engagement=engagement,
+        comments=adapters.comments,
+        users=adapters.users,
+        moderator=adapters.moderator,
+        limiter=adapters.limiter,
+        ids=adapters.ids,
+        clock=adapters.clock,
+        bus=bus,
+    )
+    feed = providers.Singleton(
+        FeedService, adapters.feeds, adapters.graph, adapters.posts, adapters.ranker, views
+    )
+    notifications = providers.Singleton(
+        NotificationService,
+        adapters.notifications,
+        adapters.users,
+        adapters.posts,
+        adapters.ids,
+        adapters.clock,
+    )
+    search = providers.Singleton(
+        SearchService, adapters.search_index, adapters.users, adapters.posts
+    )
+    pipeline = providers.Singleton(
+        MediaPipeline, adapters.media, adapters.blobs, adapters.processor, adapters.moderator
+    )
+    publishing = providers.Singleton(
+        PublishingService, adapters.posts, adapters.media, pipeline, adapters.clock, bus
+    )
+    fanout = providers.Singleton(FanoutService, adapters.feeds, adapters.graph, adapters.posts, bus)
+    cleanup = providers.Singleton(
+        CleanupService, adapters.engagement, adapters.comments, adapters.media, adapters.blobs
+    )
+    stories = providers.Singleton(
+        StoryService,
+        stories=adapters.stories,
+        media=adapters.media,
+        blobs=adapters.blobs,
+        pipeline=pipeline,
+        graph=adapters.graph,
+        users=adapters.users,
+        ids=adapters.ids,
+        clock=adapters.clock,
+        bus=bus,
+    )
+    workers = providers.Singleton(
+        Workers,
+        publishing=publishing,
+        fanout=fanout,
+        notifications=notifications,
+        search=search,
+        cleanup=cleanup,
+        stories=stories,
+    )
+
+
+Core.handlers = providers.Singleton(message_handlers, Core.workers)
+Core.running_bus.add_kwargs(handlers=Core.handlers)
+
+
+class Application(containers.DeclarativeContainer):
+    """The whole process: pick the adapters of the configured profile, build the core."""
+
+    config = providers.Configuration()
+    adapters = providers.Container(EmbeddedAdapters, config=config)
+    core = providers.Container(Core, config=config, adapters=adapters)
+
+
+def settings_dict(settings: Settings) -> dict[str, object]:
+    """The flat configuration the containers read."""
+    return {
+        **attrs.asdict(settings),
+        "database_path": str(settings.database_path),
+        "blob_root": settings.blob_root,
+        "blob_base_url": f"{settings.base_url}/blobs",
+    }
+
+
+def build_container(settings: Settings) -> Application:
+    container = Application()
+    container.config.from_dict(settings_dict(settings))
+    return container
+
+
+def memory_container(start: datetime, settings: Settings | None = None) -> Application:
+    """Everything in memory, on a manual clock starting at ``start``, with an event bus that
+    runs handlers inline: deterministic, for tests and experiments."""
+    settings = settings or Settings(secret_key="test-secret-" + "x" * 32)
+    container = Application()
+    container.config.from_dict({**settings_dict(settings), "start": start})
+    container.adapters.override(MemoryAdapters(config=container.config))
+    container.core.running_bus.override(
+        providers.Singleton(SynchronousEventBus, container.core.handlers)
+    )
+    return container

@@ -1,0 +1,94 @@
+"""The home feed, stories, notifications and search."""
+
+from __future__ import annotations
+
+from litestar import Controller, get, post
+from litestar.status_codes import HTTP_201_CREATED
+
+from entrypoints.http import presenters, schemas
+from instagram_core.domain.errors import InvalidInput
+from instagram_core.domain.ids import parse_id
+from instagram_core.domain.pagination import DEFAULT_PAGE_SIZE
+from instagram_core.domain.users import User
+from instagram_core.services.feed import FeedService
+from instagram_core.services.notifications import NotificationService
+from instagram_core.services.search import SearchService
+from instagram_core.services.stories import StoryService
+
+
+class FeedController(Controller):
+    path = "/feed"
+    tags = ["feed"]
+
+    @get("/", sync_to_thread=True)
+    def home(
+        self,
+        viewer: User,
+        feed: FeedService,
+        cursor: str | None = None,
+        limit: int = DEFAULT_PAGE_SIZE,
+    ) -> schemas.FeedPageOut:
+        page = feed.home(viewer.user_id, cursor, limit)
+        return schemas.FeedPageOut(
+            [presenters.post(p) for p in page.items], page.next_cursor, page.ranked
+        )
+
+
+class StoriesController(Controller):
+    path = "/stories"
+    tags = ["stories"]
+
+    @get("/feed", sync_to_thread=True)
+    def tray(self, viewer: User, stories: StoryService) -> schemas.StoryFeed:
+        return schemas.StoryFeed([presenters.story_tray(t) for t in stories.tray(viewer.user_id)])
+
+    @post("/", status_code=HTTP_201_CREATED, sync_to_thread=True)
+    def create(
+        self, data: schemas.StoryCreate, viewer: User, stories: StoryService
+    ) -> schemas.StoryOut:
+        try:
+            media_id = parse_id(data.media_id, "media id")
+        except InvalidInput as exc:
+            raise InvalidInput(f"unknown media id {data.media_id!r}") from exc
+        story = stories.create(viewer.user_id, media_id, data.music_id)
+        return schemas.StoryOut(
+            story_id=str(story.story_id),
+            media_url=None,
+            status=str(story.status),
+            created_at=story.created_at,
+            expires_at=story.expires_at,
+        )
+
+
+class NotificationsController(Controller):
+    path = "/notifications"
+    tags = ["notifications"]
+
+    @get("/", sync_to_thread=True)
+    def activity(
+        self,
+        viewer: User,
+        notifications: NotificationService,
+        cursor: str | None = None,
+        limit: int = DEFAULT_PAGE_SIZE,
+    ) -> schemas.NotificationPage:
+        page = notifications.activity(viewer.user_id, cursor, limit)
+        return schemas.NotificationPage(
+            [presenters.notification(n) for n in page.items], page.next_cursor
+        )
+
+
+class SearchController(Controller):
+    path = "/search"
+    tags = ["search"]
+
+    @get("/", sync_to_thread=True)
+    def search(
+        self, viewer: User, search: SearchService, q: str, limit: int = 10
+    ) -> schemas.SearchOut:
+        del viewer  # authenticated like every read; results are public profile data
+        found = search.search(q, min(max(limit, 1), 50))
+        return schemas.SearchOut(
+            [presenters.user_summary(u) for u in found.users],
+            [schemas.HashtagOut(h.tag, h.post_count) for h in found.hashtags],
+        )

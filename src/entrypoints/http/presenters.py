@@ -1,0 +1,139 @@
+"""Explicit conversion from the core's read models to wire schemas."""
+
+from __future__ import annotations
+
+from entrypoints.http import schemas as s
+from instagram_core.domain.notifications import NotificationKind
+from instagram_core.domain.users import Profile, User
+from instagram_core.services.comments import CommentView
+from instagram_core.services.notifications import NotificationView
+from instagram_core.services.stories import StoryTrayView
+from instagram_core.services.views import MediaView, PostView
+
+_VERBS = {
+    NotificationKind.LIKE: "liked your post",
+    NotificationKind.COMMENT: "commented on your post",
+    NotificationKind.FOLLOW: "started following you",
+    NotificationKind.FOLLOW_REQUEST: "asked to follow you",
+    NotificationKind.MENTION: "mentioned you",
+    NotificationKind.TAG: "tagged you in a post",
+}
+
+
+def account(user: User) -> s.Account:
+    return s.Account(user.user_id, user.username, user.display_name, user.is_private)
+
+
+def user_summary(user: User) -> s.UserSummary:
+    return s.UserSummary(
+        user.user_id, user.username, user.display_name, user.avatar_url, user.is_private
+    )
+
+
+def author(user: User) -> s.AuthorOut:
+    return s.AuthorOut(user.user_id, user.username)
+
+
+def profile(p: Profile) -> s.ProfileOut:
+    u = p.user
+    return s.ProfileOut(
+        user_id=u.user_id,
+        username=u.username,
+        display_name=u.display_name,
+        bio=u.bio,
+        avatar_url=u.avatar_url,
+        is_private=u.is_private,
+        post_count=p.post_count,
+        follower_count=p.follower_count,
+        following_count=p.following_count,
+        follow_status=p.follow_status,
+    )
+
+
+def media(m: MediaView) -> s.MediaOut:
+    meta = m.metadata
+    return s.MediaOut(
+        media_id=str(m.media_id),
+        type=m.type,
+        width=m.width,
+        height=m.height,
+        blurhash=m.blurhash,
+        variants={
+            name: s.VariantOut(v.url, v.width, v.height, v.content_type)
+            for name, v in m.variants.items()
+        },
+        metadata=None
+        if meta is None
+        else s.MetadataOut(
+            camera=meta.camera,
+            lens=meta.lens,
+            taken_at=meta.taken_at,
+            gps=s.GeoOut(meta.gps.lat, meta.gps.lng) if meta.gps else None,
+        ),
+    )
+
+
+def post(p: PostView) -> s.PostOut:
+    loc = p.location
+    return s.PostOut(
+        post_id=str(p.post_id),
+        author=author(p.author),
+        caption=p.caption,
+        hashtags=list(p.hashtags),
+        mentions=list(p.mentions),
+        tagged_users=[author(u) for u in p.tagged_users],
+        location=s.LocationOut(loc.lat, loc.lng, loc.name) if loc else None,
+        filter=p.filter_name,
+        status=str(p.status),
+        failure_reason=p.failure_reason,
+        created_at=p.created_at,
+        like_count=p.like_count,
+        comment_count=p.comment_count,
+        liked_by_viewer=p.liked_by_viewer,
+        saved_by_viewer=p.saved_by_viewer,
+        media=[media(m) for m in p.media],
+    )
+
+
+def comment(c: CommentView) -> s.CommentOut:
+    return s.CommentOut(
+        comment_id=str(c.comment.comment_id),
+        post_id=str(c.comment.post_id),
+        text=c.comment.text,
+        author=author(c.author),
+        created_at=c.comment.created_at,
+    )
+
+
+def notification(v: NotificationView) -> s.NotificationOut:
+    n = v.notification
+    names = [a.username for a in v.actors]
+    others = n.actor_count - 1
+    lead = names[0] if names else "someone"
+    who = f"{lead} and {others} other{'s' if others > 1 else ''}" if others > 0 else lead
+    return s.NotificationOut(
+        notification_id=str(n.notification_id),
+        kind=str(n.kind),
+        actors=[author(a) for a in v.actors],
+        actor_count=n.actor_count,
+        post_id=str(n.post_id) if n.post_id is not None else None,
+        comment_id=str(n.comment_id) if n.comment_id is not None else None,
+        created_at=n.created_at,
+        text=f"{who} {_VERBS[n.kind]}",
+    )
+
+
+def story_tray(t: StoryTrayView) -> s.StoryTrayOut:
+    return s.StoryTrayOut(
+        user=user_summary(t.user),
+        stories=[
+            s.StoryOut(
+                story_id=str(v.story.story_id),
+                media_url=v.media_url,
+                status=str(v.story.status),
+                created_at=v.story.created_at,
+                expires_at=v.story.expires_at,
+            )
+            for v in t.stories
+        ],
+    )

@@ -1,0 +1,245 @@
+"""Wire schemas (msgspec), separate from the core's models and converted explicitly.
+Ids are strings in JSON: 64-bit integers do not survive JavaScript's numbers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import msgspec
+
+
+class AccountCreate(msgspec.Struct, forbid_unknown_fields=True):
+    username: str
+    password: str
+    display_name: str | None = None
+    is_private: bool = False
+
+
+class TokenRequest(msgspec.Struct):
+    username: str
+    password: str
+
+
+class ProfilePatch(msgspec.Struct, forbid_unknown_fields=True):
+    display_name: str | None = None
+    bio: str | None = None
+    is_private: bool | None = None
+
+
+class LocationIn(msgspec.Struct):
+    lat: float
+    lng: float
+    name: str
+
+
+class PostCreate(msgspec.Struct, forbid_unknown_fields=True):
+    media_ids: list[str]
+    caption: str = ""
+    location: LocationIn | None = None
+    tagged_users: list[str] = msgspec.field(default_factory=list)
+    filter: str | None = None
+
+
+class CommentCreate(msgspec.Struct):
+    text: str
+
+
+class StoryCreate(msgspec.Struct):
+    media_id: str
+    stickers: list[dict[str, Any]] | None = None
+    music_id: str | None = None
+
+
+class UserSummary(msgspec.Struct):
+    user_id: str
+    username: str
+    display_name: str
+    avatar_url: str | None
+    is_private: bool
+
+
+class Account(msgspec.Struct):
+    user_id: str
+    username: str
+    display_name: str
+    is_private: bool
+
+
+class Token(msgspec.Struct):
+    access_token: str
+    token_type: str
+    expires_in: int
+
+
+class ProfileOut(msgspec.Struct):
+    user_id: str
+    username: str
+    display_name: str
+    bio: str
+    avatar_url: str | None
+    is_private: bool
+    post_count: int
+    follower_count: int
+    following_count: int
+    follow_status: str | None
+
+
+class UserPage(msgspec.Struct):
+    items: list[UserSummary]
+    next_cursor: str | None
+
+
+class FollowResult(msgspec.Struct):
+    status: str
+
+
+class UploadUrl(msgspec.Struct):
+    upload_url: str
+    media_id: str
+    expires_at: datetime
+    headers: dict[str, str]
+
+
+class VariantOut(msgspec.Struct):
+    url: str
+    width: int
+    height: int
+    content_type: str
+
+
+class GeoOut(msgspec.Struct):
+    lat: float
+    lng: float
+
+
+class MetadataOut(msgspec.Struct):
+    camera: str | None
+    lens: str | None
+    taken_at: str | None
+    gps: GeoOut | None  # only ever filled for the media's owner
+
+
+class MediaOut(msgspec.Struct):
+    media_id: str
+    type: str
+    width: int | None
+    height: int | None
+    blurhash: str | None
+    variants: dict[str, VariantOut]
+    metadata: MetadataOut | None
+
+
+class AuthorOut(msgspec.Struct):
+    user_id: str
+    username: str
+
+
+class LocationOut(msgspec.Struct):
+    lat: float
+    lng: float
+    name: str
+
+
+class PostOut(msgspec.Struct):
+    post_id: str
+    author: AuthorOut
+    caption: str
+    hashtags: list[str]
+    mentions: list[str]
+    tagged_users: list[AuthorOut]
+    location: LocationOut | None
+    filter: str | None
+    status: str
+    failure_reason: str | None
+    created_at: datetime
+    like_count: int
+    comment_count: int
+    liked_by_viewer: bool
+    saved_by_viewer: bool
+    media: list[MediaOut]
+
+
+class PostPage(msgspec.Struct):
+    items: list[PostOut]
+    next_cursor: str | None
+
+
+class FeedPageOut(msgspec.Struct):
+    items: list[PostOut]
+    next_cursor: str | None
+    ranked: bool
+
+
+class LikeResult(msgspec.Struct):
+    liked: bool
+    like_count: int
+
+
+class SaveResult(msgspec.Struct):
+    saved: bool
+
+
+class CommentOut(msgspec.Struct):
+    comment_id: str
+    post_id: str
+    text: str
+    author: AuthorOut
+    created_at: datetime
+
+
+class CommentPage(msgspec.Struct):
+    items: list[CommentOut]
+    next_cursor: str | None
+
+
+class NotificationOut(msgspec.Struct):
+    notification_id: str
+    kind: str
+    actors: list[AuthorOut]
+    actor_count: int
+    post_id: str | None
+    comment_id: str | None
+    created_at: datetime
+    text: str
+
+
+class NotificationPage(msgspec.Struct):
+    items: list[NotificationOut]
+    next_cursor: str | None
+
+
+class StoryOut(msgspec.Struct):
+    story_id: str
+    media_url: str | None
+    status: str
+    created_at: datetime
+    expires_at: datetime
+
+
+class StoryTrayOut(msgspec.Struct):
+    user: UserSummary
+    stories: list[StoryOut]
+
+
+class StoryFeed(msgspec.Struct):
+    story_trays: list[StoryTrayOut]
+
+
+class HashtagOut(msgspec.Struct):
+    tag: str
+    post_count: int
+
+
+class SearchOut(msgspec.Struct):
+    users: list[UserSummary]
+    hashtags: list[HashtagOut]
+
+
+class ErrorBody(msgspec.Struct):
+    code: str
+    message: str
+
+
+class ErrorOut(msgspec.Struct):
+    error: ErrorBody

@@ -1,0 +1,46 @@
+"""Small factories the containers call: resources with a lifecycle, and the lazy handler map
+that breaks the cycle between the event bus and the services that both use it and handle it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+
+from adapters.memory.event_bus import InProcessEventBus
+from adapters.sqlite.database import SqliteDatabase
+from instagram_core.domain.events import Message
+from instagram_core.ports.events import EventBus
+from instagram_core.services.handlers import Handler
+
+
+class LateBoundBus:
+    """The event bus as the services see it, resolved at the first publish.
+
+    The bus needs its handlers, the handlers are services, and the services publish to the
+    bus: binding late breaks the cycle without a mutable registry."""
+
+    def __init__(self, resolve: Callable[[], EventBus]) -> None:
+        self._resolve = resolve
+
+    def publish(self, message: Message) -> None:
+        self._resolve().publish(message)
+
+
+def open_database(path: str) -> Iterator[SqliteDatabase]:
+    database = SqliteDatabase(path)
+    try:
+        yield database
+    finally:
+        database.close()
+
+
+def run_event_bus(
+    handlers: Mapping[type[Message], Sequence[Handler]], workers: int
+) -> Iterator[Any]:
+    """Start the in-process bus's workers; on shutdown finish the queued work first."""
+    bus = InProcessEventBus(handlers, workers=workers)
+    bus.start()
+    try:
+        yield bus
+    finally:
+        bus.stop(timeout=30)

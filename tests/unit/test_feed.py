@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from instagram_core.domain.errors import Unavailable
+from tests.unit.conftest import World
+
+
+def feed_ids(world: World, viewer_id: str, limit: int = 50) -> list[int]:
+    return [p.post_id for p in world.core.feed().home(viewer_id, None, limit).items]
+
+
+def test_feed_holds_own_and_followed_posts_newest_first(world: World) -> None:
+    alice, bob, carol = world.register("alice"), world.register("bob"), world.register("carol")
+    world.follow(bob, alice)
+    first = world.post(alice)
+    world.clock.advance(1)
+    own = world.post(bob)
+    world.clock.advance(1)
+    world.post(carol)  # not followed
+    world.clock.advance(1)
+    second = world.post(alice)
+    assert feed_ids(world, bob.user_id) == [second.post_id, own.post_id, first.post_id]
+
+
+def test_follow_brings_recent_posts_and_unfollow_removes_them(world: World) -> None:
+    alice, bob = world.register("alice"), world.register("bob")
+    feed_ids(world, bob.user_id)  # bob's feed is now cached
+    old = world.post(alice)
+    assert feed_ids(world, bob.user_id) == []
+    world.follow(bob, alice)
+    assert feed_ids(world, bob.user_id) == [old.post_id]
+    world.core.social().unfollow(bob.user_id, "alice")
+    assert feed_ids(world, bob.user_id) == []
+
+
+def test_pending_followers_receive_nothing_until_approved(world: World) -> None:
+    alice, bob = world.register("alice", private=True), world.register("bob")
+    feed_ids(world, bob.user_id)
+    world.follow(bob, alice)
+    post = world.post(alice)
+    assert feed_ids(world, bob.user_id) == []
+    world.core.social().approve(alice.user_id, "bob")
+    assert feed_ids(world, bob.user_id) == [post.post_id]
+
+
+def test_a_lost_feed_is_rebuilt_from_the_graph(world: World) -> None:
+    alice, bob = world.register("alice"), world.register("bob")
+    world.follow(bob, alice)
+    posts = [world.post(alice) for _ in range(3)]
+    world.adapters.feeds().drop(bob.user_id)
+    assert feed_ids(world, bob.user_id) == [p.post_id for p in reversed(posts)]
+    assert world.adapters.feeds().page(bob.user_id, None, 10) is not None
+
+
+def test_feed_pages_do_not_overlap_or_skip(world: World) -> None:
+    alice, bob = world.register("alice"), world.register("bob")
+    world.follow(bob, alice)
+    posts = [world.post(alice) for _ in range(7)]
+    seen, cursor = [], None
+    while True:
+        page = world.core.feed().home(bob.user_id, cursor, 3)
+        seen += [p.post_id for p in page.items]
+        if page.next_cursor is None:
+            break
+        cursor = page.next_cursor
+    assert seen == [p.post_id for p in reversed(posts)]
+
+
+class _DownFeedCache:
+    def add(self, user_ids: Iterable[str], post_id: int) -> None:
+        raise Unavailable("cache down")
+
+    def add_many(self, user_id: str, post_ids: Iterable[int]) -> None:
+        raise Unavailable("cache down")
+
+    def remove(self, user_ids: Iterable[str], post_ids: Iterable[int]) -> None:
+        raise Unavailable("cache down")
+
+    def page(self, user_id: str, before: int | None, limit: int) -> Sequence[int] | None:
+        raise Unavailable("cache down")
+
+    def drop(self, user_id: str) -> None:
+        raise Unavailable("cache down")
+
+
+def test_feed_degrades_to_chronological_when_the_cache_is_down(world: World) -> None:
+    alice, bob = world.register("alice"), world.register("bob")
+    world.follow(bob, alice)
+    posts = [world.post(alice) for _ in range(3)]
+    world.adapters.feeds.override(_DownFeedCache())
+    world.core.feed.reset()
+    page = world.core.feed().home(bob.user_id, None, 2)
+    assert not page.ranked
+    assert [p.post_id for p in page.items] == [posts[2].post_id, posts[1].post_id]
+    rest = world.core.feed().home(bob.user_id, page.next_cursor, 2)
+    assert [p.post_id for p in rest.items] == [posts[0].post_id]
+    assert rest.next_cursor is None

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from instagram_core.domain.notifications import NotificationKind
+from tests.unit.conftest import World
+
+
+def activity(world: World, user_id: str) -> list[tuple[str, int, tuple[str, ...]]]:
+    page = world.core.notifications().activity(user_id, None, 50)
+    return [
+        (str(v.notification.kind), v.notification.actor_count, tuple(a.username for a in v.actors))
+        for v in page.items
+    ]
+
+
+def test_likes_on_one_post_collapse_into_one_notification(world: World) -> None:
+    alice = world.register("alice")
+    post = world.post(alice)
+    fans = [world.register(f"fan{i}") for i in range(5)]
+    for fan in fans:
+        world.clock.advance(1)
+        world.core.engagement().like(fan.user_id, post.post_id)
+    assert activity(world, alice.user_id) == [("like", 5, ("fan4", "fan3", "fan2"))]
+
+
+def test_own_actions_do_not_notify_and_follows_do(world: World) -> None:
+    alice, bob = world.register("alice"), world.register("bob")
+    post = world.post(alice)
+    world.core.engagement().like(alice.user_id, post.post_id)
+    assert activity(world, alice.user_id) == []
+    world.follow(bob, alice)
+    assert activity(world, alice.user_id) == [("follow", 1, ("bob",))]
+
+
+def test_mentions_and_comments_notify(world: World) -> None:
+    alice, bob, carol = world.register("alice"), world.register("bob"), world.register("carol")
+    post = world.post(alice, "with @carol")
+    world.core.comments().add(bob.user_id, post.post_id, "nice one @carol")
+    kinds = {v.notification.kind for v in world.core.notifications().activity(carol.user_id, None, 10).items}
+    assert kinds == {NotificationKind.MENTION}
+    assert activity(world, alice.user_id) == [("comment", 1, ("bob",))]
+    assert len(world.core.notifications().activity(carol.user_id, None, 10).items) == 2
+
+
+def test_follow_requests_notify_the_private_account(world: World) -> None:
+    alice, bob = world.register("alice", private=True), world.register("bob")
+    world.follow(bob, alice)
+    assert activity(world, alice.user_id) == [("follow_request", 1, ("bob",))]

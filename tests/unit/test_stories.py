@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from instagram_core.domain.errors import InvalidInput
+from tests.unit.conftest import World
+
+
+def test_stories_show_in_followers_trays_for_24_hours(world: World) -> None:
+    alice, bob, carol = world.register("alice"), world.register("bob"), world.register("carol")
+    world.follow(bob, alice)
+    story = world.core.stories().create(alice.user_id, world.upload(alice))
+    trays = world.core.stories().tray(bob.user_id)
+    assert [(t.user.username, [s.story.story_id for s in t.stories]) for t in trays] == [
+        ("alice", [story.story_id])
+    ]
+    assert trays[0].stories[0].media_url
+    assert world.core.stories().tray(carol.user_id) == []
+    world.clock.advance(timedelta(hours=24))
+    assert world.core.stories().tray(bob.user_id) == []
+
+
+def test_trays_are_ordered_by_latest_story(world: World) -> None:
+    alice, bob, carol = world.register("alice"), world.register("bob"), world.register("carol")
+    world.follow(carol, alice)
+    world.follow(carol, bob)
+    world.core.stories().create(alice.user_id, world.upload(alice))
+    world.clock.advance(5)
+    world.core.stories().create(bob.user_id, world.upload(bob))
+    assert [t.user.username for t in world.core.stories().tray(carol.user_id)] == ["bob", "alice"]
+
+
+def test_story_media_must_be_uploaded_by_the_author(world: World) -> None:
+    alice, bob = world.register("alice"), world.register("bob")
+    with pytest.raises(InvalidInput):
+        world.core.stories().create(bob.user_id, world.upload(alice))
