@@ -6,30 +6,32 @@ stores, local disk for media, in-memory caches, an in-process event bus.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import attrs
-from adapters.local_disk.blobs import LocalDiskBlobStore
-from adapters.pillow.processor import PillowMediaProcessor
 from dependency_injector import containers, providers
 
 from adapters.argon2.hasher import Argon2PasswordHasher
 from adapters.jwt.tokens import JwtTokenService
+from adapters.local_disk.blobs import LocalDiskBlobStore
 from adapters.memory.blobs import InMemoryBlobStore
 from adapters.memory.clock import ManualClock, SystemClock
 from adapters.memory.comments import InMemoryCommentStore
 from adapters.memory.engagement import InMemoryEngagementStore
 from adapters.memory.event_bus import SynchronousEventBus
-from adapters.memory.media import InMemoryMediaStore
-from adapters.memory.notifications import InMemoryNotificationStore
-from adapters.memory.posts import InMemoryPostStore
-from adapters.memory.social_graph import InMemorySocialGraph
-from adapters.memory.stories import InMemoryStoryStore
-from adapters.memory.users import InMemoryUserStore
 from adapters.memory.feed_cache import InMemoryFeedCache
 from adapters.memory.ids import SnowflakeIdGenerator
+from adapters.memory.media import InMemoryMediaStore
 from adapters.memory.moderation import WordListModerator
+from adapters.memory.notifications import InMemoryNotificationStore
+from adapters.memory.posts import InMemoryPostStore
 from adapters.memory.ranking import ChronologicalRanker
 from adapters.memory.rate_limiter import InMemoryRateLimiter
 from adapters.memory.search import InMemorySearchIndex
+from adapters.memory.social_graph import InMemorySocialGraph
+from adapters.memory.stories import InMemoryStoryStore
+from adapters.memory.users import InMemoryUserStore
+from adapters.pillow.processor import PillowMediaProcessor
 from adapters.sqlite.comments import SqliteCommentStore
 from adapters.sqlite.engagement import SqliteEngagementStore
 from adapters.sqlite.media import SqliteMediaStore

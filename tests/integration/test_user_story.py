@@ -29,7 +29,7 @@ def test_the_whole_story(api: Api) -> None:
     bob = api.register("bob")
     assert api.client.post("/api/v1/users/alice/follow", headers=bob).json() == {"status": "active"}
 
-    post = api.publish(alice, photo("Canon_40D.jpg"), caption="first light #sunrise @bob")
+    post = api.publish(alice, photo("mobile_jolla.jpg"), caption="first light #sunrise @bob")
     assert post["status"] == "published", post
     assert post["hashtags"] == ["sunrise"]
     assert isinstance(post["post_id"], str)
@@ -82,7 +82,8 @@ def test_no_served_variant_carries_gps(api: Api, name: str) -> None:
     alice, bob = api.register("alice"), api.register("bob")
     post = api.publish(alice, photo(name))
     assert post["status"] == "published", post
-    assert post["media"][0]["metadata"]["gps"] is not None  # the owner sees it
+    if name.startswith("gps_"):
+        assert post["media"][0]["metadata"]["gps"] is not None  # the owner sees it
     other = api.client.get(f"/api/v1/posts/{post['post_id']}", headers=bob).json()
     assert other["media"][0]["metadata"]["gps"] is None
     for variant in other["media"][0]["variants"].values():

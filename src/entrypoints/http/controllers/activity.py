@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from litestar import Controller, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromQuery, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from entrypoints.http import presenters, schemas
@@ -23,10 +25,10 @@ class FeedController(Controller):
     @get("/", sync_to_thread=True)
     def home(
         self,
-        viewer: User,
-        feed: FeedService,
-        cursor: str | None = None,
-        limit: int = DEFAULT_PAGE_SIZE,
+        viewer: NamedDependency[User],
+        feed: NamedDependency[FeedService],
+        cursor: FromQuery[str | None] = None,
+        limit: FromQuery[int] = DEFAULT_PAGE_SIZE,
     ) -> schemas.FeedPageOut:
         page = feed.home(viewer.user_id, cursor, limit)
         return schemas.FeedPageOut(
@@ -39,12 +41,17 @@ class StoriesController(Controller):
     tags = ["stories"]
 
     @get("/feed", sync_to_thread=True)
-    def tray(self, viewer: User, stories: StoryService) -> schemas.StoryFeed:
+    def tray(
+        self, viewer: NamedDependency[User], stories: NamedDependency[StoryService]
+    ) -> schemas.StoryFeed:
         return schemas.StoryFeed([presenters.story_tray(t) for t in stories.tray(viewer.user_id)])
 
     @post("/", status_code=HTTP_201_CREATED, sync_to_thread=True)
     def create(
-        self, data: schemas.StoryCreate, viewer: User, stories: StoryService
+        self,
+        data: JSONBody[schemas.StoryCreate],
+        viewer: NamedDependency[User],
+        stories: NamedDependency[StoryService],
     ) -> schemas.StoryOut:
         try:
             media_id = parse_id(data.media_id, "media id")
@@ -67,10 +74,10 @@ class NotificationsController(Controller):
     @get("/", sync_to_thread=True)
     def activity(
         self,
-        viewer: User,
-        notifications: NotificationService,
-        cursor: str | None = None,
-        limit: int = DEFAULT_PAGE_SIZE,
+        viewer: NamedDependency[User],
+        notifications: NamedDependency[NotificationService],
+        cursor: FromQuery[str | None] = None,
+        limit: FromQuery[int] = DEFAULT_PAGE_SIZE,
     ) -> schemas.NotificationPage:
         page = notifications.activity(viewer.user_id, cursor, limit)
         return schemas.NotificationPage(
@@ -84,7 +91,11 @@ class SearchController(Controller):
 
     @get("/", sync_to_thread=True)
     def search(
-        self, viewer: User, search: SearchService, q: str, limit: int = 10
+        self,
+        viewer: NamedDependency[User],
+        search: NamedDependency[SearchService],
+        q: FromQuery[str],
+        limit: FromQuery[int] = 10,
     ) -> schemas.SearchOut:
         del viewer  # authenticated like every read; results are public profile data
         found = search.search(q, min(max(limit, 1), 50))

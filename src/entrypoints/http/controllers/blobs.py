@@ -9,6 +9,7 @@ from typing import Any
 from litestar import Controller, Request, Response, get, put
 from litestar.concurrency import sync_to_thread
 from litestar.datastructures import State
+from litestar.params import FromPath
 from litestar.response import File
 from litestar.status_codes import HTTP_200_OK
 
@@ -31,7 +32,7 @@ class BlobsController(Controller):
 
     @put("/{key:path}", status_code=HTTP_200_OK, request_max_body_size=None)
     async def upload(
-        self, key: str, request: Request[Any, Any, Any], state: State
+        self, key: FromPath[str], request: Request[Any, Any, Any], state: State
     ) -> dict[str, Any]:
         """Store one upload. Acknowledged only once the bytes are durably on disk."""
         blobs = container_of(state).adapters.blobs()
@@ -60,7 +61,9 @@ class BlobsController(Controller):
         return {"key": key, "size": size}
 
     @get("/{key:path}", sync_to_thread=True)
-    def download(self, key: str, request: Request[Any, Any, Any], state: State) -> Response[Any]:
+    def download(
+        self, key: FromPath[str], request: Request[Any, Any, Any], state: State
+    ) -> Response[Any]:
         """Serve a stored file to the holder of a signed, unexpired URL."""
         blobs = container_of(state).adapters.blobs()
         key = key.lstrip("/")

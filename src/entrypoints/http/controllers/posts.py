@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from litestar import Controller, Response, delete, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from entrypoints.http import presenters, schemas
@@ -24,7 +26,11 @@ class MediaController(Controller):
 
     @get("/upload-url", sync_to_thread=True)
     def upload_url(
-        self, viewer: User, media: MediaService, type: str = "image", content_type: str = ""
+        self,
+        viewer: NamedDependency[User],
+        media: NamedDependency[MediaService],
+        type: FromQuery[str] = "image",
+        content_type: FromQuery[str] = "",
     ) -> schemas.UploadUrl:
         """Reserve a media id and get a signed URL to PUT the original's bytes to."""
         ticket = media.request_upload(viewer.user_id, type, content_type)
@@ -36,7 +42,7 @@ class MediaController(Controller):
         )
 
 
-def _new_post(data: schemas.PostCreate) -> NewPost:
+def _new_post(data: JSONBody[schemas.PostCreate]) -> NewPost:
     media_ids = []
     for raw in data.media_ids:
         try:
@@ -59,7 +65,10 @@ class PostsController(Controller):
 
     @post("/", status_code=HTTP_201_CREATED, sync_to_thread=True)
     def create(
-        self, data: schemas.PostCreate, viewer: User, posts: PostService
+        self,
+        data: JSONBody[schemas.PostCreate],
+        viewer: NamedDependency[User],
+        posts: NamedDependency[PostService],
     ) -> Response[schemas.PostOut]:
         """Phase one of publishing: 201 with status ``processing``; poll ``GET /posts/{id}``
         until it is ``published`` (or ``failed`` / ``rejected``, with a reason)."""
@@ -72,51 +81,81 @@ class PostsController(Controller):
         )
 
     @get("/{post_id:str}", sync_to_thread=True)
-    def read(self, post_id: str, viewer: User, posts: PostService) -> schemas.PostOut:
+    def read(
+        self,
+        post_id: FromPath[str],
+        viewer: NamedDependency[User],
+        posts: NamedDependency[PostService],
+    ) -> schemas.PostOut:
         return presenters.post(posts.get(viewer.user_id, path_id(post_id, "post")))
 
     @delete("/{post_id:str}", status_code=HTTP_204_NO_CONTENT, sync_to_thread=True)
-    def remove(self, post_id: str, viewer: User, posts: PostService) -> None:
+    def remove(
+        self,
+        post_id: FromPath[str],
+        viewer: NamedDependency[User],
+        posts: NamedDependency[PostService],
+    ) -> None:
         posts.delete(viewer.user_id, path_id(post_id, "post"))
 
     @post("/{post_id:str}/like", status_code=HTTP_200_OK, sync_to_thread=True)
-    def like(self, post_id: str, viewer: User, engagement: EngagementService) -> schemas.LikeResult:
+    def like(
+        self,
+        post_id: FromPath[str],
+        viewer: NamedDependency[User],
+        engagement: NamedDependency[EngagementService],
+    ) -> schemas.LikeResult:
         count = engagement.like(viewer.user_id, path_id(post_id, "post"))
         return schemas.LikeResult(liked=True, like_count=count)
 
     @delete("/{post_id:str}/like", status_code=HTTP_200_OK, sync_to_thread=True)
     def unlike(
-        self, post_id: str, viewer: User, engagement: EngagementService
+        self,
+        post_id: FromPath[str],
+        viewer: NamedDependency[User],
+        engagement: NamedDependency[EngagementService],
     ) -> schemas.LikeResult:
         count = engagement.unlike(viewer.user_id, path_id(post_id, "post"))
         return schemas.LikeResult(liked=False, like_count=count)
 
     @post("/{post_id:str}/save", status_code=HTTP_200_OK, sync_to_thread=True)
-    def save(self, post_id: str, viewer: User, engagement: EngagementService) -> schemas.SaveResult:
+    def save(
+        self,
+        post_id: FromPath[str],
+        viewer: NamedDependency[User],
+        engagement: NamedDependency[EngagementService],
+    ) -> schemas.SaveResult:
         engagement.save(viewer.user_id, path_id(post_id, "post"))
         return schemas.SaveResult(saved=True)
 
     @delete("/{post_id:str}/save", status_code=HTTP_200_OK, sync_to_thread=True)
     def unsave(
-        self, post_id: str, viewer: User, engagement: EngagementService
+        self,
+        post_id: FromPath[str],
+        viewer: NamedDependency[User],
+        engagement: NamedDependency[EngagementService],
     ) -> schemas.SaveResult:
         engagement.unsave(viewer.user_id, path_id(post_id, "post"))
         return schemas.SaveResult(saved=False)
 
     @post("/{post_id:str}/comments", status_code=HTTP_201_CREATED, sync_to_thread=True)
     def comment(
-        self, post_id: str, data: schemas.CommentCreate, viewer: User, comments: CommentService
+        self,
+        post_id: FromPath[str],
+        data: JSONBody[schemas.CommentCreate],
+        viewer: NamedDependency[User],
+        comments: NamedDependency[CommentService],
     ) -> schemas.CommentOut:
         return presenters.comment(comments.add(viewer.user_id, path_id(post_id, "post"), data.text))
 
     @get("/{post_id:str}/comments", sync_to_thread=True)
     def comments(
         self,
-        post_id: str,
-        viewer: User,
-        comments: CommentService,
-        cursor: str | None = None,
-        limit: int = DEFAULT_PAGE_SIZE,
+        post_id: FromPath[str],
+        viewer: NamedDependency[User],
+        comments: NamedDependency[CommentService],
+        cursor: FromQuery[str | None] = None,
+        limit: FromQuery[int] = DEFAULT_PAGE_SIZE,
     ) -> schemas.CommentPage:
         page = comments.thread(viewer.user_id, path_id(post_id, "post"), cursor, limit)
         return schemas.CommentPage([presenters.comment(c) for c in page.items], page.next_cursor)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from litestar import Controller, delete, get, patch, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from entrypoints.http import presenters, schemas
@@ -22,32 +24,39 @@ class UsersController(Controller):
     tags = ["users"]
 
     @get("/me", sync_to_thread=True)
-    def me(self, viewer: User, profiles: ProfileService) -> schemas.ProfileOut:
+    def me(
+        self, viewer: NamedDependency[User], profiles: NamedDependency[ProfileService]
+    ) -> schemas.ProfileOut:
         return presenters.profile(profiles.me(viewer.user_id))
 
     @patch("/me", sync_to_thread=True)
     def update_me(
         self,
-        data: schemas.ProfilePatch,
-        viewer: User,
-        accounts: AccountService,
-        profiles: ProfileService,
+        data: JSONBody[schemas.ProfilePatch],
+        viewer: NamedDependency[User],
+        accounts: NamedDependency[AccountService],
+        profiles: NamedDependency[ProfileService],
     ) -> schemas.ProfileOut:
         accounts.update_profile(viewer.user_id, data.display_name, data.bio, data.is_private)
         return presenters.profile(profiles.me(viewer.user_id))
 
     @get("/{username:str}", sync_to_thread=True)
-    def profile(self, username: str, viewer: User, profiles: ProfileService) -> schemas.ProfileOut:
+    def profile(
+        self,
+        username: FromPath[str],
+        viewer: NamedDependency[User],
+        profiles: NamedDependency[ProfileService],
+    ) -> schemas.ProfileOut:
         return presenters.profile(profiles.profile(viewer.user_id, username))
 
     @get("/{username:str}/posts", sync_to_thread=True)
     def grid(
         self,
-        username: str,
-        viewer: User,
-        profiles: ProfileService,
-        cursor: str | None = None,
-        limit: int = DEFAULT_PAGE_SIZE,
+        username: FromPath[str],
+        viewer: NamedDependency[User],
+        profiles: NamedDependency[ProfileService],
+        cursor: FromQuery[str | None] = None,
+        limit: FromQuery[int] = DEFAULT_PAGE_SIZE,
     ) -> schemas.PostPage:
         page = profiles.grid(viewer.user_id, username, cursor, limit)
         return schemas.PostPage([presenters.post(p) for p in page.items], page.next_cursor)
@@ -55,31 +64,41 @@ class UsersController(Controller):
     @get("/{username:str}/followers", sync_to_thread=True)
     def followers(
         self,
-        username: str,
-        viewer: User,
-        social: SocialService,
-        cursor: str | None = None,
-        limit: int = DEFAULT_PAGE_SIZE,
+        username: FromPath[str],
+        viewer: NamedDependency[User],
+        social: NamedDependency[SocialService],
+        cursor: FromQuery[str | None] = None,
+        limit: FromQuery[int] = DEFAULT_PAGE_SIZE,
     ) -> schemas.UserPage:
         return _users(social.followers(viewer.user_id, username, cursor, limit))
 
     @get("/{username:str}/following", sync_to_thread=True)
     def following(
         self,
-        username: str,
-        viewer: User,
-        social: SocialService,
-        cursor: str | None = None,
-        limit: int = DEFAULT_PAGE_SIZE,
+        username: FromPath[str],
+        viewer: NamedDependency[User],
+        social: NamedDependency[SocialService],
+        cursor: FromQuery[str | None] = None,
+        limit: FromQuery[int] = DEFAULT_PAGE_SIZE,
     ) -> schemas.UserPage:
         return _users(social.following(viewer.user_id, username, cursor, limit))
 
     @post("/{username:str}/follow", status_code=HTTP_200_OK, sync_to_thread=True)
-    def follow(self, username: str, viewer: User, social: SocialService) -> schemas.FollowResult:
+    def follow(
+        self,
+        username: FromPath[str],
+        viewer: NamedDependency[User],
+        social: NamedDependency[SocialService],
+    ) -> schemas.FollowResult:
         return schemas.FollowResult(str(social.follow(viewer.user_id, username)))
 
     @delete("/{username:str}/follow", status_code=HTTP_204_NO_CONTENT, sync_to_thread=True)
-    def unfollow(self, username: str, viewer: User, social: SocialService) -> None:
+    def unfollow(
+        self,
+        username: FromPath[str],
+        viewer: NamedDependency[User],
+        social: NamedDependency[SocialService],
+    ) -> None:
         social.unfollow(viewer.user_id, username)
 
 
@@ -90,17 +109,27 @@ class FollowRequestsController(Controller):
     @get("/", sync_to_thread=True)
     def pending(
         self,
-        viewer: User,
-        social: SocialService,
-        cursor: str | None = None,
-        limit: int = DEFAULT_PAGE_SIZE,
+        viewer: NamedDependency[User],
+        social: NamedDependency[SocialService],
+        cursor: FromQuery[str | None] = None,
+        limit: FromQuery[int] = DEFAULT_PAGE_SIZE,
     ) -> schemas.UserPage:
         return _users(social.pending_requests(viewer.user_id, cursor, limit))
 
     @post("/{username:str}/approve", status_code=HTTP_204_NO_CONTENT, sync_to_thread=True)
-    def approve(self, username: str, viewer: User, social: SocialService) -> None:
+    def approve(
+        self,
+        username: FromPath[str],
+        viewer: NamedDependency[User],
+        social: NamedDependency[SocialService],
+    ) -> None:
         social.approve(viewer.user_id, username)
 
     @post("/{username:str}/reject", status_code=HTTP_204_NO_CONTENT, sync_to_thread=True)
-    def reject(self, username: str, viewer: User, social: SocialService) -> None:
+    def reject(
+        self,
+        username: FromPath[str],
+        viewer: NamedDependency[User],
+        social: NamedDependency[SocialService],
+    ) -> None:
         social.reject(viewer.user_id, username)
