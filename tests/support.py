@@ -12,7 +12,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PHOTOS = PROJECT_ROOT.parent / "shared" / "testdata" / "photos"
 
 
-def jpeg_bytes(width: int = 64, height: int = 48, color: tuple[int, int, int] = (200, 80, 40)) -> bytes:
+def jpeg_bytes(
+    width: int = 64, height: int = 48, color: tuple[int, int, int] = (200, 80, 40)
+) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (width, height), color).save(buffer, "JPEG", quality=90)
     return buffer.getvalue()

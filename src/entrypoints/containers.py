@@ -142,9 +142,9 @@ class Core(containers.DeclarativeContainer):
     config = providers.Configuration()
     adapters = providers.DependenciesContainer()
 
-    # The bus's handlers are bound below the class: they are the services that publish to it.
-    running_bus = providers.Resource(run_event_bus, workers=config.workers)
-    bus = providers.Singleton(LateBoundBus, providers.Delegate(running_bus))
+    # What services publish to; bound below the class to ``running_bus``, whose handlers are
+    # the very services that publish.
+    bus = providers.Singleton(LateBoundBus)
 
     gate = providers.Singleton(AudienceGate, adapters.graph)
     views = providers.Singleton(
@@ -261,10 +261,11 @@ class Core(containers.DeclarativeContainer):
         cleanup=cleanup,
         stories=stories,
     )
+    handlers = providers.Singleton(message_handlers, workers)
+    running_bus = providers.Resource(run_event_bus, handlers=handlers, workers=config.workers)
 
 
-Core.handlers = providers.Singleton(message_handlers, Core.workers)
-Core.running_bus.add_kwargs(handlers=Core.handlers)
+Core.bus.add_args(providers.Delegate(Core.running_bus))
 
 
 class Application(containers.DeclarativeContainer):

@@ -118,9 +118,7 @@ def test_memory_limiter_prunes_keys_whose_attempts_expired(clock: ManualClock) -
     assert limiter.tracked_keys() == 1
 
 
-steps = st.lists(
-    st.tuples(st.sampled_from(["ann", "bob"]), st.integers(0, 20_000)), max_size=120
-)
+steps = st.lists(st.tuples(st.sampled_from(["ann", "bob"]), st.integers(0, 20_000)), max_size=120)
 
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -51,11 +51,15 @@ class Api:
 
     def publish(self, auth: dict[str, str], data: bytes, **body: Any) -> dict[str, Any]:
         media_id = self.upload(auth, data)
-        created = self.client.post("/api/v1/posts", json={"media_ids": [media_id], **body}, headers=auth)
+        created = self.client.post(
+            "/api/v1/posts", json={"media_ids": [media_id], **body}, headers=auth
+        )
         assert created.status_code == 201, created.text
         return self.wait_until_done(auth, created.json()["post_id"])
 
-    def wait_until_done(self, auth: dict[str, str], post_id: str, timeout: float = 20) -> dict[str, Any]:
+    def wait_until_done(
+        self, auth: dict[str, str], post_id: str, timeout: float = 20
+    ) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             post: dict[str, Any] = self.client.get(f"/api/v1/posts/{post_id}", headers=auth).json()

@@ -55,7 +55,9 @@ def test_taken_username_is_409(api: Api) -> None:
 
 
 def test_business_rule_violations_are_422(api: Api) -> None:
-    bad_name = api.client.post("/api/v1/accounts", json={"username": "no spaces", "password": "12345678"})
+    bad_name = api.client.post(
+        "/api/v1/accounts", json={"username": "no spaces", "password": "12345678"}
+    )
     assert bad_name.status_code == 422
     short = api.client.post("/api/v1/accounts", json={"username": "ok", "password": "short"})
     assert short.status_code == 422
@@ -64,7 +66,9 @@ def test_business_rule_violations_are_422(api: Api) -> None:
     assert api.client.get("/api/v1/feed?limit=0", headers=auth).status_code == 422
     assert api.client.post("/api/v1/users/alice/follow", headers=auth).status_code == 422
     unsupported = api.client.get(
-        "/api/v1/media/upload-url", params={"type": "image", "content_type": "text/html"}, headers=auth
+        "/api/v1/media/upload-url",
+        params={"type": "image", "content_type": "text/html"},
+        headers=auth,
     )
     assert unsupported.status_code == 422
     unknown = api.client.post("/api/v1/posts", json={"media_ids": ["999"]}, headers=auth)
@@ -78,9 +82,13 @@ def test_business_rule_violations_are_422(api: Api) -> None:
 def test_never_uploaded_media_is_422(api: Api) -> None:
     auth = api.register("alice")
     ticket = api.client.get(
-        "/api/v1/media/upload-url", params={"type": "image", "content_type": "image/jpeg"}, headers=auth
+        "/api/v1/media/upload-url",
+        params={"type": "image", "content_type": "image/jpeg"},
+        headers=auth,
     ).json()
-    response = api.client.post("/api/v1/posts", json={"media_ids": [ticket["media_id"]]}, headers=auth)
+    response = api.client.post(
+        "/api/v1/posts", json={"media_ids": [ticket["media_id"]]}, headers=auth
+    )
     assert response.status_code == 422
     assert "never uploaded" in response.json()["error"]["message"]
 
@@ -110,7 +118,9 @@ def test_the_21st_comment_in_a_minute_is_429_with_retry_after(api: Api) -> None:
 def test_tampered_or_expired_upload_urls_are_403(api: Api) -> None:
     auth = api.register("alice")
     ticket = api.client.get(
-        "/api/v1/media/upload-url", params={"type": "image", "content_type": "image/jpeg"}, headers=auth
+        "/api/v1/media/upload-url",
+        params={"type": "image", "content_type": "image/jpeg"},
+        headers=auth,
     ).json()
     url = local(ticket["upload_url"])
     tampered = url.replace("max=", "max=9")
@@ -139,10 +149,16 @@ def test_expired_links_are_403(tmp_path: Any) -> None:
         api = Api(client, container)
         auth = api.register("alice")
         ticket = client.get(
-            "/api/v1/media/upload-url", params={"type": "image", "content_type": "image/jpeg"}, headers=auth
+            "/api/v1/media/upload-url",
+            params={"type": "image", "content_type": "image/jpeg"},
+            headers=auth,
         ).json()
         clock.advance(16 * 60)
-        expired = client.put(local(ticket["upload_url"]), content=jpeg_bytes(), headers={"Content-Type": "image/jpeg"})
+        expired = client.put(
+            local(ticket["upload_url"]),
+            content=jpeg_bytes(),
+            headers={"Content-Type": "image/jpeg"},
+        )
         assert expired.status_code == 403
         assert "expired" in expired.json()["error"]["message"]
 
@@ -158,7 +174,9 @@ def test_oversized_uploads_are_413(tmp_path: Any) -> None:
     with TestClient(create_app(container=container)) as client:
         auth = Api(client, container).register("alice")
         ticket = client.get(
-            "/api/v1/media/upload-url", params={"type": "image", "content_type": "image/jpeg"}, headers=auth
+            "/api/v1/media/upload-url",
+            params={"type": "image", "content_type": "image/jpeg"},
+            headers=auth,
         ).json()
         response = client.put(
             local(ticket["upload_url"]), content=b"x" * 5000, headers={"Content-Type": "image/jpeg"}

@@ -56,19 +56,26 @@ def test_the_whole_story(api: Api) -> None:
     seen = api.client.get(f"/api/v1/posts/{post['post_id']}", headers=alice).json()
     assert (seen["like_count"], seen["comment_count"]) == (1, 1)
     profile = api.client.get("/api/v1/users/alice", headers=bob).json()
-    assert (profile["post_count"], profile["follower_count"], profile["follow_status"]) == (1, 1, "active")
+    assert (profile["post_count"], profile["follower_count"], profile["follow_status"]) == (
+        1,
+        1,
+        "active",
+    )
     api.container.core.running_bus().drain(10)
     activity = api.client.get("/api/v1/notifications", headers=alice).json()["items"]
     assert {n["kind"] for n in activity} == {"like", "comment", "follow"}
 
 
 @pytest.mark.parametrize(
-    "name", ["orientation_landscape_6.jpg", "orientation_portrait_5.jpg", "orientation_landscape_8.jpg"]
+    "name",
+    ["orientation_landscape_6.jpg", "orientation_portrait_5.jpg", "orientation_landscape_8.jpg"],
 )
 def test_exif_rotated_photos_come_out_upright(api: Api, name: str) -> None:
     alice = api.register("alice")
     original = Image.open(io.BytesIO(photo(name)))
-    upright = original.size[::-1] if original.getexif().get(0x0112, 1) in {5, 6, 7, 8} else original.size
+    upright = (
+        original.size[::-1] if original.getexif().get(0x0112, 1) in {5, 6, 7, 8} else original.size
+    )
     post = api.publish(alice, photo(name))
     large = post["media"][0]["variants"]["large_1080"]
     image = fetch_image(api, large["url"])
@@ -96,7 +103,9 @@ def test_private_accounts_through_the_api(api: Api) -> None:
     alice = api.register("alice", private=True)
     bob = api.register("bob")
     post = api.publish(alice, photo("Nikon_D70.jpg"))
-    assert api.client.post("/api/v1/users/alice/follow", headers=bob).json() == {"status": "pending"}
+    assert api.client.post("/api/v1/users/alice/follow", headers=bob).json() == {
+        "status": "pending"
+    }
     assert api.client.get(f"/api/v1/posts/{post['post_id']}", headers=bob).status_code == 403
     assert api.client.get("/api/v1/users/alice/posts", headers=bob).status_code == 403
     assert api.client.get("/api/v1/feed", headers=bob).json()["items"] == []

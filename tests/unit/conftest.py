@@ -34,12 +34,16 @@ class World:
     def register(self, username: str, private: bool = False) -> User:
         return self.core.accounts().register(username, "correct horse", is_private=private)
 
-    def upload(self, owner: User, data: bytes | None = None, content_type: str = "image/jpeg") -> int:
+    def upload(
+        self, owner: User, data: bytes | None = None, content_type: str = "image/jpeg"
+    ) -> int:
         ticket = self.core.media().request_upload(owner.user_id, "image", content_type)
         self.adapters.blobs().put(ticket.media.original_key, data or jpeg_bytes(), content_type)
         return ticket.media.media_id
 
-    def post(self, author: User, caption: str = "", data: bytes | None = None, **kw: object) -> Post:
+    def post(
+        self, author: User, caption: str = "", data: bytes | None = None, **kw: object
+    ) -> Post:
         media_id = self.upload(author, data)
         created = self.core.posts().create(author.user_id, NewPost([media_id], caption, **kw))  # type: ignore[arg-type]
         stored = self.adapters.posts().get(created.post_id)

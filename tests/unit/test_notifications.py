@@ -35,7 +35,10 @@ def test_mentions_and_comments_notify(world: World) -> None:
     alice, bob, carol = world.register("alice"), world.register("bob"), world.register("carol")
     post = world.post(alice, "with @carol")
     world.core.comments().add(bob.user_id, post.post_id, "nice one @carol")
-    kinds = {v.notification.kind for v in world.core.notifications().activity(carol.user_id, None, 10).items}
+    kinds = {
+        v.notification.kind
+        for v in world.core.notifications().activity(carol.user_id, None, 10).items
+    }
     assert kinds == {NotificationKind.MENTION}
     assert activity(world, alice.user_id) == [("comment", 1, ("bob",))]
     assert len(world.core.notifications().activity(carol.user_id, None, 10).items) == 2

@@ -98,7 +98,9 @@ def test_only_the_author_deletes_and_deletion_removes_everything(world: World) -
     world.follow(bob, alice)
     post = world.post(alice)
     world.core.engagement().like(bob.user_id, post.post_id)
-    assert [p.post_id for p in world.core.feed().home(bob.user_id, None, 10).items] == [post.post_id]
+    assert [p.post_id for p in world.core.feed().home(bob.user_id, None, 10).items] == [
+        post.post_id
+    ]
     with pytest.raises(Forbidden):
         world.core.posts().delete(bob.user_id, post.post_id)
     media = world.adapters.media().get(post.media_ids[0])

@@ -76,9 +76,11 @@ def test_private_posts_never_reach_a_non_approved_viewer(actions, private) -> No
                 world.core.profiles().grid(viewer.user_id, author.username, None, 50)
             for post in authored:
                 for read in (
-                    lambda p=post: world.core.posts().get(viewer.user_id, p.post_id),
-                    lambda p=post: world.core.comments().thread(viewer.user_id, p.post_id, None, 10),
-                    lambda p=post: world.core.engagement().like(viewer.user_id, p.post_id),
+                    lambda p=post, v=viewer: world.core.posts().get(v.user_id, p.post_id),
+                    lambda p=post, v=viewer: world.core.comments().thread(
+                        v.user_id, p.post_id, None, 10
+                    ),
+                    lambda p=post, v=viewer: world.core.engagement().like(v.user_id, p.post_id),
                 ):
                     with pytest.raises((Forbidden, NotFound)):
                         read()

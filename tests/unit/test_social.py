@@ -57,7 +57,9 @@ def test_private_follower_lists_are_for_approved_followers_only(world: World) ->
     with pytest.raises(Forbidden):
         world.core.social().followers(bob.user_id, "alice", None, 10)
     world.core.social().approve(alice.user_id, "bob")
-    assert [u.username for u in world.core.social().followers(bob.user_id, "alice", None, 10).items] == ["bob"]
+    assert [
+        u.username for u in world.core.social().followers(bob.user_id, "alice", None, 10).items
+    ] == ["bob"]
     with pytest.raises(Forbidden):
         world.core.social().following(carol.user_id, "alice", None, 10)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+from typing import Any
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
@@ -51,7 +52,7 @@ _HTTP_CODES = {
 
 def error_response(
     status: int, code: str, message: str, headers: dict[str, str] | None = None
-) -> Response[dict[str, dict[str, str]]]:
+) -> Response[Any]:
     return Response(
         {"error": {"code": code, "message": message}},
         status_code=status,
@@ -60,7 +61,7 @@ def error_response(
     )
 
 
-def domain_error(_: Request[object, object, object], exc: Exception) -> Response[object]:
+def domain_error(_: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     assert isinstance(exc, errors.DomainError)
     status = next(code for kind, code in STATUS_BY_ERROR.items() if isinstance(exc, kind))
     headers = None
@@ -72,7 +73,7 @@ def domain_error(_: Request[object, object, object], exc: Exception) -> Response
     return error_response(status, exc.code, exc.message, headers)
 
 
-def http_error(_: Request[object, object, object], exc: Exception) -> Response[object]:
+def http_error(_: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     assert isinstance(exc, HTTPException)
     message = exc.detail
     if isinstance(exc, ValidationException) and exc.extra:
@@ -81,7 +82,7 @@ def http_error(_: Request[object, object, object], exc: Exception) -> Response[o
     return error_response(exc.status_code, code, str(message), dict(exc.headers or {}) or None)
 
 
-def unexpected_error(request: Request[object, object, object], exc: Exception) -> Response[object]:
+def unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     """A bug, not a client error: log it whole, tell the client nothing internal."""
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return error_response(HTTP_500_INTERNAL_SERVER_ERROR, "internal", "internal server error")
