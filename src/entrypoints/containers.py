@@ -37,6 +37,7 @@ from adapters.sqlite.engagement import SqliteEngagementStore
 from adapters.sqlite.media import SqliteMediaStore
 from adapters.sqlite.notifications import SqliteNotificationStore
 from adapters.sqlite.posts import SqlitePostStore
+from adapters.sqlite.search import SqliteSearchIndex
 from adapters.sqlite.social_graph import SqliteSocialGraph
 from adapters.sqlite.stories import SqliteStoryStore
 from adapters.sqlite.users import SqliteUserStore
@@ -85,7 +86,7 @@ class EmbeddedAdapters(containers.DeclarativeContainer):
     notifications = providers.Singleton(SqliteNotificationStore, database)
 
     feeds = providers.Singleton(InMemoryFeedCache)
-    search_index = providers.Singleton(InMemorySearchIndex)
+    search_index = providers.Singleton(SqliteSearchIndex, database)
     limiter = providers.Singleton(InMemoryRateLimiter, clock)
     ranker = providers.Singleton(ChronologicalRanker)
     moderator = providers.Singleton(WordListModerator)

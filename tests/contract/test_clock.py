@@ -57,7 +57,7 @@ def test_system_clock_holds_its_last_reading_when_the_wall_clock_steps_back(
 
     class SteppingDatetime(datetime):
         @classmethod
-        def now(cls, tz: object = None) -> SteppingDatetime:  # type: ignore[override]
+        def now(cls, tz: object = None) -> SteppingDatetime:
             return next(readings)  # type: ignore[return-value]
 
     monkeypatch.setattr("adapters.memory.clock.datetime", SteppingDatetime)

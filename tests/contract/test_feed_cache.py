@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from itertools import pairwise
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -163,7 +164,7 @@ def test_paging_yields_the_newest_ids_exactly_once_within_capacity(
     before: int | None = None
     while page := list(cache.page("ann", before, page_size) or []):
         assert len(page) <= page_size
-        assert all(a > b for a, b in zip(page, page[1:], strict=False))
+        assert all(a > b for a, b in pairwise(page))
         assert before is None or page[0] < before
         seen.extend(page)
         before = page[-1]

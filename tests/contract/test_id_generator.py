@@ -6,6 +6,7 @@ import threading
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -60,7 +61,7 @@ def test_ids_carry_the_clock_time_and_worker(make_generator: MakeGenerator) -> N
 def test_ids_strictly_increase_while_the_clock_stands_still(make_generator: MakeGenerator) -> None:
     generator = make_generator(ManualClock(T0), 1)
     ids = [generator.next_id() for _ in range(3 * (MAX_SEQUENCE + 1))]
-    assert all(a < b for a, b in zip(ids, ids[1:], strict=False))
+    assert all(a < b for a, b in pairwise(ids))
 
 
 def test_sequence_overflow_borrows_the_next_millisecond(make_generator: MakeGenerator) -> None:
@@ -113,7 +114,7 @@ def test_ids_are_unique_and_increasing_per_thread_under_concurrency(
     for worker in workers:
         worker.join()
     for out in results:
-        assert all(a < b for a, b in zip(out, out[1:], strict=False))
+        assert all(a < b for a, b in pairwise(out))
     assert len({i for out in results for i in out}) == threads * per_thread
 
 
@@ -128,4 +129,4 @@ def test_ids_strictly_increase_whatever_the_clock_does(
         moments.append(current)
     generator = make_generator(ScriptedClock(moments), 2)
     ids = [generator.next_id() for _ in moments]
-    assert all(a < b for a, b in zip(ids, ids[1:], strict=False))
+    assert all(a < b for a, b in pairwise(ids))

@@ -88,12 +88,15 @@ def test_word_list_empty_list_allows_everything() -> None:
     assert WordListModerator([]).review_text("buy followers").allowed
 
 
-def test_word_list_stays_fast_on_adversarial_text() -> None:
-    moderator = WordListModerator()
-    nasty = "b" + "." * 2000 + "u" + "y!" * 100
+@pytest.mark.timeout(5)
+@pytest.mark.parametrize(
+    "nasty",
+    ["b." * 1100, "cl" + "|" * 2200, "buy " + "." * 2200 + "x", ("b" + "." * 20) * 100],
+)
+def test_word_list_does_not_backtrack_catastrophically(nasty: str) -> None:
     started = time.perf_counter()
-    assert moderator.review_text(nasty).allowed
-    assert time.perf_counter() - started < 1.0
+    assert WordListModerator().review_text(nasty).allowed
+    assert time.perf_counter() - started < 1.0  # about 50 ms for the worst of these
 
 
 def test_word_list_allows_every_image_because_it_classifies_none() -> None:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from adapters.memory.search import InMemorySearchIndex
+from adapters.sqlite.database import SqliteDatabase
+from adapters.sqlite.search import SqliteSearchIndex
 from instagram_core.domain.users import User
 from instagram_core.ports import SearchIndex
 from instagram_core.ports.search import HashtagHit
@@ -18,10 +21,22 @@ from instagram_core.ports.search import HashtagHit
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 
 
-@pytest.fixture(params=[pytest.param(InMemorySearchIndex, id="memory")])
-def make_index(request: pytest.FixtureRequest) -> Callable[[], SearchIndex]:
-    factory: Callable[[], SearchIndex] = request.param
-    return factory
+@pytest.fixture(params=["memory", "sqlite"])
+def make_index(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[Callable[[], SearchIndex]]:
+    """A factory of fresh, empty indexes (property tests need one per example)."""
+    databases: list[SqliteDatabase] = []
+
+    def make() -> SearchIndex:
+        if request.param == "memory":
+            return InMemorySearchIndex()
+        databases.append(SqliteDatabase(tmp_path / f"search-{len(databases)}.db"))
+        return SqliteSearchIndex(databases[-1])
+
+    yield make
+    for db in databases:
+        db.close()
 
 
 @pytest.fixture
@@ -84,6 +99,46 @@ def test_an_empty_query_finds_nobody(index: SearchIndex) -> None:
     assert list(index.search_users("   ", 10)) == []
 
 
+def test_query_characters_are_literal_never_wildcards(index: SearchIndex) -> None:
+    index.index_user(user("1", "a_b"))
+    index.index_user(user("2", "axb", "100% Real"))
+    assert list(index.search_users("a_", 10)) == ["1"]
+    assert list(index.search_users("100%", 10)) == ["2"]
+    assert list(index.search_users("100_", 10)) == []
+    assert list(index.search_users("%", 10)) == []
+    assert list(index.search_users("_", 10)) == []
+
+
+def test_text_compares_after_nfkc_and_case_folding(index: SearchIndex) -> None:
+    index.index_user(user("1", "strasse", "Große \uff26\uff49nk"))  # fullwidth F and i
+    assert list(index.search_users("GROSSE", 10)) == ["1"]
+    assert list(index.search_users("fin", 10)) == ["1"]
+    assert list(index.search_users("\uff46\uff49", 10)) == ["1"]
+    assert list(index.search_users("@STR", 10)) == ["1"]
+
+
+def test_shorter_means_fewer_characters_not_fewer_bytes(index: SearchIndex) -> None:
+    index.index_user(user("four", "éabc"))  # 4 characters, 5 bytes of UTF-8
+    index.index_user(user("three", "ééé"))  # 3 characters, 6 bytes of UTF-8
+    assert list(index.search_users("é", 10)) == ["three", "four"]
+
+
+def test_prefixes_ending_in_the_highest_code_point_match(index: SearchIndex) -> None:
+    top = "\U0010ffff"
+    index.index_user(user("1", f"z{top}"))
+    index.index_user(user("2", f"z{top}q"))
+    index.index_user(user("3", "zz"))
+    assert list(index.search_users(f"z{top}", 10)) == ["1", "2"]
+    assert list(index.search_users("z", 10)) == ["3", "1", "2"]
+
+
+def test_a_limit_below_one_finds_nothing(index: SearchIndex) -> None:
+    index.index_user(user("1", "alice"))
+    index.add_hashtags(1, ["alps"])
+    assert list(index.search_users("a", 0)) == []
+    assert list(index.search_hashtags("", 0)) == []
+
+
 def test_hashtags_rank_by_use_then_alphabetically(index: SearchIndex) -> None:
     index.add_hashtags(1, ["sunset", "sun"])
     index.add_hashtags(2, ["sunset", "sunday"])
@@ -99,6 +154,12 @@ def test_hashtags_rank_by_use_then_alphabetically(index: SearchIndex) -> None:
 def test_hashtags_match_case_insensitively(index: SearchIndex) -> None:
     index.add_hashtags(1, ["travel"])
     assert list(index.search_hashtags("TRAV", 10)) == [HashtagHit("travel", 1)]
+
+
+def test_hash_signs_are_ignored_and_wildcards_are_literal(index: SearchIndex) -> None:
+    index.add_hashtags(1, ["#Sun_Set", "sunXset"])
+    assert list(index.search_hashtags("#SUN_", 10)) == [HashtagHit("sun_set", 1)]
+    assert list(index.search_hashtags("%", 10)) == []
 
 
 def test_indexing_the_same_post_again_changes_nothing(index: SearchIndex) -> None:
@@ -155,3 +216,59 @@ def test_hashtag_counts_match_a_set_model(
     assert list(index.search_hashtags(prefix, 100)) == [
         hit for hit in expected if hit.tag.startswith(prefix)
     ]
+
+
+letters = st.sampled_from(
+    ["a", "A", "b", "é", "E\u0301", "ß", "s", " ", "_", "%", "@", "\ufb01", "\U0010ffff", "\ud800"]
+)
+names = st.lists(letters, max_size=5).map("".join)
+documents = st.lists(st.tuples(st.integers(1, 4), names, names), max_size=12)
+
+
+@settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    documents=documents,
+    query=st.tuples(names, st.sampled_from(["", "1", "2"])).map("".join),
+    limit=st.integers(0, 5),
+)
+def test_user_search_answers_what_the_in_memory_index_answers(
+    make_index: Callable[[], SearchIndex],
+    documents: list[tuple[int, str, str]],
+    query: str,
+    limit: int,
+) -> None:
+    # Usernames end in the user id, so no two users' usernames fold alike and the ranking
+    # has no ties for the two indexes to break differently.
+    index, model = make_index(), InMemorySearchIndex()
+    for user_id, name, display_name in documents:
+        document = user(str(user_id), f"{name}{user_id}", display_name)
+        index.index_user(document)
+        model.index_user(document)
+    assert list(index.search_users(query, limit)) == list(model.search_users(query, limit))
+
+
+def test_sqlite_index_survives_reopening(tmp_path: Path) -> None:
+    path = tmp_path / "search.db"
+    db = SqliteDatabase(path)
+    first = SqliteSearchIndex(db)
+    first.index_user(user("1", "alice", "Alice Liddell"))
+    first.add_hashtags(1, ["wonderland", "tea"])
+    first.add_hashtags(2, ["wonderland"])
+    db.close()
+
+    reopened = SqliteDatabase(path)
+    try:
+        again = SqliteSearchIndex(reopened)
+        assert list(again.search_users("lid", 10)) == ["1"]
+        assert list(again.search_hashtags("", 10)) == [
+            HashtagHit("wonderland", 2),
+            HashtagHit("tea", 1),
+        ]
+        again.add_hashtags(1, ["wonderland"])  # still counted once after the restart
+        again.remove_hashtags(2, ["wonderland"])
+        assert list(again.search_hashtags("", 10)) == [
+            HashtagHit("tea", 1),
+            HashtagHit("wonderland", 1),
+        ]
+    finally:
+        reopened.close()

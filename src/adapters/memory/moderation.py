@@ -6,13 +6,15 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from importlib import resources
+from itertools import groupby
 
 from instagram_core.ports.moderation import ModerationVerdict
 
-# Common look-alike characters for letters, so "fr33 f0llowers" is caught too.
-_LOOKALIKES = {"a": "@4", "e": "3", "i": "1!|", "l": "1|", "o": "0", "s": "$5", "t": "7"}
-_INSIDE_WORD = r"(?:[^\w\s]|_)*"  # punctuation between letters: "f.r.e.e"
-_BETWEEN_WORDS = r"[\W_]*"  # spaces or punctuation, or nothing: "buyfollowers"
+# Digits standing in for letters, so "fr33 f0llowers" is caught too. Only word characters:
+# a look-alike that is also punctuation would make the pattern ambiguous (and slow).
+_LOOKALIKES = {"a": "4", "e": "3", "i": "1", "o": "0", "s": "5", "t": "7"}
+_INSIDE_WORD = r"(?:[^\w\s]|_)*+"  # punctuation between letters: "f.r.e.e"
+_BETWEEN_WORDS = r"[\W_]*+"  # spaces or punctuation, or nothing: "buyfollowers"
 _NOT_WORD_BEFORE = r"(?<![^\W_])"
 _NOT_WORD_AFTER = r"(?![^\W_])"
 
@@ -21,15 +23,25 @@ def _normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
-def _letter_pattern(letter: str) -> str:
-    """One letter, repeatable ("freeee"), or any look-alike of it."""
-    choices = letter + _LOOKALIKES.get(letter, "")
-    return f"[{re.escape(choices)}]+" if len(choices) > 1 else f"{re.escape(letter)}+"
+def _run_pattern(letter: str, count: int) -> str:
+    """``count`` or more of ``letter`` (or its look-alike), punctuation allowed between.
+
+    Possessive quantifiers never give back what they matched: with adjacent runs of
+    different letters and separators disjoint from letters, backtracking could not find
+    another match anyway, and without it the search stays linear per start position.
+    """
+    one = f"[{letter}{_LOOKALIKES[letter]}]" if letter in _LOOKALIKES else re.escape(letter)
+    return f"{one}(?:{_INSIDE_WORD}{one}){{{count - 1},}}+"
 
 
 def _phrase_pattern(phrase: str) -> str:
-    words = [_INSIDE_WORD.join(map(_letter_pattern, word)) for word in phrase.split()]
-    return _NOT_WORD_BEFORE + _BETWEEN_WORDS.join(words) + _NOT_WORD_AFTER
+    """Whole words; characters of ``phrase`` that are not letters or digits are ignored."""
+    words = []
+    for word in phrase.split():
+        runs = [(letter, len(list(run))) for letter, run in groupby(filter(str.isalnum, word))]
+        if runs:
+            words.append(_INSIDE_WORD.join(_run_pattern(*run) for run in runs))
+    return _NOT_WORD_BEFORE + _BETWEEN_WORDS.join(words) + _NOT_WORD_AFTER if words else ""
 
 
 def default_blocked_words() -> list[str]:
@@ -43,8 +55,8 @@ class WordListModerator:
     """Refuses text containing a blocked word or phrase; the embedded profile's moderator.
 
     Matching is on whole words after NFKC normalisation and case folding, and sees through
-    repeated letters, punctuation between letters and a few digit look-alikes. It cannot
-    judge meaning, so it is a floor, not a classifier. ``blocked_words=None`` uses the
+    repeated letters, punctuation between letters and digit look-alikes (``0`` for ``o``).
+    It cannot judge meaning, so it is a floor, not a classifier. ``blocked_words=None`` uses the
     packaged list; an empty iterable allows everything.
 
     This adapter classifies no images: :meth:`review_image` allows every image. Image
@@ -53,10 +65,8 @@ class WordListModerator:
 
     def __init__(self, blocked_words: Iterable[str] | None = None) -> None:
         words = default_blocked_words() if blocked_words is None else blocked_words
-        phrases = sorted({_normalize(word).strip() for word in words} - {""})
-        self._pattern = (
-            re.compile("|".join(_phrase_pattern(phrase) for phrase in phrases)) if phrases else None
-        )
+        patterns = sorted({_phrase_pattern(_normalize(word)) for word in words} - {""})
+        self._pattern = re.compile("|".join(patterns)) if patterns else None
 
     def review_text(self, text: str) -> ModerationVerdict:
         if self._pattern is None or not self._pattern.search(_normalize(text)):

@@ -59,7 +59,7 @@ class SqliteDatabase:
             except BaseException as exc:
                 if outermost and self._conn.in_transaction:
                     self._conn.execute("ROLLBACK")
-                if isinstance(exc, sqlite3.OperationalError):
+                if _is_outage(exc):
                     raise Unavailable(f"database error: {exc}") from exc
                 raise
 
@@ -73,8 +73,10 @@ class SqliteDatabase:
         with self._lock:
             try:
                 return self._conn.execute(sql, params).fetchall()
-            except sqlite3.OperationalError as exc:
-                raise Unavailable(f"database error: {exc}") from exc
+            except sqlite3.Error as exc:
+                if _is_outage(exc):
+                    raise Unavailable(f"database error: {exc}") from exc
+                raise
 
     def query_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
         rows = self.query(sql, params)
@@ -85,9 +87,15 @@ class SqliteDatabase:
         with self._lock:
             try:
                 self._conn.executescript(ddl)
-            except sqlite3.OperationalError as exc:
+            except sqlite3.Error as exc:
                 raise Unavailable(f"cannot create the schema: {exc}") from exc
 
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+
+
+def _is_outage(exc: BaseException) -> bool:
+    """Every SQLite failure but a constraint violation (which adapters turn into
+    ``Conflict``) means the store cannot serve: locked, corrupt, closed or out of disk."""
+    return isinstance(exc, sqlite3.Error) and not isinstance(exc, sqlite3.IntegrityError)

@@ -44,7 +44,7 @@ class Conflict(DomainError):
 
 
 class PayloadTooLarge(DomainError):
-    """An upload exceeds the byte or pixel limit."""
+    """An upload exceeds the byte limit (a pixel limit is ``UnprocessableMedia``)."""
 
     code = "payload_too_large"
 

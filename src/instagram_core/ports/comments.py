@@ -10,7 +10,7 @@ class CommentStore(Protocol):
     """Comments partitioned by post, clustered by comment id (time)."""
 
     def add(self, comment: Comment) -> None:
-        """Store a comment. Raises ``Conflict`` if its id exists."""
+        """Store a comment. Raises ``Conflict`` if the post has a comment with this id."""
         ...
 
     def list(self, post_id: int, after: int | None, limit: int) -> Sequence[Comment]:

@@ -22,7 +22,8 @@ class MediaStore(Protocol):
         ...
 
     def update(self, media: Media) -> None:
-        """Replace a record. Raises ``NotFound`` if it does not exist."""
+        """Replace a record, ``post_id`` included (callers read it after :meth:`attach`, or
+        detach on purpose). Raises ``NotFound`` if it does not exist."""
         ...
 
     def attach(self, media_id: int, post_id: int) -> bool:

@@ -10,7 +10,7 @@ class NotificationStore(Protocol):
     """The Activity tab: notifications partitioned by recipient, newest first."""
 
     def add(self, notification: Notification) -> None:
-        """Store a notification. Raises ``Conflict`` if its id exists."""
+        """Store a notification. Raises ``Conflict`` if the recipient has one with this id."""
         ...
 
     def latest_in_group(self, recipient_id: str, group_key: str) -> Notification | None:
@@ -18,8 +18,9 @@ class NotificationStore(Protocol):
         ...
 
     def replace(self, old_id: int, notification: Notification) -> None:
-        """Atomically remove ``old_id`` (if still there) and add ``notification``: how a
-        collapsed group moves to the top of the tab."""
+        """Atomically remove ``old_id`` from ``notification.recipient_id``'s notifications (if
+        still there) and add ``notification``: how a collapsed group moves to the top of the
+        tab. Raises ``Conflict``, changing nothing, if the new id exists and is not ``old_id``."""
         ...
 
     def list(self, recipient_id: str, before: int | None, limit: int) -> Sequence[Notification]:

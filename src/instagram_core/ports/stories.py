@@ -16,7 +16,7 @@ class StoryStore(Protocol):
         ...
 
     def get(self, story_id: int, now: datetime) -> Story | None:
-        """The story, or ``None`` if it never existed or expired before ``now``."""
+        """The story, or ``None`` if it never existed or ``now >= story.expires_at``."""
         ...
 
     def update(self, story: Story) -> None:
@@ -26,5 +26,6 @@ class StoryStore(Protocol):
     def live_by_authors(
         self, author_ids: Iterable[str], now: datetime
     ) -> Mapping[str, Sequence[Story]]:
-        """Unexpired stories per author, newest first; authors without any are left out."""
+        """Unexpired stories per author, newest (highest story id) first; authors without any
+        are left out."""
         ...

@@ -1,0 +1,339 @@
+"""Contract of :class:`~instagram_core.ports.EventBus` for both in-process buses, then what
+only one of them does. Thread-based tests wait with ``drain()``, never with sleeps."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import attrs
+import pytest
+
+from adapters.memory.event_bus import DeadLetter, InProcessEventBus, SynchronousEventBus
+from instagram_core.domain.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    Unauthenticated,
+    Unavailable,
+    UnprocessableMedia,
+)
+from instagram_core.domain.events import Message
+
+Handlers = dict[type[Message], list[Callable[[Any], None]]]
+Bus = InProcessEventBus | SynchronousEventBus
+MakeBus = Callable[..., Bus]
+
+
+@attrs.frozen
+class Ping(Message):
+    n: int
+
+
+@attrs.frozen
+class Pong(Message):
+    n: int
+
+
+@attrs.frozen
+class Unheard(Message):
+    pass
+
+
+@pytest.fixture(params=["in-process", "synchronous"])
+def make_bus(request: pytest.FixtureRequest) -> Iterator[MakeBus]:
+    """Buses of either kind; in-process ones run two workers without backoff delays."""
+    started: list[InProcessEventBus] = []
+
+    def make(handlers: Handlers, max_attempts: int = 3) -> Bus:
+        if request.param == "synchronous":
+            return SynchronousEventBus(handlers, max_attempts=max_attempts)
+        bus = InProcessEventBus(handlers, max_attempts=max_attempts, backoff_seconds=0)
+        bus.start()
+        started.append(bus)
+        return bus
+
+    yield make
+    for bus in started:
+        assert bus.stop(timeout=5)
+
+
+def settle(bus: Bus) -> None:
+    if isinstance(bus, InProcessEventBus):
+        assert bus.drain(timeout=5)
+
+
+def flaky(
+    failures: int, calls: list[int], error: Exception | None = None
+) -> Callable[[Ping], None]:
+    """A handler that fails its first ``failures`` calls, recording every call."""
+
+    def handle_ping(message: Ping) -> None:
+        calls.append(message.n)
+        if len(calls) <= failures:
+            raise error or RuntimeError(f"flaky failure {len(calls)}")
+
+    return handle_ping
+
+
+def test_every_handler_gets_the_message_once(make_bus: MakeBus) -> None:
+    first: list[int] = []
+    second: list[int] = []
+    bus = make_bus({Ping: [lambda m: first.append(m.n), lambda m: second.append(m.n)]})
+    for n in range(20):
+        bus.publish(Ping(n))
+    settle(bus)
+    assert sorted(first) == sorted(second) == list(range(20))
+    assert bus.dead_letters() == []
+
+
+def test_handlers_are_routed_by_exact_type(make_bus: MakeBus) -> None:
+    pings: list[Message] = []
+    bus = make_bus({Ping: [pings.append]})
+    bus.publish(Pong(1))
+    settle(bus)
+    assert pings == []
+
+
+def test_a_message_without_handlers_is_logged_and_dropped(
+    make_bus: MakeBus, caplog: pytest.LogCaptureFixture
+) -> None:
+    bus = make_bus({Ping: [lambda m: None]})
+    with caplog.at_level(logging.DEBUG, logger="instagram.bus"):
+        bus.publish(Unheard())
+        settle(bus)
+    assert bus.dead_letters() == []
+    assert any("Unheard" in r.getMessage() and r.levelno == logging.DEBUG for r in caplog.records)
+
+
+def test_a_failing_handler_is_retried_alone(make_bus: MakeBus) -> None:
+    steady: list[Message] = []
+    shaky: list[int] = []
+    bus = make_bus({Ping: [steady.append, flaky(2, shaky)]}, max_attempts=3)
+    bus.publish(Ping(7))
+    settle(bus)
+    assert steady == [Ping(7)]
+    assert shaky == [7, 7, 7]
+    assert bus.dead_letters() == []
+
+
+def test_the_last_failed_attempt_is_dead_lettered_and_logged(
+    make_bus: MakeBus, caplog: pytest.LogCaptureFixture
+) -> None:
+    calls: list[int] = []
+    handler = flaky(99, calls)
+    bus = make_bus({Ping: [handler]}, max_attempts=3)
+    with caplog.at_level(logging.WARNING, logger="instagram.bus"):
+        bus.publish(Ping(1))
+        settle(bus)
+    assert calls == [1, 1, 1]
+    [letter] = bus.dead_letters()
+    assert letter == DeadLetter(Ping(1), letter.handler, "RuntimeError('flaky failure 3')", 3)
+    assert letter.handler.endswith("handle_ping")
+    levels = [r.levelno for r in caplog.records if r.name == "instagram.bus"]
+    assert levels == [logging.WARNING, logging.WARNING, logging.ERROR]
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        InvalidInput("no"),
+        NotFound("gone"),
+        Forbidden("nope"),
+        Conflict("taken"),
+        Unauthenticated("who"),
+        UnprocessableMedia("not an image"),
+    ],
+)
+def test_permanent_errors_are_dead_lettered_without_retry(
+    make_bus: MakeBus, error: DomainError
+) -> None:
+    calls: list[int] = []
+    bus = make_bus({Ping: [flaky(99, calls, error)]}, max_attempts=5)
+    bus.publish(Ping(1))
+    settle(bus)
+    assert calls == [1]
+    assert [(d.attempts, d.error) for d in bus.dead_letters()] == [(1, repr(error))]
+
+
+def test_transient_domain_errors_are_retried(make_bus: MakeBus) -> None:
+    calls: list[int] = []
+    bus = make_bus({Ping: [flaky(1, calls, Unavailable("store down"))]})
+    bus.publish(Ping(1))
+    settle(bus)
+    assert calls == [1, 1]
+    assert bus.dead_letters() == []
+
+
+def test_handlers_may_publish_further_messages(make_bus: MakeBus) -> None:
+    pongs: list[Pong] = []
+    bus: Bus
+
+    def answer(message: Ping) -> None:
+        bus.publish(Pong(message.n))
+
+    bus = make_bus({Ping: [answer], Pong: [pongs.append]})
+    bus.publish(Ping(3))
+    settle(bus)
+    assert pongs == [Pong(3)]
+
+
+@pytest.mark.parametrize("bus_class", [InProcessEventBus, SynchronousEventBus])
+def test_at_least_one_attempt_is_required(bus_class: type[Bus]) -> None:
+    with pytest.raises(ValueError, match="max_attempts"):
+        bus_class({}, max_attempts=0)
+
+
+def test_synchronous_bus_runs_follow_ups_after_the_current_message_fifo() -> None:
+    order: list[str] = []
+    bus: SynchronousEventBus
+
+    def first(message: Ping) -> None:
+        order.append(f"first {message.n}")
+        bus.publish(Pong(message.n))
+        bus.publish(Pong(message.n + 1))
+        order.append(f"first {message.n} done")
+
+    bus = SynchronousEventBus(
+        {
+            Ping: [first, lambda m: order.append(f"second {m.n}")],
+            Pong: [lambda m: order.append(f"pong {m.n}")],
+        }
+    )
+    bus.publish(Ping(1))
+    assert order == ["first 1", "first 1 done", "second 1", "pong 1", "pong 2"]
+
+
+def test_synchronous_bus_requeues_a_retry_behind_waiting_jobs() -> None:
+    order: list[str] = []
+    calls: list[int] = []
+    shaky = flaky(1, calls)
+
+    def record_then_fail_once(message: Ping) -> None:
+        order.append(f"shaky {message.n}")
+        shaky(message)
+
+    bus: SynchronousEventBus
+
+    def publish_more(message: Ping) -> None:
+        order.append("publisher")
+        bus.publish(Pong(0))
+
+    bus = SynchronousEventBus(
+        {Ping: [publish_more, record_then_fail_once], Pong: [lambda m: order.append("pong")]}
+    )
+    bus.publish(Ping(1))
+    assert order == ["publisher", "shaky 1", "pong", "shaky 1"]
+
+
+def test_in_process_bus_stop_finishes_queued_work_first() -> None:
+    seen: list[int] = []
+    bus = InProcessEventBus({Ping: [lambda m: seen.append(m.n)]}, backoff_seconds=0)
+    for n in range(200):
+        bus.publish(Ping(n))  # before start: they wait for the workers
+    bus.start()
+    assert bus.stop(timeout=5)
+    assert sorted(seen) == list(range(200))
+
+
+def test_in_process_bus_finishes_follow_ups_published_while_stopping() -> None:
+    pongs: list[Pong] = []
+    bus = InProcessEventBus(
+        {Ping: [lambda m: bus.publish(Pong(m.n))], Pong: [pongs.append]}, backoff_seconds=0
+    )
+    for n in range(50):
+        bus.publish(Ping(n))
+    bus.start()
+    assert bus.stop(timeout=5)
+    assert sorted(p.n for p in pongs) == list(range(50))
+    assert bus.dead_letters() == []
+
+
+def test_in_process_bus_refuses_publish_after_stop() -> None:
+    bus = InProcessEventBus({Ping: [lambda m: None]})
+    bus.start()
+    bus.stop(timeout=5)
+    with pytest.raises(Unavailable):
+        bus.publish(Ping(1))
+    with pytest.raises(Unavailable):
+        bus.publish(Unheard())
+    with pytest.raises(RuntimeError, match="stopped"):
+        bus.start()
+
+
+def test_in_process_bus_drain_times_out_while_a_job_runs() -> None:
+    release = threading.Event()
+
+    def wait_for_release(message: Ping) -> None:
+        release.wait(5)
+
+    bus = InProcessEventBus({Ping: [wait_for_release]})
+    bus.start()
+    bus.start()  # a second start does nothing
+    bus.publish(Ping(1))
+    assert bus.drain(timeout=0.05) is False
+    release.set()
+    assert bus.drain(timeout=5)
+    assert bus.stop(timeout=5)
+
+
+def test_in_process_bus_stop_reports_abandoned_work(caplog: pytest.LogCaptureFixture) -> None:
+    release = threading.Event()
+
+    def wait_for_release(message: Ping) -> None:
+        release.wait(5)
+
+    bus = InProcessEventBus({Ping: [wait_for_release]}, workers=1)
+    bus.start()
+    bus.publish(Ping(1))
+    bus.publish(Ping(2))
+    with caplog.at_level(logging.WARNING, logger="instagram.bus"):
+        assert bus.stop(timeout=0.05) is False
+    release.set()
+    assert "abandoned" in caplog.text
+
+
+def test_in_process_bus_backs_off_without_holding_a_worker() -> None:
+    """With one worker and a long backoff, a later message runs before the retry."""
+    pong_done = threading.Event()
+    pong_seen_by_attempt: list[bool] = []
+
+    def fail_first(message: Ping) -> None:
+        pong_seen_by_attempt.append(pong_done.is_set())
+        if len(pong_seen_by_attempt) == 1:
+            raise RuntimeError("first attempt")
+
+    bus = InProcessEventBus(
+        {Ping: [fail_first], Pong: [lambda m: pong_done.set()]}, workers=1, backoff_seconds=0.2
+    )
+    bus.start()
+    bus.publish(Ping(1))
+    bus.publish(Pong(2))
+    assert bus.drain(timeout=5)
+    assert bus.stop(timeout=5)
+    assert pong_seen_by_attempt == [False, True]
+
+
+def test_in_process_bus_spreads_work_over_workers_exactly_once() -> None:
+    seen: list[int] = []
+    threads: set[str] = set()
+    gate = threading.Barrier(4, timeout=5)
+
+    def handle(message: Ping) -> None:
+        if message.n < 4:
+            gate.wait()  # proves four jobs ran at once, on four workers
+        threads.add(threading.current_thread().name)
+        seen.append(message.n)
+
+    bus = InProcessEventBus({Ping: [handle]}, workers=4)
+    bus.start()
+    for n in range(400):
+        bus.publish(Ping(n))
+    assert bus.drain(timeout=5)
+    assert bus.stop(timeout=5)
+    assert sorted(seen) == list(range(400))
+    assert len(threads) == 4
