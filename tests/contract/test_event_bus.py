@@ -337,3 +337,31 @@ def test_in_process_bus_spreads_work_over_workers_exactly_once() -> None:
     assert bus.stop(timeout=5)
     assert sorted(seen) == list(range(400))
     assert len(threads) == 4
+
+
+def test_synchronous_bus_paused_holds_jobs_until_the_block_ends() -> None:
+    seen: list[int] = []
+    bus = SynchronousEventBus({Ping: [lambda m: seen.append(m.n)]})
+    with bus.paused():
+        bus.publish(Ping(1))
+        with bus.paused():
+            bus.publish(Ping(2))
+        assert seen == []
+    assert seen == [1, 2]
+    bus.publish(Ping(3))
+    assert seen == [1, 2, 3]
+
+
+def test_synchronous_bus_paused_by_a_handler_defers_the_rest() -> None:
+    seen: list[int] = []
+    bus: SynchronousEventBus
+
+    def pause_briefly(message: Ping) -> None:
+        with bus.paused():
+            seen.append(message.n)
+            bus.publish(Pong(message.n))
+        seen.append(-message.n)  # the follow-up still waits for this job to finish
+
+    bus = SynchronousEventBus({Ping: [pause_briefly], Pong: [lambda m: seen.append(m.n * 10)]})
+    bus.publish(Ping(1))
+    assert seen == [1, -1, 10]

@@ -47,6 +47,8 @@ def test_add_many_with_nothing_marks_the_feed_present(cache: FeedCache) -> None:
 
 
 def test_add_inserts_into_every_listed_feed_newest_first(cache: FeedCache) -> None:
+    cache.add_many("ann", [])
+    cache.add_many("bob", [])
     cache.add(["ann", "bob"], 10)
     cache.add(["ann"], 30)
     cache.add(["ann", "bob"], 20)
@@ -57,6 +59,13 @@ def test_add_inserts_into_every_listed_feed_newest_first(cache: FeedCache) -> No
 def test_add_with_no_users_changes_nothing(cache: FeedCache) -> None:
     cache.add([], 10)
     assert cache.page("ann", None, 10) is None
+
+
+def test_add_leaves_an_absent_feed_absent_so_it_is_rebuilt_whole(cache: FeedCache) -> None:
+    cache.add_many("ann", [])
+    cache.add(["ann", "bob"], 10)
+    assert everything(cache, "ann") == [10]
+    assert cache.page("bob", None, 10) is None
 
 
 def test_adding_a_present_entry_changes_nothing(cache: FeedCache) -> None:
@@ -91,8 +100,8 @@ def test_page_goes_below_before_and_stops_at_limit(cache: FeedCache) -> None:
 
 
 def test_remove_takes_entries_out_and_ignores_absent_ones(cache: FeedCache) -> None:
-    cache.add(["ann", "bob"], 1)
-    cache.add(["ann", "bob"], 2)
+    cache.add_many("ann", [1, 2])
+    cache.add_many("bob", [1, 2])
     cache.remove(["ann", "bob", "nobody"], [2, 99])
     assert everything(cache, "ann") == [1]
     assert everything(cache, "bob") == [1]
@@ -100,13 +109,13 @@ def test_remove_takes_entries_out_and_ignores_absent_ones(cache: FeedCache) -> N
 
 
 def test_removing_the_last_entry_leaves_an_empty_present_feed(cache: FeedCache) -> None:
-    cache.add(["ann"], 1)
+    cache.add_many("ann", [1])
     cache.remove(["ann"], [1])
     assert everything(cache, "ann") == []
 
 
 def test_drop_forgets_the_feed_and_is_a_no_op_when_absent(cache: FeedCache) -> None:
-    cache.add(["ann"], 1)
+    cache.add_many("ann", [1])
     cache.drop("ann")
     cache.drop("ann")
     cache.drop("nobody")
@@ -116,6 +125,8 @@ def test_drop_forgets_the_feed_and_is_a_no_op_when_absent(cache: FeedCache) -> N
 def test_concurrent_fan_out_loses_nothing(make_cache: MakeCache) -> None:
     cache = make_cache(1000)
     users = [f"user-{n}" for n in range(50)]
+    for user in users:
+        cache.add_many(user, [])
 
     def fan_out(first: int) -> None:
         for post_id in range(first, 800, 4):
@@ -133,6 +144,8 @@ def test_concurrent_fan_out_loses_nothing(make_cache: MakeCache) -> None:
 def test_memory_fan_out_to_100k_users_is_fast() -> None:
     cache = InMemoryFeedCache()
     users = [f"user-{n}" for n in range(100_000)]
+    for user in users:
+        cache.add_many(user, [])
     started = time.perf_counter()
     for post_id in range(1, 4):
         cache.add(users, post_id)

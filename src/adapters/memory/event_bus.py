@@ -14,6 +14,8 @@ import logging
 import threading
 import time
 from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from adapters.memory.event_dispatch import DeadLetter, Dispatcher, HandlerMap, Job
 from instagram_core.domain.errors import Unavailable
@@ -29,7 +31,8 @@ class SynchronousEventBus:
 
     A message published by a handler is queued and runs after the current job, not
     recursively. Retries are re-queued at the back without sleeping. ``publish`` never
-    raises a handler's error: look at :meth:`dead_letters`.
+    raises a handler's error: look at :meth:`dead_letters`. Inside :meth:`paused` messages
+    only queue, so a test can look at the state between a publish and its handlers.
     """
 
     def __init__(self, handlers: HandlerMap, max_attempts: int = 3) -> None:
@@ -37,12 +40,36 @@ class SynchronousEventBus:
         self._queue: deque[Job] = deque()
         self._lock = threading.Lock()
         self._dispatching = False
+        self._pauses = 0
 
     def publish(self, message: Message) -> None:
         jobs = self._dispatcher.jobs_for(message)
         with self._lock:
             self._queue.extend(jobs)
-            if self._dispatching:
+        self._run_queued()
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """Hold every job queued until the block ends (however it ends), then run them all.
+
+        Nested pauses run the jobs when the outermost one ends.
+        """
+        with self._lock:
+            self._pauses += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._pauses -= 1
+            self._run_queued()
+
+    def dead_letters(self) -> list[DeadLetter]:
+        return self._dispatcher.dead_letters()
+
+    def _run_queued(self) -> None:
+        """Run jobs until the queue is empty, unless paused or already running further up."""
+        with self._lock:
+            if self._dispatching or self._pauses:
                 return
             self._dispatching = True
         try:
@@ -55,12 +82,11 @@ class SynchronousEventBus:
             with self._lock:
                 self._dispatching = False
 
-    def dead_letters(self) -> list[DeadLetter]:
-        return self._dispatcher.dead_letters()
-
     def _next(self) -> Job | None:
         with self._lock:
-            return self._queue.popleft() if self._queue else None
+            if self._pauses or not self._queue:
+                return None
+            return self._queue.popleft()
 
 
 class InProcessEventBus:

@@ -15,7 +15,7 @@ class InMemoryFeedCache:
     Capacity bounds each list, so an insert costs O(log n + capacity) at worst and an id
     older than a full feed's oldest entry is skipped without touching the list. One lock
     guards every feed: each call is atomic, and a fan-out to many users takes it once.
-    A feed exists from its first write (:meth:`add` or :meth:`add_many`) until :meth:`drop`.
+    A feed exists from its :meth:`add_many` (the rebuild) until :meth:`drop`.
     """
 
     def __init__(self, capacity: int = FEED_CAPACITY) -> None:
@@ -26,9 +26,15 @@ class InMemoryFeedCache:
         self._lock = threading.Lock()
 
     def add(self, user_ids: Iterable[str], post_id: int) -> None:
+        """Only feeds that are present change; an absent one stays absent.
+
+        Creating it would hold just this post, read as present, and so hide every older
+        post from the user: the rebuild its absence asks for would never run."""
         with self._lock:
             for user_id in user_ids:
-                self._insert(self._feeds.setdefault(user_id, []), post_id)
+                feed = self._feeds.get(user_id)
+                if feed is not None:
+                    self._insert(feed, post_id)
 
     def add_many(self, user_id: str, post_ids: Iterable[int]) -> None:
         with self._lock:
