@@ -196,7 +196,8 @@ def make_plan(user_count: int, photo_count: int, seed: int) -> Plan:
         others = [v for v in range(user_count) if v != post.author and sees(v, post.author)]
         reach = round(2 + 40 * weight[post.author] + rng.expovariate(1 / 3))
         likers = rng.sample(fans, min(len(fans), reach))
-        extra = [v for v in others if v not in set(likers)]
+        liked = set(likers)
+        extra = [v for v in others if v not in liked]
         likers += rng.sample(extra, min(len(extra), max(0, reach - len(likers)) // 3))
         post.likers = likers
         for _ in range(rng.choice((0, 0, 1, 1, 2, 3))):

@@ -8,6 +8,8 @@ control characters (NUL, newlines: the latter would make signed strings ambiguou
 
 from __future__ import annotations
 
+import re
+
 from instagram_core.domain.errors import InvalidInput
 
 MAX_KEY_BYTES = 1024  # S3's limit
@@ -15,8 +17,11 @@ MAX_SEGMENT_BYTES = 255  # a file name on common file systems
 _MAX_CONTENT_TYPE = 255
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def _has_control(text: str) -> bool:
-    return any(ord(c) < 32 or ord(c) == 127 for c in text)
+    return _CONTROL.search(text) is not None
 
 
 def validate_key(key: str) -> str:
