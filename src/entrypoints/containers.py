@@ -30,6 +30,7 @@ from adapters.memory.rate_limiter import InMemoryRateLimiter
 from adapters.memory.search import InMemorySearchIndex
 from adapters.memory.social_graph import InMemorySocialGraph
 from adapters.memory.stories import InMemoryStoryStore
+from adapters.memory.story_trays import InMemoryStoryTrayCache
 from adapters.memory.users import InMemoryUserStore
 from adapters.pillow.processor import PillowMediaProcessor
 from adapters.sqlite.comments import SqliteCommentStore
@@ -86,6 +87,7 @@ class EmbeddedAdapters(containers.DeclarativeContainer):
     notifications = providers.Singleton(SqliteNotificationStore, database)
 
     feeds = providers.Singleton(InMemoryFeedCache)
+    story_trays = providers.Singleton(InMemoryStoryTrayCache, clock)
     search_index = providers.Singleton(SqliteSearchIndex, database)
     limiter = providers.Singleton(InMemoryRateLimiter, clock)
     ranker = providers.Singleton(ChronologicalRanker)
@@ -123,6 +125,7 @@ class MemoryAdapters(containers.DeclarativeContainer):
     notifications = providers.Singleton(InMemoryNotificationStore)
 
     feeds = providers.Singleton(InMemoryFeedCache)
+    story_trays = providers.Singleton(InMemoryStoryTrayCache, clock)
     search_index = providers.Singleton(InMemorySearchIndex)
     limiter = providers.Singleton(InMemoryRateLimiter, clock)
     ranker = providers.Singleton(ChronologicalRanker)
@@ -249,6 +252,7 @@ class Core(containers.DeclarativeContainer):
         pipeline=pipeline,
         graph=adapters.graph,
         users=adapters.users,
+        trays=adapters.story_trays,
         ids=adapters.ids,
         clock=adapters.clock,
         bus=bus,

@@ -36,3 +36,14 @@ def test_story_media_must_be_uploaded_by_the_author(world: World) -> None:
     alice, bob = world.register("alice"), world.register("bob")
     with pytest.raises(InvalidInput):
         world.core.stories().create(bob.user_id, world.upload(alice))
+
+
+def test_a_cached_tray_learns_of_new_stories_and_follows(world: World) -> None:
+    alice, bob, carol = world.register("alice"), world.register("bob"), world.register("carol")
+    world.follow(bob, alice)
+    assert world.core.stories().tray(bob.user_id) == []  # now cached, empty
+    world.core.stories().create(alice.user_id, world.upload(alice))
+    assert [t.user.username for t in world.core.stories().tray(bob.user_id)] == ["alice"]
+    world.core.stories().create(carol.user_id, world.upload(carol))
+    world.follow(bob, carol)
+    assert {t.user.username for t in world.core.stories().tray(bob.user_id)} == {"alice", "carol"}

@@ -23,6 +23,7 @@ from instagram_core.ports.search import HashtagHit, SearchIndex
 from instagram_core.ports.security import IssuedToken, PasswordHasher, TokenService
 from instagram_core.ports.social_graph import SocialGraph
 from instagram_core.ports.stories import StoryStore
+from instagram_core.ports.story_trays import StoryTrayCache
 from instagram_core.ports.users import UserStore
 
 __all__ = [
@@ -53,6 +54,7 @@ __all__ = [
     "SearchIndex",
     "SocialGraph",
     "StoryStore",
+    "StoryTrayCache",
     "TokenService",
     "UserStore",
 ]

@@ -4,11 +4,17 @@ account (newest trays first)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 import attrs
 
 from instagram_core.domain.errors import InvalidInput, UnprocessableMedia
-from instagram_core.domain.events import StoryCreated
+from instagram_core.domain.events import (
+    FollowApproved,
+    FollowCreated,
+    FollowRemoved,
+    StoryCreated,
+)
 from instagram_core.domain.stories import STORY_LIFETIME, Story, StoryStatus, StoryTray
 from instagram_core.domain.users import User
 from instagram_core.ports.blobs import BlobStore
@@ -18,11 +24,14 @@ from instagram_core.ports.ids import IdGenerator
 from instagram_core.ports.media import MediaStore
 from instagram_core.ports.social_graph import SocialGraph
 from instagram_core.ports.stories import StoryStore
+from instagram_core.ports.story_trays import StoryTrayCache
 from instagram_core.ports.users import UserStore
 from instagram_core.services.publishing import MediaPipeline
 from instagram_core.services.views import DOWNLOAD_URL_TTL
 
 STORY_VARIANT = "large_1080"
+TRAY_TTL_SECONDS = 3600  # the seed's hourly refresh
+TOUCH_CHUNK = 1000
 
 
 @attrs.frozen
@@ -46,10 +55,12 @@ class StoryService:
         pipeline: MediaPipeline,
         graph: SocialGraph,
         users: UserStore,
+        trays: StoryTrayCache,
         ids: IdGenerator,
         clock: Clock,
         bus: EventBus,
     ) -> None:
+        self._trays = trays
         self._stories = stories
         self._media = media
         self._blobs = blobs
@@ -90,12 +101,32 @@ class StoryService:
             except UnprocessableMedia as exc:
                 self._pipeline.fail(media, exc.message)
         self._stories.update(attrs.evolve(story, status=status))
+        if status is StoryStatus.LIVE:
+            self._touch_trays(story)
+
+    def on_follow_changed(self, event: FollowCreated | FollowApproved | FollowRemoved) -> None:
+        """The follower's tray no longer matches whom they follow: rebuild it on next read."""
+        self._trays.forget([event.follower_id])
+
+    def _touch_trays(self, story: Story) -> None:
+        self._trays.touch([story.author_id], story.author_id, story.created_at)
+        after: str | None = None
+        while True:
+            chunk = self._graph.follower_ids_after(story.author_id, after, TOUCH_CHUNK)
+            self._trays.touch(chunk, story.author_id, story.created_at)
+            if len(chunk) < TOUCH_CHUNK:
+                return
+            after = chunk[-1]
 
     def tray(self, viewer_id: str) -> list[StoryTrayView]:
-        """Live stories of the viewer and of accounts they actively follow."""
+        """Live stories of the viewer and of accounts they actively follow. The cached tray
+        names the authors; their stories are read fresh, so expiry is always exact."""
         now = self._clock.now()
-        authors = [*self._graph.following_ids(viewer_id), viewer_id]
-        live = self._stories.live_by_authors(authors, now)
+        latest = self._trays.get(viewer_id)
+        if latest is None:
+            latest = self._latest_by_author(viewer_id, now)
+            self._trays.put(viewer_id, latest, TRAY_TTL_SECONDS)
+        live = self._stories.live_by_authors(latest.keys(), now)
         trays = [
             StoryTray(author, tuple(s for s in stories if s.status is StoryStatus.LIVE))
             for author, stories in live.items()
@@ -107,6 +138,15 @@ class StoryService:
             for t in trays
             if t.author_id in users
         ]
+
+    def _latest_by_author(self, viewer_id: str, now: datetime) -> dict[str, datetime]:
+        authors = [*self._graph.following_ids(viewer_id), viewer_id]
+        live = self._stories.live_by_authors(authors, now)
+        return {
+            author: max(s.created_at for s in stories)
+            for author, stories in live.items()
+            if any(s.status is StoryStatus.LIVE for s in stories)
+        }
 
     def _views(self, stories: Sequence[Story]) -> tuple[StoryView, ...]:
         media = self._media.get_many(s.media_id for s in stories)
