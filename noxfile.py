@@ -13,7 +13,9 @@ PYTHON = "3.11"
 
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
-    """The whole test suite: unit, contract and integration."""
+    """The whole test suite: unit, contract and integration. Tests of the production
+    adapters start their engines from installed binaries and skip, with the reason, where
+    one is missing (``nox -s engines`` installs them; CI requires them)."""
     session.install("-e", ".[test]")
     session.run("pytest", *(session.posargs or ["-q"]))
 

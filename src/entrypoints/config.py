@@ -28,6 +28,20 @@ class Settings:
     token_ttl_seconds: int = 86_400
     workers: int = 2  # in-process event-bus worker threads
     log_level: str = "info"
+    # The production profile's engines.
+    redis_url: str = ""
+    mysql_url: str = ""
+    mysql_pool_size: int = 8
+    s3_endpoint_url: str = ""  # empty: AWS's own endpoint for the region
+    s3_bucket: str = "instagram-media"
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str = ""
+    s3_secret_access_key: str = ""
+
+    def missing_engines(self) -> list[str]:
+        """The production settings that are not set, by variable name."""
+        needed = {"redis_url": self.redis_url, "mysql_url": self.mysql_url}
+        return [ENV_PREFIX + name.upper() for name, value in needed.items() if not value]
 
     @property
     def base_url(self) -> str:
@@ -51,6 +65,7 @@ _CONVERTERS: dict[str, Any] = {
     "max_image_pixels": int,
     "token_ttl_seconds": int,
     "workers": int,
+    "mysql_pool_size": int,
     "data_dir": Path,
 }
 
@@ -72,6 +87,9 @@ def load_settings(
     settings = Settings(**values)
     if settings.profile not in PROFILES:
         raise ValueError(f"INSTAGRAM_PROFILE must be one of {', '.join(PROFILES)}")
+    if settings.profile == "production" and settings.missing_engines():
+        missing = ", ".join(settings.missing_engines())
+        raise ValueError(f"the production profile needs {missing}")
     if not settings.secret_key:
         settings = attrs.evolve(settings, secret_key=_stored_secret(settings.data_dir))
     return settings

@@ -153,7 +153,7 @@ class PostOut(msgspec.Struct):
     status: str
     failure_reason: str | None
     created_at: datetime
-    like_count: int
+    like_count: int | None  # null while likes cannot be counted (a dependency is down)
     comment_count: int
     liked_by_viewer: bool
     saved_by_viewer: bool

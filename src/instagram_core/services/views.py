@@ -3,11 +3,13 @@ never one per post)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 import attrs
 
+from instagram_core.domain.errors import Unavailable
 from instagram_core.domain.media import Media, PhotoMetadata
 from instagram_core.domain.posts import Location, Post, PostStatus
 from instagram_core.domain.users import User
@@ -16,6 +18,8 @@ from instagram_core.ports.comments import CommentStore
 from instagram_core.ports.engagement import EngagementStore
 from instagram_core.ports.media import MediaStore
 from instagram_core.ports.users import UserStore
+
+log = logging.getLogger("instagram.views")
 
 DOWNLOAD_URL_TTL = 3600
 
@@ -52,7 +56,7 @@ class PostView:
     status: PostStatus
     failure_reason: str | None  # shown to the author only
     created_at: datetime
-    like_count: int
+    like_count: int | None  # None while the engagement store is unavailable
     comment_count: int
     liked_by_viewer: bool
     saved_by_viewer: bool
@@ -85,10 +89,8 @@ class PostViews:
         user_ids = {p.author_id for p in posts} | {u for p in posts for u in p.tagged_user_ids}
         users = self._users.get_many(user_ids)
         media = self._media.get_many(m for p in posts for m in p.media_ids)
-        likes = self._engagement.like_counts(post_ids)
+        likes, liked, saved = self._engagement_of(viewer_id, post_ids)
         comments = self._comments.counts(post_ids)
-        liked = self._engagement.liked_by(viewer_id, post_ids)
-        saved = self._engagement.saved_by(viewer_id, post_ids)
         views = []
         for post in posts:
             author = users.get(post.author_id)
@@ -108,7 +110,7 @@ class PostViews:
                     status=post.status,
                     failure_reason=post.failure_reason if is_author else None,
                     created_at=post.created_at,
-                    like_count=likes.get(post.post_id, 0),
+                    like_count=None if likes is None else likes.get(post.post_id, 0),
                     comment_count=comments.get(post.post_id, 0),
                     liked_by_viewer=post.post_id in liked,
                     saved_by_viewer=post.post_id in saved,
@@ -118,6 +120,21 @@ class PostViews:
                 )
             )
         return views
+
+    def _engagement_of(
+        self, viewer_id: str, post_ids: Sequence[int]
+    ) -> tuple[Mapping[int, int] | None, set[int], set[int]]:
+        """Counts and the viewer's likes and saves. Engagement is eventually consistent by
+        design, so an unavailable store degrades the answer instead of failing the read."""
+        try:
+            return (
+                self._engagement.like_counts(post_ids),
+                self._engagement.liked_by(viewer_id, post_ids),
+                self._engagement.saved_by(viewer_id, post_ids),
+            )
+        except Unavailable:
+            log.warning("engagement store unavailable: serving posts without like counts")
+            return None, set(), set()
 
     def _media_view(self, media: Media, is_owner: bool) -> MediaView:
         metadata = media.metadata
