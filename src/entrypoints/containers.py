@@ -180,6 +180,7 @@ class Core(containers.DeclarativeContainer):
         MediaService,
         media=adapters.media,
         blobs=adapters.blobs,
+        processor=adapters.processor,
         limiter=adapters.limiter,
         ids=adapters.ids,
         clock=adapters.clock,
@@ -197,6 +198,7 @@ class Core(containers.DeclarativeContainer):
     posts = providers.Singleton(
         PostService,
         stores=post_stores,
+        media_service=media,
         processor=adapters.processor,
         moderator=adapters.moderator,
         gate=gate,
@@ -247,6 +249,7 @@ class Core(containers.DeclarativeContainer):
     stories = providers.Singleton(
         StoryService,
         stories=adapters.stories,
+        media_service=media,
         media=adapters.media,
         blobs=adapters.blobs,
         pipeline=pipeline,

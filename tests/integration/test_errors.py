@@ -93,14 +93,20 @@ def test_never_uploaded_media_is_422(api: Api) -> None:
     assert "never uploaded" in response.json()["error"]["message"]
 
 
-def test_non_image_bytes_fail_the_post_not_the_server(api: Api) -> None:
+def test_non_image_bytes_are_422_when_the_post_is_created(api: Api) -> None:
     auth = api.register("alice")
     media_id = api.upload(auth, b"<html>not an image</html>")
     created = api.client.post("/api/v1/posts", json={"media_ids": [media_id]}, headers=auth)
-    assert created.status_code == 201
-    done = api.wait_until_done(auth, created.json()["post_id"])
-    assert done["status"] == "failed"
-    assert done["failure_reason"]
+    assert created.status_code == 422
+    assert "not a supported image" in created.json()["error"]["message"]
+
+
+def test_a_mislabelled_file_is_422(api: Api) -> None:
+    auth = api.register("alice")
+    media_id = api.upload(auth, jpeg_bytes(), "image/png")
+    created = api.client.post("/api/v1/posts", json={"media_ids": [media_id]}, headers=auth)
+    assert created.status_code == 422
+    assert "image/jpeg" in created.json()["error"]["message"]
 
 
 def test_the_21st_comment_in_a_minute_is_429_with_retry_after(api: Api) -> None:

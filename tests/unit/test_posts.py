@@ -42,23 +42,41 @@ def test_phase_one_leaves_the_post_processing_until_the_worker_runs(world: World
     assert world.core.posts().get(alice.user_id, created.post_id).status is PostStatus.PUBLISHED
 
 
-def test_bytes_that_are_not_an_image_fail_the_post_with_a_reason(world: World) -> None:
+def test_bytes_that_are_not_an_image_are_refused_at_creation(world: World) -> None:
     alice = world.register("alice")
-    post = world.post(alice, data=b"definitely not a jpeg" * 10)
-    assert post.status is PostStatus.FAILED
-    assert post.failure_reason
-    assert world.core.posts().get(alice.user_id, post.post_id).failure_reason == post.failure_reason
+    media_id = world.upload(alice, b"definitely not a jpeg" * 10)
+    with pytest.raises(InvalidInput, match="not a supported image"):
+        world.core.posts().create(alice.user_id, NewPost([media_id]))
 
 
-def test_a_declared_type_that_does_not_match_the_bytes_fails(world: World) -> None:
+def test_a_declared_type_that_does_not_match_the_bytes_is_refused(world: World) -> None:
     alice = world.register("alice")
     ticket = world.core.media().request_upload(alice.user_id, "image", "image/png")
     world.adapters.blobs().put(ticket.media.original_key, jpeg_bytes(), "image/png")
-    created = world.core.posts().create(alice.user_id, NewPost([ticket.media.media_id]))
-    post = world.adapters.posts().get(created.post_id)
-    assert post is not None
+    with pytest.raises(InvalidInput, match="image/jpeg"):
+        world.core.posts().create(alice.user_id, NewPost([ticket.media.media_id]))
+
+
+def test_a_decompression_bomb_is_refused_from_its_header(world: World) -> None:
+    import io
+
+    from PIL import Image
+
+    alice = world.register("alice")
+    buffer = io.BytesIO()
+    Image.new("1", (12_000, 10_000)).save(buffer, "PNG")  # 120 MP, a few kB compressed
+    media_id = world.upload(alice, buffer.getvalue(), "image/png")
+    with pytest.raises(InvalidInput, match="pixels"):
+        world.core.posts().create(alice.user_id, NewPost([media_id]))
+
+
+def test_a_truncated_upload_fails_the_post_with_a_reason(world: World) -> None:
+    alice = world.register("alice")
+    whole = jpeg_bytes(900, 700)
+    post = world.post(alice, data=whole[: len(whole) // 3])
     assert post.status is PostStatus.FAILED
-    assert "image/jpeg" in (post.failure_reason or "")
+    assert post.failure_reason
+    assert world.core.posts().get(alice.user_id, post.post_id).failure_reason == post.failure_reason
 
 
 def test_media_must_be_uploaded_owned_and_unused(world: World) -> None:

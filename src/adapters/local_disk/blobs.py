@@ -73,6 +73,13 @@ class LocalDiskBlobStore:
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             raise NotFound(f"no blob {key!r}") from None
 
+    def read_head(self, key: str, length: int) -> bytes:
+        try:
+            with self._data_path(key).open("rb") as handle:
+                return handle.read(max(length, 0))
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            raise NotFound(f"no blob {key!r}") from None
+
     def info(self, key: str) -> BlobInfo | None:
         path = self._data_path(key)
         try:

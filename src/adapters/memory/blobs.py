@@ -34,6 +34,9 @@ class InMemoryBlobStore:
             raise NotFound(f"no blob {key!r}")
         return found[0]
 
+    def read_head(self, key: str, length: int) -> bytes:
+        return self.get(key)[: max(length, 0)]
+
     def info(self, key: str) -> BlobInfo | None:
         validate_key(key)
         with self._lock:

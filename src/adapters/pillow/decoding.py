@@ -65,6 +65,17 @@ def _content_type(image: ImageFile.ImageFile) -> str:
     return content_type
 
 
+def recognised(prefix: bytes) -> bool:
+    """Whether any supported format's signature matches the first bytes."""
+    if not all(name in Image.OPEN for name in _BUILT_IN_FORMATS):
+        Image.init()
+    for name in (*_BUILT_IN_FORMATS, "HEIF"):
+        opener = Image.OPEN.get(name)
+        if opener is not None and (opener[1] is None or opener[1](prefix[:16]) is True):
+            return True
+    return False
+
+
 def open_image(data: bytes, max_pixels: int) -> tuple[ImageFile.ImageFile, str]:
     """Parse the header only; returns the lazy image and the sniffed content type.
 

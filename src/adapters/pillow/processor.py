@@ -8,8 +8,9 @@ from PIL import Image
 
 from adapters.pillow import blurhash, decoding, exif
 from adapters.pillow.filters import FILTERS, Filter, filter_named
+from instagram_core.domain.errors import UnprocessableMedia
 from instagram_core.domain.media import VARIANT_SPECS, VariantSpec
-from instagram_core.ports.processing import ProcessedImage, RenderedVariant
+from instagram_core.ports.processing import MediaHeader, ProcessedImage, RenderedVariant
 
 # EXIF orientation -> the transposition that makes the stored pixels upright.
 _UPRIGHT: dict[int, Image.Transpose] = {
@@ -52,6 +53,29 @@ class PillowMediaProcessor:
 
     def filters(self) -> tuple[str, ...]:
         return tuple(FILTERS)
+
+    def inspect(self, head: bytes, complete: bool) -> MediaHeader | None:
+        """Header-only look at an upload: refuses what is no image or too big at once, and
+        answers ``None`` when a partial ``head`` ends before the header does."""
+        if not decoding.recognised(head):
+            raise UnprocessableMedia(
+                "not a supported image: expected JPEG, PNG, WebP, TIFF or HEIC"
+            )
+        try:
+            image, content_type = decoding.open_image(head, self._max_pixels)
+        except UnprocessableMedia:
+            if complete or self._header_fits(head):
+                raise
+            return None
+        return MediaHeader(content_type, *image.size)
+
+    def _header_fits(self, head: bytes) -> bool:
+        """Whether ``head`` parses with the pixel limit lifted: then the limit refused it."""
+        try:
+            decoding.open_image(head, 2**62)
+        except UnprocessableMedia:
+            return False
+        return True
 
     def process_image(self, data: bytes, filter_name: str | None) -> ProcessedImage:
         apply_filter = filter_named(filter_name)

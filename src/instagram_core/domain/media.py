@@ -55,11 +55,18 @@ EXTENSIONS: dict[str, str] = {
 
 @attrs.frozen
 class Variant:
+    """One stored rendition. A size may exist in several formats (JPEG and WebP), each a
+    ``Variant`` with the same ``name``."""
+
     name: str
     key: str  # blob key
     width: int
     height: int
     content_type: str
+
+    @property
+    def format(self) -> str:
+        return self.content_type.split("/", 1)[-1]
 
 
 @attrs.frozen
@@ -93,6 +100,7 @@ class Media:
     blurhash: str | None = None
     metadata: PhotoMetadata | None = None
     failure_reason: str | None = None
+    duration_seconds: float | None = None  # videos only
 
     @property
     def original_key(self) -> str:

@@ -16,7 +16,14 @@ from instagram_core.ports.media import MediaStore
 from instagram_core.ports.moderation import ModerationVerdict, Moderator
 from instagram_core.ports.notifications import NotificationStore
 from instagram_core.ports.posts import PostStore
-from instagram_core.ports.processing import MediaProcessor, ProcessedImage, RenderedVariant
+from instagram_core.ports.processing import (
+    MediaHeader,
+    MediaProcessor,
+    ProcessedImage,
+    ProcessedVideo,
+    RenderedVariant,
+    VideoTranscoder,
+)
 from instagram_core.ports.ranking import FeedCandidate, Ranker
 from instagram_core.ports.rate_limit import RateDecision, RateLimiter
 from instagram_core.ports.search import HashtagHit, SearchIndex
@@ -38,6 +45,7 @@ __all__ = [
     "HashtagHit",
     "IdGenerator",
     "IssuedToken",
+    "MediaHeader",
     "MediaProcessor",
     "MediaStore",
     "ModerationVerdict",
@@ -47,6 +55,7 @@ __all__ = [
     "PostStore",
     "PresignedUpload",
     "ProcessedImage",
+    "ProcessedVideo",
     "Ranker",
     "RateDecision",
     "RateLimiter",
@@ -57,4 +66,5 @@ __all__ = [
     "StoryTrayCache",
     "TokenService",
     "UserStore",
+    "VideoTranscoder",
 ]

@@ -33,6 +33,12 @@ class BlobStore(Protocol):
         """The object's bytes. Raises ``NotFound`` if there is no such key."""
         ...
 
+    def read_head(self, key: str, length: int) -> bytes:
+        """The first ``length`` bytes of the object (all of it when shorter): enough to sniff
+        a format without fetching the whole upload. Raises ``NotFound`` if there is no such
+        key."""
+        ...
+
     def info(self, key: str) -> BlobInfo | None:
         """Size and content type, or ``None`` if there is no such key."""
         ...

@@ -18,6 +18,15 @@ class RenderedVariant:
 
 
 @attrs.frozen
+class MediaHeader:
+    """What a file's first bytes say it is, before anything is decoded."""
+
+    content_type: str
+    width: int
+    height: int
+
+
+@attrs.frozen
 class ProcessedImage:
     """Everything one decode of a photo yields: oriented size, variants, placeholder, EXIF."""
 
@@ -37,6 +46,33 @@ class MediaProcessor(Protocol):
         supported image or exceed the pixel limit."""
         ...
 
+    def inspect(self, head: bytes, complete: bool) -> MediaHeader | None:
+        """Sniff the format and pixel size from the first bytes of an image (``complete``
+        when ``head`` is the whole file), decoding no pixels. ``None`` when a partial head
+        ends before the header does; raises ``UnprocessableMedia`` when the bytes are no
+        supported image or claim more pixels than the limit."""
+        ...
+
     def filters(self) -> tuple[str, ...]:
         """Names of the filters :meth:`process_image` accepts."""
+        ...
+
+
+@attrs.frozen
+class ProcessedVideo:
+    """A transcoded video: renditions, a poster frame in every image format, a placeholder."""
+
+    source_content_type: str
+    width: int
+    height: int
+    duration_seconds: float
+    variants: tuple[RenderedVariant, ...]
+    blurhash: str | None
+
+
+class VideoTranscoder(Protocol):
+    def transcode(self, data: bytes) -> ProcessedVideo:
+        """Transcode to H.264/AAC MP4 renditions (long side 1080 and 720, never upscaled)
+        and render a poster frame. Raises ``UnprocessableMedia`` for bytes that are no
+        supported video or exceed the duration limit."""
         ...

@@ -2,21 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 import attrs
 
-from instagram_core.domain.errors import InvalidInput
-from instagram_core.domain.media import IMAGE_CONTENT_TYPES, Media, MediaType
+from instagram_core.domain.errors import InvalidInput, PayloadTooLarge, UnprocessableMedia
+from instagram_core.domain.media import (
+    IMAGE_CONTENT_TYPES,
+    VIDEO_CONTENT_TYPES,
+    Media,
+    MediaStatus,
+    MediaType,
+)
 from instagram_core.policies.rate_limits import UPLOAD_URLS, enforce
 from instagram_core.ports.blobs import BlobStore
 from instagram_core.ports.clock import Clock
 from instagram_core.ports.ids import IdGenerator
 from instagram_core.ports.media import MediaStore
+from instagram_core.ports.processing import MediaProcessor
 from instagram_core.ports.rate_limit import RateLimiter
 
 DEFAULT_MAX_UPLOAD_BYTES = 30 * 1024 * 1024
 UPLOAD_URL_TTL = timedelta(minutes=15)
+HEAD_BYTES = 512 * 1024  # enough for any image header, EXIF and ICC segments included
+_SAME_FORMAT = {"image/heif": "image/heic"}
+
+
+def same_format(declared: str, sniffed: str) -> bool:
+    return _SAME_FORMAT.get(declared, declared) == _SAME_FORMAT.get(sniffed, sniffed)
 
 
 @attrs.frozen
@@ -32,12 +46,16 @@ class MediaService:
         self,
         media: MediaStore,
         blobs: BlobStore,
+        processor: MediaProcessor,
         limiter: RateLimiter,
         ids: IdGenerator,
         clock: Clock,
         max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
+        video_enabled: bool = False,
     ) -> None:
         self._media = media
+        self._processor = processor
+        self._video_enabled = video_enabled
         self._blobs = blobs
         self._limiter = limiter
         self._ids = ids
@@ -47,19 +65,19 @@ class MediaService:
     def request_upload(self, owner_id: str, media_type: str, content_type: str) -> UploadTicket:
         """Reserve a media id and sign a URL for one PUT of its original, expiring in 15
         minutes and refusing more than the byte limit."""
-        if media_type != MediaType.IMAGE:
-            raise InvalidInput(f"media type {media_type!r} is not supported; use 'image'")
+        kind = self._kind(media_type)
         content_type = content_type.strip().lower()
-        if content_type not in IMAGE_CONTENT_TYPES:
-            allowed = ", ".join(sorted(IMAGE_CONTENT_TYPES))
+        allowed = IMAGE_CONTENT_TYPES if kind is MediaType.IMAGE else VIDEO_CONTENT_TYPES
+        if content_type not in allowed:
+            names = ", ".join(sorted(allowed))
             raise InvalidInput(
-                f"content type {content_type!r} is not supported; use one of {allowed}"
+                f"content type {content_type!r} is not supported for {kind}; use one of {names}"
             )
         enforce(self._limiter, UPLOAD_URLS, owner_id)
         media = Media(
             media_id=self._ids.next_id(),
             owner_id=owner_id,
-            type=MediaType.IMAGE,
+            type=kind,
             content_type=content_type,
             created_at=self._clock.now(),
         )
@@ -73,3 +91,44 @@ class MediaService:
         return UploadTicket(
             media=media, upload_url=upload.url, headers=upload.headers, expires_at=upload.expires_at
         )
+
+    def _kind(self, media_type: str) -> MediaType:
+        kinds = [MediaType.IMAGE, MediaType.VIDEO] if self._video_enabled else [MediaType.IMAGE]
+        if media_type not in kinds:
+            names = " or ".join(repr(str(k)) for k in kinds)
+            raise InvalidInput(f"media type {media_type!r} is not supported; use {names}")
+        return MediaType(media_type)
+
+    def require_usable(self, owner_id: str, media_ids: Sequence[int]) -> None:
+        """Check that each media is the owner's, uploaded, unused and plausible: within the
+        byte limit and, for images, of the declared format and pixel limit (read from the
+        header alone, so a mislabelled file or a decompression bomb is refused at once)."""
+        found = self._media.get_many(media_ids)
+        for media_id in media_ids:
+            media = found.get(media_id)
+            if media is None or media.owner_id != owner_id:
+                raise InvalidInput(f"unknown media id {media_id}")
+            if media.post_id is not None:
+                raise InvalidInput(f"media {media_id} is already in use")
+            if media.status is MediaStatus.FAILED:
+                raise InvalidInput(f"media {media_id} failed: {media.failure_reason}")
+            self._check_upload(media)
+
+    def _check_upload(self, media: Media) -> None:
+        info = self._blobs.info(media.original_key)
+        if info is None:
+            raise InvalidInput(f"media {media.media_id} was never uploaded")
+        if info.size > self._max_upload_bytes:
+            raise PayloadTooLarge(f"uploads are limited to {self._max_upload_bytes} bytes")
+        if media.type is not MediaType.IMAGE:
+            return
+        head = self._blobs.read_head(media.original_key, HEAD_BYTES)
+        try:
+            header = self._processor.inspect(head, complete=len(head) == info.size)
+        except UnprocessableMedia as exc:
+            raise InvalidInput(f"media {media.media_id}: {exc.message}") from exc
+        if header is not None and not same_format(media.content_type, header.content_type):
+            raise InvalidInput(
+                f"media {media.media_id} was declared {media.content_type} "
+                f"but its bytes are {header.content_type}"
+            )

@@ -9,7 +9,7 @@ import attrs
 from instagram_core.domain.captions import MAX_CAPTION, MAX_HASHTAGS, parse_hashtags, parse_mentions
 from instagram_core.domain.errors import Forbidden, InvalidInput, NotFound
 from instagram_core.domain.events import PostCreated, PostDeleted
-from instagram_core.domain.media import Media, MediaStatus
+from instagram_core.domain.media import Media
 from instagram_core.domain.posts import MAX_MEDIA_PER_POST, Location, Post
 from instagram_core.policies.rate_limits import POSTS, enforce
 from instagram_core.policies.visibility import AudienceGate
@@ -25,6 +25,7 @@ from instagram_core.ports.posts import PostStore
 from instagram_core.ports.processing import MediaProcessor
 from instagram_core.ports.rate_limit import RateLimiter
 from instagram_core.ports.users import UserStore
+from instagram_core.services.media import MediaService
 from instagram_core.services.views import PostView, PostViews
 
 
@@ -53,6 +54,7 @@ class PostService:
     def __init__(
         self,
         stores: PostStores,
+        media_service: MediaService,
         processor: MediaProcessor,
         moderator: Moderator,
         gate: AudienceGate,
@@ -63,6 +65,7 @@ class PostService:
         bus: EventBus,
     ) -> None:
         self._s = stores
+        self._media_service = media_service
         self._processor = processor
         self._moderator = moderator
         self._gate = gate
@@ -125,7 +128,7 @@ class PostService:
         verdict = self._moderator.review_text(new.caption)
         if not verdict.allowed:
             raise InvalidInput(f"caption refused: {verdict.reason}")
-        self._check_media(author_id, new.media_ids)
+        self._media_service.require_usable(author_id, new.media_ids)
         return Post(
             post_id=self._ids.next_id(),
             author_id=author_id,
@@ -138,19 +141,6 @@ class PostService:
             location=new.location,
             filter_name=new.filter_name,
         )
-
-    def _check_media(self, author_id: str, media_ids: Sequence[int]) -> None:
-        found = self._s.media.get_many(media_ids)
-        for media_id in media_ids:
-            media = found.get(media_id)
-            if media is None or media.owner_id != author_id:
-                raise InvalidInput(f"unknown media id {media_id}")
-            if media.post_id is not None:
-                raise InvalidInput(f"media {media_id} is already part of a post")
-            if media.status is MediaStatus.FAILED:
-                raise InvalidInput(f"media {media_id} failed: {media.failure_reason}")
-            if self._s.blobs.info(media.original_key) is None:
-                raise InvalidInput(f"media {media_id} was never uploaded")
 
     def _tagged_ids(self, usernames: Sequence[str]) -> tuple[str, ...]:
         ids = []

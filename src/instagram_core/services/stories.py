@@ -26,6 +26,7 @@ from instagram_core.ports.social_graph import SocialGraph
 from instagram_core.ports.stories import StoryStore
 from instagram_core.ports.story_trays import StoryTrayCache
 from instagram_core.ports.users import UserStore
+from instagram_core.services.media import MediaService
 from instagram_core.services.publishing import MediaPipeline
 from instagram_core.services.views import DOWNLOAD_URL_TTL
 
@@ -50,6 +51,7 @@ class StoryService:
     def __init__(
         self,
         stories: StoryStore,
+        media_service: MediaService,
         media: MediaStore,
         blobs: BlobStore,
         pipeline: MediaPipeline,
@@ -61,6 +63,7 @@ class StoryService:
         bus: EventBus,
     ) -> None:
         self._trays = trays
+        self._media_service = media_service
         self._stories = stories
         self._media = media
         self._blobs = blobs
@@ -73,11 +76,7 @@ class StoryService:
 
     def create(self, author_id: str, media_id: int, music_id: str | None = None) -> Story:
         """Store the story as processing; it goes live once its media is processed."""
-        media = self._media.get(media_id)
-        if media is None or media.owner_id != author_id:
-            raise InvalidInput(f"unknown media id {media_id}")
-        if self._blobs.info(media.original_key) is None:
-            raise InvalidInput(f"media {media_id} was never uploaded")
+        self._media_service.require_usable(author_id, [media_id])
         now = self._clock.now()
         story = Story(
             self._ids.next_id(), author_id, media_id, now, now + STORY_LIFETIME, music_id=music_id
