@@ -8,7 +8,7 @@ from instagram_core.domain.users import Profile, User
 from instagram_core.services.comments import CommentView
 from instagram_core.services.notifications import NotificationView
 from instagram_core.services.stories import StoryTrayView
-from instagram_core.services.views import MediaView, PostView
+from instagram_core.services.views import MediaView, PostView, VariantView
 
 _VERBS = {
     NotificationKind.LIKE: "liked your post",
@@ -58,10 +58,7 @@ def media(m: MediaView) -> s.MediaOut:
         width=m.width,
         height=m.height,
         blurhash=m.blurhash,
-        variants={
-            name: s.VariantOut(v.url, v.width, v.height, v.content_type)
-            for name, v in m.variants.items()
-        },
+        variants={name: variant(views) for name, views in m.variants.items()},
         metadata=None
         if meta is None
         else s.MetadataOut(
@@ -70,6 +67,19 @@ def media(m: MediaView) -> s.MediaOut:
             taken_at=meta.taken_at,
             gps=s.GeoOut(meta.gps.lat, meta.gps.lng) if meta.gps else None,
         ),
+        duration_seconds=m.duration_seconds,
+    )
+
+
+def variant(views: tuple[VariantView, ...]) -> s.VariantOut:
+    first = views[0]
+    return s.VariantOut(
+        url=first.url,
+        width=first.width,
+        height=first.height,
+        format=first.format,
+        content_type=first.content_type,
+        formats=[s.RenditionOut(v.url, v.width, v.height, v.format, v.content_type) for v in views],
     )
 
 

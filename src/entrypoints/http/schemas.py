@@ -101,11 +101,24 @@ class UploadUrl(msgspec.Struct):
     headers: dict[str, str]
 
 
-class VariantOut(msgspec.Struct):
+class RenditionOut(msgspec.Struct):
     url: str
     width: int
     height: int
+    format: str
     content_type: str
+
+
+class VariantOut(msgspec.Struct):
+    """One size: the JPEG (or MP4) rendition's fields, and every format in ``formats``
+    (JPEG and WebP) for a ``srcset``."""
+
+    url: str
+    width: int
+    height: int
+    format: str
+    content_type: str
+    formats: list[RenditionOut]
 
 
 class GeoOut(msgspec.Struct):
@@ -128,6 +141,7 @@ class MediaOut(msgspec.Struct):
     blurhash: str | None
     variants: dict[str, VariantOut]
     metadata: MetadataOut | None
+    duration_seconds: float | None
 
 
 class AuthorOut(msgspec.Struct):

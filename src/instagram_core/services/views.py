@@ -22,6 +22,7 @@ from instagram_core.ports.users import UserStore
 log = logging.getLogger("instagram.views")
 
 DOWNLOAD_URL_TTL = 3600
+_BASELINE_FORMATS = frozenset({"jpeg", "mp4"})
 
 
 @attrs.frozen
@@ -31,6 +32,10 @@ class VariantView:
     height: int
     content_type: str
 
+    @property
+    def format(self) -> str:
+        return self.content_type.split("/", 1)[-1]
+
 
 @attrs.frozen
 class MediaView:
@@ -39,8 +44,9 @@ class MediaView:
     width: int | None
     height: int | None
     blurhash: str | None
-    variants: Mapping[str, VariantView]
+    variants: Mapping[str, tuple[VariantView, ...]]  # per size, JPEG (or MP4) first
     metadata: PhotoMetadata | None  # GPS included only for the owner
+    duration_seconds: float | None = None
 
 
 @attrs.frozen
@@ -146,14 +152,21 @@ class PostViews:
             width=media.width,
             height=media.height,
             blurhash=media.blurhash,
-            variants={
-                v.name: VariantView(
-                    url=self._blobs.download_url(v.key, self._url_ttl),
-                    width=v.width,
-                    height=v.height,
-                    content_type=v.content_type,
-                )
-                for v in media.variants
-            },
+            variants=self._variant_views(media),
             metadata=metadata,
+            duration_seconds=media.duration_seconds,
         )
+
+    def _variant_views(self, media: Media) -> dict[str, tuple[VariantView, ...]]:
+        """Each size's renditions, the universally decodable format first, so a client
+        that reads only the first one still gets bytes it can show."""
+        grouped: dict[str, list[VariantView]] = {}
+        for v in media.variants:
+            url = self._blobs.download_url(v.key, self._url_ttl)
+            grouped.setdefault(v.name, []).append(
+                VariantView(url, v.width, v.height, v.content_type)
+            )
+        return {
+            name: tuple(sorted(views, key=lambda v: v.format not in _BASELINE_FORMATS))
+            for name, views in grouped.items()
+        }
