@@ -43,7 +43,7 @@ from adapters.sqlite.social_graph import SqliteSocialGraph
 from adapters.sqlite.stories import SqliteStoryStore
 from adapters.sqlite.users import SqliteUserStore
 from entrypoints.config import Settings
-from entrypoints.wiring import LateBoundBus, open_database, run_event_bus
+from entrypoints.wiring import DeadLetterRouter, LateBoundBus, open_database, run_event_bus
 from instagram_core.policies.visibility import AudienceGate
 from instagram_core.services.accounts import AccountService
 from instagram_core.services.cleanup import CleanupService
@@ -51,7 +51,7 @@ from instagram_core.services.comments import CommentService
 from instagram_core.services.engagement import EngagementService
 from instagram_core.services.fanout import FanoutService
 from instagram_core.services.feed import FeedService
-from instagram_core.services.handlers import Workers, message_handlers
+from instagram_core.services.handlers import Workers, dead_letter_handlers, message_handlers
 from instagram_core.services.media import MediaService
 from instagram_core.services.notifications import NotificationService
 from instagram_core.services.posts import PostService, PostStores
@@ -270,7 +270,12 @@ class Core(containers.DeclarativeContainer):
         stories=stories,
     )
     handlers = providers.Singleton(message_handlers, workers)
-    running_bus = providers.Resource(run_event_bus, handlers=handlers, workers=config.workers)
+    give_up = providers.Singleton(
+        DeadLetterRouter, providers.Singleton(dead_letter_handlers, workers)
+    )
+    running_bus = providers.Resource(
+        run_event_bus, handlers=handlers, workers=config.workers, on_dead_letter=give_up
+    )
 
 
 Core.bus.add_args(providers.Delegate(Core.running_bus))
@@ -308,6 +313,8 @@ def memory_container(start: datetime, settings: Settings | None = None) -> Appli
     container.config.from_dict({**settings_dict(settings), "start": start})
     container.adapters.override(MemoryAdapters(config=container.config))
     container.core.running_bus.override(
-        providers.Singleton(SynchronousEventBus, container.core.handlers)
+        providers.Singleton(
+            SynchronousEventBus, container.core.handlers, on_dead_letter=container.core.give_up
+        )
     )
     return container

@@ -34,11 +34,25 @@ def open_database(path: str) -> Iterator[SqliteDatabase]:
         database.close()
 
 
+class DeadLetterRouter:
+    """Calls the core's give-up hook for a message type whose handler failed for good."""
+
+    def __init__(self, hooks: Mapping[type[Message], Callable[[Any, str], None]]) -> None:
+        self._hooks = hooks
+
+    def __call__(self, message: Message, error: str) -> None:
+        hook = self._hooks.get(type(message))
+        if hook is not None:
+            hook(message, error)
+
+
 def run_event_bus(
-    handlers: Mapping[type[Message], Sequence[Handler]], workers: int
+    handlers: Mapping[type[Message], Sequence[Handler]],
+    workers: int,
+    on_dead_letter: Callable[[Message, str], None] | None = None,
 ) -> Iterator[Any]:
     """Start the in-process bus's workers; on shutdown finish the queued work first."""
-    bus = InProcessEventBus(handlers, workers=workers)
+    bus = InProcessEventBus(handlers, workers=workers, on_dead_letter=on_dead_letter)
     bus.start()
     try:
         yield bus

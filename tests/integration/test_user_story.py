@@ -155,3 +155,31 @@ def test_every_test_photo_processes_or_fails_with_a_reason(api: Api) -> None:
         assert done["status"] in {"published", "failed"}, (path.name, done)
         if done["status"] == "failed":
             assert done["failure_reason"], path.name
+
+
+def test_filters_are_listed_and_applied(api: Api) -> None:
+    alice = api.register("alice")
+    names = api.client.get("/api/v1/filters", headers=alice).json()["filters"]
+    assert {"clarendon", "gingham", "juno", "lark", "ludwig", "moon", "reyes", "valencia"} <= set(
+        names
+    )
+    post = api.publish(alice, photo("gps_DSCN0010.jpg"), filter="moon")
+    assert (post["status"], post["filter"]) == ("published", "moon")
+    media_id = api.upload(alice, photo("gps_DSCN0010.jpg"))
+    unknown = api.client.post(
+        "/api/v1/posts", json={"media_ids": [media_id], "filter": "sepia-ish"}, headers=alice
+    )
+    assert unknown.status_code == 422
+
+
+def test_variants_list_jpeg_first_and_every_format(api: Api) -> None:
+    alice = api.register("alice")
+    post = api.publish(alice, photo("gps_DSCN0010.jpg"))
+    for variant in post["media"][0]["variants"].values():
+        assert variant["format"] == "jpeg"
+        assert variant["formats"][0]["url"] == variant["url"]
+        for rendition in variant["formats"]:
+            assert (rendition["width"], rendition["height"]) == (
+                variant["width"],
+                variant["height"],
+            )

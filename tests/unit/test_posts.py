@@ -151,3 +151,41 @@ def test_gps_is_shown_to_the_owner_only(world: World) -> None:
     assert own.gps is not None
     assert other is not None
     assert other.gps is None
+
+
+class _BrokenProcessor:
+    """Fails like a crashed worker would, on every attempt."""
+
+    def __init__(self, inner: object) -> None:
+        self._inner = inner
+        self.calls = 0
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._inner, name)
+
+    def process_image(self, data: bytes, filter_name: str | None) -> object:
+        self.calls += 1
+        raise RuntimeError("worker crashed")
+
+
+def test_a_processing_failure_is_retried_then_dead_lettered_and_the_post_failed() -> None:
+    from dependency_injector import providers
+
+    from entrypoints.containers import memory_container
+    from tests.unit.conftest import START
+
+    container = memory_container(START)
+    broken = _BrokenProcessor(container.adapters.processor())
+    container.adapters.processor.override(providers.Object(broken))
+    container.init_resources()
+    world = World(container)
+    alice = world.register("alice")
+    post = world.post(alice)
+    assert broken.calls == 3
+    assert post.status is PostStatus.FAILED
+    assert "re-upload" in (post.failure_reason or "")
+    letters = world.c.core.running_bus().dead_letters()
+    assert [type(letter.message).__name__ for letter in letters] == ["PostCreated"]
+    media = world.adapters.media().get(post.media_ids[0])
+    assert media is not None
+    assert world.adapters.blobs().info(media.original_key) is not None  # the original is kept

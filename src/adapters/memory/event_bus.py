@@ -17,7 +17,13 @@ from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from adapters.memory.event_dispatch import DeadLetter, Dispatcher, HandlerMap, Job
+from adapters.memory.event_dispatch import (
+    DeadLetter,
+    DeadLetterHook,
+    Dispatcher,
+    HandlerMap,
+    Job,
+)
 from instagram_core.domain.errors import Unavailable
 from instagram_core.domain.events import Message
 
@@ -35,8 +41,13 @@ class SynchronousEventBus:
     only queue, so a test can look at the state between a publish and its handlers.
     """
 
-    def __init__(self, handlers: HandlerMap, max_attempts: int = 3) -> None:
-        self._dispatcher = Dispatcher(handlers, max_attempts)
+    def __init__(
+        self,
+        handlers: HandlerMap,
+        max_attempts: int = 3,
+        on_dead_letter: DeadLetterHook | None = None,
+    ) -> None:
+        self._dispatcher = Dispatcher(handlers, max_attempts, on_dead_letter)
         self._queue: deque[Job] = deque()
         self._lock = threading.Lock()
         self._dispatching = False
@@ -104,10 +115,11 @@ class InProcessEventBus:
         workers: int = 2,
         max_attempts: int = 3,
         backoff_seconds: float = 0.2,
+        on_dead_letter: DeadLetterHook | None = None,
     ) -> None:
         if workers < 1 or backoff_seconds < 0:
             raise ValueError("workers must be at least 1 and backoff_seconds not negative")
-        self._dispatcher = Dispatcher(handlers, max_attempts)
+        self._dispatcher = Dispatcher(handlers, max_attempts, on_dead_letter)
         self._workers = workers
         self._backoff = backoff_seconds
         self._cond = threading.Condition()

@@ -21,6 +21,7 @@ from instagram_core.domain.events import Message
 
 Handler = Callable[[Any], None]
 HandlerMap = Mapping[type[Message], Sequence[Handler]]
+DeadLetterHook = Callable[[Message, str], None]
 
 logger = logging.getLogger("instagram.bus")
 
@@ -68,10 +69,13 @@ class Dispatcher:
     at debug level and dropped: a message nobody listens to is not an error.
     """
 
-    def __init__(self, handlers: HandlerMap, max_attempts: int) -> None:
+    def __init__(
+        self, handlers: HandlerMap, max_attempts: int, on_dead_letter: DeadLetterHook | None = None
+    ) -> None:
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
         self._handlers = {kind: tuple(found) for kind, found in handlers.items()}
+        self._on_dead_letter = on_dead_letter
         self.max_attempts = max_attempts
         self._dead: list[DeadLetter] = []
         self._lock = threading.Lock()
@@ -120,3 +124,8 @@ class Dispatcher:
         )
         with self._lock:
             self._dead.append(letter)
+        if self._on_dead_letter is not None:
+            try:
+                self._on_dead_letter(job.message, letter.error)
+            except Exception:  # the hook must not lose the letter, which is already kept
+                logger.exception("dead-letter hook failed for %r", job.message)

@@ -20,7 +20,11 @@ from entrypoints.http.controllers.activity import (
 )
 from entrypoints.http.controllers.blobs import BlobsController
 from entrypoints.http.controllers.health import HealthController
-from entrypoints.http.controllers.posts import MediaController, PostsController
+from entrypoints.http.controllers.posts import (
+    FiltersController,
+    MediaController,
+    PostsController,
+)
 from entrypoints.http.controllers.users import FollowRequestsController, UsersController
 from entrypoints.http.dependencies import DEPENDENCIES
 from entrypoints.http.errors import EXCEPTION_HANDLERS
@@ -50,6 +54,7 @@ def create_app(settings: Settings | None = None, container: Application | None =
             UsersController,
             FollowRequestsController,
             MediaController,
+            FiltersController,
             PostsController,
             FeedController,
             StoriesController,

@@ -250,6 +250,10 @@ class SearchOut(msgspec.Struct):
     hashtags: list[HashtagOut]
 
 
+class FilterList(msgspec.Struct):
+    filters: list[str]
+
+
 class ErrorBody(msgspec.Struct):
     code: str
     message: str

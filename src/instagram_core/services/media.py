@@ -26,7 +26,7 @@ from instagram_core.ports.rate_limit import RateLimiter
 DEFAULT_MAX_UPLOAD_BYTES = 30 * 1024 * 1024
 UPLOAD_URL_TTL = timedelta(minutes=15)
 HEAD_BYTES = 512 * 1024  # enough for any image header, EXIF and ICC segments included
-_SAME_FORMAT = {"image/heif": "image/heic"}
+_SAME_FORMAT = {"image/heif": "image/heic", "video/quicktime": "video/mp4"}  # one family each
 
 
 def same_format(declared: str, sniffed: str) -> bool:
@@ -91,6 +91,10 @@ class MediaService:
         return UploadTicket(
             media=media, upload_url=upload.url, headers=upload.headers, expires_at=upload.expires_at
         )
+
+    def filters(self) -> tuple[str, ...]:
+        """The filter names ``POST /posts`` accepts."""
+        return self._processor.filters()
 
     def _kind(self, media_type: str) -> MediaType:
         kinds = [MediaType.IMAGE, MediaType.VIDEO] if self._video_enabled else [MediaType.IMAGE]

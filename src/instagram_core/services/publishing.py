@@ -4,12 +4,13 @@ then mark it ``published`` and announce it, so followers never see a broken imag
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 import attrs
 
 from instagram_core.domain.errors import NotFound, UnprocessableMedia
 from instagram_core.domain.events import PostCreated, PostPublished
-from instagram_core.domain.media import Media, MediaStatus, Variant, media_key
+from instagram_core.domain.media import Media, MediaStatus, MediaType, Variant, media_key
 from instagram_core.domain.posts import Post, PostStatus
 from instagram_core.ports.blobs import BlobStore
 from instagram_core.ports.clock import Clock
@@ -17,24 +18,30 @@ from instagram_core.ports.events import EventBus
 from instagram_core.ports.media import MediaStore
 from instagram_core.ports.moderation import Moderator
 from instagram_core.ports.posts import PostStore
-from instagram_core.ports.processing import MediaProcessor, ProcessedImage
+from instagram_core.ports.processing import MediaProcessor, RenderedVariant, VideoTranscoder
+from instagram_core.services.media import same_format
 
 log = logging.getLogger("instagram.publishing")
 
 RECOVERY_BATCH = 500
-_SAME_FORMAT = {"image/heif": "image/heic"}
 
 
 class MediaPipeline:
     """Turns one uploaded original into stored variants; shared by posts and stories."""
 
     def __init__(
-        self, media: MediaStore, blobs: BlobStore, processor: MediaProcessor, moderator: Moderator
+        self,
+        media: MediaStore,
+        blobs: BlobStore,
+        processor: MediaProcessor,
+        moderator: Moderator,
+        transcoder: VideoTranscoder | None = None,
     ) -> None:
         self._media = media
         self._blobs = blobs
         self._processor = processor
         self._moderator = moderator
+        self._transcoder = transcoder
 
     def process(self, media: Media, filter_name: str | None) -> Media:
         """Render and store every variant, then record them. Idempotent: ready media is
@@ -46,23 +53,43 @@ class MediaPipeline:
             original = self._blobs.get(media.original_key)
         except NotFound as exc:
             raise UnprocessableMedia("the uploaded original is missing") from exc
-        result = self._processor.process_image(original, filter_name)
-        _check_declared_type(media.content_type, result.source_content_type)
-        ready = attrs.evolve(
-            media,
-            status=MediaStatus.READY,
-            width=result.width,
-            height=result.height,
-            variants=self._store_variants(media, result),
-            blurhash=result.blurhash,
-            metadata=result.metadata,
-        )
+        if media.type is MediaType.VIDEO:
+            ready = self._video(media, original)
+        else:
+            result = self._processor.process_image(original, filter_name)
+            _check_declared_type(media.content_type, result.source_content_type)
+            ready = attrs.evolve(
+                media,
+                status=MediaStatus.READY,
+                width=result.width,
+                height=result.height,
+                variants=self._store_variants(media, result.variants, result.blurhash),
+                blurhash=result.blurhash,
+                metadata=result.metadata,
+            )
         self._media.update(ready)
         return ready
 
+    def _video(self, media: Media, original: bytes) -> Media:
+        if self._transcoder is None:
+            raise UnprocessableMedia("video processing is not enabled on this server")
+        video = self._transcoder.transcode(original)
+        _check_declared_type(media.content_type, video.source_content_type)
+        return attrs.evolve(
+            media,
+            status=MediaStatus.READY,
+            width=video.width,
+            height=video.height,
+            variants=self._store_variants(media, video.variants, video.blurhash),
+            blurhash=video.blurhash,
+            duration_seconds=video.duration_seconds,
+        )
+
     def review(self, media: Media) -> str | None:
-        """The moderator's reason to refuse the largest variant, or ``None`` when allowed."""
-        largest = max(media.variants, key=lambda v: v.width * v.height, default=None)
+        """The moderator's reason to refuse the largest still image (a photo's largest
+        variant, a video's poster), or ``None`` when allowed."""
+        stills = [v for v in media.variants if v.content_type == "image/jpeg"]
+        largest = max(stills, key=lambda v: v.width * v.height, default=None)
         if largest is None:
             return None
         verdict = self._moderator.review_image(self._blobs.get(largest.key))
@@ -71,9 +98,11 @@ class MediaPipeline:
     def fail(self, media: Media, reason: str) -> None:
         self._media.update(attrs.evolve(media, status=MediaStatus.FAILED, failure_reason=reason))
 
-    def _store_variants(self, media: Media, result: ProcessedImage) -> tuple[Variant, ...]:
+    def _store_variants(
+        self, media: Media, rendered_variants: Sequence[RenderedVariant], blurhash: str | None
+    ) -> tuple[Variant, ...]:
         variants = []
-        for rendered in result.variants:
+        for rendered in rendered_variants:
             key = media_key(
                 media.owner_id,
                 media.created_at,
@@ -84,14 +113,14 @@ class MediaPipeline:
             variants.append(
                 Variant(rendered.name, key, rendered.width, rendered.height, rendered.content_type)
             )
-        if result.blurhash:
+        if blurhash:
             key = media_key(media.owner_id, media.created_at, media.media_id, "blurhash.txt")
-            self._blobs.put(key, result.blurhash.encode(), "text/plain")
+            self._blobs.put(key, blurhash.encode(), "text/plain")
         return tuple(variants)
 
 
 def _check_declared_type(declared: str, sniffed: str) -> None:
-    if _SAME_FORMAT.get(declared, declared) != _SAME_FORMAT.get(sniffed, sniffed):
+    if not same_format(declared, sniffed):
         raise UnprocessableMedia(f"the upload was declared {declared} but its bytes are {sniffed}")
 
 

@@ -42,7 +42,20 @@ class MediaController(Controller):
         )
 
 
-def _new_post(data: JSONBody[schemas.PostCreate]) -> NewPost:
+class FiltersController(Controller):
+    path = "/filters"
+    tags = ["media"]
+
+    @get("/", sync_to_thread=False)
+    def filters(
+        self, viewer: NamedDependency[User], media: NamedDependency[MediaService]
+    ) -> schemas.FilterList:
+        """The names ``POST /posts`` accepts in its ``filter`` field."""
+        del viewer  # authenticated like every endpoint
+        return schemas.FilterList(list(media.filters()))
+
+
+def _new_post(data: schemas.PostCreate) -> NewPost:
     media_ids = []
     for raw in data.media_ids:
         try:
