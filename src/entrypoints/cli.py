@@ -93,3 +93,33 @@ def demo(
     from entrypoints.demo import run_demo
 
     run_demo(url=url, data_dir=data_dir, user_count=user_count, photos=photos, seed=seed)
+
+
+@main.command()
+@click.option(
+    "--mysql-url",
+    envvar="INSTAGRAM_MYSQL_URL",
+    show_envvar=True,
+    required=True,
+    help="mysql://user:password@host:port/database of the production profile.",
+)
+def migrate(mysql_url: str) -> None:
+    """Apply pending MySQL schema migrations, in order; safe to run again."""
+    from adapters.mysql.migrate import apply_migrations
+    from adapters.mysql.pool import MySqlPool
+    from instagram_core.domain.errors import DomainError
+
+    try:
+        pool = MySqlPool.from_url(mysql_url, size=1)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--mysql-url") from exc
+    try:
+        applied = apply_migrations(pool)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    finally:
+        pool.close()
+    for version in applied:
+        click.echo(f"applied {version}")
+    if not applied:
+        click.echo("the schema is up to date")

@@ -27,6 +27,7 @@ from adapters.memory.notifications import InMemoryNotificationStore
 from adapters.memory.posts import InMemoryPostStore
 from adapters.memory.ranking import ChronologicalRanker
 from adapters.memory.rate_limiter import InMemoryRateLimiter
+from adapters.memory.restrictions import InMemoryRestrictions
 from adapters.memory.search import InMemorySearchIndex
 from adapters.memory.social_graph import InMemorySocialGraph
 from adapters.memory.stories import InMemoryStoryStore
@@ -38,6 +39,7 @@ from adapters.sqlite.engagement import SqliteEngagementStore
 from adapters.sqlite.media import SqliteMediaStore
 from adapters.sqlite.notifications import SqliteNotificationStore
 from adapters.sqlite.posts import SqlitePostStore
+from adapters.sqlite.restrictions import SqliteRestrictions
 from adapters.sqlite.search import SqliteSearchIndex
 from adapters.sqlite.social_graph import SqliteSocialGraph
 from adapters.sqlite.stories import SqliteStoryStore
@@ -79,6 +81,7 @@ class EmbeddedAdapters(containers.DeclarativeContainer):
 
     users = providers.Singleton(SqliteUserStore, database)
     graph = providers.Singleton(SqliteSocialGraph, database)
+    restrictions = providers.Singleton(SqliteRestrictions, database)
     posts = providers.Singleton(SqlitePostStore, database)
     media = providers.Singleton(SqliteMediaStore, database)
     engagement = providers.Singleton(SqliteEngagementStore, database)
@@ -117,6 +120,7 @@ class MemoryAdapters(containers.DeclarativeContainer):
 
     users = providers.Singleton(InMemoryUserStore)
     graph = providers.Singleton(InMemorySocialGraph)
+    restrictions = providers.Singleton(InMemoryRestrictions)
     posts = providers.Singleton(InMemoryPostStore)
     media = providers.Singleton(InMemoryMediaStore)
     engagement = providers.Singleton(InMemoryEngagementStore)
@@ -150,7 +154,7 @@ class Core(containers.DeclarativeContainer):
     # the very services that publish.
     bus = providers.Singleton(LateBoundBus)
 
-    gate = providers.Singleton(AudienceGate, adapters.graph)
+    gate = providers.Singleton(AudienceGate, adapters.graph, adapters.restrictions)
     views = providers.Singleton(
         PostViews,
         users=adapters.users,
@@ -171,7 +175,13 @@ class Core(containers.DeclarativeContainer):
         bus=bus,
     )
     social = providers.Singleton(
-        SocialService, adapters.users, adapters.graph, gate, adapters.clock, bus
+        SocialService,
+        adapters.users,
+        adapters.graph,
+        adapters.restrictions,
+        gate,
+        adapters.clock,
+        bus,
     )
     profiles = providers.Singleton(
         ProfileService, adapters.users, adapters.graph, adapters.posts, gate, views
@@ -214,6 +224,7 @@ class Core(containers.DeclarativeContainer):
     comments = providers.Singleton(
         CommentService,
         engagement=engagement,
+        gate=gate,
         comments=adapters.comments,
         users=adapters.users,
         moderator=adapters.moderator,
@@ -223,7 +234,13 @@ class Core(containers.DeclarativeContainer):
         bus=bus,
     )
     feed = providers.Singleton(
-        FeedService, adapters.feeds, adapters.graph, adapters.posts, adapters.ranker, views
+        FeedService,
+        adapters.feeds,
+        adapters.graph,
+        adapters.restrictions,
+        adapters.posts,
+        adapters.ranker,
+        views,
     )
     notifications = providers.Singleton(
         NotificationService,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -13,7 +15,9 @@ from tests.unit.conftest import START, World
 
 USERS = 4
 ACTION = st.tuples(
-    st.sampled_from(["follow", "unfollow", "approve", "post", "private", "public"]),
+    st.sampled_from(
+        ["follow", "unfollow", "approve", "post", "private", "public", "block", "unblock"]
+    ),
     st.integers(0, USERS - 1),
     st.integers(0, USERS - 1),
 )
@@ -31,7 +35,8 @@ def apply(world: World, users: list[User], action: tuple[str, int, int]) -> None
     actor, other = users[a], users[b]
     social, accounts = world.core.social(), world.core.accounts()
     if verb == "follow" and a != b:
-        social.follow(actor.user_id, other.username)
+        with contextlib.suppress(NotFound):  # across a block the other does not exist
+            social.follow(actor.user_id, other.username)
     elif verb == "unfollow":
         social.unfollow(actor.user_id, other.username)
     elif verb == "approve" and world.adapters.graph().get(other.user_id, actor.user_id):
@@ -42,6 +47,10 @@ def apply(world: World, users: list[User], action: tuple[str, int, int]) -> None
         world.post(actor)
     elif verb in {"private", "public"}:
         accounts.update_profile(actor.user_id, is_private=verb == "private")
+    elif verb == "block" and a != b:
+        social.block(actor.user_id, other.username)
+    elif verb == "unblock":
+        social.unblock(actor.user_id, other.username)
     world.clock.advance(1)
 
 
@@ -52,6 +61,10 @@ def may_see(world: World, viewer: User, author_id: str) -> bool:
         return True
     follow = world.adapters.graph().get(viewer.user_id, author_id)
     return follow is not None and follow.is_active
+
+
+def blocked(world: World, viewer: User, author_id: str) -> bool:
+    return world.adapters.restrictions().blocked_between(viewer.user_id, author_id)
 
 
 @FAST
@@ -65,14 +78,17 @@ def test_private_posts_never_reach_a_non_approved_viewer(actions, private) -> No
     for viewer in users:
         for item in world.core.feed().home(viewer.user_id, None, 50).items:
             assert may_see(world, viewer, item.author.user_id)
+            assert not blocked(world, viewer, item.author.user_id)
             assert item.author.user_id == viewer.user_id or world.adapters.graph().get(
                 viewer.user_id, item.author.user_id
             )
         for author in users:
             authored = posts.by_author(author.user_id, None, 100, published_only=True)
-            if may_see(world, viewer, author.user_id):
+            if may_see(world, viewer, author.user_id) and not blocked(
+                world, viewer, author.user_id
+            ):
                 continue
-            with pytest.raises(Forbidden):
+            with pytest.raises((Forbidden, NotFound)):
                 world.core.profiles().grid(viewer.user_id, author.username, None, 50)
             for post in authored:
                 for read in (

@@ -1,7 +1,8 @@
 """Who may see an account's content: the one rule behind every read path.
 
 A private account's posts, comments, grids and follower lists are visible to the account
-itself and to its *active* followers only; a pending request grants nothing.
+itself and to its *active* followers only; a pending request grants nothing. A block in
+either direction hides each account from the other entirely, as if it did not exist.
 """
 
 from __future__ import annotations
@@ -9,26 +10,42 @@ from __future__ import annotations
 from instagram_core.domain.errors import Forbidden, NotFound
 from instagram_core.domain.posts import Post
 from instagram_core.domain.users import User
+from instagram_core.ports.restrictions import Restrictions
 from instagram_core.ports.social_graph import SocialGraph
 
 
 class AudienceGate:
-    def __init__(self, graph: SocialGraph) -> None:
+    def __init__(self, graph: SocialGraph, restrictions: Restrictions) -> None:
         self._graph = graph
+        self._restrictions = restrictions
+
+    def blocked(self, viewer_id: str, other_id: str) -> bool:
+        return viewer_id != other_id and self._restrictions.blocked_between(viewer_id, other_id)
+
+    def require_not_blocked(self, viewer_id: str, other: User) -> None:
+        """Blocked accounts do not exist for each other: ``NotFound``, not ``Forbidden``."""
+        if self.blocked(viewer_id, other.user_id):
+            raise NotFound(f"no user named {other.username!r}")
 
     def allows(self, viewer_id: str, author: User) -> bool:
+        if self.blocked(viewer_id, author.user_id):
+            return False
         if viewer_id == author.user_id or not author.is_private:
             return True
         follow = self._graph.get(viewer_id, author.user_id)
         return follow is not None and follow.is_active
 
     def require(self, viewer_id: str, author: User) -> None:
-        """Raise ``Forbidden`` unless ``viewer_id`` may see ``author``'s content."""
+        """Raise ``NotFound`` across a block, ``Forbidden`` unless ``viewer_id`` may see
+        ``author``'s content."""
+        self.require_not_blocked(viewer_id, author)
         if not self.allows(viewer_id, author):
             raise Forbidden(f"@{author.username} is private; follow them to see their content")
 
     def require_post(self, viewer_id: str, post: Post, author: User) -> None:
-        """Unpublished posts exist only for their author; others get ``NotFound``."""
-        if not post.is_published and viewer_id != post.author_id:
+        """Unpublished posts exist only for their author, and no post exists across a
+        block: others get ``NotFound``."""
+        hidden = not post.is_published and viewer_id != post.author_id
+        if hidden or self.blocked(viewer_id, author.user_id):
             raise NotFound("post not found")
         self.require(viewer_id, author)

@@ -26,6 +26,7 @@ from instagram_core.ports.processing import (
 )
 from instagram_core.ports.ranking import FeedCandidate, Ranker
 from instagram_core.ports.rate_limit import RateDecision, RateLimiter
+from instagram_core.ports.restrictions import Restrictions
 from instagram_core.ports.search import HashtagHit, SearchIndex
 from instagram_core.ports.security import IssuedToken, PasswordHasher, TokenService
 from instagram_core.ports.social_graph import SocialGraph
@@ -60,6 +61,7 @@ __all__ = [
     "RateDecision",
     "RateLimiter",
     "RenderedVariant",
+    "Restrictions",
     "SearchIndex",
     "SocialGraph",
     "StoryStore",

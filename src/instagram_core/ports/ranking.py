@@ -18,3 +18,14 @@ class Ranker(Protocol):
     def rank(self, viewer_id: str, candidates: Sequence[FeedCandidate]) -> Sequence[int]:
         """The candidates' post ids in the order to show them, best first, each exactly once."""
         ...
+
+
+class EngagementModel(Protocol):
+    """The multi-task model behind the ML ranker."""
+
+    def predict(self, features: Sequence[Sequence[float]]) -> Sequence[float]:
+        """Rows in :data:`~instagram_core.domain.ranking.FEATURES` column order in; out, one
+        combined score per row: the heads' probabilities (each in 0..1) weighted by the
+        model's :class:`~instagram_core.domain.ranking.HeadWeights`. An empty input gives an
+        empty output."""
+        ...

@@ -12,6 +12,7 @@ from instagram_core.domain.ids import parse_id
 from instagram_core.domain.pagination import Page, check_limit, page_from_overfetch
 from instagram_core.domain.users import User
 from instagram_core.policies.rate_limits import COMMENTS, enforce
+from instagram_core.policies.visibility import AudienceGate
 from instagram_core.ports.clock import Clock
 from instagram_core.ports.comments import CommentStore
 from instagram_core.ports.events import EventBus
@@ -32,6 +33,7 @@ class CommentService:
     def __init__(
         self,
         engagement: EngagementService,
+        gate: AudienceGate,
         comments: CommentStore,
         users: UserStore,
         moderator: Moderator,
@@ -41,6 +43,7 @@ class CommentService:
         bus: EventBus,
     ) -> None:
         self._engagement = engagement
+        self._gate = gate
         self._comments = comments
         self._users = users
         self._moderator = moderator
@@ -79,9 +82,9 @@ class CommentService:
         found = self._comments.list(post_id, after, limit + 1)
         page = page_from_overfetch(found, limit, lambda c: str(c.comment_id))
         authors = self._users.get_many({c.author_id for c in page.items})
-        return Page(
-            items=[
-                CommentView(c, authors[c.author_id]) for c in page.items if c.author_id in authors
-            ],
-            next_cursor=page.next_cursor,
-        )
+        shown = [
+            CommentView(c, authors[c.author_id])
+            for c in page.items
+            if c.author_id in authors and not self._gate.blocked(viewer_id, c.author_id)
+        ]
+        return Page(items=shown, next_cursor=page.next_cursor)

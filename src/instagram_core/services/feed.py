@@ -17,6 +17,7 @@ from instagram_core.policies.fanout import FanoutPolicy
 from instagram_core.ports.feed_cache import FEED_CAPACITY, FeedCache
 from instagram_core.ports.posts import PostStore
 from instagram_core.ports.ranking import FeedCandidate, Ranker
+from instagram_core.ports.restrictions import Restrictions
 from instagram_core.ports.social_graph import SocialGraph
 from instagram_core.services.views import PostView, PostViews
 
@@ -33,11 +34,13 @@ class FeedService:
         self,
         feeds: FeedCache,
         graph: SocialGraph,
+        restrictions: Restrictions,
         posts: PostStore,
         ranker: Ranker,
         views: PostViews,
         policy: FanoutPolicy | None = None,
     ) -> None:
+        self._restrictions = restrictions
         self._feeds = feeds
         self._graph = graph
         self._posts = posts
@@ -52,9 +55,10 @@ class FeedService:
         older posts, so paging never repeats or skips one even while new posts arrive."""
         limit = check_limit(limit)
         before = parse_id(cursor, "cursor") if cursor else None
-        audience = {*self._graph.following_ids(viewer_id), viewer_id}
+        following = {*self._graph.following_ids(viewer_id), viewer_id}
+        audience = self._shown(viewer_id, following)
         try:
-            posts, exhausted = self._from_cache(viewer_id, audience, before, limit)
+            posts, exhausted = self._from_cache(viewer_id, following, audience, before, limit)
             ranked = True
         except Unavailable:
             posts = self._pulled(audience, before, limit + 1, per_author=limit + 1)
@@ -67,13 +71,24 @@ class FeedService:
             page = [by_id[i] for i in order]
         return FeedPage(self._views.many(viewer_id, page), next_cursor, ranked)
 
+    def _shown(self, viewer_id: str, following: set[str]) -> set[str]:
+        """Whose posts the viewer is shown: followed accounts and the viewer, less anyone
+        muted by or blocked with the viewer (the cached feed keeps them: a mute is undone)."""
+        hidden = self._restrictions.muted_ids(viewer_id) | self._restrictions.blocked_ids(viewer_id)
+        return following - hidden
+
     def _from_cache(
-        self, viewer_id: str, audience: set[str], before: int | None, limit: int
+        self,
+        viewer_id: str,
+        following: set[str],
+        audience: set[str],
+        before: int | None,
+        limit: int,
     ) -> tuple[list[Post], bool]:
         """Visible posts from the cached feed, reading on until ``limit + 1`` are found (the
         extra one proves there is a next page) or the feed ends."""
         if self._feeds.page(viewer_id, None, 1) is None:
-            self._rebuild(viewer_id, audience)
+            self._rebuild(viewer_id, following)
         visible: list[Post] = []
         while len(visible) <= limit:
             ids = self._feeds.page(viewer_id, before, limit + 1) or []

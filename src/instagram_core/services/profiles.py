@@ -37,6 +37,7 @@ class ProfileService:
     def profile(self, viewer_id: str, username: str) -> Profile:
         """Anyone may see a profile's header and counts, private or not (as on Instagram)."""
         user = self._user_named(username)
+        self._gate.require_not_blocked(viewer_id, user)
         follow = self._graph.get(viewer_id, user.user_id)
         return Profile(
             user=user,

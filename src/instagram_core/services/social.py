@@ -14,14 +14,22 @@ from instagram_core.domain.users import User
 from instagram_core.policies.visibility import AudienceGate
 from instagram_core.ports.clock import Clock
 from instagram_core.ports.events import EventBus
+from instagram_core.ports.restrictions import Restrictions
 from instagram_core.ports.social_graph import SocialGraph
 from instagram_core.ports.users import UserStore
 
 
 class SocialService:
     def __init__(
-        self, users: UserStore, graph: SocialGraph, gate: AudienceGate, clock: Clock, bus: EventBus
+        self,
+        users: UserStore,
+        graph: SocialGraph,
+        restrictions: Restrictions,
+        gate: AudienceGate,
+        clock: Clock,
+        bus: EventBus,
     ) -> None:
+        self._restrictions = restrictions
         self._users = users
         self._graph = graph
         self._gate = gate
@@ -40,6 +48,7 @@ class SocialService:
         target = self.user_named(username)
         if target.user_id == follower_id:
             raise InvalidInput("you cannot follow yourself")
+        self._gate.require_not_blocked(follower_id, target)
         existing = self._graph.get(follower_id, target.user_id)
         if existing is not None:
             return existing.status
@@ -56,6 +65,29 @@ class SocialService:
         target = self.user_named(username)
         if self._graph.remove(follower_id, target.user_id) is not None:
             self._bus.publish(FollowRemoved(follower_id, target.user_id))
+
+    def block(self, blocker_id: str, username: str) -> None:
+        """Block an account: both follow edges go, and neither sees the other any more."""
+        target = self.user_named(username)
+        if target.user_id == blocker_id:
+            raise InvalidInput("you cannot block yourself")
+        self._restrictions.block(blocker_id, target.user_id)
+        for follower, followee in ((blocker_id, target.user_id), (target.user_id, blocker_id)):
+            if self._graph.remove(follower, followee) is not None:
+                self._bus.publish(FollowRemoved(follower, followee))
+
+    def unblock(self, blocker_id: str, username: str) -> None:
+        self._restrictions.unblock(blocker_id, self.user_named(username).user_id)
+
+    def mute(self, muter_id: str, username: str) -> None:
+        """Hide an account's posts from one's feed without unfollowing it."""
+        target = self.user_named(username)
+        if target.user_id == muter_id:
+            raise InvalidInput("you cannot mute yourself")
+        self._restrictions.mute(muter_id, target.user_id)
+
+    def unmute(self, muter_id: str, username: str) -> None:
+        self._restrictions.unmute(muter_id, self.user_named(username).user_id)
 
     def pending_requests(self, user_id: str, cursor: str | None, limit: int) -> Page[User]:
         page = self._graph.followers(user_id, FollowStatus.PENDING, cursor, check_limit(limit))

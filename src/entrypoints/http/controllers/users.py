@@ -101,6 +101,44 @@ class UsersController(Controller):
     ) -> None:
         social.unfollow(viewer.user_id, username)
 
+    @post("/{username:str}/block", status_code=HTTP_204_NO_CONTENT, sync_to_thread=True)
+    def block(
+        self,
+        username: FromPath[str],
+        viewer: NamedDependency[User],
+        social: NamedDependency[SocialService],
+    ) -> None:
+        """Block: follows both ways end, and neither account sees the other."""
+        social.block(viewer.user_id, username)
+
+    @delete("/{username:str}/block", status_code=HTTP_204_NO_CONTENT, sync_to_thread=True)
+    def unblock(
+        self,
+        username: FromPath[str],
+        viewer: NamedDependency[User],
+        social: NamedDependency[SocialService],
+    ) -> None:
+        social.unblock(viewer.user_id, username)
+
+    @post("/{username:str}/mute", status_code=HTTP_204_NO_CONTENT, sync_to_thread=True)
+    def mute(
+        self,
+        username: FromPath[str],
+        viewer: NamedDependency[User],
+        social: NamedDependency[SocialService],
+    ) -> None:
+        """Hide the account's posts from one's feed, still following it."""
+        social.mute(viewer.user_id, username)
+
+    @delete("/{username:str}/mute", status_code=HTTP_204_NO_CONTENT, sync_to_thread=True)
+    def unmute(
+        self,
+        username: FromPath[str],
+        viewer: NamedDependency[User],
+        social: NamedDependency[SocialService],
+    ) -> None:
+        social.unmute(viewer.user_id, username)
+
 
 class FollowRequestsController(Controller):
     path = "/follow-requests"

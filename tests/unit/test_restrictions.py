@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import pytest
+
+from instagram_core.domain.errors import InvalidInput, NotFound
+from tests.unit.conftest import World
+
+
+def feed_authors(world: World, viewer_id: str) -> list[str]:
+    return [p.author.username for p in world.core.feed().home(viewer_id, None, 50).items]
+
+
+def test_a_block_ends_follows_both_ways_and_hides_everything(world: World) -> None:
+    alice, bob = world.register("alice"), world.register("bob")
+    world.follow(bob, alice)
+    world.follow(alice, bob)
+    post = world.post(alice)
+    world.core.comments().add(bob.user_id, post.post_id, "hi from bob")
+    world.core.social().block(alice.user_id, "bob")
+    graph = world.adapters.graph()
+    assert graph.get(bob.user_id, alice.user_id) is None
+    assert graph.get(alice.user_id, bob.user_id) is None
+    assert feed_authors(world, bob.user_id) == []
+    for read in (
+        lambda: world.core.posts().get(bob.user_id, post.post_id),
+        lambda: world.core.profiles().profile(bob.user_id, "alice"),
+        lambda: world.core.profiles().grid(bob.user_id, "alice", None, 10),
+        lambda: world.core.social().follow(bob.user_id, "alice"),
+        lambda: world.core.engagement().like(bob.user_id, post.post_id),
+    ):
+        with pytest.raises(NotFound):
+            read()
+    assert world.core.comments().thread(alice.user_id, post.post_id, None, 10).items == []
+
+
+def test_unblocking_allows_following_again(world: World) -> None:
+    alice, bob = world.register("alice"), world.register("bob")
+    world.core.social().block(alice.user_id, "bob")
+    world.core.social().unblock(alice.user_id, "bob")
+    assert world.follow(bob, alice) == "active"
+
+
+def test_a_mute_hides_posts_from_the_feed_only(world: World) -> None:
+    alice, bob = world.register("alice"), world.register("bob")
+    world.follow(bob, alice)
+    post = world.post(alice)
+    world.core.social().mute(bob.user_id, "alice")
+    assert feed_authors(world, bob.user_id) == []
+    assert world.core.posts().get(bob.user_id, post.post_id).post_id == post.post_id
+    world.core.social().unmute(bob.user_id, "alice")
+    assert feed_authors(world, bob.user_id) == ["alice"]
+
+
+def test_cannot_block_or_mute_oneself(world: World) -> None:
+    alice = world.register("alice")
+    with pytest.raises(InvalidInput):
+        world.core.social().block(alice.user_id, "alice")
+    with pytest.raises(InvalidInput):
+        world.core.social().mute(alice.user_id, "alice")
