@@ -20,6 +20,7 @@ from adapters.memory.comments import InMemoryCommentStore
 from adapters.memory.engagement import InMemoryEngagementStore
 from adapters.memory.event_bus import SynchronousEventBus
 from adapters.memory.feed_cache import InMemoryFeedCache
+from adapters.memory.feed_snapshots import InMemoryFeedSnapshots
 from adapters.memory.ids import SnowflakeIdGenerator
 from adapters.memory.media import InMemoryMediaStore
 from adapters.memory.moderation import WordListModerator
@@ -52,7 +53,7 @@ from instagram_core.services.cleanup import CleanupService
 from instagram_core.services.comments import CommentService
 from instagram_core.services.engagement import EngagementService
 from instagram_core.services.fanout import FanoutService
-from instagram_core.services.feed import FeedService
+from instagram_core.services.feed import FeedService, FeedStores
 from instagram_core.services.handlers import Workers, dead_letter_handlers, message_handlers
 from instagram_core.services.media import MediaService
 from instagram_core.services.notifications import NotificationService
@@ -90,6 +91,7 @@ class EmbeddedAdapters(containers.DeclarativeContainer):
     notifications = providers.Singleton(SqliteNotificationStore, database)
 
     feeds = providers.Singleton(InMemoryFeedCache)
+    feed_snapshots = providers.Singleton(InMemoryFeedSnapshots, clock)
     story_trays = providers.Singleton(InMemoryStoryTrayCache, clock)
     search_index = providers.Singleton(SqliteSearchIndex, database)
     limiter = providers.Singleton(InMemoryRateLimiter, clock)
@@ -129,6 +131,7 @@ class MemoryAdapters(containers.DeclarativeContainer):
     notifications = providers.Singleton(InMemoryNotificationStore)
 
     feeds = providers.Singleton(InMemoryFeedCache)
+    feed_snapshots = providers.Singleton(InMemoryFeedSnapshots, clock)
     story_trays = providers.Singleton(InMemoryStoryTrayCache, clock)
     search_index = providers.Singleton(InMemorySearchIndex)
     limiter = providers.Singleton(InMemoryRateLimiter, clock)
@@ -233,15 +236,15 @@ class Core(containers.DeclarativeContainer):
         clock=adapters.clock,
         bus=bus,
     )
-    feed = providers.Singleton(
-        FeedService,
-        adapters.feeds,
-        adapters.graph,
-        adapters.restrictions,
-        adapters.posts,
-        adapters.ranker,
-        views,
+    feed_stores = providers.Singleton(
+        FeedStores,
+        feeds=adapters.feeds,
+        snapshots=adapters.feed_snapshots,
+        graph=adapters.graph,
+        restrictions=adapters.restrictions,
+        posts=adapters.posts,
     )
+    feed = providers.Singleton(FeedService, feed_stores, adapters.ranker, views, adapters.ids)
     notifications = providers.Singleton(
         NotificationService,
         adapters.notifications,

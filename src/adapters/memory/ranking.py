@@ -8,10 +8,8 @@ from instagram_core.ports.ranking import FeedCandidate
 
 
 class ChronologicalRanker:
-    """Orders candidates by post id, newest first (ids are time-ordered snowflakes).
+    """Scores candidates by creation time, so the newest shows first. Ignores the viewer:
+    the order of a feed without a learned model, and of the degraded path."""
 
-    Ignores the viewer. A post offered twice (say by two rebuild sources) appears once.
-    """
-
-    def rank(self, viewer_id: str, candidates: Sequence[FeedCandidate]) -> Sequence[int]:
-        return sorted({candidate.post_id for candidate in candidates}, reverse=True)
+    def score(self, viewer_id: str, candidates: Sequence[FeedCandidate]) -> Sequence[float]:
+        return [candidate.created_at.timestamp() for candidate in candidates]

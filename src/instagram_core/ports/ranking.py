@@ -15,8 +15,9 @@ class FeedCandidate:
 
 
 class Ranker(Protocol):
-    def rank(self, viewer_id: str, candidates: Sequence[FeedCandidate]) -> Sequence[int]:
-        """The candidates' post ids in the order to show them, best first, each exactly once."""
+    def score(self, viewer_id: str, candidates: Sequence[FeedCandidate]) -> Sequence[float]:
+        """One score per candidate, in the candidates' order: higher shows first. The core
+        sorts by it and then applies the diversity rule."""
         ...
 
 

@@ -1,25 +1,32 @@
-"""The home feed on the read side: the cached feed, rebuilt from the graph when absent,
-filtered on read so that nothing the viewer may no longer see is ever shown."""
+"""The home feed on the read side: candidates from the cached feed (rebuilt from the graph
+when absent), ranked once per session into a snapshot that every page continues, filtered on
+read so that nothing the viewer may no longer see is ever shown."""
 
 from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import attrs
 
-from instagram_core.domain.errors import Unavailable
+from instagram_core.domain.errors import InvalidInput, Unavailable
 from instagram_core.domain.ids import parse_id
 from instagram_core.domain.pagination import check_limit
 from instagram_core.domain.posts import Post
+from instagram_core.policies.diversity import diversify
 from instagram_core.policies.fanout import FanoutPolicy
 from instagram_core.ports.feed_cache import FEED_CAPACITY, FeedCache
+from instagram_core.ports.feed_snapshots import FeedSnapshots
+from instagram_core.ports.ids import IdGenerator
 from instagram_core.ports.posts import PostStore
 from instagram_core.ports.ranking import FeedCandidate, Ranker
 from instagram_core.ports.restrictions import Restrictions
 from instagram_core.ports.social_graph import SocialGraph
 from instagram_core.services.views import PostView, PostViews
+
+SNAPSHOT_TTL = 15 * 60  # seconds a ranked order stays pageable after its last read
+_RANKED, _CHRONOLOGICAL = "r", "c"
 
 
 @attrs.frozen
@@ -29,95 +36,149 @@ class FeedPage:
     ranked: bool  # False when served reverse-chronologically because the cache was down
 
 
+@attrs.frozen
+class FeedStores:
+    """The stores the feed reads, grouped to keep the constructor readable."""
+
+    feeds: FeedCache
+    snapshots: FeedSnapshots
+    graph: SocialGraph
+    restrictions: Restrictions
+    posts: PostStore
+
+
 class FeedService:
     def __init__(
         self,
-        feeds: FeedCache,
-        graph: SocialGraph,
-        restrictions: Restrictions,
-        posts: PostStore,
+        stores: FeedStores,
         ranker: Ranker,
         views: PostViews,
+        ids: IdGenerator,
         policy: FanoutPolicy | None = None,
     ) -> None:
-        self._restrictions = restrictions
-        self._feeds = feeds
-        self._graph = graph
-        self._posts = posts
+        self._s = stores
         self._ranker = ranker
         self._views = views
+        self._ids = ids
         self._policy = policy or FanoutPolicy()
 
     def home(self, viewer_id: str, cursor: str | None, limit: int) -> FeedPage:
         """A page of published posts by the viewer and the accounts they actively follow.
 
-        The cursor is the lowest post id already served: every later page holds strictly
-        older posts, so paging never repeats or skips one even while new posts arrive."""
+        A fresh read ranks every candidate once and keeps the order as a snapshot; the
+        cursor continues that snapshot, so paging never repeats or skips a post while new
+        ones arrive (they show on the next fresh read). With the cache down the feed is
+        served newest first, cursor by post id, and marked ``ranked: false``."""
         limit = check_limit(limit)
-        before = parse_id(cursor, "cursor") if cursor else None
-        following = {*self._graph.following_ids(viewer_id), viewer_id}
-        audience = self._shown(viewer_id, following)
+        kind, token, position = _parse_cursor(cursor)
+        if kind == _CHRONOLOGICAL:
+            return self._chronological(viewer_id, int(token), limit)
         try:
-            posts, exhausted = self._from_cache(viewer_id, following, audience, before, limit)
-            ranked = True
+            if kind == _RANKED:
+                return self._continue(viewer_id, token, position, limit)
+            return self._fresh(viewer_id, limit)
         except Unavailable:
-            posts = self._pulled(audience, before, limit + 1, per_author=limit + 1)
-            exhausted, ranked = len(posts) <= limit, False
+            return self._chronological(viewer_id, None, limit)
+
+    def _fresh(self, viewer_id: str, limit: int) -> FeedPage:
+        following = self._following(viewer_id)
+        shown = self._shown(viewer_id, following)
+        if self._s.feeds.page(viewer_id, None, 1) is None:
+            self._rebuild(viewer_id, following)
+        ids = self._s.feeds.page(viewer_id, None, FEED_CAPACITY) or []
+        candidates = self._visible(ids, shown)
+        order = self._rank(viewer_id, candidates)
+        snapshot_id = str(self._ids.next_id())
+        self._s.snapshots.save(viewer_id, snapshot_id, order, SNAPSHOT_TTL)
+        by_id = {p.post_id: p for p in candidates}
+        return self._page(viewer_id, [by_id[i] for i in order[:limit]], snapshot_id, limit, order)
+
+    def _continue(self, viewer_id: str, snapshot_id: str, offset: int, limit: int) -> FeedPage:
+        ids = self._s.snapshots.load(viewer_id, snapshot_id, offset, FEED_CAPACITY)
+        if ids is None:
+            raise InvalidInput("this feed cursor has expired; load the feed from the top")
+        shown = self._shown(viewer_id, self._following(viewer_id))
+        still_visible = {p.post_id for p in self._visible(ids, shown)}
+        found = self._s.posts.get_many(ids)
+        page: list[Post] = []
+        consumed = 0
+        for post_id in ids:
+            if len(page) == limit:
+                break
+            consumed += 1
+            if post_id in still_visible:
+                page.append(found[post_id])
+        more = any(i in still_visible for i in ids[consumed:])
+        cursor = f"{_RANKED}.{snapshot_id}.{offset + consumed}" if more else None
+        return FeedPage(self._views.many(viewer_id, page), cursor, True)
+
+    def _page(
+        self,
+        viewer_id: str,
+        page: list[Post],
+        snapshot_id: str,
+        limit: int,
+        order: Sequence[int],
+    ) -> FeedPage:
+        cursor = f"{_RANKED}.{snapshot_id}.{limit}" if len(order) > limit else None
+        return FeedPage(self._views.many(viewer_id, page), cursor, True)
+
+    def _chronological(self, viewer_id: str, before: int | None, limit: int) -> FeedPage:
+        """The degraded path: fan-out on read, newest first, no cache and no snapshot."""
+        shown = self._shown(viewer_id, self._following(viewer_id))
+        posts = self._pulled(shown, before, limit + 1, per_author=limit + 1)
         page = posts[:limit]
-        next_cursor = None if exhausted or not page else str(min(p.post_id for p in page))
-        order = self._ranker.rank(viewer_id, [_candidate(p) for p in page]) if ranked else None
-        if order is not None:
-            by_id = {p.post_id: p for p in page}
-            page = [by_id[i] for i in order]
-        return FeedPage(self._views.many(viewer_id, page), next_cursor, ranked)
+        cursor = f"{_CHRONOLOGICAL}.{page[-1].post_id}" if len(posts) > limit else None
+        return FeedPage(self._views.many(viewer_id, page), cursor, False)
+
+    def _rank(self, viewer_id: str, candidates: Sequence[Post]) -> list[int]:
+        feed_candidates = [FeedCandidate(p.post_id, p.author_id, p.created_at) for p in candidates]
+        scores = self._ranker.score(viewer_id, feed_candidates)
+        return diversify(
+            [(c.post_id, c.author_id, s) for c, s in zip(feed_candidates, scores, strict=True)]
+        )
+
+    def _following(self, viewer_id: str) -> set[str]:
+        return {*self._s.graph.following_ids(viewer_id), viewer_id}
 
     def _shown(self, viewer_id: str, following: set[str]) -> set[str]:
         """Whose posts the viewer is shown: followed accounts and the viewer, less anyone
         muted by or blocked with the viewer (the cached feed keeps them: a mute is undone)."""
-        hidden = self._restrictions.muted_ids(viewer_id) | self._restrictions.blocked_ids(viewer_id)
+        restrictions = self._s.restrictions
+        hidden = restrictions.muted_ids(viewer_id) | restrictions.blocked_ids(viewer_id)
         return following - hidden
 
-    def _from_cache(
-        self,
-        viewer_id: str,
-        following: set[str],
-        audience: set[str],
-        before: int | None,
-        limit: int,
-    ) -> tuple[list[Post], bool]:
-        """Visible posts from the cached feed, reading on until ``limit + 1`` are found (the
-        extra one proves there is a next page) or the feed ends."""
-        if self._feeds.page(viewer_id, None, 1) is None:
-            self._rebuild(viewer_id, following)
-        visible: list[Post] = []
-        while len(visible) <= limit:
-            ids = self._feeds.page(viewer_id, before, limit + 1) or []
-            found = self._posts.get_many(ids)
-            visible.extend(
-                p for i in ids if (p := found.get(i)) and p.is_published and p.author_id in audience
-            )
-            if len(ids) <= limit:
-                return visible, len(visible) <= limit
-            before = ids[-1]
-        return visible, False
+    def _visible(self, ids: Sequence[int], shown: Collection[str]) -> list[Post]:
+        found = self._s.posts.get_many(ids)
+        return [p for i in ids if (p := found.get(i)) and p.is_published and p.author_id in shown]
 
-    def _rebuild(self, viewer_id: str, audience: set[str]) -> None:
+    def _rebuild(self, viewer_id: str, following: set[str]) -> None:
         pulled = self._pulled(
-            audience, None, FEED_CAPACITY, per_author=self._policy.rebuild_posts_per_author
+            following, None, FEED_CAPACITY, per_author=self._policy.rebuild_posts_per_author
         )
-        self._feeds.add_many(viewer_id, [p.post_id for p in pulled])
+        self._s.feeds.add_many(viewer_id, [p.post_id for p in pulled])
 
     def _pulled(
-        self, audience: set[str], before: int | None, total: int, per_author: int
+        self, authors: Collection[str], before: int | None, total: int, per_author: int
     ) -> list[Post]:
-        """Fan-out on read: merge the newest posts of every author in ``audience``."""
+        """Fan-out on read: merge the newest posts of every author in ``authors``."""
         streams = [
-            self._posts.by_author(author, before, per_author, published_only=True)
-            for author in audience
+            self._s.posts.by_author(author, before, per_author, published_only=True)
+            for author in authors
         ]
         merged = heapq.merge(*streams, key=lambda p: p.post_id, reverse=True)
         return list(itertools.islice(merged, total))
 
 
-def _candidate(post: Post) -> FeedCandidate:
-    return FeedCandidate(post.post_id, post.author_id, post.created_at)
+def _parse_cursor(cursor: str | None) -> tuple[str, str, int]:
+    """``r.<snapshot>.<offset>`` continues a ranked snapshot; ``c.<post id>`` the
+    chronological fallback. Anything else is a client error."""
+    if not cursor:
+        return "", "", 0
+    parts = cursor.split(".")
+    if len(parts) == 3 and parts[0] == _RANKED and parts[2].isdigit():
+        parse_id(parts[1], "cursor")
+        return _RANKED, parts[1], int(parts[2])
+    if len(parts) == 2 and parts[0] == _CHRONOLOGICAL:
+        return _CHRONOLOGICAL, str(parse_id(parts[1], "cursor")), 0
+    raise InvalidInput("malformed cursor: pass back a next_cursor exactly as received")
