@@ -96,3 +96,36 @@ def test_feed_degrades_to_chronological_when_the_cache_is_down(world: World) -> 
     rest = world.core.feed().home(bob.user_id, page.next_cursor, 2)
     assert [p.post_id for p in rest.items] == [posts[0].post_id]
     assert rest.next_cursor is None
+
+
+def test_new_posts_are_counted_since_a_post_or_a_cursor(world: World) -> None:
+    alice, bob = world.register("alice"), world.register("bob")
+    world.follow(bob, alice)
+    first = [world.post(alice) for _ in range(3)]
+    page = world.core.feed().home(bob.user_id, None, 2)
+    assert page.next_cursor is not None
+    world.clock.advance(5)
+    newer = [world.post(alice) for _ in range(2)]
+    assert world.core.feed().count_new(bob.user_id, str(first[-1].post_id)) == 2
+    assert world.core.feed().count_new(bob.user_id, page.next_cursor) == 2
+    rest = world.core.feed().home(bob.user_id, page.next_cursor, 10)
+    assert {p.post_id for p in rest.items}.isdisjoint({p.post_id for p in newer})
+    fresh = world.core.feed().home(bob.user_id, None, 10)
+    assert [p.post_id for p in fresh.items][:2] == [newer[1].post_id, newer[0].post_id]
+
+
+def test_a_malformed_or_expired_cursor_is_invalid(world: World) -> None:
+    import pytest
+
+    from instagram_core.domain.errors import InvalidInput
+
+    alice = world.register("alice")
+    for _ in range(3):
+        world.post(alice)
+    page = world.core.feed().home(alice.user_id, None, 1)
+    assert page.next_cursor is not None
+    with pytest.raises(InvalidInput):
+        world.core.feed().home(alice.user_id, "garbage", 1)
+    world.clock.advance(16 * 60)
+    with pytest.raises(InvalidInput, match="expired"):
+        world.core.feed().home(alice.user_id, page.next_cursor, 1)

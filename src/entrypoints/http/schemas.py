@@ -185,6 +185,10 @@ class FeedPageOut(msgspec.Struct):
     ranked: bool
 
 
+class NewPostsOut(msgspec.Struct):
+    new_posts: int
+
+
 class LikeResult(msgspec.Struct):
     liked: bool
     like_count: int

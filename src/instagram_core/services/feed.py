@@ -80,6 +80,22 @@ class FeedService:
         except Unavailable:
             return self._chronological(viewer_id, None, limit)
 
+    def count_new(self, viewer_id: str, since: str) -> int:
+        """How many visible posts are newer than ``since`` (a post id, or a feed cursor:
+        its snapshot id is a time-ordered id too): the "new posts" pill."""
+        token = _parse_cursor(since)[1] if "." in since else since
+        threshold = parse_id(token, "since")
+        shown = self._shown(viewer_id, self._following(viewer_id))
+        try:
+            ids = self._s.feeds.page(viewer_id, None, FEED_CAPACITY)
+        except Unavailable:
+            ids = None
+        if ids is None:  # no cache to read: ask the authors' timelines
+            per_author = self._policy.rebuild_posts_per_author
+            pulled = self._pulled(shown, None, FEED_CAPACITY, per_author=per_author)
+            return sum(1 for p in pulled if p.post_id > threshold)
+        return len(self._visible([i for i in ids if i > threshold], shown))
+
     def _fresh(self, viewer_id: str, limit: int) -> FeedPage:
         following = self._following(viewer_id)
         shown = self._shown(viewer_id, following)

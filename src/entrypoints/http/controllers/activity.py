@@ -29,7 +29,12 @@ class FeedController(Controller):
         feed: NamedDependency[FeedService],
         cursor: FromQuery[str | None] = None,
         limit: FromQuery[int] = DEFAULT_PAGE_SIZE,
-    ) -> schemas.FeedPageOut:
+        since: FromQuery[str | None] = None,
+    ) -> schemas.FeedPageOut | schemas.NewPostsOut:
+        """A page of the home feed; with ``since`` (a post id or a cursor of an earlier
+        page) only the number of newer posts waiting, for a "new posts" pill."""
+        if since is not None:
+            return schemas.NewPostsOut(feed.count_new(viewer.user_id, since))
         page = feed.home(viewer.user_id, cursor, limit)
         return schemas.FeedPageOut(
             [presenters.post(p) for p in page.items], page.next_cursor, page.ranked
