@@ -27,6 +27,8 @@ class Settings:
     max_image_pixels: int = 100_000_000
     token_ttl_seconds: int = 86_400
     workers: int = 2  # in-process event-bus worker threads
+    fanout_celebrity_threshold: int = 50_000
+    feed_inactive_days: int = 7
     log_level: str = "info"
     # The production profile's engines.
     redis_url: str = ""
@@ -66,6 +68,8 @@ _CONVERTERS: dict[str, Any] = {
     "token_ttl_seconds": int,
     "workers": int,
     "mysql_pool_size": int,
+    "fanout_celebrity_threshold": int,
+    "feed_inactive_days": int,
     "data_dir": Path,
 }
 

@@ -47,6 +47,7 @@ from adapters.sqlite.stories import SqliteStoryStore
 from adapters.sqlite.users import SqliteUserStore
 from entrypoints.config import Settings
 from entrypoints.wiring import DeadLetterRouter, LateBoundBus, open_database, run_event_bus
+from instagram_core.policies.fanout import FanoutPolicy
 from instagram_core.policies.visibility import AudienceGate
 from instagram_core.services.accounts import AccountService
 from instagram_core.services.cleanup import CleanupService
@@ -244,7 +245,12 @@ class Core(containers.DeclarativeContainer):
         restrictions=adapters.restrictions,
         posts=adapters.posts,
     )
-    feed = providers.Singleton(FeedService, feed_stores, adapters.ranker, views, adapters.ids)
+    fanout_policy = providers.Singleton(
+        FanoutPolicy, celebrity_threshold=config.fanout_celebrity_threshold
+    )
+    feed = providers.Singleton(
+        FeedService, feed_stores, adapters.ranker, views, adapters.ids, fanout_policy
+    )
     notifications = providers.Singleton(
         NotificationService,
         adapters.notifications,
@@ -262,7 +268,9 @@ class Core(containers.DeclarativeContainer):
     publishing = providers.Singleton(
         PublishingService, adapters.posts, adapters.media, pipeline, adapters.clock, bus
     )
-    fanout = providers.Singleton(FanoutService, adapters.feeds, adapters.graph, adapters.posts, bus)
+    fanout = providers.Singleton(
+        FanoutService, adapters.feeds, adapters.graph, adapters.posts, bus, fanout_policy
+    )
     cleanup = providers.Singleton(
         CleanupService, adapters.engagement, adapters.comments, adapters.media, adapters.blobs
     )

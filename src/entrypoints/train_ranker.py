@@ -7,8 +7,7 @@ from pathlib import Path
 
 import click
 
-from adapters.ranking.model import MODEL_DIR
-from adapters.ranking.train import DEFAULT_IMPRESSIONS, DEFAULT_SEED
+from adapters.ranking.defaults import DEFAULT_IMPRESSIONS, DEFAULT_SEED, MODEL_DIR
 
 
 @click.command("train-ranker")
@@ -22,7 +21,11 @@ from adapters.ranking.train import DEFAULT_IMPRESSIONS, DEFAULT_SEED
     help="Directory for ranker.onnx, ranker.npz and metadata.json (default: the shipped model).",
 )
 @click.option(
-    "--impressions", type=click.IntRange(min=1000), default=DEFAULT_IMPRESSIONS, show_default=True
+    "--impressions",
+    type=click.IntRange(min=1000),
+    default=DEFAULT_IMPRESSIONS,
+    show_default=True,
+    help="Simulated impressions; a fifth (by viewer) is held out for the AUC report.",
 )
 @click.option(
     "--docs",
@@ -34,7 +37,7 @@ from adapters.ranking.train import DEFAULT_IMPRESSIONS, DEFAULT_SEED
 def train_ranker_command(seed: int, out: Path, impressions: int, docs: Path) -> None:
     """Simulate engagement logs, train the multi-task model, export it and report its AUC.
 
-    Needs the ``onnx`` package (to write the graph); the same seed rebuilds the same files."""
+    Needs the onnx package (to write the graph); the same seed rebuilds the same files."""
     try:
         import onnx  # noqa: F401
 

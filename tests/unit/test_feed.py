@@ -129,3 +129,25 @@ def test_a_malformed_or_expired_cursor_is_invalid(world: World) -> None:
     world.clock.advance(16 * 60)
     with pytest.raises(InvalidInput, match="expired"):
         world.core.feed().home(alice.user_id, page.next_cursor, 1)
+
+
+def test_celebrities_are_pulled_on_read_not_pushed() -> None:
+    from entrypoints.config import Settings
+    from entrypoints.containers import memory_container
+    from tests.unit.conftest import START
+
+    settings = Settings(secret_key="s" * 40, fanout_celebrity_threshold=2)
+    container = memory_container(START, settings)
+    container.init_resources()
+    world = World(container)
+    star = world.register("star")
+    fans = [world.register(f"fan{i}") for i in range(3)]
+    for fan in fans:
+        world.follow(fan, star)
+        feed_ids(world, fan.user_id)  # every fan's feed is cached, so a push would land
+    post = world.post(star)
+    for fan in fans:
+        assert world.adapters.feeds().page(fan.user_id, None, 10) == []  # nothing pushed
+        assert feed_ids(world, fan.user_id) == [post.post_id]  # yet it is in the feed
+        assert world.core.feed().count_new(fan.user_id, "1") == 1
+    assert feed_ids(world, star.user_id) == [post.post_id]

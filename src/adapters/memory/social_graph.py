@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 import threading
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import attrs
 
@@ -102,6 +102,10 @@ class InMemorySocialGraph:
     def count_followers(self, user_id: str) -> int:
         with self._lock:
             return len(self._active_follower_ids.get(user_id, []))
+
+    def follower_counts(self, user_ids: Iterable[str]) -> dict[str, int]:
+        with self._lock:
+            return {u: len(self._active_follower_ids.get(u, [])) for u in user_ids}
 
     def count_following(self, user_id: str) -> int:
         with self._lock:

@@ -6,8 +6,10 @@ change adjusts them in the same transaction, and only for moves into or out of `
 
 from __future__ import annotations
 
+import json
+
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from adapters.sqlite.codecs import (
     decode_keyset_cursor,
@@ -164,6 +166,16 @@ class SqliteSocialGraph:
 
     def count_followers(self, user_id: str) -> int:
         return self._count(user_id, "follower_count")
+
+    def follower_counts(self, user_ids: Iterable[str]) -> dict[str, int]:
+        wanted = list(dict.fromkeys(user_ids))
+        rows = self._db.query(
+            "SELECT user_id, follower_count FROM follow_counts "
+            "WHERE user_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(wanted),),
+        )
+        found = {row["user_id"]: int(row["follower_count"]) for row in rows}
+        return {user_id: found.get(user_id, 0) for user_id in wanted}
 
     def count_following(self, user_id: str) -> int:
         return self._count(user_id, "following_count")

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
 from instagram_core.domain.pagination import Page
@@ -50,6 +50,11 @@ class SocialGraph(Protocol):
 
     def count_followers(self, user_id: str) -> int:
         """Active followers; 0 for an unknown user."""
+        ...
+
+    def follower_counts(self, user_ids: Iterable[str]) -> Mapping[str, int]:
+        """Active follower counts of many users in one call (0 for unknown users): how a
+        feed read tells the celebrities it must pull from."""
         ...
 
     def count_following(self, user_id: str) -> int:

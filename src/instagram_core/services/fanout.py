@@ -34,8 +34,11 @@ class FanoutService:
         self._policy = policy or FanoutPolicy()
 
     def on_post_published(self, event: PostPublished) -> None:
+        """Push to the author's own feed, then to followers in chunks; a celebrity's post is
+        not pushed at all: followers pull it when they read."""
         self._feeds.add([event.author_id], event.post_id)
-        self._bus.publish(FanOutPost(event.post_id, event.author_id))
+        if not self._policy.is_celebrity(self._graph.count_followers(event.author_id)):
+            self._bus.publish(FanOutPost(event.post_id, event.author_id))
 
     def fan_out_chunk(self, command: FanOutPost) -> None:
         """Push to one chunk of active followers, then queue the next chunk. A post deleted

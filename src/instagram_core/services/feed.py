@@ -85,7 +85,8 @@ class FeedService:
         its snapshot id is a time-ordered id too): the "new posts" pill."""
         token = _parse_cursor(since)[1] if "." in since else since
         threshold = parse_id(token, "since")
-        shown = self._shown(viewer_id, self._following(viewer_id))
+        following = self._following(viewer_id)
+        shown = self._shown(viewer_id, following)
         try:
             ids = self._s.feeds.page(viewer_id, None, FEED_CAPACITY)
         except Unavailable:
@@ -94,14 +95,15 @@ class FeedService:
             per_author = self._policy.rebuild_posts_per_author
             pulled = self._pulled(shown, None, FEED_CAPACITY, per_author=per_author)
             return sum(1 for p in pulled if p.post_id > threshold)
-        return len(self._visible([i for i in ids if i > threshold], shown))
+        merged = self._merged(following, ids)
+        return len(self._visible([i for i in merged if i > threshold], shown))
 
     def _fresh(self, viewer_id: str, limit: int) -> FeedPage:
         following = self._following(viewer_id)
         shown = self._shown(viewer_id, following)
         if self._s.feeds.page(viewer_id, None, 1) is None:
             self._rebuild(viewer_id, following)
-        ids = self._s.feeds.page(viewer_id, None, FEED_CAPACITY) or []
+        ids = self._merged(following, self._s.feeds.page(viewer_id, None, FEED_CAPACITY) or [])
         candidates = self._visible(ids, shown)
         order = self._rank(viewer_id, candidates)
         snapshot_id = str(self._ids.next_id())
@@ -153,6 +155,23 @@ class FeedService:
         return diversify(
             [(c.post_id, c.author_id, s) for c, s in zip(feed_candidates, scores, strict=True)]
         )
+
+    def _merged(self, following: Collection[str], cached: Sequence[int]) -> list[int]:
+        """The cached (pushed) ids merged with the recent posts of followed celebrities,
+        whose posts are never pushed: the hybrid's read side. Newest first, at most a
+        feed's capacity, each id once."""
+        celebrities = self._celebrities(following)
+        if not celebrities:
+            return list(cached)
+        pulled = self._pulled(
+            celebrities, None, FEED_CAPACITY, per_author=self._policy.celebrity_posts
+        )
+        ids = set(cached) | {p.post_id for p in pulled}
+        return sorted(ids, reverse=True)[:FEED_CAPACITY]
+
+    def _celebrities(self, followees: Collection[str]) -> list[str]:
+        counts = self._s.graph.follower_counts(followees)
+        return [user for user, count in counts.items() if self._policy.pull_on_read(count)]
 
     def _following(self, viewer_id: str) -> set[str]:
         return {*self._s.graph.following_ids(viewer_id), viewer_id}
