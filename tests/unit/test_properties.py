@@ -148,3 +148,69 @@ def test_feed_paginates_without_gaps_or_duplicates_while_posts_arrive(initial, r
     assert seen == expected[: len(seen)]
     if cursor is None:
         assert seen == expected
+
+
+FEED_ACTION = st.tuples(
+    st.sampled_from(["follow", "unfollow", "post", "read", "mute", "unmute", "delete"]),
+    st.integers(0, USERS - 1),
+    st.integers(0, USERS - 1),
+)
+
+
+def fresh_hybrid_world(threshold: int) -> World:
+    from entrypoints.config import Settings
+
+    settings = Settings(secret_key="s" * 40, fanout_celebrity_threshold=threshold)
+    container = memory_container(START, settings)
+    container.init_resources()
+    return World(container)
+
+
+def whole_feed(world: World, viewer: User) -> list[int]:
+    seen: list[int] = []
+    cursor: str | None = None
+    while True:
+        page = world.core.feed().home(viewer.user_id, cursor, 3)
+        seen += [p.post_id for p in page.items]
+        if page.next_cursor is None:
+            return seen
+        cursor = page.next_cursor
+
+
+@FAST
+@given(st.lists(FEED_ACTION, max_size=30), st.integers(0, 3))
+def test_every_visible_post_reaches_each_follower_exactly_once(actions, threshold) -> None:  # type: ignore[no-untyped-def]
+    world = fresh_hybrid_world(threshold)
+    users = [world.register(f"user{i}") for i in range(USERS)]
+    social = world.core.social()
+    for verb, a, b in actions:
+        actor, other = users[a], users[b]
+        if verb == "follow" and a != b:
+            social.follow(actor.user_id, other.username)
+        elif verb == "unfollow":
+            social.unfollow(actor.user_id, other.username)
+        elif verb == "post":
+            world.post(actor)
+        elif verb == "read":
+            whole_feed(world, actor)
+        elif verb == "mute" and a != b:
+            social.mute(actor.user_id, other.username)
+        elif verb == "unmute":
+            social.unmute(actor.user_id, other.username)
+        elif verb == "delete":
+            mine = world.adapters.posts().by_author(actor.user_id, None, 1, published_only=True)
+            if mine:
+                world.core.posts().delete(actor.user_id, mine[0].post_id)
+        world.clock.advance(1)
+    graph, restrictions = world.adapters.graph(), world.adapters.restrictions()
+    for viewer in users:
+        followed = {*graph.following_ids(viewer.user_id), viewer.user_id}
+        shown = followed - restrictions.muted_ids(viewer.user_id)
+        expected = {
+            p.post_id
+            for author in shown
+            for p in world.adapters.posts().by_author(author, None, 500, published_only=True)
+        }
+        feed = whole_feed(world, viewer)
+        assert len(feed) == len(set(feed)), "a post appeared twice"
+        assert set(feed) == expected
