@@ -91,7 +91,9 @@ class EmbeddedAdapters(containers.DeclarativeContainer):
     stories = providers.Singleton(SqliteStoryStore, database, clock)
     notifications = providers.Singleton(SqliteNotificationStore, database)
 
-    feeds = providers.Singleton(InMemoryFeedCache)
+    feeds = providers.Singleton(
+        InMemoryFeedCache, clock=clock, idle_ttl_seconds=config.feed_idle_seconds
+    )
     feed_snapshots = providers.Singleton(InMemoryFeedSnapshots, clock)
     story_trays = providers.Singleton(InMemoryStoryTrayCache, clock)
     search_index = providers.Singleton(SqliteSearchIndex, database)
@@ -131,7 +133,9 @@ class MemoryAdapters(containers.DeclarativeContainer):
     stories = providers.Singleton(InMemoryStoryStore, clock)
     notifications = providers.Singleton(InMemoryNotificationStore)
 
-    feeds = providers.Singleton(InMemoryFeedCache)
+    feeds = providers.Singleton(
+        InMemoryFeedCache, clock=clock, idle_ttl_seconds=config.feed_idle_seconds
+    )
     feed_snapshots = providers.Singleton(InMemoryFeedSnapshots, clock)
     story_trays = providers.Singleton(InMemoryStoryTrayCache, clock)
     search_index = providers.Singleton(InMemorySearchIndex)
@@ -324,6 +328,7 @@ def settings_dict(settings: Settings) -> dict[str, object]:
         "database_path": str(settings.database_path),
         "blob_root": settings.blob_root,
         "blob_base_url": f"{settings.base_url}/blobs",
+        "feed_idle_seconds": settings.feed_inactive_days * 86_400,
     }
 
 

@@ -151,3 +151,14 @@ def test_celebrities_are_pulled_on_read_not_pushed() -> None:
         assert feed_ids(world, fan.user_id) == [post.post_id]  # yet it is in the feed
         assert world.core.feed().count_new(fan.user_id, "1") == 1
     assert feed_ids(world, star.user_id) == [post.post_id]
+
+
+def test_an_inactive_followers_feed_is_skipped_then_rebuilt_whole(world: World) -> None:
+    alice, bob = world.register("alice"), world.register("bob")
+    world.follow(bob, alice)
+    old = world.post(alice)
+    assert feed_ids(world, bob.user_id) == [old.post_id]
+    world.clock.advance(8 * 86_400)  # bob stays away longer than the 7-day idle time
+    new = world.post(alice)
+    assert world.adapters.feeds().page(bob.user_id, None, 10) is None  # skipped by fan-out
+    assert feed_ids(world, bob.user_id) == [new.post_id, old.post_id]  # rebuilt on return

@@ -5,7 +5,9 @@ from __future__ import annotations
 import threading
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
 
+from instagram_core.ports.clock import Clock
 from instagram_core.ports.feed_cache import FEED_CAPACITY
 
 
@@ -15,14 +17,25 @@ class InMemoryFeedCache:
     Capacity bounds each list, so an insert costs O(log n + capacity) at worst and an id
     older than a full feed's oldest entry is skipped without touching the list. One lock
     guards every feed: each call is atomic, and a fan-out to many users takes it once.
-    A feed exists from its :meth:`add_many` (the rebuild) until :meth:`drop`.
+    A feed exists from its :meth:`add_many` (the rebuild) until :meth:`drop`, or until it
+    goes unread for ``idle_ttl_seconds`` by ``clock`` (both or neither must be given).
     """
 
-    def __init__(self, capacity: int = FEED_CAPACITY) -> None:
+    def __init__(
+        self,
+        capacity: int = FEED_CAPACITY,
+        clock: Clock | None = None,
+        idle_ttl_seconds: int | None = None,
+    ) -> None:
         if capacity < 1:
             raise ValueError("capacity must be at least 1")
+        if (clock is None) != (idle_ttl_seconds is None):
+            raise ValueError("give both a clock and idle_ttl_seconds, or neither")
         self._capacity = capacity
+        self._clock = clock
+        self._ttl = timedelta(seconds=idle_ttl_seconds or 0)
         self._feeds: dict[str, list[int]] = {}
+        self._expires: dict[str, datetime] = {}
         self._lock = threading.Lock()
 
     def add(self, user_ids: Iterable[str], post_id: int) -> None:
@@ -32,13 +45,16 @@ class InMemoryFeedCache:
         post from the user: the rebuild its absence asks for would never run."""
         with self._lock:
             for user_id in user_ids:
-                feed = self._feeds.get(user_id)
+                feed = self._live(user_id)
                 if feed is not None:
                     self._insert(feed, post_id)
 
     def add_many(self, user_id: str, post_ids: Iterable[int]) -> None:
         with self._lock:
-            feed = self._feeds.setdefault(user_id, [])
+            feed = self._live(user_id)
+            if feed is None:
+                feed = self._feeds[user_id] = []
+            self._renew(user_id)
             for post_id in post_ids:
                 self._insert(feed, post_id)
 
@@ -46,7 +62,7 @@ class InMemoryFeedCache:
         doomed = list(post_ids)
         with self._lock:
             for user_id in user_ids:
-                feed = self._feeds.get(user_id)
+                feed = self._live(user_id)
                 if feed is None:
                     continue
                 for post_id in doomed:
@@ -57,9 +73,10 @@ class InMemoryFeedCache:
     def page(self, user_id: str, before: int | None, limit: int) -> Sequence[int] | None:
         """See the port; a ``limit`` of zero or less gives an empty page of a present feed."""
         with self._lock:
-            feed = self._feeds.get(user_id)
+            feed = self._live(user_id)
             if feed is None:
                 return None
+            self._renew(user_id)
             end = len(feed) if before is None else bisect_left(feed, before)
             start = max(0, end - max(limit, 0))
             return feed[start:end][::-1]
@@ -67,6 +84,18 @@ class InMemoryFeedCache:
     def drop(self, user_id: str) -> None:
         with self._lock:
             self._feeds.pop(user_id, None)
+            self._expires.pop(user_id, None)
+
+    def _live(self, user_id: str) -> list[int] | None:
+        """The user's feed, unless it went unread past its idle expiry (then it is gone)."""
+        expires = self._expires.get(user_id)
+        if expires is not None and self._clock is not None and expires <= self._clock.now():
+            del self._feeds[user_id], self._expires[user_id]
+        return self._feeds.get(user_id)
+
+    def _renew(self, user_id: str) -> None:
+        if self._clock is not None:
+            self._expires[user_id] = self._clock.now() + self._ttl
 
     def _insert(self, feed: list[int], post_id: int) -> None:
         if len(feed) >= self._capacity and post_id < feed[0]:

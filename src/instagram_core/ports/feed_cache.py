@@ -11,7 +11,10 @@ class FeedCache(Protocol):
     first, holding at most :data:`FEED_CAPACITY` entries; the oldest are trimmed on write.
 
     A cache, not a source of truth: entries may point at posts that were since deleted, and
-    a lost feed is rebuilt from the graph and the post store."""
+    a lost feed is rebuilt from the graph and the post store. Adapters may expire a feed that
+    goes unread for a configured idle time: fan-out then skips that inactive follower (an
+    absent feed gets no pushes) and the next read rebuilds it. Reads (:meth:`page`) and
+    rebuilds (:meth:`add_many`) renew the idle time; pushes do not."""
 
     def add(self, user_ids: Iterable[str], post_id: int) -> None:
         """Insert ``post_id`` into the feed of every user in ``user_ids`` whose feed is present

@@ -1,0 +1,48 @@
+"""Idle expiry of feeds: an unread feed goes absent, so fan-out skips inactive followers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from adapters.memory.clock import ManualClock
+from adapters.memory.feed_cache import InMemoryFeedCache
+from instagram_core.ports.feed_cache import FeedCache
+
+T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+IDLE = 3600
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(T0)
+
+
+@pytest.fixture(params=["memory"])
+def feeds(request: pytest.FixtureRequest, clock: ManualClock) -> FeedCache:
+    return InMemoryFeedCache(clock=clock, idle_ttl_seconds=IDLE)
+
+
+def test_an_unread_feed_expires_and_then_gets_no_pushes(
+    feeds: FeedCache, clock: ManualClock
+) -> None:
+    feeds.add_many("ann", [1])
+    clock.advance(IDLE - 1)
+    feeds.add(["ann"], 2)  # a push does not count as activity
+    assert feeds.page("ann", None, 10) == [2, 1]
+    clock.advance(IDLE)
+    feeds.add(["ann"], 3)
+    assert feeds.page("ann", None, 10) is None
+
+
+def test_reading_keeps_a_feed_alive(feeds: FeedCache, clock: ManualClock) -> None:
+    feeds.add_many("ann", [1])
+    for _ in range(5):
+        clock.advance(IDLE - 1)
+        assert feeds.page("ann", None, 1) == [1]
+
+
+def test_a_clock_needs_a_ttl() -> None:
+    with pytest.raises(ValueError, match="both"):
+        InMemoryFeedCache(clock=ManualClock(T0))
