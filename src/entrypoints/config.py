@@ -10,9 +10,12 @@ from typing import Any
 
 import attrs
 
+from instagram_core.domain.ranking import HEADS, HeadWeights
+
 ENV_PREFIX = "INSTAGRAM_"
 PROFILES = ("embedded", "production")
 SECRET_FILE = "secret_key"
+RANKERS = ("model", "chronological")
 
 
 @attrs.frozen
@@ -28,6 +31,8 @@ class Settings:
     token_ttl_seconds: int = 86_400
     workers: int = 2  # in-process event-bus worker threads
     fanout_celebrity_threshold: int = 50_000
+    ranker: str = "model"  # "model" (the learned engagement model) or "chronological"
+    rank_weights: str = "like=1,comment=2,save=4,share=4,long_view=0.5"
     feed_inactive_days: int = 7
     log_level: str = "info"
     # The production profile's engines.
@@ -91,6 +96,9 @@ def load_settings(
     settings = Settings(**values)
     if settings.profile not in PROFILES:
         raise ValueError(f"INSTAGRAM_PROFILE must be one of {', '.join(PROFILES)}")
+    if settings.ranker not in RANKERS:
+        raise ValueError(f"INSTAGRAM_RANKER must be one of {', '.join(RANKERS)}")
+    head_weights(settings.rank_weights)  # refuses a malformed INSTAGRAM_RANK_WEIGHTS early
     if settings.profile == "production" and settings.missing_engines():
         missing = ", ".join(settings.missing_engines())
         raise ValueError(f"the production profile needs {missing}")
@@ -119,3 +127,17 @@ def _stored_secret(data_dir: Path) -> str:
     with os.fdopen(fd, "w") as handle:
         handle.write(secret)
     return secret
+
+
+def head_weights(spec: str) -> HeadWeights:
+    """``like=1,comment=2,...`` as :class:`HeadWeights`; unnamed heads keep their default."""
+    values: dict[str, float] = {}
+    for part in filter(None, (p.strip() for p in spec.split(","))):
+        name, _, raw = part.partition("=")
+        if name.strip() not in HEADS:
+            raise ValueError(f"INSTAGRAM_RANK_WEIGHTS: unknown head {name.strip()!r}")
+        try:
+            values[name.strip()] = float(raw)
+        except ValueError as exc:
+            raise ValueError(f"INSTAGRAM_RANK_WEIGHTS: {part!r} is not head=number") from exc
+    return HeadWeights(**values)

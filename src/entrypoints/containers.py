@@ -14,6 +14,7 @@ from dependency_injector import containers, providers
 from adapters.argon2.hasher import Argon2PasswordHasher
 from adapters.jwt.tokens import JwtTokenService
 from adapters.local_disk.blobs import LocalDiskBlobStore
+from adapters.memory.affinity import InMemoryAffinityStore
 from adapters.memory.blobs import InMemoryBlobStore
 from adapters.memory.clock import ManualClock, SystemClock
 from adapters.memory.comments import InMemoryCommentStore
@@ -35,6 +36,8 @@ from adapters.memory.stories import InMemoryStoryStore
 from adapters.memory.story_trays import InMemoryStoryTrayCache
 from adapters.memory.users import InMemoryUserStore
 from adapters.pillow.processor import PillowMediaProcessor
+from adapters.ranking.model import load_engagement_model
+from adapters.sqlite.affinity import SqliteAffinityStore
 from adapters.sqlite.comments import SqliteCommentStore
 from adapters.sqlite.engagement import SqliteEngagementStore
 from adapters.sqlite.media import SqliteMediaStore
@@ -45,7 +48,7 @@ from adapters.sqlite.search import SqliteSearchIndex
 from adapters.sqlite.social_graph import SqliteSocialGraph
 from adapters.sqlite.stories import SqliteStoryStore
 from adapters.sqlite.users import SqliteUserStore
-from entrypoints.config import Settings
+from entrypoints.config import Settings, head_weights
 from entrypoints.wiring import DeadLetterRouter, LateBoundBus, open_database, run_event_bus
 from instagram_core.policies.fanout import FanoutPolicy
 from instagram_core.policies.visibility import AudienceGate
@@ -61,6 +64,7 @@ from instagram_core.services.notifications import NotificationService
 from instagram_core.services.posts import PostService, PostStores
 from instagram_core.services.profiles import ProfileService
 from instagram_core.services.publishing import MediaPipeline, PublishingService
+from instagram_core.services.ranking import ModelRanker
 from instagram_core.services.search import SearchService
 from instagram_core.services.social import SocialService
 from instagram_core.services.stories import StoryService
@@ -84,6 +88,7 @@ class EmbeddedAdapters(containers.DeclarativeContainer):
     users = providers.Singleton(SqliteUserStore, database)
     graph = providers.Singleton(SqliteSocialGraph, database)
     restrictions = providers.Singleton(SqliteRestrictions, database)
+    affinity = providers.Singleton(SqliteAffinityStore, database)
     posts = providers.Singleton(SqlitePostStore, database)
     media = providers.Singleton(SqliteMediaStore, database)
     engagement = providers.Singleton(SqliteEngagementStore, database)
@@ -99,6 +104,9 @@ class EmbeddedAdapters(containers.DeclarativeContainer):
     search_index = providers.Singleton(SqliteSearchIndex, database)
     limiter = providers.Singleton(InMemoryRateLimiter, clock)
     ranker = providers.Singleton(ChronologicalRanker)
+    engagement_model = providers.Singleton(
+        load_engagement_model, providers.Callable(head_weights, config.rank_weights)
+    )
     moderator = providers.Singleton(WordListModerator)
     hasher = providers.Singleton(Argon2PasswordHasher)
     tokens = providers.Singleton(
@@ -126,6 +134,7 @@ class MemoryAdapters(containers.DeclarativeContainer):
     users = providers.Singleton(InMemoryUserStore)
     graph = providers.Singleton(InMemorySocialGraph)
     restrictions = providers.Singleton(InMemoryRestrictions)
+    affinity = providers.Singleton(InMemoryAffinityStore)
     posts = providers.Singleton(InMemoryPostStore)
     media = providers.Singleton(InMemoryMediaStore)
     engagement = providers.Singleton(InMemoryEngagementStore)
@@ -141,6 +150,9 @@ class MemoryAdapters(containers.DeclarativeContainer):
     search_index = providers.Singleton(InMemorySearchIndex)
     limiter = providers.Singleton(InMemoryRateLimiter, clock)
     ranker = providers.Singleton(ChronologicalRanker)
+    engagement_model = providers.Singleton(
+        load_engagement_model, providers.Callable(head_weights, config.rank_weights)
+    )
     moderator = providers.Singleton(WordListModerator)
     hasher = providers.Singleton(Argon2PasswordHasher.fast_for_tests)
     tokens = providers.Singleton(
@@ -248,12 +260,31 @@ class Core(containers.DeclarativeContainer):
         graph=adapters.graph,
         restrictions=adapters.restrictions,
         posts=adapters.posts,
+        affinity=adapters.affinity,
     )
     fanout_policy = providers.Singleton(
         FanoutPolicy, celebrity_threshold=config.fanout_celebrity_threshold
     )
+    model_ranker = providers.Singleton(
+        ModelRanker,
+        posts=adapters.posts,
+        media=adapters.media,
+        engagement=adapters.engagement,
+        comments=adapters.comments,
+        graph=adapters.graph,
+        affinity=adapters.affinity,
+        model=adapters.engagement_model,
+        clock=adapters.clock,
+    )
+    ranker = providers.Selector(config.ranker, model=model_ranker, chronological=adapters.ranker)
     feed = providers.Singleton(
-        FeedService, feed_stores, adapters.ranker, views, adapters.ids, fanout_policy
+        FeedService,
+        feed_stores,
+        ranker,
+        views,
+        adapters.ids,
+        adapters.clock,
+        fanout_policy,
     )
     notifications = providers.Singleton(
         NotificationService,
@@ -300,6 +331,7 @@ class Core(containers.DeclarativeContainer):
         search=search,
         cleanup=cleanup,
         stories=stories,
+        ranking=model_ranker,
     )
     handlers = providers.Singleton(message_handlers, workers)
     give_up = providers.Singleton(

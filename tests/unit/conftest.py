@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
 from adapters.memory.clock import ManualClock
+from entrypoints.config import Settings
 from entrypoints.containers import Application, memory_container
 from instagram_core.domain.posts import Post
 from instagram_core.domain.users import User
@@ -54,9 +56,22 @@ class World:
         return str(self.core.social().follow(follower.user_id, followee.username))
 
 
+def unit_settings(**overrides: Any) -> Settings:
+    """Test settings: a fixed secret, and the chronological ranker so that tests about
+    feed order read plainly (the learned ranker has tests of its own)."""
+    values: dict[str, Any] = {"ranker": "chronological", **overrides}
+    return Settings(secret_key="unit-secret-" + "x" * 32, **values)
+
+
+def new_world(**overrides: Any) -> World:
+    container = memory_container(START, unit_settings(**overrides))
+    container.init_resources()
+    return World(container)
+
+
 @pytest.fixture
 def world() -> Iterator[World]:
-    container = memory_container(START)
+    container = memory_container(START, unit_settings())
     container.init_resources()
     yield World(container)
     container.shutdown_resources()

@@ -132,14 +132,9 @@ def test_a_malformed_or_expired_cursor_is_invalid(world: World) -> None:
 
 
 def test_celebrities_are_pulled_on_read_not_pushed() -> None:
-    from entrypoints.config import Settings
-    from entrypoints.containers import memory_container
-    from tests.unit.conftest import START
+    from tests.unit.conftest import new_world
 
-    settings = Settings(secret_key="s" * 40, fanout_celebrity_threshold=2)
-    container = memory_container(START, settings)
-    container.init_resources()
-    world = World(container)
+    world = new_world(fanout_celebrity_threshold=2)
     star = world.register("star")
     fans = [world.register(f"fan{i}") for i in range(3)]
     for fan in fans:

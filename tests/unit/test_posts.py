@@ -172,9 +172,9 @@ def test_a_processing_failure_is_retried_then_dead_lettered_and_the_post_failed(
     from dependency_injector import providers
 
     from entrypoints.containers import memory_container
-    from tests.unit.conftest import START
+    from tests.unit.conftest import START, unit_settings
 
-    container = memory_container(START)
+    container = memory_container(START, unit_settings())
     broken = _BrokenProcessor(container.adapters.processor())
     container.adapters.processor.override(providers.Object(broken))
     container.init_resources()

@@ -8,10 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from entrypoints.containers import memory_container
 from instagram_core.domain.errors import Forbidden, NotFound
 from instagram_core.domain.users import User
-from tests.unit.conftest import START, World
+from tests.unit.conftest import World, new_world
 
 USERS = 4
 ACTION = st.tuples(
@@ -25,9 +24,7 @@ FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthChe
 
 
 def fresh_world() -> World:
-    container = memory_container(START)
-    container.init_resources()
-    return World(container)
+    return new_world()
 
 
 def apply(world: World, users: list[User], action: tuple[str, int, int]) -> None:
@@ -158,12 +155,7 @@ FEED_ACTION = st.tuples(
 
 
 def fresh_hybrid_world(threshold: int) -> World:
-    from entrypoints.config import Settings
-
-    settings = Settings(secret_key="s" * 40, fanout_celebrity_threshold=threshold)
-    container = memory_container(START, settings)
-    container.init_resources()
-    return World(container)
+    return new_world(fanout_celebrity_threshold=threshold, ranker="model")
 
 
 def whole_feed(world: World, viewer: User) -> list[int]:

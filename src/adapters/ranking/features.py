@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import attrs
 import numpy as np
 import numpy.typing as npt
 
-from instagram_core.domain.ranking import FEATURES
+from instagram_core.domain.ranking import FEATURES, CandidateFacts, ViewerHistory
 
 Column = npt.ArrayLike
 Rows = npt.NDArray[np.float32]
@@ -22,33 +21,6 @@ Rows = npt.NDArray[np.float32]
 # A post a few minutes old with three likes is not "going viral": velocity divides by at
 # least one hour.
 VELOCITY_FLOOR_HOURS = 1.0
-
-
-@attrs.frozen
-class CandidateFacts:
-    """What the ranker knows about one candidate post when the viewer opens the feed."""
-
-    post_id: int
-    author_id: str
-    age_hours: float
-    likes: int
-    comments: int
-    is_video: bool
-    media_count: int  # 1 for a photo or a video, 2..10 for a carousel
-    author_followers: int
-    hashtags: tuple[str, ...]
-    has_location: bool
-
-
-@attrs.frozen
-class ViewerHistory:
-    """The viewer's decayed engagement (likes and comments, each weighted by
-    ``exp(-days_ago / 14)``) per author and per hashtag, and the posts already shown.
-    A missing author or tag has affinity 0."""
-
-    author_affinity: Mapping[str, float]
-    tag_affinity: Mapping[str, float]
-    seen: frozenset[int] = frozenset()
 
 
 def feature_matrix(

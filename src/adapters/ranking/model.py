@@ -20,8 +20,15 @@ import numpy as np
 import numpy.typing as npt
 
 from adapters.ranking.defaults import MODEL_DIR
+from adapters.ranking.features import feature_rows
 from adapters.ranking.network import NetWeights
-from instagram_core.domain.ranking import FEATURES, HEADS, HeadWeights
+from instagram_core.domain.ranking import (
+    FEATURES,
+    HEADS,
+    CandidateFacts,
+    HeadWeights,
+    ViewerHistory,
+)
 from instagram_core.ports.ranking import EngagementModel
 
 SHIPPED_ONNX = MODEL_DIR / "ranker.onnx"
@@ -84,6 +91,9 @@ class NumpyEngagementModel:
         """Each head's probability per row, in :data:`HEADS` order."""
         return self._net.heads(_rows(features))
 
+    def score(self, viewer: ViewerHistory, candidates: Sequence[CandidateFacts]) -> list[float]:
+        return self.predict(feature_rows(viewer, candidates)) if candidates else []
+
     def predict(self, features: FeatureRows) -> list[float]:
         return _combine(self.heads(features), self._head_weights)
 
@@ -119,6 +129,9 @@ class OnnxEngagementModel:
             return np.zeros((0, len(HEADS)), dtype=np.float32)
         (heads,) = self._session.run(None, {self._input: rows})
         return np.asarray(heads, dtype=np.float32)
+
+    def score(self, viewer: ViewerHistory, candidates: Sequence[CandidateFacts]) -> list[float]:
+        return self.predict(feature_rows(viewer, candidates)) if candidates else []
 
     def predict(self, features: FeatureRows) -> list[float]:
         return _combine(self.heads(features), self._head_weights)

@@ -3,6 +3,8 @@ the heads combine into one score (the seed's ``score = w1·P(like) + w2·P(comme
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import attrs
 
 # Per (viewer, candidate post). Order matters: it is the model's input column order.
@@ -36,3 +38,30 @@ class HeadWeights:
 
     def as_tuple(self) -> tuple[float, ...]:
         return tuple(getattr(self, head) for head in HEADS)
+
+
+@attrs.frozen
+class CandidateFacts:
+    """What the ranker knows about one candidate post when the viewer opens the feed."""
+
+    post_id: int
+    author_id: str
+    age_hours: float
+    likes: int
+    comments: int
+    is_video: bool
+    media_count: int  # 1 for a photo or a video, 2..10 for a carousel
+    author_followers: int
+    hashtags: tuple[str, ...]
+    has_location: bool
+
+
+@attrs.frozen
+class ViewerHistory:
+    """The viewer's decayed engagement (likes and comments, each weighted by
+    ``exp(-days_ago / 14)``) per author and per hashtag, and the posts already shown.
+    A missing author or tag has affinity 0."""
+
+    author_affinity: Mapping[str, float]
+    tag_affinity: Mapping[str, float]
+    seen: frozenset[int] = frozenset()

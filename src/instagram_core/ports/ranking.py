@@ -6,6 +6,8 @@ from typing import Protocol
 
 import attrs
 
+from instagram_core.domain.ranking import CandidateFacts, ViewerHistory
+
 
 @attrs.frozen
 class FeedCandidate:
@@ -29,4 +31,9 @@ class EngagementModel(Protocol):
         combined score per row: the heads' probabilities (each in 0..1) weighted by the
         model's :class:`~instagram_core.domain.ranking.HeadWeights`. An empty input gives an
         empty output."""
+        ...
+
+    def score(self, viewer: ViewerHistory, candidates: Sequence[CandidateFacts]) -> Sequence[float]:
+        """Combined scores for one viewer's candidates, the features computed from the facts
+        exactly as in training (the model and its features are one unit)."""
         ...

@@ -4,6 +4,7 @@ read so that nothing the viewer may no longer see is ever shown."""
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import itertools
 from collections.abc import Collection, Sequence
@@ -16,6 +17,8 @@ from instagram_core.domain.pagination import check_limit
 from instagram_core.domain.posts import Post
 from instagram_core.policies.diversity import diversify
 from instagram_core.policies.fanout import FanoutPolicy
+from instagram_core.ports.affinity import AffinityStore
+from instagram_core.ports.clock import Clock
 from instagram_core.ports.feed_cache import FEED_CAPACITY, FeedCache
 from instagram_core.ports.feed_snapshots import FeedSnapshots
 from instagram_core.ports.ids import IdGenerator
@@ -45,6 +48,7 @@ class FeedStores:
     graph: SocialGraph
     restrictions: Restrictions
     posts: PostStore
+    affinity: AffinityStore
 
 
 class FeedService:
@@ -54,8 +58,10 @@ class FeedService:
         ranker: Ranker,
         views: PostViews,
         ids: IdGenerator,
+        clock: Clock,
         policy: FanoutPolicy | None = None,
     ) -> None:
+        self._clock = clock
         self._s = stores
         self._ranker = ranker
         self._views = views
@@ -128,7 +134,7 @@ class FeedService:
                 page.append(found[post_id])
         more = any(i in still_visible for i in ids[consumed:])
         cursor = f"{_RANKED}.{snapshot_id}.{offset + consumed}" if more else None
-        return FeedPage(self._views.many(viewer_id, page), cursor, True)
+        return self._shown_page(viewer_id, page, cursor)
 
     def _page(
         self,
@@ -139,6 +145,13 @@ class FeedService:
         order: Sequence[int],
     ) -> FeedPage:
         cursor = f"{_RANKED}.{snapshot_id}.{limit}" if len(order) > limit else None
+        return self._shown_page(viewer_id, page, cursor)
+
+    def _shown_page(self, viewer_id: str, page: list[Post], cursor: str | None) -> FeedPage:
+        """The page, remembered as seen (seen posts rank lower next time). Best effort: a
+        failure to remember must not fail the read."""
+        with contextlib.suppress(Unavailable):
+            self._s.affinity.mark_seen(viewer_id, [p.post_id for p in page], self._clock.now())
         return FeedPage(self._views.many(viewer_id, page), cursor, True)
 
     def _chronological(self, viewer_id: str, before: int | None, limit: int) -> FeedPage:

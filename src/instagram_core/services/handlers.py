@@ -12,6 +12,7 @@ from instagram_core.services.cleanup import CleanupService
 from instagram_core.services.fanout import FanoutService
 from instagram_core.services.notifications import NotificationService
 from instagram_core.services.publishing import PublishingService
+from instagram_core.services.ranking import ModelRanker
 from instagram_core.services.search import SearchService
 from instagram_core.services.stories import StoryService
 
@@ -28,6 +29,7 @@ class Workers:
     search: SearchService
     cleanup: CleanupService
     stories: StoryService
+    ranking: ModelRanker
 
 
 def message_handlers(w: Workers) -> Mapping[type[events.Message], Sequence[Handler]]:
@@ -57,8 +59,8 @@ def message_handlers(w: Workers) -> Mapping[type[events.Message], Sequence[Handl
             w.stories.on_follow_changed,
         ],
         events.FollowRemoved: [w.fanout.on_follow_removed, w.stories.on_follow_changed],
-        events.PostLiked: [w.notifications.on_post_liked],
-        events.CommentAdded: [w.notifications.on_comment_added],
+        events.PostLiked: [w.notifications.on_post_liked, w.ranking.on_post_liked],
+        events.CommentAdded: [w.notifications.on_comment_added, w.ranking.on_comment_added],
         events.StoryCreated: [w.stories.process_story],
     }
 

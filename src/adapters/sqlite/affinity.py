@@ -1,0 +1,102 @@
+"""Affinities in the embedded SQLite file."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+
+from adapters.sqlite.database import SqliteDatabase
+from instagram_core.domain.ranking import ViewerHistory
+from instagram_core.policies.affinity import SEEN_FOR_SECONDS, decayed
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS affinity (
+    viewer_id TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('author', 'tag')),
+    target TEXT NOT NULL,
+    score REAL NOT NULL,
+    updated_us INTEGER NOT NULL,
+    PRIMARY KEY (viewer_id, kind, target)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS seen_posts (
+    viewer_id TEXT NOT NULL,
+    post_id INTEGER NOT NULL,
+    seen_us INTEGER NOT NULL,
+    PRIMARY KEY (viewer_id, post_id)
+) WITHOUT ROWID;
+"""
+
+
+def _us(moment: datetime) -> int:
+    return int(moment.timestamp() * 1_000_000)
+
+
+def _at(micros: int) -> datetime:
+    return datetime.fromtimestamp(micros / 1_000_000, UTC)
+
+
+class SqliteAffinityStore:
+    def __init__(self, db: SqliteDatabase) -> None:
+        self._db = db
+        db.apply_schema(_SCHEMA)
+
+    def record(
+        self, viewer_id: str, author_id: str, hashtags: Iterable[str], weight: float, at: datetime
+    ) -> None:
+        targets = [("author", author_id)] + [("tag", tag) for tag in sorted(set(hashtags))]
+        with self._db.transaction() as conn:
+            for kind, target in targets:
+                row = conn.execute(
+                    "SELECT score, updated_us FROM affinity "
+                    "WHERE viewer_id = ? AND kind = ? AND target = ?",
+                    (viewer_id, kind, target),
+                ).fetchone()
+                score = weight + (decayed(row[0], _at(row[1]), at) if row else 0.0)
+                conn.execute(
+                    "INSERT OR REPLACE INTO affinity VALUES (?, ?, ?, ?, ?)",
+                    (viewer_id, kind, target, score, _us(at)),
+                )
+
+    def mark_seen(self, viewer_id: str, post_ids: Iterable[int], at: datetime) -> None:
+        with self._db.transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO seen_posts VALUES (?, ?, ?)",
+                [(viewer_id, post_id, _us(at)) for post_id in post_ids],
+            )
+            conn.execute(
+                "DELETE FROM seen_posts WHERE viewer_id = ? AND seen_us < ?",
+                (viewer_id, _us(at - timedelta(seconds=SEEN_FOR_SECONDS))),
+            )
+
+    def history(
+        self,
+        viewer_id: str,
+        author_ids: Iterable[str],
+        hashtags: Iterable[str],
+        post_ids: Iterable[int],
+        now: datetime,
+    ) -> ViewerHistory:
+        return ViewerHistory(
+            self._scores(viewer_id, "author", author_ids, now),
+            self._scores(viewer_id, "tag", hashtags, now),
+            self._seen(viewer_id, post_ids, now),
+        )
+
+    def _scores(
+        self, viewer_id: str, kind: str, targets: Iterable[str], now: datetime
+    ) -> dict[str, float]:
+        rows = self._db.query(
+            "SELECT target, score, updated_us FROM affinity WHERE viewer_id = ? AND kind = ? "
+            "AND target IN (SELECT value FROM json_each(?))",
+            (viewer_id, kind, json.dumps(sorted(set(targets)))),
+        )
+        return {row[0]: decayed(row[1], _at(row[2]), now) for row in rows}
+
+    def _seen(self, viewer_id: str, post_ids: Iterable[int], now: datetime) -> frozenset[int]:
+        rows = self._db.query(
+            "SELECT post_id FROM seen_posts WHERE viewer_id = ? AND seen_us > ? "
+            "AND post_id IN (SELECT value FROM json_each(?))",
+            (viewer_id, _us(now - timedelta(seconds=SEEN_FOR_SECONDS)), json.dumps(list(post_ids))),
+        )
+        return frozenset(int(row[0]) for row in rows)

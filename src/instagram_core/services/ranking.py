@@ -1,0 +1,104 @@
+"""The learned feed ranker: gathers the facts the engagement model reads from the stores,
+in one batched call per store, and lets the model score them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from instagram_core.domain.events import CommentAdded, PostLiked
+from instagram_core.domain.media import MediaType
+from instagram_core.domain.posts import Post
+from instagram_core.domain.ranking import CandidateFacts
+from instagram_core.ports.affinity import AffinityStore
+from instagram_core.ports.clock import Clock
+from instagram_core.ports.comments import CommentStore
+from instagram_core.ports.engagement import EngagementStore
+from instagram_core.ports.media import MediaStore
+from instagram_core.ports.posts import PostStore
+from instagram_core.ports.ranking import EngagementModel, FeedCandidate
+from instagram_core.ports.social_graph import SocialGraph
+
+LIKE_WEIGHT = 1.0
+COMMENT_WEIGHT = 2.0  # a comment says more about a relationship than a like
+
+
+class ModelRanker:
+    """:class:`~instagram_core.ports.ranking.Ranker` backed by an engagement model."""
+
+    def __init__(
+        self,
+        posts: PostStore,
+        media: MediaStore,
+        engagement: EngagementStore,
+        comments: CommentStore,
+        graph: SocialGraph,
+        affinity: AffinityStore,
+        model: EngagementModel,
+        clock: Clock,
+    ) -> None:
+        self._posts = posts
+        self._media = media
+        self._engagement = engagement
+        self._comments = comments
+        self._graph = graph
+        self._affinity = affinity
+        self._model = model
+        self._clock = clock
+
+    def score(self, viewer_id: str, candidates: Sequence[FeedCandidate]) -> Sequence[float]:
+        if not candidates:
+            return []
+        now = self._clock.now()
+        found = self._posts.get_many(c.post_id for c in candidates)
+        posts = [found[c.post_id] for c in candidates if c.post_id in found]
+        if len(posts) != len(candidates):  # deleted between candidate and score: rank last
+            return [float(c.post_id in found) for c in candidates]
+        facts = self._facts(posts, now)
+        history = self._affinity.history(
+            viewer_id,
+            {p.author_id for p in posts},
+            {t for p in posts for t in p.hashtags},
+            [p.post_id for p in posts],
+            now,
+        )
+        return self._model.score(history, facts)
+
+    def on_post_liked(self, event: PostLiked) -> None:
+        self._remember(event.user_id, event.post_id, LIKE_WEIGHT)
+
+    def on_comment_added(self, event: CommentAdded) -> None:
+        self._remember(event.commenter_id, event.post_id, COMMENT_WEIGHT)
+
+    def _remember(self, viewer_id: str, post_id: int, weight: float) -> None:
+        post = self._posts.get(post_id)
+        if post is not None and post.author_id != viewer_id:
+            self._affinity.record(
+                viewer_id, post.author_id, post.hashtags, weight, self._clock.now()
+            )
+
+    def _facts(self, posts: Sequence[Post], now: datetime) -> list[CandidateFacts]:
+        ids = [p.post_id for p in posts]
+        likes = self._engagement.like_counts(ids)
+        comments = self._comments.counts(ids)
+        followers = self._graph.follower_counts({p.author_id for p in posts})
+        media = self._media.get_many(p.media_ids[0] for p in posts)
+        facts = []
+        for p in posts:
+            first = media.get(p.media_ids[0])
+            published = p.published_at or p.created_at
+            facts.append(
+                CandidateFacts(
+                    post_id=p.post_id,
+                    author_id=p.author_id,
+                    age_hours=(now - published).total_seconds() / 3600,
+                    likes=likes.get(p.post_id, 0),
+                    comments=comments.get(p.post_id, 0),
+                    is_video=first is not None and first.type is MediaType.VIDEO,
+                    media_count=len(p.media_ids),
+                    author_followers=followers.get(p.author_id, 0),
+                    hashtags=p.hashtags,
+                    has_location=p.location is not None,
+                )
+            )
+        return facts
