@@ -27,3 +27,28 @@ def mariadb_server() -> Iterator[MariaDbServer]:
     assert server is not None
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """URL of a moto S3 server running in a thread of this process, on a free loopback port.
+
+    moto is a test dependency, so nothing is skipped. Its state is this process's: each test
+    takes a fresh bucket (``tests/contract/s3_buckets.py``). Werkzeug's per-request log lines
+    are silenced; its warnings still show.
+    """
+    import logging
+
+    from moto.server import ThreadedMotoServer
+
+    from tests.engines import free_port
+
+    werkzeug_log = logging.getLogger("werkzeug")
+    level = werkzeug_log.level
+    werkzeug_log.setLevel(logging.WARNING)
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+    werkzeug_log.setLevel(level)

@@ -1,5 +1,6 @@
-"""Contract of :class:`~instagram_core.ports.blobs.BlobStore`, run against every adapter,
-then the local-disk adapter's own URL verification, key safety and atomicity."""
+"""Contract of :class:`~instagram_core.ports.blobs.BlobStore`, run against every adapter
+(S3 on a moto server), then the local-disk adapter's own URL verification, key safety and
+atomicity. The S3 adapter's own tests are in ``test_s3_blob_store.py``."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from instagram_core.domain.errors import (
     PayloadTooLarge,
 )
 from instagram_core.ports.blobs import BlobStore, PresignedUpload
+from tests.contract.s3_buckets import fresh_store, pin_signing_clock
 
 T0 = datetime(2024, 5, 1, 12, 0, 0, 250000, tzinfo=UTC)
 SECRET = b"test-secret-of-32-bytes-exactly!"
@@ -50,11 +52,21 @@ def local(tmp_path: Path, clock: ManualClock) -> LocalDiskBlobStore:
     return LocalDiskBlobStore(tmp_path / "blobs", SECRET, clock)
 
 
-@pytest.fixture(params=["memory", "local_disk"])
-def store(request: pytest.FixtureRequest, tmp_path: Path, clock: ManualClock) -> BlobStore:
+@pytest.fixture(params=["memory", "local_disk", "s3"])
+def store(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    clock: ManualClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[BlobStore]:
     if request.param == "memory":
-        return InMemoryBlobStore(SECRET, clock)
-    return LocalDiskBlobStore(tmp_path / "blobs", SECRET, clock)
+        yield InMemoryBlobStore(SECRET, clock)
+    elif request.param == "local_disk":
+        yield LocalDiskBlobStore(tmp_path / "blobs", SECRET, clock)
+    else:  # a fresh bucket on moto; its own tests are in test_s3_blob_store.py
+        pin_signing_clock(monkeypatch, clock)
+        with fresh_store(request.getfixturevalue("s3_endpoint")) as s3:
+            yield s3
 
 
 def query(url: str) -> dict[str, str]:
