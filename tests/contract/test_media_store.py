@@ -219,3 +219,25 @@ def test_sqlite_media_survives_reopening_the_file(tmp_path: Path) -> None:
         assert store.get(2) == make_media(2, post_id=100)
     finally:
         reopened.close()
+
+
+def test_video_duration_and_story_purpose_round_trip(media_store: MediaStore) -> None:
+    video = attrs.evolve(make_media(7), type=MediaType.VIDEO, duration_seconds=12.5, for_story=True)
+    media_store.add(video)
+    assert media_store.get(7) == video
+
+
+def test_sqlite_adds_new_columns_to_an_older_media_table(tmp_path: Path) -> None:
+    db = SqliteDatabase(tmp_path / "old.sqlite3")
+    db.apply_schema(
+        "CREATE TABLE media (media_id INTEGER PRIMARY KEY, owner_id TEXT NOT NULL, type TEXT "
+        "NOT NULL, content_type TEXT NOT NULL, created_at INTEGER NOT NULL, status TEXT NOT "
+        "NULL, post_id INTEGER, width INTEGER, height INTEGER, variants TEXT NOT NULL, "
+        "blurhash TEXT, metadata TEXT, failure_reason TEXT);"
+    )
+    store = SqliteMediaStore(db)
+    store.add(make_media(3, duration_seconds=1.5))
+    found = store.get(3)
+    assert found is not None
+    assert found.duration_seconds == 1.5
+    db.close()

@@ -37,9 +37,13 @@ class World:
         return self.core.accounts().register(username, "correct horse", is_private=private)
 
     def upload(
-        self, owner: User, data: bytes | None = None, content_type: str = "image/jpeg"
+        self,
+        owner: User,
+        data: bytes | None = None,
+        content_type: str = "image/jpeg",
+        purpose: str = "post",
     ) -> int:
-        ticket = self.core.media().request_upload(owner.user_id, "image", content_type)
+        ticket = self.core.media().request_upload(owner.user_id, "image", content_type, purpose)
         self.adapters.blobs().put(ticket.media.original_key, data or jpeg_bytes(), content_type)
         return ticket.media.media_id
 

@@ -90,6 +90,15 @@ class SqliteDatabase:
             except sqlite3.Error as exc:
                 raise Unavailable(f"cannot create the schema: {exc}") from exc
 
+    def ensure_columns(self, table: str, columns: dict[str, str]) -> None:
+        """Add the columns a newer schema has to a table made by an older one (SQLite's
+        ``CREATE TABLE IF NOT EXISTS`` leaves an existing table as it was)."""
+        with self.transaction() as conn:
+            present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+            for name, declaration in columns.items():
+                if name not in present:
+                    conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {declaration}")
+
     def close(self) -> None:
         with self._lock:
             self._conn.close()

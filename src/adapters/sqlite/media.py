@@ -33,9 +33,12 @@ CREATE TABLE IF NOT EXISTS media (
     variants TEXT NOT NULL,  -- JSON array
     blurhash TEXT,
     metadata TEXT,  -- JSON object
-    failure_reason TEXT
+    failure_reason TEXT,
+    duration_seconds REAL,  -- videos only
+    for_story INTEGER NOT NULL DEFAULT 0
 );
 """
+_ADDED_COLUMNS = {"duration_seconds": "REAL", "for_story": "INTEGER NOT NULL DEFAULT 0"}
 
 _NAMES = (
     "media_id",
@@ -51,6 +54,8 @@ _NAMES = (
     "blurhash",
     "metadata",
     "failure_reason",
+    "duration_seconds",
+    "for_story",
 )
 _FIELDS = ", ".join(_NAMES)
 _INSERT = f"INSERT INTO media ({_FIELDS}) VALUES ({', '.join(f':{n}' for n in _NAMES)})"
@@ -74,6 +79,8 @@ def _columns(media: Media) -> dict[str, Any]:
         "blurhash": media.blurhash,
         "metadata": None if media.metadata is None else to_json(media.metadata),
         "failure_reason": media.failure_reason,
+        "duration_seconds": media.duration_seconds,
+        "for_story": int(media.for_story),
     }
 
 
@@ -93,6 +100,8 @@ def _media(row: sqlite3.Row) -> Media:
         blurhash=row["blurhash"],
         metadata=None if metadata is None else from_json(metadata, PhotoMetadata),
         failure_reason=row["failure_reason"],
+        duration_seconds=row["duration_seconds"],
+        for_story=bool(row["for_story"]),
     )
 
 
@@ -102,6 +111,7 @@ class SqliteMediaStore:
     def __init__(self, db: SqliteDatabase) -> None:
         self._db = db
         db.apply_schema(SCHEMA)
+        db.ensure_columns("media", _ADDED_COLUMNS)
 
     def add(self, media: Media) -> None:
         columns = _columns(media)

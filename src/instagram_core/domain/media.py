@@ -101,21 +101,26 @@ class Media:
     metadata: PhotoMetadata | None = None
     failure_reason: str | None = None
     duration_seconds: float | None = None  # videos only
+    for_story: bool = False  # stored under stories/, where the bucket expires objects
 
     @property
     def original_key(self) -> str:
         extension = EXTENSIONS.get(self.content_type, "bin")
-        return media_key(self.owner_id, self.created_at, self.media_id, f"original.{extension}")
+        return self.prefix + f"original.{extension}"
+
+    def key(self, name: str) -> str:
+        return self.prefix + name
 
     @property
     def prefix(self) -> str:
-        return media_prefix(self.owner_id, self.created_at, self.media_id)
+        return media_prefix(self.owner_id, self.created_at, self.media_id, self.for_story)
 
 
-def media_prefix(owner_id: str, created_at: datetime, media_id: int) -> str:
-    """``{user_id}/{year}/{month}/{media_id}/``: the seed's storage path."""
-    return f"{owner_id}/{created_at.year:04d}/{created_at.month:02d}/{media_id}/"
+STORY_PREFIX = "stories/"
 
 
-def media_key(owner_id: str, created_at: datetime, media_id: int, name: str) -> str:
-    return media_prefix(owner_id, created_at, media_id) + name
+def media_prefix(owner_id: str, created_at: datetime, media_id: int, for_story: bool) -> str:
+    """``{user_id}/{year}/{month}/{media_id}/``: the seed's storage path; story media live
+    under ``stories/`` so that a bucket lifecycle rule can expire them."""
+    path = f"{owner_id}/{created_at.year:04d}/{created_at.month:02d}/{media_id}/"
+    return STORY_PREFIX + path if for_story else path

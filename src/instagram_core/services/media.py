@@ -25,6 +25,7 @@ from instagram_core.ports.rate_limit import RateLimiter
 
 DEFAULT_MAX_UPLOAD_BYTES = 30 * 1024 * 1024
 UPLOAD_URL_TTL = timedelta(minutes=15)
+PURPOSES = ("post", "story")
 HEAD_BYTES = 512 * 1024  # enough for any image header, EXIF and ICC segments included
 _SAME_FORMAT = {"image/heif": "image/heic", "video/quicktime": "video/mp4"}  # one family each
 
@@ -62,10 +63,14 @@ class MediaService:
         self._clock = clock
         self._max_upload_bytes = max_upload_bytes
 
-    def request_upload(self, owner_id: str, media_type: str, content_type: str) -> UploadTicket:
+    def request_upload(
+        self, owner_id: str, media_type: str, content_type: str, purpose: str = "post"
+    ) -> UploadTicket:
         """Reserve a media id and sign a URL for one PUT of its original, expiring in 15
         minutes and refusing more than the byte limit."""
         kind = self._kind(media_type)
+        if purpose not in PURPOSES:
+            raise InvalidInput(f"purpose must be one of {', '.join(PURPOSES)}")
         content_type = content_type.strip().lower()
         allowed = IMAGE_CONTENT_TYPES if kind is MediaType.IMAGE else VIDEO_CONTENT_TYPES
         if content_type not in allowed:
@@ -80,6 +85,7 @@ class MediaService:
             type=kind,
             content_type=content_type,
             created_at=self._clock.now(),
+            for_story=purpose == "story",
         )
         self._media.add(media)
         upload = self._blobs.presign_upload(
@@ -103,7 +109,9 @@ class MediaService:
             raise InvalidInput(f"media type {media_type!r} is not supported; use {names}")
         return MediaType(media_type)
 
-    def require_usable(self, owner_id: str, media_ids: Sequence[int]) -> None:
+    def require_usable(
+        self, owner_id: str, media_ids: Sequence[int], for_story: bool = False
+    ) -> None:
         """Check that each media is the owner's, uploaded, unused and plausible: within the
         byte limit and, for images, of the declared format and pixel limit (read from the
         header alone, so a mislabelled file or a decompression bomb is refused at once)."""
@@ -114,6 +122,12 @@ class MediaService:
                 raise InvalidInput(f"unknown media id {media_id}")
             if media.post_id is not None:
                 raise InvalidInput(f"media {media_id} is already in use")
+            if media.for_story != for_story:
+                wanted = "story" if for_story else "post"
+                raise InvalidInput(
+                    f"media {media_id} was uploaded for another purpose; "
+                    f"request its upload URL with purpose={wanted}"
+                )
             if media.status is MediaStatus.FAILED:
                 raise InvalidInput(f"media {media_id} failed: {media.failure_reason}")
             self._check_upload(media)

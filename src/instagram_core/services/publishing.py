@@ -10,7 +10,7 @@ import attrs
 
 from instagram_core.domain.errors import NotFound, UnprocessableMedia
 from instagram_core.domain.events import PostCreated, PostPublished
-from instagram_core.domain.media import Media, MediaStatus, MediaType, Variant, media_key
+from instagram_core.domain.media import Media, MediaStatus, MediaType, Variant
 from instagram_core.domain.posts import Post, PostStatus
 from instagram_core.ports.blobs import BlobStore
 from instagram_core.ports.clock import Clock
@@ -103,18 +103,13 @@ class MediaPipeline:
     ) -> tuple[Variant, ...]:
         variants = []
         for rendered in rendered_variants:
-            key = media_key(
-                media.owner_id,
-                media.created_at,
-                media.media_id,
-                f"{rendered.name}.{rendered.extension}",
-            )
+            key = media.key(f"{rendered.name}.{rendered.extension}")
             self._blobs.put(key, rendered.data, rendered.content_type)
             variants.append(
                 Variant(rendered.name, key, rendered.width, rendered.height, rendered.content_type)
             )
         if blurhash:
-            key = media_key(media.owner_id, media.created_at, media.media_id, "blurhash.txt")
+            key = media.key("blurhash.txt")
             self._blobs.put(key, blurhash.encode(), "text/plain")
         return tuple(variants)
 

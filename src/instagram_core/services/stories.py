@@ -76,7 +76,7 @@ class StoryService:
 
     def create(self, author_id: str, media_id: int, music_id: str | None = None) -> Story:
         """Store the story as processing; it goes live once its media is processed."""
-        self._media_service.require_usable(author_id, [media_id])
+        self._media_service.require_usable(author_id, [media_id], for_story=True)
         now = self._clock.now()
         story = Story(
             self._ids.next_id(), author_id, media_id, now, now + STORY_LIFETIME, music_id=music_id

@@ -31,9 +31,11 @@ class MediaController(Controller):
         media: NamedDependency[MediaService],
         type: FromQuery[str] = "image",
         content_type: FromQuery[str] = "",
+        purpose: FromQuery[str] = "post",
     ) -> schemas.UploadUrl:
-        """Reserve a media id and get a signed URL to PUT the original's bytes to."""
-        ticket = media.request_upload(viewer.user_id, type, content_type)
+        """Reserve a media id and get a signed URL to PUT the original's bytes to
+        (``purpose=story`` for story media, which expire with the story)."""
+        ticket = media.request_upload(viewer.user_id, type, content_type, purpose)
         return schemas.UploadUrl(
             upload_url=ticket.upload_url,
             media_id=str(ticket.media.media_id),
