@@ -441,3 +441,11 @@ def test_local_replace_is_atomic_for_concurrent_readers(
 def test_local_secret_must_be_long_enough(tmp_path: Path, clock: ManualClock) -> None:
     with pytest.raises(ValueError, match="secret"):
         LocalDiskBlobStore(tmp_path, b"short", clock)
+
+
+def test_read_head_gives_the_first_bytes(store: BlobStore) -> None:
+    store.put(KEY, b"0123456789", "image/jpeg")
+    assert store.read_head(KEY, 4) == b"0123"
+    assert store.read_head(KEY, 100) == b"0123456789"
+    with pytest.raises(NotFound):
+        store.read_head("u1/2024/05/42/missing.jpg", 4)
