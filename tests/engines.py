@@ -66,10 +66,10 @@ class ServerProcess:
         self._process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        log = (self.workdir / f"{self.name}.log").open("ab")
-        self._process = subprocess.Popen(
-            self.command, stdout=log, stderr=subprocess.STDOUT, cwd=self.workdir
-        )
+        with (self.workdir / f"{self.name}.log").open("ab") as log:
+            self._process = subprocess.Popen(
+                self.command, stdout=log, stderr=subprocess.STDOUT, cwd=self.workdir
+            )
         wait_for(lambda: _accepts(self.port), self.name)
 
     def stop(self) -> None:

@@ -14,12 +14,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from adapters.memory.social_graph import InMemorySocialGraph
+from adapters.mysql.pool import MySqlPool
+from adapters.mysql.social_graph import MySqlSocialGraph
 from adapters.sqlite.database import SqliteDatabase
 from adapters.sqlite.social_graph import SqliteSocialGraph
-from instagram_core.domain.errors import InvalidInput
+from instagram_core.domain.errors import InvalidInput, NotFound
 from instagram_core.domain.pagination import Page
 from instagram_core.domain.social import Follow, FollowStatus
 from instagram_core.ports import SocialGraph
+from tests.mysql_support import GraphWithAccounts, mariadb, open_test_pool, register_accounts, reset
 
 T0 = datetime(2024, 5, 17, 9, 30, tzinfo=UTC)
 ACTIVE, PENDING = FollowStatus.ACTIVE, FollowStatus.PENDING
@@ -42,16 +45,29 @@ def all_pages(fetch: Callable[[str | None], Page[Follow]]) -> list[Follow]:
         cursor = page.next_cursor
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(scope="module")
+def mysql_pool(request: pytest.FixtureRequest) -> Iterator[MySqlPool]:
+    pool = open_test_pool(mariadb(request))
+    yield pool
+    pool.close()
+
+
+@pytest.fixture(params=["memory", "sqlite", "mysql"])
 def new_social_graph(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> Iterator[Callable[[], SocialGraph]]:
     """A factory of fresh, empty graphs (property tests need one per example)."""
     databases: list[SqliteDatabase] = []
+    pool: MySqlPool | None = (
+        request.getfixturevalue("mysql_pool") if request.param == "mysql" else None
+    )
 
     def make() -> SocialGraph:
         if request.param == "memory":
             return InMemorySocialGraph()
+        if pool is not None:
+            reset(pool)  # one database per session; emptied for every graph
+            return GraphWithAccounts(pool)
         databases.append(SqliteDatabase(tmp_path / f"graph-{len(databases)}.db"))
         return SqliteSocialGraph(databases[-1])
 
@@ -315,3 +331,70 @@ def test_sqlite_graph_survives_reopening_the_file(tmp_path: Path) -> None:
         assert counts(graph, "a") == (0, 1)
     finally:
         reopened.close()
+
+
+def test_mysql_put_between_unknown_accounts_raises_not_found(mysql_pool: MySqlPool) -> None:
+    """Specific to MySQL: an edge needs both accounts (foreign keys), as the counters live on
+    their rows; the core only ever follows existing accounts."""
+    reset(mysql_pool)
+    register_accounts(mysql_pool, "a")
+    graph = MySqlSocialGraph(mysql_pool)
+    for status in (ACTIVE, PENDING):
+        with pytest.raises(NotFound):
+            graph.put(edge("a", "ghost", status))
+        with pytest.raises(NotFound):
+            graph.put(edge("ghost", "a", status))
+    assert graph.get("a", "ghost") is None
+    assert counts(graph, "a") == (0, 0)
+
+
+def test_mysql_counts_are_the_counters_on_the_users_rows(mysql_pool: MySqlPool) -> None:
+    reset(mysql_pool)
+    graph = GraphWithAccounts(mysql_pool)
+    graph.put(edge("a", "b"))
+    graph.put(edge("c", "b", PENDING))
+    graph.put(edge("b", "a", at=1))
+    graph.remove("b", "a")
+    rows = mysql_pool.query(
+        "SELECT user_id, follower_count, following_count FROM users ORDER BY user_id"
+    )
+    assert [(r["user_id"], r["follower_count"], r["following_count"]) for r in rows] == [
+        ("a", 0, 1),
+        ("b", 1, 0),
+        ("c", 0, 0),
+    ]
+
+
+def test_mysql_opposite_concurrent_follows_neither_deadlock_nor_drift(
+    mysql_pool: MySqlPool,
+) -> None:
+    """a->b and b->a lock the same two users rows; both take them in key order."""
+    reset(mysql_pool)
+    graph = GraphWithAccounts(mysql_pool)
+    register_accounts(mysql_pool, "a", "b")
+    start = threading.Barrier(8)
+
+    def churn(follower: str, followee: str) -> None:
+        start.wait()
+        for n in range(10):
+            graph.put(edge(follower, followee, ACTIVE if n % 2 == 0 else PENDING))
+            graph.put(edge(follower, followee))
+
+    pairs = [("a", "b"), ("b", "a")] * 4
+    threads = [threading.Thread(target=churn, args=pair) for pair in pairs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert counts(graph, "a") == (1, 1)
+    assert counts(graph, "b") == (1, 1)
+
+
+def test_mysql_follower_counts_answers_more_ids_than_one_batch(mysql_pool: MySqlPool) -> None:
+    reset(mysql_pool)
+    graph = GraphWithAccounts(mysql_pool)
+    graph.put(edge("a", "star"))
+    asked = [f"ghost{n}" for n in range(2500)] + ["star", "a"]
+    counted = graph.follower_counts(asked)
+    assert len(counted) == len(asked)
+    assert (counted["star"], counted["a"], counted["ghost2499"]) == (1, 0, 0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -13,11 +14,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from adapters.memory.users import InMemoryUserStore
+from adapters.mysql.pool import MySqlPool
+from adapters.mysql.users import MySqlUserStore
 from adapters.sqlite.database import SqliteDatabase
 from adapters.sqlite.users import SqliteUserStore
-from instagram_core.domain.errors import Conflict, NotFound
+from instagram_core.domain.errors import Conflict, InvalidInput, NotFound
 from instagram_core.domain.users import User
 from instagram_core.ports import UserStore
+from tests.engines import MariaDbServer
+from tests.mysql_support import mariadb, open_test_pool, reset
 
 T0 = datetime(2024, 5, 17, 9, 30, 12, 345678, tzinfo=UTC)
 
@@ -27,16 +32,29 @@ def make_user(user_id: str = "u1", username: str = "alice", **changes: Any) -> U
     return attrs.evolve(user, **changes)
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(scope="module")
+def mysql_pool(request: pytest.FixtureRequest) -> Iterator[MySqlPool]:
+    pool = open_test_pool(mariadb(request))
+    yield pool
+    pool.close()
+
+
+@pytest.fixture(params=["memory", "sqlite", "mysql"])
 def new_user_store(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> Iterator[Callable[[], UserStore]]:
     """A factory of fresh, empty stores (property tests need one per example)."""
     databases: list[SqliteDatabase] = []
+    pool: MySqlPool | None = (
+        request.getfixturevalue("mysql_pool") if request.param == "mysql" else None
+    )
 
     def make() -> UserStore:
         if request.param == "memory":
             return InMemoryUserStore()
+        if pool is not None:
+            reset(pool)  # one database per session; emptied for every store
+            return MySqlUserStore(pool)
         databases.append(SqliteDatabase(tmp_path / f"users-{len(databases)}.db"))
         return SqliteUserStore(databases[-1])
 
@@ -197,3 +215,54 @@ def test_sqlite_users_survive_reopening_the_file(tmp_path: Path) -> None:
             store.add(make_user(user_id="u2", username="ALICE"), "h")
     finally:
         reopened.close()
+
+
+def test_mysql_users_survive_a_new_pool(
+    mysql_pool: MySqlPool, mariadb_server: MariaDbServer
+) -> None:
+    reset(mysql_pool)
+    MySqlUserStore(mysql_pool).add(make_user(bio="durable"), "h")
+    fresh = open_test_pool(mariadb_server, size=1)
+    try:
+        store = MySqlUserStore(fresh)
+        user = store.get("u1")
+        assert user == make_user(bio="durable")
+        assert user is not None
+        assert user.created_at.tzinfo is UTC
+        with pytest.raises(Conflict):
+            store.add(make_user(user_id="u2", username="ALICE"), "h")
+    finally:
+        fresh.close()
+
+
+def test_mysql_concurrent_signups_of_one_name_let_exactly_one_in(mysql_pool: MySqlPool) -> None:
+    reset(mysql_pool)
+    store, start = MySqlUserStore(mysql_pool), threading.Barrier(12)
+    outcomes: list[str] = []
+
+    def sign_up(n: int) -> None:
+        start.wait()
+        try:
+            store.add(make_user(user_id=f"u{n}", username="AlIcE" if n % 2 else "alice"), "h")
+            outcomes.append("added")
+        except Conflict:
+            outcomes.append("conflict")
+
+    threads = [threading.Thread(target=sign_up, args=(n,)) for n in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["added"] + ["conflict"] * 11
+    assert store.by_username("ALICE") is not None
+
+
+def test_mysql_a_value_too_long_for_its_column_raises_invalid_input(
+    mysql_pool: MySqlPool,
+) -> None:
+    """Strict SQL mode: the core's limits are the columns' sizes; nothing is truncated."""
+    reset(mysql_pool)
+    store = MySqlUserStore(mysql_pool)
+    with pytest.raises(InvalidInput):
+        store.add(make_user(display_name="x" * 65), "h")
+    assert store.get("u1") is None

@@ -1,0 +1,1 @@
+"""MySQL/MariaDB adapters: the production profile's accounts and social graph (pymysql)."""

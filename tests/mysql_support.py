@@ -1,0 +1,83 @@
+"""Helpers for the MySQL adapters' tests: a migrated test database and fresh state.
+
+Plain functions, not fixtures: each MySQL test module declares a module-scoped pool from
+:func:`open_test_pool`, and the contract modules request it only for their ``mysql``
+parameter, so the memory and SQLite runs never start MariaDB.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+
+import pytest
+
+from adapters.mysql.migrate import apply_migrations
+from adapters.mysql.pool import MySqlPool
+from adapters.mysql.social_graph import MySqlSocialGraph
+from instagram_core.domain.social import Follow
+from tests.engines import MariaDbServer
+
+
+def quietly(start: Callable[[], object]) -> None:
+    """Run ``start`` ignoring ResourceWarnings: ``ServerProcess.start`` in tests/engines.py
+    leaves its log file object unclosed (the child keeps the descriptor), which
+    ``filterwarnings = error`` would turn into an error of whichever test starts it."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        start()
+
+
+def mariadb(request: pytest.FixtureRequest) -> MariaDbServer:
+    """The session's MariaDB server, started (quietly, see :func:`quietly`) if need be."""
+    servers: list[MariaDbServer] = []
+    quietly(lambda: servers.append(request.getfixturevalue("mariadb_server")))
+    return servers[0]
+
+
+def open_test_pool(server: MariaDbServer, size: int = 8, connect_timeout: float = 5.0) -> MySqlPool:
+    """A pool on the server's test database, created and migrated if need be (idempotent)."""
+    admin = MySqlPool.from_url(server.url.rsplit("/", 1)[0] + "/", size=1)
+    try:
+        admin.execute(f"CREATE DATABASE IF NOT EXISTS {server.database}")
+    finally:
+        admin.close()
+    pool = MySqlPool.from_url(server.url, size=size, connect_timeout=connect_timeout)
+    apply_migrations(pool)
+    return pool
+
+
+def reset(pool: MySqlPool) -> None:
+    """Empty the tables (DELETE, not TRUNCATE: ``users`` is a foreign-key parent)."""
+    pool.execute("DELETE FROM follows")
+    pool.execute("DELETE FROM users")
+
+
+def register_accounts(pool: MySqlPool, *user_ids: str) -> None:
+    """Minimal ``users`` rows for ids a graph test follows; existing ones are kept.
+
+    INSERT IGNORE rather than an upsert, as concurrent upserts of one new key deadlock; rows
+    in key order, the order in which the graph locks them, so neither can wait on the other
+    in a cycle."""
+    ids = sorted(set(user_ids))
+    pool.execute(
+        "INSERT IGNORE INTO users (user_id, username, username_key, display_name, bio,"
+        " password_hash, created_at) VALUES "
+        + ", ".join(["(%s, %s, %s, '', '', '', '2024-01-01')"] * len(ids)),
+        tuple(value for user_id in ids for value in (user_id, user_id, user_id)),
+    )
+
+
+class GraphWithAccounts(MySqlSocialGraph):
+    """A MySQL graph that registers both ends of an edge as accounts before ``put``.
+
+    MySQL edges need their accounts (foreign keys; the counters live on the users rows),
+    which the core always has; the shared contract puts edges between bare ids."""
+
+    def __init__(self, pool: MySqlPool) -> None:
+        super().__init__(pool)
+        self._accounts = pool
+
+    def put(self, follow: Follow) -> Follow | None:
+        register_accounts(self._accounts, follow.follower_id, follow.followee_id)
+        return super().put(follow)
