@@ -398,3 +398,11 @@ def test_mysql_follower_counts_answers_more_ids_than_one_batch(mysql_pool: MySql
     counted = graph.follower_counts(asked)
     assert len(counted) == len(asked)
     assert (counted["star"], counted["a"], counted["ghost2499"]) == (1, 0, 0)
+
+
+def test_follower_counts_in_one_call(social_graph: SocialGraph) -> None:
+    social_graph.put(edge("ann", "cat"))
+    social_graph.put(edge("bob", "cat"))
+    social_graph.put(edge("ann", "dan", FollowStatus.PENDING))
+    counts_by_id = social_graph.follower_counts(["cat", "dan", "ann", "cat"])
+    assert dict(counts_by_id) == {"cat": 2, "dan": 0, "ann": 0}
