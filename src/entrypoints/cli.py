@@ -123,3 +123,14 @@ def migrate(mysql_url: str) -> None:
         click.echo(f"applied {version}")
     if not applied:
         click.echo("the schema is up to date")
+
+
+def _register_train_ranker() -> None:
+    """``instagram train-ranker`` lives in its own module: it imports the training stack
+    only when it runs."""
+    from entrypoints.train_ranker import train_ranker_command
+
+    main.add_command(train_ranker_command)
+
+
+_register_train_ranker()
