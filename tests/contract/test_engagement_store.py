@@ -7,10 +7,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import redis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from adapters.memory.engagement import InMemoryEngagementStore
+from adapters.redis.client import redis_client
+from adapters.redis.engagement import RedisEngagementStore
 from adapters.sqlite.database import SqliteDatabase
 from adapters.sqlite.engagement import SqliteEngagementStore
 from instagram_core.ports import EngagementStore
@@ -18,14 +21,26 @@ from instagram_core.ports import EngagementStore
 MakeStore = Callable[[], EngagementStore]
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+def fresh_redis(request: pytest.FixtureRequest) -> redis.Redis:
+    """A client of the session's private Redis, its database emptied; closed after the test."""
+    client = redis_client(request.getfixturevalue("redis_server").url)
+    client.flushdb()
+    request.addfinalizer(client.close)
+    return client
+
+
+@pytest.fixture(params=["memory", "sqlite", "redis"])
 def make_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[MakeStore]:
     """A factory of fresh, empty stores (hypothesis needs one per example)."""
     databases: list[SqliteDatabase] = []
+    client = fresh_redis(request) if request.param == "redis" else None
 
     def make() -> EngagementStore:
         if request.param == "memory":
             return InMemoryEngagementStore()
+        if client is not None:
+            client.flushdb()
+            return RedisEngagementStore(client)
         databases.append(SqliteDatabase(tmp_path / f"engagement-{len(databases)}.db"))
         return SqliteEngagementStore(databases[-1])
 
@@ -206,3 +221,55 @@ def test_sqlite_engagement_survives_reopening(tmp_path: Path) -> None:
         assert again.like(1, "alice") == (False, 2)
     finally:
         reopened.close()
+
+
+@pytest.fixture
+def redis_store(request: pytest.FixtureRequest) -> tuple[RedisEngagementStore, redis.Redis]:
+    client = fresh_redis(request)
+    return RedisEngagementStore(client), client
+
+
+def test_redis_keeps_likes_in_the_seeds_set_and_counter(
+    redis_store: tuple[RedisEngagementStore, redis.Redis],
+) -> None:
+    store, client = redis_store
+    store.like(1, "alice")
+    store.like(1, "bob")
+    assert client.smembers("liked:1") == {"alice", "bob"}
+    assert client.get("like_count:1") == "2"
+    store.unlike(1, "alice")
+    store.unlike(1, "bob")
+    assert client.dbsize() == 0  # neither an empty set nor a zero counter lingers
+
+
+def test_redis_forget_post_takes_it_out_of_every_savers_set(
+    redis_store: tuple[RedisEngagementStore, redis.Redis],
+) -> None:
+    store, client = redis_store
+    for user in ("alice", "bob", "cat"):
+        store.save(user, 1)
+        store.save(user, 2)
+    store.like(1, "alice")
+    store.forget_post(1)
+    assert {user: client.smembers(f"saved:{user}") for user in ("alice", "bob", "cat")} == {
+        "alice": {"2"},
+        "bob": {"2"},
+        "cat": {"2"},
+    }
+    assert sorted(client.keys()) == ["saved:alice", "saved:bob", "saved:cat", "savers:2"]
+
+
+def test_redis_batched_reads_span_many_posts(
+    redis_store: tuple[RedisEngagementStore, redis.Redis],
+) -> None:
+    store, _ = redis_store
+    posts = range(1, 2_501)
+    for post_id in posts[::3]:
+        store.like(post_id, "alice")
+        store.save("alice", post_id)
+    expected = set(posts[::3])
+    assert store.liked_by("alice", [*posts, 1]) == expected
+    assert store.saved_by("alice", posts) == expected
+    counts = store.like_counts(posts)
+    assert len(counts) == len(posts)
+    assert {p for p, n in counts.items() if n} == expected

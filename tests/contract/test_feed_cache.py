@@ -8,10 +8,14 @@ from collections.abc import Callable
 from itertools import pairwise
 
 import pytest
+import redis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from adapters.memory.feed_cache import InMemoryFeedCache
+from adapters.redis.client import KEYS_PER_CALL, redis_client
+from adapters.redis.feed_cache import RedisFeedCache
+from instagram_core.domain.ids import MAX_ID, compose_id
 from instagram_core.ports import FeedCache
 from instagram_core.ports.feed_cache import FEED_CAPACITY
 
@@ -19,11 +23,32 @@ MakeCache = Callable[[int], FeedCache]
 SMALL = 5
 
 
-@pytest.fixture(params=[pytest.param(InMemoryFeedCache, id="memory")])
+def fresh_redis(request: pytest.FixtureRequest) -> redis.Redis:
+    """A client of the session's private Redis, its database emptied; closed after the test."""
+    client = redis_client(request.getfixturevalue("redis_server").url)
+    client.flushdb()
+    request.addfinalizer(client.close)
+    return client
+
+
+@pytest.fixture(params=["memory", "redis"])
 def make_cache(request: pytest.FixtureRequest) -> MakeCache:
     """A factory of empty caches of a given capacity (hypothesis needs one per example)."""
-    factory: MakeCache = request.param
-    return factory
+    if request.param == "memory":
+        return InMemoryFeedCache
+    client = fresh_redis(request)
+
+    def make(capacity: int) -> FeedCache:
+        client.flushdb()
+        return RedisFeedCache(client, capacity)
+
+    return make
+
+
+@pytest.fixture
+def redis_feeds(request: pytest.FixtureRequest) -> tuple[RedisFeedCache, redis.Redis]:
+    client = fresh_redis(request)
+    return RedisFeedCache(client, SMALL), client
 
 
 @pytest.fixture
@@ -183,3 +208,94 @@ def test_paging_yields_the_newest_ids_exactly_once_within_capacity(
         before = page[-1]
     distinct = {post_id for _, post_ids in writes for post_id in post_ids}
     assert seen == sorted(distinct, reverse=True)[:capacity]
+
+
+def test_redis_default_capacity_is_the_ports(request: pytest.FixtureRequest) -> None:
+    feeds = RedisFeedCache(fresh_redis(request))
+    feeds.add_many("ann", range(1, FEED_CAPACITY + 11))
+    feeds.add(["ann"], FEED_CAPACITY + 11)
+    found = everything(feeds, "ann") or []
+    assert (len(found), found[0], found[-1]) == (FEED_CAPACITY, FEED_CAPACITY + 11, 12)
+
+
+def test_redis_orders_ids_a_double_cannot_tell_apart(
+    redis_feeds: tuple[RedisFeedCache, redis.Redis],
+) -> None:
+    """Neighbouring ids near 2**63 are one double; scores alone would tie and misorder."""
+    feeds, _ = redis_feeds
+    top = [MAX_ID - n for n in range(5)]
+    assert float(top[0]) == float(top[4])
+    feeds.add_many("ann", [])
+    for post_id in (top[2], top[0], top[4], top[1], top[3]):
+        feeds.add(["ann"], post_id)
+    assert everything(feeds, "ann") == top
+    assert feeds.page("ann", top[1], 2) == [top[2], top[3]]
+
+
+def test_redis_pages_through_a_millisecond_of_ties_at_every_cursor(
+    request: pytest.FixtureRequest,
+) -> None:
+    """Ids of three milliseconds with many workers and sequences (9 vs 10 vs 19 digits of
+    sequence numbers would misorder as plain strings); every cursor, every page size."""
+    feeds = RedisFeedCache(fresh_redis(request), 100)
+    base_ms = 1_700_000_000_000
+    ids = sorted(
+        compose_id(base_ms + ms, worker, seq)
+        for ms in (0, 1, 5)
+        for worker in (0, 7, 1023)
+        for seq in (0, 9, 10, 4095)
+    )
+    feeds.add_many("ann", ids[::2])
+    feeds.add(["ann"], ids[1])
+    feeds.add_many("ann", ids[1::2])
+    assert everything(feeds, "ann") == ids[::-1]
+    cursors = [*ids, ids[0] - 1, ids[-1] + 1, *(i + 1 for i in ids)]
+    for before in cursors:
+        below = [i for i in reversed(ids) if i < before]
+        for limit in (1, 2, 5, 13, 40):
+            assert feeds.page("ann", before, limit) == below[:limit]
+
+
+def test_redis_keeps_the_sentinel_out_of_every_page(
+    redis_feeds: tuple[RedisFeedCache, redis.Redis],
+) -> None:
+    feeds, client = redis_feeds
+    feeds.add_many("ann", [1, 2])
+    feeds.remove(["ann"], [1, 2])
+    assert client.exists("feed:ann") == 1  # Redis keeps the key: the feed stays present
+    for before in (None, 0, 1, 3, -5, MAX_ID):
+        assert feeds.page("ann", before, 10) == []
+    feeds.add(["ann"], 3)
+    assert feeds.page("ann", None, 0) == []
+    assert feeds.page("ann", None, -1) == []
+    assert client.zcard("feed:ann") == 2
+
+
+def test_redis_fan_out_spans_several_script_calls(
+    redis_feeds: tuple[RedisFeedCache, redis.Redis],
+) -> None:
+    feeds, client = redis_feeds
+    users = [f"user-{n}" for n in range(KEYS_PER_CALL * 2 + 500)]
+    for user in users[::2]:
+        feeds.add_many(user, [])
+    feeds.add(users, 42)
+    feeds.add(users, 42)
+    present = [feeds.page(user, None, 10) for user in users[::2]]
+    assert present == [[42]] * len(users[::2])
+    assert all(feeds.page(user, None, 10) is None for user in users[1::2])
+    feeds.remove(users, [42])
+    assert client.dbsize() == len(users[::2])
+
+
+def test_redis_refuses_to_store_ids_outside_63_bits(
+    redis_feeds: tuple[RedisFeedCache, redis.Redis],
+) -> None:
+    feeds, _ = redis_feeds
+    feeds.add_many("ann", [])
+    for bad in (-1, MAX_ID + 1):
+        with pytest.raises(ValueError, match="63-bit"):
+            feeds.add(["ann"], bad)
+        with pytest.raises(ValueError, match="63-bit"):
+            feeds.add_many("ann", [bad])
+    feeds.remove(["ann"], [-1, MAX_ID + 1])  # in no feed: ignored like any absent entry
+    assert everything(feeds, "ann") == []

@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+import redis
 
 from adapters.memory.clock import ManualClock
 from adapters.memory.feed_cache import InMemoryFeedCache
+from adapters.redis.feed_cache import RedisFeedCache
 from instagram_core.ports.feed_cache import FeedCache
+from tests.engines import RedisServer
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 IDLE = 3600
@@ -46,3 +49,17 @@ def test_reading_keeps_a_feed_alive(feeds: FeedCache, clock: ManualClock) -> Non
 def test_a_clock_needs_a_ttl() -> None:
     with pytest.raises(ValueError, match="both"):
         InMemoryFeedCache(clock=ManualClock(T0))
+
+
+def test_redis_feed_goes_absent_after_its_idle_time(redis_server: RedisServer) -> None:
+    import time
+
+    client = redis.Redis.from_url(redis_server.url)
+    client.flushdb()
+    feeds = RedisFeedCache(client, idle_ttl_seconds=1)
+    feeds.add_many("ann", [5])
+    feeds.add(["ann"], 6)
+    assert feeds.page("ann", None, 10) == [6, 5]
+    time.sleep(1.2)
+    assert feeds.page("ann", None, 10) is None
+    client.close()

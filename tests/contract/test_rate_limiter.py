@@ -7,21 +7,40 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import redis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from adapters.memory.clock import ManualClock
 from adapters.memory.rate_limiter import InMemoryRateLimiter
+from adapters.redis.client import redis_client
+from adapters.redis.rate_limiter import RedisRateLimiter
 from instagram_core.ports import Clock, RateLimiter
 
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 MakeLimiter = Callable[[Clock], RateLimiter]
 
 
-@pytest.fixture(params=[pytest.param(InMemoryRateLimiter, id="memory")])
+def fresh_redis(request: pytest.FixtureRequest) -> redis.Redis:
+    """A client of the session's private Redis, its database emptied; closed after the test."""
+    client = redis_client(request.getfixturevalue("redis_server").url)
+    client.flushdb()
+    request.addfinalizer(client.close)
+    return client
+
+
+@pytest.fixture(params=["memory", "redis"])
 def make_limiter(request: pytest.FixtureRequest) -> MakeLimiter:
-    factory: MakeLimiter = request.param
-    return factory
+    """A factory of empty limiters on a given clock (hypothesis needs one per example)."""
+    if request.param == "memory":
+        return InMemoryRateLimiter
+    client = fresh_redis(request)
+
+    def make(clock: Clock) -> RateLimiter:
+        client.flushdb()
+        return RedisRateLimiter(client, clock)
+
+    return make
 
 
 @pytest.fixture
@@ -148,3 +167,24 @@ def test_decisions_match_an_exact_sliding_window(
     for times in counted.values():
         for start in times:
             assert sum(start <= t < start + span for t in times) <= limit
+
+
+def test_redis_log_expires_two_windows_after_the_last_counted_attempt(
+    request: pytest.FixtureRequest, clock: ManualClock
+) -> None:
+    client = fresh_redis(request)
+    limiter = RedisRateLimiter(client, clock)
+    limiter.hit("ann", 1, 30)
+    first = client.pttl("rate:ann")
+    assert 59_000 < first <= 60_000
+    limiter.hit("ann", 1, 30)  # refused: neither logged nor extending the expiry
+    assert client.zcard("rate:ann") == 1
+    assert client.pttl("rate:ann") <= first
+
+
+def test_redis_counts_attempts_in_the_same_microsecond(
+    request: pytest.FixtureRequest, clock: ManualClock
+) -> None:
+    limiter = RedisRateLimiter(fresh_redis(request), clock)
+    assert [limiter.hit("ann", 3, 1).remaining for _ in range(3)] == [2, 1, 0]
+    assert not limiter.hit("ann", 3, 1).allowed

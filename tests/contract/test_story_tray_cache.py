@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import time
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+import redis
 
 from adapters.memory.clock import ManualClock
 from adapters.memory.story_trays import InMemoryStoryTrayCache
+from adapters.redis.client import KEYS_PER_CALL, redis_client
+from adapters.redis.story_trays import RedisStoryTrayCache
 from instagram_core.ports.story_trays import StoryTrayCache
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+
+
+def fresh_redis(request: pytest.FixtureRequest) -> redis.Redis:
+    """A client of the session's private Redis, its database emptied; closed after the test."""
+    client = redis_client(request.getfixturevalue("redis_server").url)
+    client.flushdb()
+    request.addfinalizer(client.close)
+    return client
 
 
 @pytest.fixture
@@ -18,8 +30,17 @@ def clock() -> ManualClock:
     return ManualClock(T0)
 
 
-@pytest.fixture(params=["memory"])
+@pytest.fixture(params=["memory", "redis"])
 def trays(request: pytest.FixtureRequest, clock: ManualClock) -> StoryTrayCache:
+    if request.param == "redis":
+        return RedisStoryTrayCache(fresh_redis(request))
+    return InMemoryStoryTrayCache(clock)
+
+
+@pytest.fixture(params=["memory"])
+def clocked_trays(request: pytest.FixtureRequest, clock: ManualClock) -> StoryTrayCache:
+    """Adapters whose expiry follows the clock port. Redis expires by its own clock, which
+    no test can move: the same sentences are tested there in real time (``test_redis_``)."""
     return InMemoryStoryTrayCache(clock)
 
 
@@ -39,12 +60,12 @@ def test_put_replaces_the_tray(trays: StoryTrayCache) -> None:
     assert trays.get("ann") == {"dan": at(3)}
 
 
-def test_a_tray_expires_after_its_ttl(trays: StoryTrayCache, clock: ManualClock) -> None:
-    trays.put("ann", {"bob": at(1)}, 60)
+def test_a_tray_expires_after_its_ttl(clocked_trays: StoryTrayCache, clock: ManualClock) -> None:
+    clocked_trays.put("ann", {"bob": at(1)}, 60)
     clock.advance(59)
-    assert trays.get("ann") == {"bob": at(1)}
+    assert clocked_trays.get("ann") == {"bob": at(1)}
     clock.advance(1)
-    assert trays.get("ann") is None
+    assert clocked_trays.get("ann") is None
 
 
 def test_touch_updates_cached_trays_only_and_never_goes_back(trays: StoryTrayCache) -> None:
@@ -57,15 +78,88 @@ def test_touch_updates_cached_trays_only_and_never_goes_back(trays: StoryTrayCac
     assert trays.get("ann") == {"bob": at(20), "cat": at(7)}
 
 
-def test_touch_keeps_the_expiry(trays: StoryTrayCache, clock: ManualClock) -> None:
-    trays.put("ann", {}, 60)
+def test_touch_keeps_the_expiry(clocked_trays: StoryTrayCache, clock: ManualClock) -> None:
+    clocked_trays.put("ann", {}, 60)
     clock.advance(30)
-    trays.touch(["ann"], "bob", at(30))
+    clocked_trays.touch(["ann"], "bob", at(30))
     clock.advance(30)
-    assert trays.get("ann") is None
+    assert clocked_trays.get("ann") is None
 
 
 def test_forget_drops_trays_and_ignores_absent_ones(trays: StoryTrayCache) -> None:
     trays.put("ann", {"bob": at(1)}, 60)
     trays.forget(["ann", "nobody"])
     assert trays.get("ann") is None
+
+
+@pytest.fixture
+def redis_trays(request: pytest.FixtureRequest) -> tuple[RedisStoryTrayCache, redis.Redis]:
+    client = fresh_redis(request)
+    return RedisStoryTrayCache(client), client
+
+
+def wait_until_gone(trays: StoryTrayCache, viewer_id: str, timeout: float = 3.0) -> float:
+    """Seconds until the tray reads as absent (Redis's clock, real time)."""
+    started = time.monotonic()
+    while trays.get(viewer_id) is not None:
+        assert time.monotonic() - started < timeout, "the tray never expired"
+        time.sleep(0.01)
+    return time.monotonic() - started
+
+
+@pytest.mark.slow
+def test_redis_tray_expires_after_its_ttl(
+    redis_trays: tuple[RedisStoryTrayCache, redis.Redis],
+) -> None:
+    trays, client = redis_trays
+    trays.put("ann", {"bob": at(1)}, 1)
+    assert 0 < client.pttl("story_tray:ann") <= 1000
+    assert trays.get("ann") == {"bob": at(1)}
+    assert wait_until_gone(trays, "ann") > 0.9
+
+
+@pytest.mark.slow
+def test_redis_tray_expires_on_time_though_touched(
+    redis_trays: tuple[RedisStoryTrayCache, redis.Redis],
+) -> None:
+    trays, client = redis_trays
+    trays.put("ann", {}, 1)
+    time.sleep(0.5)
+    trays.touch(["ann"], "bob", at(30))
+    assert trays.get("ann") == {"bob": at(30)}
+    assert 0 < client.pttl("story_tray:ann") <= 500
+    assert wait_until_gone(trays, "ann") < 0.9  # not reset to a full second
+
+
+def test_redis_tray_keeps_microseconds_and_reads_back_in_utc(
+    redis_trays: tuple[RedisStoryTrayCache, redis.Redis],
+) -> None:
+    trays, _ = redis_trays
+    seen = datetime(2026, 3, 1, 10, 0, 0, 123_457, tzinfo=timezone(timedelta(hours=2)))
+    trays.put("ann", {"bob": seen}, 60)
+    found = trays.get("ann") or {}
+    assert found == {"bob": seen}
+    assert found["bob"].tzinfo == UTC
+
+
+def test_redis_touch_spans_several_script_calls(
+    redis_trays: tuple[RedisStoryTrayCache, redis.Redis],
+) -> None:
+    trays, client = redis_trays
+    viewers = [f"viewer-{n}" for n in range(KEYS_PER_CALL * 2 + 500)]
+    for viewer in viewers[::2]:
+        trays.put(viewer, {}, 60)
+    trays.touch(viewers, "bob", at(5))
+    assert [trays.get(v) for v in viewers[::2]] == [{"bob": at(5)}] * len(viewers[::2])
+    assert all(trays.get(v) is None for v in viewers[1::2])
+    trays.forget(viewers)
+    assert client.dbsize() == 0
+
+
+def test_redis_a_ttl_of_zero_leaves_no_tray(
+    redis_trays: tuple[RedisStoryTrayCache, redis.Redis],
+) -> None:
+    trays, client = redis_trays
+    trays.put("ann", {"bob": at(1)}, 0)
+    assert trays.get("ann") is None
+    assert client.dbsize() == 0
