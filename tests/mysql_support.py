@@ -7,9 +7,6 @@ parameter, so the memory and SQLite runs never start MariaDB.
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Callable
-
 import pytest
 
 from adapters.mysql.migrate import apply_migrations
@@ -19,20 +16,21 @@ from instagram_core.domain.social import Follow
 from tests.engines import MariaDbServer
 
 
-def quietly(start: Callable[[], object]) -> None:
-    """Run ``start`` ignoring ResourceWarnings: ``ServerProcess.start`` in tests/engines.py
-    leaves its log file object unclosed (the child keeps the descriptor), which
-    ``filterwarnings = error`` would turn into an error of whichever test starts it."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        start()
-
-
 def mariadb(request: pytest.FixtureRequest) -> MariaDbServer:
-    """The session's MariaDB server, started (quietly, see :func:`quietly`) if need be."""
-    servers: list[MariaDbServer] = []
-    quietly(lambda: servers.append(request.getfixturevalue("mariadb_server")))
-    return servers[0]
+    """The session's MariaDB server, started if need be."""
+    server: MariaDbServer = request.getfixturevalue("mariadb_server")
+    return server
+
+
+def create_database(server: MariaDbServer, name: str) -> str:
+    """A fresh database on the server; returns its URL."""
+    admin = MySqlPool.from_url(server.url.rsplit("/", 1)[0] + "/", size=1)
+    try:
+        admin.execute(f"DROP DATABASE IF EXISTS {name}")
+        admin.execute(f"CREATE DATABASE {name}")
+    finally:
+        admin.close()
+    return server.url.rsplit("/", 1)[0] + "/" + name
 
 
 def open_test_pool(server: MariaDbServer, size: int = 8, connect_timeout: float = 5.0) -> MySqlPool:

@@ -365,7 +365,15 @@ def settings_dict(settings: Settings) -> dict[str, object]:
 
 
 def build_container(settings: Settings) -> Application:
-    container = Application()
+    """The application for ``settings.profile``; the production adapters are imported only
+    when asked for, so the embedded default needs none of their drivers."""
+    container: Application
+    if settings.profile == "production":
+        from entrypoints.production import ProductionApplication
+
+        container = ProductionApplication()
+    else:
+        container = Application()
     container.config.from_dict(settings_dict(settings))
     return container
 

@@ -23,7 +23,7 @@ from instagram_core.domain.errors import Unavailable
 from instagram_core.domain.social import Follow, FollowStatus
 from instagram_core.domain.users import User
 from tests.engines import MariaDbServer
-from tests.mysql_support import mariadb, open_test_pool, quietly, register_accounts, reset
+from tests.mysql_support import mariadb, open_test_pool, register_accounts, reset
 
 T0 = datetime(2024, 5, 17, 9, 30, tzinfo=UTC)
 FANS = [f"fan{n:02d}" for n in range(50)]
@@ -134,7 +134,7 @@ def test_a_stopped_server_is_unavailable_promptly_and_the_pool_recovers(
             users.get("star")
         assert time.monotonic() - started < 3
     finally:
-        quietly(server.start)
+        server.start()
     assert graph.count_followers("star") == 1
     assert graph.put(follow("fan01", "star")) is None
     assert graph.count_followers("star") == 2

@@ -63,6 +63,12 @@ class S3BlobStore(MultipartUploads):
     def bucket(self) -> str:
         return self._bucket
 
+    def ping(self) -> None:
+        """Raise ``Unavailable`` unless the bucket answers (readiness): a missing bucket
+        would otherwise look like an empty one."""
+        with s3_boundary("ping"):
+            self._client.head_bucket(Bucket=self._bucket)
+
     def ensure_bucket(self) -> None:
         """Create the bucket if it is missing (at deployment or start-up)."""
         ensure_bucket(self._client, self._bucket)

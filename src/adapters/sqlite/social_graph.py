@@ -7,7 +7,6 @@ change adjusts them in the same transaction, and only for moves into or out of `
 from __future__ import annotations
 
 import json
-
 import sqlite3
 from collections.abc import Iterable, Sequence
 

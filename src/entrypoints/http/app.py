@@ -62,8 +62,10 @@ def create_app(settings: Settings | None = None, container: Application | None =
             SearchController,
         ],
     )
+    # The embedded blob store is served here; S3 serves its own pre-signed URLs.
+    blob_routes = [BlobsController] if container.config.profile() == "embedded" else []
     return Litestar(
-        route_handlers=[api, BlobsController, HealthController],
+        route_handlers=[api, *blob_routes, HealthController],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         on_startup=[start],
