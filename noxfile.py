@@ -53,3 +53,20 @@ def demo(session: nox.Session) -> None:
     """Fill an instance with demo data: ``nox -s demo -- --url http://127.0.0.1:8000``."""
     session.install("-e", ".")
     session.run("instagram", "demo", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def engines(session: nox.Session) -> None:
+    """Install (as root, from Debian's packages) and start Redis, MariaDB and an S3 server
+    on loopback, and print the settings of the production profile that use them."""
+    import os
+    import shutil
+
+    missing = [b for b in ("redis-server", "mariadb-install-db") if shutil.which(b) is None]
+    if missing and hasattr(os, "geteuid") and os.geteuid() == 0:
+        session.run("apt-get", "update", "-qq", external=True)
+        session.run(
+            "apt-get", "install", "-y", "-qq", "redis-server", "mariadb-server", external=True
+        )
+    session.install("-e", ".[test]")
+    session.run("python", "scripts/run_engines.py")
