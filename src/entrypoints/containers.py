@@ -14,6 +14,7 @@ from dependency_injector import containers, providers
 from adapters.argon2.hasher import Argon2PasswordHasher
 from adapters.jwt.tokens import JwtTokenService
 from adapters.local_disk.blobs import LocalDiskBlobStore
+from adapters.local_disk.multipart import LocalDiskMultipartUploads
 from adapters.memory.affinity import InMemoryAffinityStore
 from adapters.memory.blobs import InMemoryBlobStore
 from adapters.memory.clock import ManualClock, SystemClock
@@ -25,6 +26,7 @@ from adapters.memory.feed_snapshots import InMemoryFeedSnapshots
 from adapters.memory.ids import SnowflakeIdGenerator
 from adapters.memory.media import InMemoryMediaStore
 from adapters.memory.moderation import WordListModerator
+from adapters.memory.multipart import InMemoryMultipartUploads
 from adapters.memory.notifications import InMemoryNotificationStore
 from adapters.memory.posts import InMemoryPostStore
 from adapters.memory.ranking import ChronologicalRanker
@@ -119,6 +121,13 @@ class EmbeddedAdapters(containers.DeclarativeContainer):
         clock=clock,
         base_url=config.blob_base_url,
     )
+    multipart = providers.Singleton(
+        LocalDiskMultipartUploads,
+        blobs=blobs,
+        secret=secret,
+        clock=clock,
+        base_url=config.blob_base_url,
+    )
     processor = providers.Singleton(PillowMediaProcessor, max_pixels=config.max_image_pixels)
 
 
@@ -160,6 +169,13 @@ class MemoryAdapters(containers.DeclarativeContainer):
     )
     blobs = providers.Singleton(
         InMemoryBlobStore, secret=secret, clock=clock, base_url=config.blob_base_url
+    )
+    multipart = providers.Singleton(
+        InMemoryMultipartUploads,
+        blobs=blobs,
+        secret=secret,
+        clock=clock,
+        base_url=config.blob_base_url,
     )
     processor = providers.Singleton(PillowMediaProcessor, max_pixels=config.max_image_pixels)
 
@@ -215,6 +231,7 @@ class Core(containers.DeclarativeContainer):
         ids=adapters.ids,
         clock=adapters.clock,
         max_upload_bytes=config.max_upload_bytes,
+        multipart=adapters.multipart,
     )
     post_stores = providers.Singleton(
         PostStores,
@@ -260,7 +277,6 @@ class Core(containers.DeclarativeContainer):
         graph=adapters.graph,
         restrictions=adapters.restrictions,
         posts=adapters.posts,
-        affinity=adapters.affinity,
     )
     fanout_policy = providers.Singleton(
         FanoutPolicy, celebrity_threshold=config.fanout_celebrity_threshold
@@ -283,7 +299,7 @@ class Core(containers.DeclarativeContainer):
         ranker,
         views,
         adapters.ids,
-        adapters.clock,
+        bus,
         fanout_policy,
     )
     notifications = providers.Singleton(

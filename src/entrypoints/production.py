@@ -25,6 +25,7 @@ from adapters.redis.feed_snapshots import RedisFeedSnapshots
 from adapters.redis.rate_limiter import RedisRateLimiter
 from adapters.redis.story_trays import RedisStoryTrayCache
 from adapters.s3.blobs import S3BlobStore
+from adapters.s3.multipart import S3MultipartUploads
 from entrypoints.containers import Application, Core, EmbeddedAdapters
 
 
@@ -86,6 +87,7 @@ class ProductionAdapters(containers.DeclarativeContainer):
         config.s3_access_key_id,
         config.s3_secret_access_key,
     )
+    multipart = providers.Singleton(S3MultipartUploads, blobs)
 
     # Still embedded (SQLite in the data dir, in-process caches) until their engines land.
     restrictions = embedded.restrictions

@@ -241,3 +241,9 @@ def test_sqlite_adds_new_columns_to_an_older_media_table(tmp_path: Path) -> None
     assert found is not None
     assert found.duration_seconds == 1.5
     db.close()
+
+
+def test_types_of_existing_media_only(media_store: MediaStore) -> None:
+    media_store.add(make_media(1))
+    media_store.add(make_media(2, type=MediaType.VIDEO))
+    assert dict(media_store.types([1, 2, 3])) == {1: MediaType.IMAGE, 2: MediaType.VIDEO}

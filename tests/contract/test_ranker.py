@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from adapters.memory.ranking import ChronologicalRanker
-from instagram_core.ports import FeedCandidate, Ranker
+from instagram_core.domain.posts import Post
+from instagram_core.ports import Ranker
 
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 
@@ -22,8 +23,8 @@ def ranker(request: pytest.FixtureRequest) -> Ranker:
     return factory()
 
 
-def candidate(post_id: int, author_id: str = "ann") -> FeedCandidate:
-    return FeedCandidate(post_id, author_id, T0 + timedelta(seconds=post_id))
+def candidate(post_id: int, author_id: str = "ann") -> Post:
+    return Post(post_id, author_id, (1,), T0 + timedelta(seconds=post_id))
 
 
 def test_no_candidates_score_nothing(ranker: Ranker) -> None:

@@ -20,6 +20,7 @@ from instagram_core.ports.blobs import PresignedUpload
 from instagram_core.ports.clock import Clock
 
 _MIN_SECRET_BYTES = 16
+_MEMO_ENTRIES = 200_000
 
 
 class UrlSigner:
@@ -63,6 +64,7 @@ class BlobUrls:
         self._clock = clock
         self._base_url = base_url.rstrip("/")
         self._bucket = bucket_seconds
+        self._downloads: dict[tuple[str, str], str] = {}  # (key, expires) -> URL
 
     def presign_upload(
         self, key: str, content_type: str, max_bytes: int, expires_in: int
@@ -81,12 +83,20 @@ class BlobUrls:
         )
 
     def download_url(self, key: str, expires_in: int) -> str:
-        validate_key(key)
+        """Deterministic within an expiry window, so memoised: a feed page asks for hundreds
+        of the same URLs, and an HMAC per variant per read would dominate it."""
         if expires_in < 1:
             raise InvalidInput("expires_in must be positive")
         expires = str(math.ceil((self._now() + expires_in) / self._bucket) * self._bucket)
-        query = {"expires": expires, "sig": self._signer.sign("GET", key, expires)}
-        return f"{self._base_url}/{quote(key)}?{urlencode(query)}"
+        url = self._downloads.get((key, expires))
+        if url is None:
+            validate_key(key)
+            sig = self._signer.sign("GET", key, expires)
+            url = f"{self._base_url}/{quote(key)}?expires={expires}&sig={sig}"
+            if len(self._downloads) >= _MEMO_ENTRIES:
+                self._downloads.clear()  # old windows' URLs are never asked for again
+            self._downloads[(key, expires)] = url
+        return url
 
     def verify_upload(
         self,

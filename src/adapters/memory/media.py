@@ -9,7 +9,7 @@ import attrs
 
 from adapters.sqlite.codecs import to_micros
 from instagram_core.domain.errors import Conflict, NotFound
-from instagram_core.domain.media import Media
+from instagram_core.domain.media import Media, MediaType
 
 
 class InMemoryMediaStore:
@@ -33,6 +33,10 @@ class InMemoryMediaStore:
     def get_many(self, media_ids: Iterable[int]) -> Mapping[int, Media]:
         with self._lock:
             return {mid: self._media[mid] for mid in media_ids if mid in self._media}
+
+    def types(self, media_ids: Iterable[int]) -> dict[int, MediaType]:
+        with self._lock:
+            return {i: m.type for i in media_ids if (m := self._media.get(i)) is not None}
 
     def update(self, media: Media) -> None:
         to_micros(media.created_at)

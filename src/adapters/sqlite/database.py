@@ -1,8 +1,10 @@
 """One SQLite file shared by every SQLite adapter of a process.
 
-SQLite serialises writers anyway, so a single connection guarded by a re-entrant lock is both
-the simplest and the fastest arrangement for the embedded profile. WAL journaling with
-``synchronous=FULL`` makes every committed transaction durable before it is acknowledged.
+SQLite serialises writers anyway, so writes share one connection guarded by a re-entrant lock.
+Reads outside a transaction use a connection of their own thread: in WAL mode readers never
+wait for the writer, so a feed read does not queue behind another request's fsync. WAL
+journaling with ``synchronous=FULL`` makes every committed transaction durable before it is
+acknowledged.
 """
 
 from __future__ import annotations
@@ -30,16 +32,43 @@ class SqliteDatabase:
             Path(self._path).parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
         self._depth = 0
+        self._writer_thread: int | None = None
+        self._readers = threading.local()
+        self._reader_conns: list[sqlite3.Connection] = []
+        self._closed = False
+        self._conn = self._connect()
         try:
-            self._conn = sqlite3.connect(
-                self._path, check_same_thread=False, isolation_level=None, timeout=30
-            )
-            self._conn.row_factory = sqlite3.Row
             self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("PRAGMA synchronous=FULL")
-            self._conn.execute("PRAGMA foreign_keys=ON")
         except sqlite3.Error as exc:
             raise Unavailable(f"cannot open the database at {self._path}: {exc}") from exc
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(
+                self._path, check_same_thread=False, isolation_level=None, timeout=30
+            )
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA foreign_keys=ON")
+        except sqlite3.Error as exc:
+            raise Unavailable(f"cannot open the database at {self._path}: {exc}") from exc
+        return conn
+
+    def _reader(self) -> sqlite3.Connection:
+        """This thread's read connection; the writer's inside a transaction, so a block
+        reads its own uncommitted writes. ``:memory:`` databases are per connection, so
+        they always read through the writer."""
+        if self._path == ":memory:" or self._writer_thread == threading.get_ident():
+            return self._conn
+        conn: sqlite3.Connection | None = getattr(self._readers, "conn", None)
+        if conn is None:
+            conn = self._readers.conn = self._connect()
+            with self._lock:
+                if self._closed:
+                    conn.close()
+                    raise Unavailable("the database is closed")
+                self._reader_conns.append(conn)
+        return conn
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -49,6 +78,7 @@ class SqliteDatabase:
             try:
                 if outermost:
                     self._conn.execute("BEGIN IMMEDIATE")
+                    self._writer_thread = threading.get_ident()
                 self._depth += 1
                 try:
                     yield self._conn
@@ -62,6 +92,9 @@ class SqliteDatabase:
                 if _is_outage(exc):
                     raise Unavailable(f"database error: {exc}") from exc
                 raise
+            finally:
+                if outermost:
+                    self._writer_thread = None
 
     def execute(self, sql: str, params: Params = ()) -> sqlite3.Cursor:
         """Run one statement in its own transaction (or the caller's)."""
@@ -69,14 +102,17 @@ class SqliteDatabase:
             return conn.execute(sql, params)
 
     def query(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-        """Read rows; reads see every committed write."""
-        with self._lock:
-            try:
-                return self._conn.execute(sql, params).fetchall()
-            except sqlite3.Error as exc:
-                if _is_outage(exc):
-                    raise Unavailable(f"database error: {exc}") from exc
-                raise
+        """Read rows; reads see every committed write (and, inside a transaction, its own)."""
+        conn = self._reader()
+        try:
+            if conn is self._conn:
+                with self._lock:
+                    return conn.execute(sql, params).fetchall()
+            return conn.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            if _is_outage(exc):
+                raise Unavailable(f"database error: {exc}") from exc
+            raise
 
     def query_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
         rows = self.query(sql, params)
@@ -101,6 +137,9 @@ class SqliteDatabase:
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True
+            for conn in self._reader_conns:
+                conn.close()
             self._conn.close()
 
 

@@ -3,6 +3,7 @@ queried, so columns of their own would buy nothing."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -128,6 +129,13 @@ class SqliteMediaStore:
             rows = self._db.query(f"SELECT {_FIELDS} FROM media WHERE media_id IN ({marks})", batch)
             found.update((row["media_id"], _media(row)) for row in rows)
         return found
+
+    def types(self, media_ids: Iterable[int]) -> dict[int, MediaType]:
+        rows = self._db.query(
+            "SELECT media_id, type FROM media WHERE media_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(dict.fromkeys(media_ids))),),
+        )
+        return {int(row[0]): MediaType(row[1]) for row in rows}
 
     def update(self, media: Media) -> None:
         if self._db.execute(_UPDATE, _columns(media)).rowcount == 0:

@@ -25,6 +25,7 @@ from entrypoints.http.controllers.posts import (
     MediaController,
     PostsController,
 )
+from entrypoints.http.controllers.uploads import UploadsController
 from entrypoints.http.controllers.users import FollowRequestsController, UsersController
 from entrypoints.http.dependencies import DEPENDENCIES
 from entrypoints.http.errors import EXCEPTION_HANDLERS
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None, container: Application | None =
             UsersController,
             FollowRequestsController,
             MediaController,
+            UploadsController,
             FiltersController,
             PostsController,
             FeedController,

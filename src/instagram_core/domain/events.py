@@ -97,3 +97,11 @@ class CommentAdded(Message):
 class StoryCreated(Message):
     story_id: int
     author_id: str
+
+
+@attrs.frozen
+class FeedPageShown(Message):
+    """Posts a feed page showed the viewer: remembered as seen, off the request path."""
+
+    viewer_id: str
+    post_ids: tuple[int, ...]

@@ -24,7 +24,7 @@ from instagram_core.ports.processing import (
     RenderedVariant,
     VideoTranscoder,
 )
-from instagram_core.ports.ranking import FeedCandidate, Ranker
+from instagram_core.ports.ranking import EngagementModel, Ranker
 from instagram_core.ports.rate_limit import RateDecision, RateLimiter
 from instagram_core.ports.restrictions import Restrictions
 from instagram_core.ports.search import HashtagHit, SearchIndex
@@ -39,10 +39,10 @@ __all__ = [
     "BlobStore",
     "Clock",
     "CommentStore",
+    "EngagementModel",
     "EngagementStore",
     "EventBus",
     "FeedCache",
-    "FeedCandidate",
     "HashtagHit",
     "IdGenerator",
     "IssuedToken",

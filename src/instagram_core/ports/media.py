@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Protocol
 
-from instagram_core.domain.media import Media
+from instagram_core.domain.media import Media, MediaType
 
 
 class MediaStore(Protocol):
@@ -19,6 +19,11 @@ class MediaStore(Protocol):
 
     def get_many(self, media_ids: Iterable[int]) -> Mapping[int, Media]:
         """The records that exist among ``media_ids``, keyed by id."""
+        ...
+
+    def types(self, media_ids: Iterable[int]) -> Mapping[int, MediaType]:
+        """The type of each media that exists among ``media_ids``: what a ranker needs,
+        without decoding whole records."""
         ...
 
     def update(self, media: Media) -> None:

@@ -1,25 +1,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Protocol
 
-import attrs
-
+from instagram_core.domain.posts import Post
 from instagram_core.domain.ranking import CandidateFacts, ViewerHistory
 
 
-@attrs.frozen
-class FeedCandidate:
-    post_id: int
-    author_id: str
-    created_at: datetime
-
-
 class Ranker(Protocol):
-    def score(self, viewer_id: str, candidates: Sequence[FeedCandidate]) -> Sequence[float]:
-        """One score per candidate, in the candidates' order: higher shows first. The core
-        sorts by it and then applies the diversity rule."""
+    def score(self, viewer_id: str, candidates: Sequence[Post]) -> Sequence[float]:
+        """One score per candidate post, in the candidates' order: higher shows first. The
+        core sorts by it and then applies the diversity rule."""
         ...
 
 

@@ -12,18 +12,18 @@ from collections.abc import Collection, Sequence
 import attrs
 
 from instagram_core.domain.errors import InvalidInput, Unavailable
+from instagram_core.domain.events import FeedPageShown
 from instagram_core.domain.ids import parse_id
 from instagram_core.domain.pagination import check_limit
 from instagram_core.domain.posts import Post
 from instagram_core.policies.diversity import diversify
 from instagram_core.policies.fanout import FanoutPolicy
-from instagram_core.ports.affinity import AffinityStore
-from instagram_core.ports.clock import Clock
+from instagram_core.ports.events import EventBus
 from instagram_core.ports.feed_cache import FEED_CAPACITY, FeedCache
 from instagram_core.ports.feed_snapshots import FeedSnapshots
 from instagram_core.ports.ids import IdGenerator
 from instagram_core.ports.posts import PostStore
-from instagram_core.ports.ranking import FeedCandidate, Ranker
+from instagram_core.ports.ranking import Ranker
 from instagram_core.ports.restrictions import Restrictions
 from instagram_core.ports.social_graph import SocialGraph
 from instagram_core.services.views import PostView, PostViews
@@ -48,7 +48,6 @@ class FeedStores:
     graph: SocialGraph
     restrictions: Restrictions
     posts: PostStore
-    affinity: AffinityStore
 
 
 class FeedService:
@@ -58,10 +57,10 @@ class FeedService:
         ranker: Ranker,
         views: PostViews,
         ids: IdGenerator,
-        clock: Clock,
+        bus: EventBus,
         policy: FanoutPolicy | None = None,
     ) -> None:
-        self._clock = clock
+        self._bus = bus
         self._s = stores
         self._ranker = ranker
         self._views = views
@@ -148,10 +147,11 @@ class FeedService:
         return self._shown_page(viewer_id, page, cursor)
 
     def _shown_page(self, viewer_id: str, page: list[Post], cursor: str | None) -> FeedPage:
-        """The page, remembered as seen (seen posts rank lower next time). Best effort: a
-        failure to remember must not fail the read."""
-        with contextlib.suppress(Unavailable):
-            self._s.affinity.mark_seen(viewer_id, [p.post_id for p in page], self._clock.now())
+        """The page, to be remembered as seen (seen posts rank lower next time) off the
+        request path. Best effort: a failure to remember must not fail the read."""
+        if page:
+            with contextlib.suppress(Unavailable):
+                self._bus.publish(FeedPageShown(viewer_id, tuple(p.post_id for p in page)))
         return FeedPage(self._views.many(viewer_id, page), cursor, True)
 
     def _chronological(self, viewer_id: str, before: int | None, limit: int) -> FeedPage:
@@ -163,10 +163,9 @@ class FeedService:
         return FeedPage(self._views.many(viewer_id, page), cursor, False)
 
     def _rank(self, viewer_id: str, candidates: Sequence[Post]) -> list[int]:
-        feed_candidates = [FeedCandidate(p.post_id, p.author_id, p.created_at) for p in candidates]
-        scores = self._ranker.score(viewer_id, feed_candidates)
+        scores = self._ranker.score(viewer_id, candidates)
         return diversify(
-            [(c.post_id, c.author_id, s) for c, s in zip(feed_candidates, scores, strict=True)]
+            [(p.post_id, p.author_id, s) for p, s in zip(candidates, scores, strict=True)]
         )
 
     def _merged(self, following: Collection[str], cached: Sequence[int]) -> list[int]:

@@ -62,6 +62,7 @@ def message_handlers(w: Workers) -> Mapping[type[events.Message], Sequence[Handl
         events.PostLiked: [w.notifications.on_post_liked, w.ranking.on_post_liked],
         events.CommentAdded: [w.notifications.on_comment_added, w.ranking.on_comment_added],
         events.StoryCreated: [w.stories.process_story],
+        events.FeedPageShown: [w.ranking.on_page_shown],
     }
 
 

@@ -20,8 +20,10 @@ from instagram_core.ports.blobs import BlobStore
 from instagram_core.ports.clock import Clock
 from instagram_core.ports.ids import IdGenerator
 from instagram_core.ports.media import MediaStore
+from instagram_core.ports.multipart import MultipartUploads
 from instagram_core.ports.processing import MediaProcessor
 from instagram_core.ports.rate_limit import RateLimiter
+from instagram_core.services.resumable_uploads import ResumableUploadCases
 
 DEFAULT_MAX_UPLOAD_BYTES = 30 * 1024 * 1024
 UPLOAD_URL_TTL = timedelta(minutes=15)
@@ -42,7 +44,10 @@ class UploadTicket:
     expires_at: datetime
 
 
-class MediaService:
+class MediaService(ResumableUploadCases):
+    """Upload URLs, resumable uploads (see :mod:`instagram_core.services.resumable_uploads`)
+    and the checks a post or story makes on its media."""
+
     def __init__(
         self,
         media: MediaStore,
@@ -53,8 +58,10 @@ class MediaService:
         clock: Clock,
         max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
         video_enabled: bool = False,
+        multipart: MultipartUploads | None = None,
     ) -> None:
         self._media = media
+        self._multipart = multipart
         self._processor = processor
         self._video_enabled = video_enabled
         self._blobs = blobs

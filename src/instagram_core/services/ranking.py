@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from instagram_core.domain.events import CommentAdded, PostLiked
+from instagram_core.domain.events import CommentAdded, FeedPageShown, PostLiked
 from instagram_core.domain.media import MediaType
 from instagram_core.domain.posts import Post
 from instagram_core.domain.ranking import CandidateFacts
@@ -16,7 +16,7 @@ from instagram_core.ports.comments import CommentStore
 from instagram_core.ports.engagement import EngagementStore
 from instagram_core.ports.media import MediaStore
 from instagram_core.ports.posts import PostStore
-from instagram_core.ports.ranking import EngagementModel, FeedCandidate
+from instagram_core.ports.ranking import EngagementModel
 from instagram_core.ports.social_graph import SocialGraph
 
 LIKE_WEIGHT = 1.0
@@ -46,14 +46,11 @@ class ModelRanker:
         self._model = model
         self._clock = clock
 
-    def score(self, viewer_id: str, candidates: Sequence[FeedCandidate]) -> Sequence[float]:
+    def score(self, viewer_id: str, candidates: Sequence[Post]) -> Sequence[float]:
         if not candidates:
             return []
         now = self._clock.now()
-        found = self._posts.get_many(c.post_id for c in candidates)
-        posts = [found[c.post_id] for c in candidates if c.post_id in found]
-        if len(posts) != len(candidates):  # deleted between candidate and score: rank last
-            return [float(c.post_id in found) for c in candidates]
+        posts = candidates
         facts = self._facts(posts, now)
         history = self._affinity.history(
             viewer_id,
@@ -63,6 +60,9 @@ class ModelRanker:
             now,
         )
         return self._model.score(history, facts)
+
+    def on_page_shown(self, event: FeedPageShown) -> None:
+        self._affinity.mark_seen(event.viewer_id, event.post_ids, self._clock.now())
 
     def on_post_liked(self, event: PostLiked) -> None:
         self._remember(event.user_id, event.post_id, LIKE_WEIGHT)
@@ -82,10 +82,9 @@ class ModelRanker:
         likes = self._engagement.like_counts(ids)
         comments = self._comments.counts(ids)
         followers = self._graph.follower_counts({p.author_id for p in posts})
-        media = self._media.get_many(p.media_ids[0] for p in posts)
+        types = self._media.types(p.media_ids[0] for p in posts)
         facts = []
         for p in posts:
-            first = media.get(p.media_ids[0])
             published = p.published_at or p.created_at
             facts.append(
                 CandidateFacts(
@@ -94,7 +93,7 @@ class ModelRanker:
                     age_hours=(now - published).total_seconds() / 3600,
                     likes=likes.get(p.post_id, 0),
                     comments=comments.get(p.post_id, 0),
-                    is_video=first is not None and first.type is MediaType.VIDEO,
+                    is_video=types.get(p.media_ids[0]) is MediaType.VIDEO,
                     media_count=len(p.media_ids),
                     author_followers=followers.get(p.author_id, 0),
                     hashtags=p.hashtags,

@@ -1,18 +1,35 @@
-"""The local-disk blob store over HTTP: signed PUT for uploads, signed GET for serving.
+"""The local-disk blob store over HTTP: signed PUT for uploads and for the parts of resumable
+uploads, signed GET for serving (with ranges and revalidation).
 
 This is what S3 does in the production profile; clients see the same pre-signed URL flow."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
+import anyio.from_thread
+import anyio.to_thread
 from litestar import Controller, Request, Response, get, put
 from litestar.concurrency import sync_to_thread
-from litestar.datastructures import State
+from litestar.datastructures import ETag, State
 from litestar.params import FromPath
-from litestar.response import File
-from litestar.status_codes import HTTP_200_OK
+from litestar.response import File, Stream
+from litestar.status_codes import (
+    HTTP_200_OK,
+    HTTP_206_PARTIAL_CONTENT,
+    HTTP_304_NOT_MODIFIED,
+    HTTP_416_REQUESTED_RANGE_NOT_SATISFIABLE,
+)
 
+from entrypoints.http.byte_ranges import (
+    RangeNotSatisfiable,
+    byte_range,
+    none_match,
+    range_applies,
+    read_span,
+    strong_etag,
+)
 from entrypoints.http.dependencies import container_of
 from instagram_core.domain.errors import InvalidInput, PayloadTooLarge
 
@@ -26,6 +43,27 @@ def _query(request: Request[Any, Any, Any], name: str) -> str:
     return str(value)
 
 
+def _refuse_declared_size(request: Request[Any, Any, Any], max_bytes: int) -> None:
+    """Refuse before reading a body whose declared length is over the limit."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > max_bytes:
+        raise PayloadTooLarge(f"uploads are limited to {max_bytes} bytes")
+
+
+def _blocking(stream: AsyncIterator[bytes]) -> Iterator[bytes]:
+    """The request body as a plain iterator for a worker thread started by anyio, each chunk
+    awaited on the event loop: a part goes to disk as it arrives, not through memory."""
+
+    async def pull() -> bytes | None:
+        try:
+            return await anext(stream)
+        except StopAsyncIteration:
+            return None
+
+    while (chunk := anyio.from_thread.run(pull)) is not None:
+        yield chunk
+
+
 class BlobsController(Controller):
     path = "/blobs"
     tags = ["media"]
@@ -33,10 +71,13 @@ class BlobsController(Controller):
     @put("/{key:path}", status_code=HTTP_200_OK, request_max_body_size=None)
     async def upload(
         self, key: FromPath[str], request: Request[Any, Any, Any], state: State
-    ) -> dict[str, Any]:
-        """Store one upload. Acknowledged only once the bytes are durably on disk."""
-        blobs = container_of(state).adapters.blobs()
+    ) -> Response[dict[str, Any]]:
+        """Store one upload, or one part of a resumable upload (its URL carries ``upload``
+        and ``part``). Acknowledged only once the bytes are durably on disk."""
         key = key.lstrip("/")
+        if "upload" in request.query_params:
+            return await self._upload_part(key, request, state)
+        blobs = container_of(state).adapters.blobs()
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         max_bytes = blobs.verify_upload(
             key,
@@ -46,9 +87,7 @@ class BlobsController(Controller):
             _query(request, "sig"),
             content_type,
         )
-        declared = request.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > max_bytes:
-            raise PayloadTooLarge(f"uploads are limited to {max_bytes} bytes")
+        _refuse_declared_size(request, max_bytes)
         chunks, size = [], 0
         async for chunk in request.stream():
             size += len(chunk)
@@ -58,21 +97,78 @@ class BlobsController(Controller):
         if size == 0:
             raise InvalidInput("the upload is empty")
         await sync_to_thread(blobs.put, key, b"".join(chunks), content_type)
-        return {"key": key, "size": size}
+        return Response({"key": key, "size": size})
+
+    async def _upload_part(
+        self, key: str, request: Request[Any, Any, Any], state: State
+    ) -> Response[dict[str, Any]]:
+        """Stream one part to the upload's staging directory; answers with its ETag, as S3
+        does, so the client can pin it when completing."""
+        uploads = container_of(state).adapters.multipart()
+        upload_id = _query(request, "upload")
+        part_number, max_bytes = uploads.verify_part(
+            key,
+            upload_id,
+            _query(request, "part"),
+            _query(request, "expires"),
+            _query(request, "max"),
+            _query(request, "sig"),
+        )
+        _refuse_declared_size(request, max_bytes)
+        chunks = _blocking(request.stream())
+        # anyio's thread, not sync_to_thread's executor: the thread awaits each chunk.
+        part = await anyio.to_thread.run_sync(
+            uploads.put_part, key, upload_id, part_number, chunks, max_bytes
+        )
+        body = {"part_number": part.part_number, "size": part.size, "etag": part.etag}
+        return Response(body, headers={"ETag": part.etag})
 
     @get("/{key:path}", sync_to_thread=True)
     def download(
         self, key: FromPath[str], request: Request[Any, Any, Any], state: State
     ) -> Response[Any]:
-        """Serve a stored file to the holder of a signed, unexpired URL."""
+        """Serve a stored file to the holder of a signed, unexpired URL: 304 when the
+        client's ``If-None-Match`` is current, 206 for one ``Range``, 416 past the end."""
         blobs = container_of(state).adapters.blobs()
         key = key.lstrip("/")
         blobs.verify_download(key, _query(request, "expires"), _query(request, "sig"))
         info = blobs.info(key)
         path = blobs.path_for(key)
-        return File(
-            path=path,
-            content_disposition_type="inline",
-            media_type=info.content_type if info else None,
-            headers={"Cache-Control": IMMUTABLE},
+        stat = path.stat()
+        etag = ETag(value=strong_etag(stat))
+        headers = {"Cache-Control": IMMUTABLE, "Accept-Ranges": "bytes"}
+        cached = {**headers, "ETag": etag.to_header()}
+        if none_match(request.headers.get("if-none-match"), etag.to_header()):
+            return Response(None, status_code=HTTP_304_NOT_MODIFIED, headers=cached)
+        media_type = info.content_type if info else "application/octet-stream"
+        wanted = request.headers.get("range")
+        if not range_applies(request.headers.get("if-range"), etag.to_header()):
+            wanted = None
+        try:
+            span = byte_range(wanted, stat.st_size)
+        except RangeNotSatisfiable:
+            return Response(
+                None,
+                status_code=HTTP_416_REQUESTED_RANGE_NOT_SATISFIABLE,
+                headers={**cached, "Content-Range": f"bytes */{stat.st_size}"},
+            )
+        if span is None:
+            return File(
+                path=path,
+                content_disposition_type="inline",
+                media_type=media_type,
+                headers=headers,
+                etag=etag,
+                stat_result=stat,
+            )
+        first, last = span
+        return Stream(
+            read_span(path, first, last),
+            status_code=HTTP_206_PARTIAL_CONTENT,
+            media_type=media_type,
+            headers={
+                **cached,
+                "Content-Range": f"bytes {first}-{last}/{stat.st_size}",
+                "Content-Length": str(last - first + 1),
+            },
         )

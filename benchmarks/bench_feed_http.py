@@ -1,0 +1,751 @@
+"""``GET /feed`` over real HTTP: the served API against a bare Litestar handler.
+
+The goal under test (one uvicorn worker, load from another process): a page of 50 from a
+warm cache answers with p99 under 20 ms, at no less than half the throughput of a bare
+Litestar handler that returns the very same bytes.
+
+What the script does, every step bounded in time:
+
+1. starts ``instagram serve`` (embedded profile, one uvicorn worker, a fresh temp data
+   dir, ``INSTAGRAM_LOG_LEVEL=warning``) on a free loopback port and waits for ``/readyz``;
+2. fills it through the public API: a viewer following ``--authors`` accounts with
+   ``--posts`` posts each (tiny generated 64x64 JPEGs), waits until every post is
+   published and fanned out, reads the feed once (warm cache, snapshot path) and captures
+   the exact bytes of ``GET /api/v1/feed?limit=50`` and of the page its cursor continues;
+3. starts a bare Litestar app in another uvicorn process (same uvicorn defaults, same log
+   level) answering those bytes as ``application/json``;
+4. loads each side with the same load generator from a separate process, for
+   ``--duration`` seconds after a short warm-up: ``wrk -t1 -c8 --latency`` with a Lua
+   script adding the ``Authorization`` header when ``wrk`` is on the PATH
+   (``--install-wrk`` runs ``apt-get install -y wrk`` if it is missing), else a small
+   Python generator (one thread, non-blocking keep-alive sockets, ``-c`` connections);
+5. stops both servers (always) and prints requests/s, p50, p99, the throughput ratio
+   ours/bare (goal >= 0.5) and whether p99 < 20 ms.
+
+Two rows: the fresh read (no cursor: re-ranks every candidate and saves a snapshot; that is
+the "warm cache" read) and the next page (a cursor continuing the snapshot). A reference row
+(``GET /users/me``, ours only; ``--no-reference`` drops it) shows the floor of any
+authenticated endpoint of the app: token check, a small query, a sync handler's thread hops.
+The load average is printed too: other work on the machine skews every figure.
+
+Run: ``python benchmarks/bench_feed_http.py [--duration S] [--connections N]
+[--loadgen auto|wrk|python] [--install-wrk] [--no-reference] [--authors N] [--posts N]``.
+Benchmarks print figures and never assert; missing pieces make the script skip (exit 0).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import os
+import re
+import selectors
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SRC = ROOT / "src"
+HOST = "127.0.0.1"
+API = "/api/v1"
+PAGE = 50
+PASSWORD = "correct horse battery"
+P99_GOAL_MS = 20.0
+RATIO_GOAL = 0.5
+READY_TIMEOUT = 60.0
+PUBLISH_TIMEOUT = 180.0
+STOP_TIMEOUT = 15.0
+LOADGEN_CHILD = "--loadgen-child"
+
+BARE_APP = '''\
+"""A bare Litestar app answering the captured feed pages: the benchmark's ceiling."""
+
+import os
+from pathlib import Path
+
+from litestar import Litestar, Response, get
+
+FRESH = Path(os.environ["BENCH_FRESH_BODY"]).read_bytes()
+CURSOR = Path(os.environ["BENCH_CURSOR_BODY"]).read_bytes()
+
+
+@get("/api/v1/feed", sync_to_thread=False)
+def feed(cursor: str | None = None) -> Response[bytes]:
+    return Response(CURSOR if cursor else FRESH, media_type="application/json")
+
+
+app = Litestar(route_handlers=[feed])
+'''
+
+
+class Skip(Exception):
+    """Something the benchmark needs is missing: say so and exit cleanly."""
+
+
+# --- servers --------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass
+class Server:
+    name: str
+    process: subprocess.Popen[bytes]
+    port: int
+    log_path: Path
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    def log_tail(self, lines: int = 20) -> str:
+        try:
+            text = self.log_path.read_text(errors="replace")
+        except OSError:
+            return ""
+        return "\n".join(text.splitlines()[-lines:])
+
+    def stop(self) -> None:
+        """SIGINT (uvicorn's graceful shutdown: the app's on_shutdown drains its workers),
+        then SIGKILL if it does not exit in time."""
+        if self.process.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(STOP_TIMEOUT)
+
+
+@contextlib.contextmanager
+def running(
+    name: str, argv: Sequence[str], env: dict[str, str], port: int, log_dir: Path
+) -> Iterator[Server]:
+    log_path = log_dir / f"{name}.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            list(argv), env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
+    server = Server(name, process, port, log_path)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def wait_until(
+    server: Server, path: str, headers: dict[str, str] | None = None, timeout: float = 30.0
+) -> None:
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"{server.name} exited early:\n{server.log_tail()}")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(server.base_url + path, headers=headers, timeout=2.0).status_code == 200:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"{server.name} not ready after {timeout:.0f} s:\n{server.log_tail()}")
+
+
+def server_env(extra: dict[str, str]) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INSTAGRAM_")}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), env.get("PYTHONPATH")]))
+    env.update(extra)
+    return env
+
+
+def instagram_argv(port: int, data_dir: Path) -> list[str]:
+    script = Path(sys.executable).parent / "instagram"
+    head = (
+        [str(script)]
+        if script.is_file()
+        else [sys.executable, "-c", "from entrypoints.cli import main; main()"]
+    )
+    return [*head, "serve", "--host", HOST, "--port", str(port), "--data-dir", str(data_dir)]
+
+
+# --- populating through the API -------------------------------------------------------------------
+
+
+def tiny_jpeg(index: int) -> bytes:
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (64, 64), (index * 37 % 256, index * 91 % 256, 120))
+    ImageDraw.Draw(image).ellipse((8, 8, 56, 56), outline=(255, 220, 120))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
+class Populator:
+    def __init__(self, base_url: str) -> None:
+        import httpx
+
+        self._client = httpx.Client(base_url=base_url + API, timeout=60.0)
+        self._images = [tiny_jpeg(n) for n in range(8)]
+
+    def close(self) -> None:
+        self._client.close()
+
+    def _ok(self, answer: Any, *codes: int) -> Any:
+        if answer.status_code not in codes:
+            raise RuntimeError(
+                f"{answer.request.method} {answer.request.url.path} answered "
+                f"{answer.status_code}: {answer.text[:300]}"
+            )
+        return answer
+
+    def account(self, username: str) -> dict[str, str]:
+        body = {"username": username, "password": PASSWORD}
+        self._ok(self._client.post("/accounts", json=body), 201)
+        token = self._ok(self._client.post("/auth/token", json=body), 200).json()["access_token"]
+        return {"Authorization": f"Bearer {token}"}
+
+    def follow(self, auth: dict[str, str], username: str) -> None:
+        self._ok(self._client.post(f"/users/{username}/follow", headers=auth), 200, 201)
+
+    def post(self, auth: dict[str, str], n: int) -> str:
+        ticket = self._ok(
+            self._client.get(
+                "/media/upload-url",
+                params={"type": "image", "content_type": "image/jpeg"},
+                headers=auth,
+            ),
+            200,
+        ).json()
+        headers = {"Content-Type": "image/jpeg", **ticket.get("headers", {})}
+        self._ok(
+            self._client.put(ticket["upload_url"], content=self._images[n % 8], headers=headers),
+            200,
+        )
+        body = {"media_ids": [ticket["media_id"]], "caption": f"bench post {n} #bench"}
+        created = self._ok(self._client.post("/posts", json=body, headers=auth), 201)
+        return str(created.json()["post_id"])
+
+    def status(self, auth: dict[str, str], post_id: str) -> str:
+        return str(
+            self._ok(self._client.get(f"/posts/{post_id}", headers=auth), 200).json()["status"]
+        )
+
+    def feed(self, auth: dict[str, str], cursor: str | None = None) -> tuple[bytes, dict[str, Any]]:
+        params: dict[str, Any] = {"limit": PAGE, **({"cursor": cursor} if cursor else {})}
+        answer = self._ok(self._client.get("/feed", params=params, headers=auth), 200)
+        return answer.content, answer.json()
+
+
+@dataclass
+class World:
+    token: str
+    fresh_body: bytes
+    cursor_body: bytes
+    cursor: str
+    items: int
+    cursor_items: int
+    posts: int
+    seconds: float
+    load_before: str = ""
+
+
+def populate(base_url: str, authors: int, posts_each: int) -> World:
+    started = time.monotonic()
+    api = Populator(base_url)
+    try:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            viewer = api.account("bench_viewer")
+            names = [f"bench_author_{n}" for n in range(authors)]
+            auths = list(pool.map(api.account, names))
+            list(pool.map(lambda name: api.follow(viewer, name), names))
+            jobs = [
+                (auth, a * posts_each + k)
+                for k in range(posts_each)
+                for a, auth in enumerate(auths)
+            ]
+            created = list(pool.map(lambda job: (job[0], api.post(*job)), jobs))
+        deadline = time.monotonic() + PUBLISH_TIMEOUT
+        for auth, post_id in created:
+            while (state := api.status(auth, post_id)) == "processing":
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"post {post_id} still processing after {PUBLISH_TIMEOUT} s")
+                time.sleep(0.05)
+            if state != "published":
+                raise RuntimeError(f"post {post_id} ended {state!r}, not published")
+        # Fan-out runs on the event bus after publishing: wait until the feed holds them all.
+        wanted = min(len(created), 2 * PAGE)
+        while True:
+            _, first = api.feed(viewer)
+            seen = len(first["items"])
+            if first["next_cursor"]:
+                seen += len(api.feed(viewer, first["next_cursor"])[1]["items"])
+            if seen >= wanted:
+                break
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the feed shows {seen} of {wanted} posts after fan-out")
+            time.sleep(0.1)
+        api.feed(viewer)  # one more warm read, then the captures
+        fresh_body, fresh = api.feed(viewer)
+        if len(fresh["items"]) < PAGE or not fresh["next_cursor"]:
+            raise RuntimeError(f"the feed has {len(fresh['items'])} items and no second page")
+        cursor_body, page = api.feed(viewer, fresh["next_cursor"])
+        return World(
+            token=viewer["Authorization"].split(" ", 1)[1],
+            fresh_body=fresh_body,
+            cursor_body=cursor_body,
+            cursor=str(fresh["next_cursor"]),
+            items=len(fresh["items"]),
+            cursor_items=len(page["items"]),
+            posts=len(created),
+            seconds=time.monotonic() - started,
+        )
+    finally:
+        api.close()
+
+
+# --- load generators ------------------------------------------------------------------------------
+
+
+@dataclass
+class LoadResult:
+    requests: int
+    errors: int
+    seconds: float
+    rps: float
+    p50_ms: float
+    p99_ms: float
+
+
+def percentile(sorted_values: Sequence[float], share: float) -> float:
+    if not sorted_values:
+        return float("nan")
+    return sorted_values[min(len(sorted_values) - 1, round(share * (len(sorted_values) - 1)))]
+
+
+_CONTENT_LENGTH = re.compile(rb"\r\ncontent-length:\s*(\d+)")
+
+
+class _KeepAlive:
+    """One keep-alive connection with one request in flight at a time."""
+
+    def __init__(self, port: int, request: bytes) -> None:
+        self.sock = socket.create_connection((HOST, port), timeout=10)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self._request = request
+        self._buffer = bytearray()
+        self._expected = -1  # bytes of the response being read, once its head is in
+        self._ok = True
+        self.sent_at = 0
+
+    def send(self) -> None:
+        self.sent_at = time.perf_counter_ns()
+        self.sock.sendall(self._request)
+
+    def receive(self, data: bytes) -> bool | None:
+        """Take bytes in; the status of the response they complete (True: 200), if any.
+        Every response is read before the next request goes out, so at most one
+        completes per call."""
+        buffer = self._buffer
+        buffer += data
+        if self._expected < 0:
+            head_end = buffer.find(b"\r\n\r\n")
+            if head_end < 0:
+                return None
+            head = bytes(buffer[:head_end]).lower()
+            match = _CONTENT_LENGTH.search(head)
+            if match is None:
+                raise RuntimeError("a response without Content-Length")
+            self._ok = head[9:12] == b"200"
+            self._expected = head_end + 4 + int(match.group(1))
+        if len(buffer) < self._expected:
+            return None
+        del buffer[: self._expected]
+        self._expected = -1
+        return self._ok
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def python_loadgen(
+    port: int, path: str, token: str, connections: int, duration: float, warmup: float
+) -> LoadResult:
+    """Closed-loop keep-alive load: ``connections`` sockets, each with one request in flight,
+    driven by one selector loop (no GIL contention between threads). A latency runs from
+    sending the request to reading the last byte of its response."""
+    request = (
+        f"GET {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\n"
+        f"Authorization: Bearer {token}\r\nAccept: */*\r\n\r\n"
+    ).encode()
+    selector = selectors.DefaultSelector()
+
+    def connect() -> None:
+        connection = _KeepAlive(port, request)
+        selector.register(connection.sock, selectors.EVENT_READ, connection)
+        connection.send()
+
+    for _ in range(connections):
+        connect()
+    measure_from = time.perf_counter_ns() + int(warmup * 1e9)
+    stop_at = measure_from + int(duration * 1e9)
+    latencies: list[float] = []
+    errors = 0
+    while time.perf_counter_ns() < stop_at:
+        for key, _events in selector.select(timeout=1.0):
+            connection: _KeepAlive = key.data
+            data = connection.sock.recv(1 << 18)
+            if not data:  # the server closed the connection: count it, open another
+                errors += 1
+                selector.unregister(connection.sock)
+                connection.close()
+                connect()
+                continue
+            status = connection.receive(data)
+            if status is None:
+                continue
+            done = time.perf_counter_ns()
+            if measure_from <= done < stop_at:
+                latencies.append((done - connection.sent_at) / 1e6)
+                errors += not status
+            connection.send()
+    for key in list(selector.get_map().values()):
+        key.data.close()
+    selector.close()
+    latencies.sort()
+    return LoadResult(
+        requests=len(latencies),
+        errors=errors,
+        seconds=duration,
+        rps=len(latencies) / duration,
+        p50_ms=percentile(latencies, 0.50),
+        p99_ms=percentile(latencies, 0.99),
+    )
+
+
+def run_python_loadgen(
+    port: int, path: str, token: str, connections: int, duration: float, warmup: float
+) -> LoadResult:
+    """The Python generator in its own interpreter: the servers never share its GIL."""
+    argv = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        LOADGEN_CHILD,
+        json.dumps(
+            {
+                "port": port,
+                "path": path,
+                "connections": connections,
+                "duration": duration,
+                "warmup": warmup,
+            }
+        ),
+    ]
+    env = {**os.environ, "BENCH_TOKEN": token}
+    done = subprocess.run(
+        argv, env=env, capture_output=True, text=True, timeout=duration + warmup + 60, check=False
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"the load generator failed:\n{done.stderr[-2000:]}")
+    return LoadResult(**json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def loadgen_child(spec: str) -> None:
+    params = json.loads(spec)
+    result = python_loadgen(token=os.environ["BENCH_TOKEN"], **params)
+    print(json.dumps(result.__dict__))
+
+
+_WRK_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 6e4}
+
+
+def _wrk_ms(text: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text)
+    if match is None:
+        raise ValueError(f"unreadable wrk latency {text!r}")
+    return float(match.group(1)) * _WRK_UNITS[match.group(2)]
+
+
+def run_wrk(
+    wrk: str,
+    port: int,
+    path: str,
+    token: str,
+    connections: int,
+    duration: float,
+    warmup: float,
+    work_dir: Path,
+) -> LoadResult:
+    script = work_dir / "auth.lua"
+    script.write_text(f'wrk.headers["Authorization"] = "Bearer {token}"\n')
+    url = f"http://{HOST}:{port}{path}"
+
+    def wrk_run(seconds: float) -> str:
+        argv = [wrk, "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency"]
+        done = subprocess.run(
+            [*argv, "-s", str(script), url],
+            capture_output=True,
+            text=True,
+            timeout=seconds + 60,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"wrk failed:\n{done.stdout}\n{done.stderr}")
+        return done.stdout
+
+    if warmup > 0:
+        wrk_run(warmup)
+    out = wrk_run(duration)
+    latency = dict(re.findall(r"^\s+(50|99)(?:\.0+)?%\s+([\d.]+\w+)\s*$", out, re.MULTILINE))
+    total = re.search(r"^\s*(\d+) requests in ([\d.]+)(\w+)", out, re.MULTILINE)
+    rps = re.search(r"^Requests/sec:\s+([\d.]+)", out, re.MULTILINE)
+    if total is None or rps is None or set(latency) != {"50", "99"}:
+        raise RuntimeError(f"unreadable wrk output:\n{out}")
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
+    )
+    errors = int(bad.group(1)) if bad else 0
+    if socket_errors:
+        errors += sum(int(g) for g in socket_errors.groups())
+    return LoadResult(
+        requests=int(total.group(1)),
+        errors=errors,
+        seconds=_wrk_ms(total.group(2) + total.group(3)) / 1e3,
+        rps=float(rps.group(1)),
+        p50_ms=_wrk_ms(latency["50"]),
+        p99_ms=_wrk_ms(latency["99"]),
+    )
+
+
+def pick_loadgen(choice: str, install: bool) -> str | None:
+    """The path of wrk, or None for the Python generator."""
+    if choice == "python":
+        return None
+    wrk = shutil.which("wrk")
+    if wrk is None and install:
+        apt = shutil.which("apt-get")
+        if apt is not None:
+            print("installing wrk (apt-get install -y wrk) ...", flush=True)
+            subprocess.run(
+                [apt, "install", "-y", "wrk"],
+                check=False,
+                timeout=300,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            wrk = shutil.which("wrk")
+    if wrk is None and choice == "wrk":
+        raise Skip("wrk is not on the PATH (pass --install-wrk, or --loadgen python)")
+    return wrk
+
+
+# --- the benchmark --------------------------------------------------------------------------------
+
+
+def check_requirements() -> None:
+    missing = []
+    for module in ("httpx", "litestar", "uvicorn", "PIL"):
+        try:
+            __import__(module)
+        except ImportError:
+            missing.append(module)
+    sys.path.insert(0, str(SRC))
+    try:
+        __import__("entrypoints.cli")
+    except ImportError as exc:
+        missing.append(f"entrypoints.cli ({exc})")
+    if missing:
+        raise Skip(f"missing: {', '.join(missing)}")
+
+
+@dataclass
+class Row:
+    label: str
+    ours: LoadResult
+    bare: LoadResult | None  # None: a reference row with no bare counterpart
+
+
+def bench(args: argparse.Namespace) -> None:
+    check_requirements()
+    wrk = pick_loadgen(args.loadgen, args.install_wrk)
+    generator = (
+        f"wrk -t1 -c{args.connections} -d{args.duration:g}s --latency"
+        if wrk
+        else f"python selector loop, 1 process, {args.connections} keep-alive connections"
+    )
+
+    def load(port: int, path: str, token: str, work_dir: Path) -> LoadResult:
+        if wrk:
+            return run_wrk(
+                wrk, port, path, token, args.connections, args.duration, args.warmup, work_dir
+            )
+        return run_python_loadgen(port, path, token, args.connections, args.duration, args.warmup)
+
+    with contextlib.ExitStack() as stack:
+        work_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-feed-http-")))
+        ours_port = free_port()
+        ours = stack.enter_context(
+            running(
+                "instagram-serve",
+                instagram_argv(ours_port, work_dir / "data"),
+                server_env({"INSTAGRAM_LOG_LEVEL": "warning"}),
+                ours_port,
+                work_dir,
+            )
+        )
+        wait_until(ours, "/readyz", timeout=READY_TIMEOUT)
+        print(
+            f"populating: a viewer following {args.authors} authors x {args.posts} posts "
+            f"(64x64 JPEGs) ...",
+            flush=True,
+        )
+        world = populate(ours.base_url, args.authors, args.posts)
+        print(
+            f"  {world.posts} posts published and fanned out in {world.seconds:.1f} s; "
+            f"page 1: {world.items} items, {len(world.fresh_body):,} bytes; "
+            f"page 2 (cursor): {world.cursor_items} items, {len(world.cursor_body):,} bytes",
+            flush=True,
+        )
+
+        fresh_path = f"{API}/feed?limit={PAGE}"
+        cursor_path = f"{API}/feed?limit={PAGE}&cursor={world.cursor}"
+        (work_dir / "fresh.json").write_bytes(world.fresh_body)
+        (work_dir / "cursor.json").write_bytes(world.cursor_body)
+        (work_dir / "bare_feed_app.py").write_text(BARE_APP)
+        bare_port = free_port()
+        bare_argv = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "bare_feed_app:app",
+            "--app-dir",
+            str(work_dir),
+            "--host",
+            HOST,
+            "--port",
+            str(bare_port),
+            "--log-level",
+            "warning",
+        ]
+        bare_env = server_env(
+            {
+                "BENCH_FRESH_BODY": str(work_dir / "fresh.json"),
+                "BENCH_CURSOR_BODY": str(work_dir / "cursor.json"),
+            }
+        )
+        bare = stack.enter_context(
+            running("bare-litestar", bare_argv, bare_env, bare_port, work_dir)
+        )
+        wait_until(bare, fresh_path, timeout=READY_TIMEOUT)
+
+        print(
+            f"loading each side for {args.duration:g} s (+{args.warmup:g} s warm-up): {generator}",
+            flush=True,
+        )
+        world.load_before = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        rows = []
+        for label, path in (
+            ("fresh read (rank + snapshot)", fresh_path),
+            ("cursor page 2", cursor_path),
+        ):
+            ours_result = load(ours.port, path, world.token, work_dir)
+            bare_result = load(bare.port, path, world.token, work_dir)
+            rows.append(Row(label, ours_result, bare_result))
+        if args.reference:
+            # The floor of any authenticated endpoint here: token check, one small query,
+            # the threadpool hops of a sync handler; no feed work at all.
+            me = load(ours.port, f"{API}/users/me", world.token, work_dir)
+            rows.append(Row("(ref) GET /users/me", me, None))
+        for server in (ours, bare):
+            if server.process.poll() is not None:
+                print(f"warning: {server.name} died during the run:\n{server.log_tail()}")
+    report(rows, world, args, generator)
+
+
+def report(rows: Sequence[Row], world: World, args: argparse.Namespace, generator: str) -> None:
+    print()
+    print(
+        f"bench_feed_http: GET {API}/feed?limit={PAGE}, one uvicorn worker each, 2 servers "
+        f"on {os.cpu_count()} cores; {generator}"
+    )
+    print(f"  {'row':<30}{'side':<6}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
+    verdicts = []
+    for row in rows:
+        sides = [("ours", row.ours)] + ([("bare", row.bare)] if row.bare else [])
+        for side, result in sides:
+            label = row.label if side == "ours" else ""
+            print(
+                f"  {label:<30}{side:<6}{result.rps:>9.0f}{result.p50_ms:>9.2f}"
+                f"{result.p99_ms:>9.2f}{result.errors:>8}"
+            )
+        if row.bare is None:
+            continue
+        ratio = row.ours.rps / row.bare.rps if row.bare.rps else float("nan")
+        p99_ok = row.ours.p99_ms < P99_GOAL_MS
+        verdicts.append(
+            f"  {row.label}: ours/bare throughput {ratio:.3f} (goal >= {RATIO_GOAL}: "
+            f"{'met' if ratio >= RATIO_GOAL else 'MISSED'}); p99 {row.ours.p99_ms:.1f} ms "
+            f"(goal < {P99_GOAL_MS:g} ms: {'met' if p99_ok else 'MISSED'})"
+        )
+    print("\n".join(verdicts))
+    print(
+        f"  ({world.posts} posts by {args.authors} followed authors; page 1 {world.items} items /"
+        f" {len(world.fresh_body):,} B, page 2 {world.cursor_items} items /"
+        f" {len(world.cursor_body):,} B; the bare app answers those exact bytes)"
+    )
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"  (load average before/after: {world.load_before} / {load}; other work skews figures)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == [LOADGEN_CHILD]:
+        loadgen_child(argv[1])
+        return 0
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds of load per run")
+    parser.add_argument("--warmup", type=float, default=1.0, help="seconds before measuring")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--loadgen", choices=("auto", "wrk", "python"), default="auto")
+    parser.add_argument(
+        "--install-wrk", action="store_true", help="apt-get install -y wrk if it is missing"
+    )
+    parser.add_argument(
+        "--no-reference",
+        dest="reference",
+        action="store_false",
+        help="skip the reference row (GET /users/me: the floor of an authenticated endpoint)",
+    )
+    parser.add_argument("--authors", type=int, default=60)
+    parser.add_argument("--posts", type=int, default=2, help="posts per author (>= 2 pages)")
+    args = parser.parse_args(argv)
+    if not (0 < args.duration <= 120 and 0 <= args.warmup <= 30 and 1 <= args.connections <= 64):
+        parser.error("--duration in (0, 120], --warmup in [0, 30], --connections in [1, 64]")
+    if args.authors * args.posts < 2 * PAGE:
+        parser.error(f"--authors x --posts must be at least {2 * PAGE} (two full pages)")
+    try:
+        bench(args)
+    except Skip as exc:
+        print(f"bench_feed_http: skipped: {exc}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
