@@ -28,6 +28,7 @@ class Settings:
     public_url: str = ""  # base of absolute URLs handed to clients; derived from host/port
     max_upload_bytes: int = 30 * 1024 * 1024
     max_image_pixels: int = 100_000_000
+    max_video_seconds: int = 60
     token_ttl_seconds: int = 86_400
     workers: int = 2  # in-process event-bus worker threads
     fanout_celebrity_threshold: int = 50_000
@@ -70,6 +71,7 @@ _CONVERTERS: dict[str, Any] = {
     "port": int,
     "max_upload_bytes": int,
     "max_image_pixels": int,
+    "max_video_seconds": int,
     "token_ttl_seconds": int,
     "workers": int,
     "mysql_pool_size": int,

@@ -12,6 +12,7 @@ import attrs
 from dependency_injector import containers, providers
 
 from adapters.argon2.hasher import Argon2PasswordHasher
+from adapters.av.transcoder import PyAvVideoTranscoder
 from adapters.jwt.tokens import JwtTokenService
 from adapters.local_disk.blobs import LocalDiskBlobStore
 from adapters.local_disk.multipart import LocalDiskMultipartUploads
@@ -129,6 +130,9 @@ class EmbeddedAdapters(containers.DeclarativeContainer):
         base_url=config.blob_base_url,
     )
     processor = providers.Singleton(PillowMediaProcessor, max_pixels=config.max_image_pixels)
+    transcoder = providers.Singleton(
+        PyAvVideoTranscoder, max_duration_seconds=config.max_video_seconds
+    )
 
 
 class MemoryAdapters(containers.DeclarativeContainer):
@@ -178,6 +182,9 @@ class MemoryAdapters(containers.DeclarativeContainer):
         base_url=config.blob_base_url,
     )
     processor = providers.Singleton(PillowMediaProcessor, max_pixels=config.max_image_pixels)
+    transcoder = providers.Singleton(
+        PyAvVideoTranscoder, max_duration_seconds=config.max_video_seconds
+    )
 
 
 class Core(containers.DeclarativeContainer):
@@ -232,6 +239,7 @@ class Core(containers.DeclarativeContainer):
         clock=adapters.clock,
         max_upload_bytes=config.max_upload_bytes,
         multipart=adapters.multipart,
+        video_enabled=True,
     )
     post_stores = providers.Singleton(
         PostStores,
@@ -314,7 +322,12 @@ class Core(containers.DeclarativeContainer):
         SearchService, adapters.search_index, adapters.users, adapters.posts
     )
     pipeline = providers.Singleton(
-        MediaPipeline, adapters.media, adapters.blobs, adapters.processor, adapters.moderator
+        MediaPipeline,
+        adapters.media,
+        adapters.blobs,
+        adapters.processor,
+        adapters.moderator,
+        adapters.transcoder,
     )
     publishing = providers.Singleton(
         PublishingService, adapters.posts, adapters.media, pipeline, adapters.clock, bus

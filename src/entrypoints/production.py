@@ -104,6 +104,7 @@ class ProductionAdapters(containers.DeclarativeContainer):
     hasher = embedded.hasher
     tokens = embedded.tokens
     processor = embedded.processor
+    transcoder = embedded.transcoder
 
 
 class ProductionApplication(Application):

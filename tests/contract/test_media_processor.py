@@ -1,13 +1,18 @@
 """Contract of :class:`~instagram_core.ports.processing.MediaProcessor`, run against every
-adapter on real camera and phone files (see ``shared/testdata/README.md``)."""
+adapter on real camera and phone files (see ``shared/testdata/README.md``); the process
+pool's own behaviour (errors across processes, dead workers, closing) is tested at the end."""
 
 from __future__ import annotations
 
 import importlib.util
 import io
+import multiprocessing
+import os
+import pickle
+import signal
 import struct
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
 
@@ -16,15 +21,22 @@ import pytest
 from PIL import Image, ImageOps, TiffImagePlugin
 
 from adapters.pillow import PillowMediaProcessor
-from instagram_core.domain.errors import InvalidInput, UnprocessableMedia
+from adapters.pillow.pool import ProcessPoolMediaProcessor
+from instagram_core.domain.errors import InvalidInput, Unavailable, UnprocessableMedia
 from instagram_core.domain.media import IMAGE_CONTENT_TYPES, VARIANT_SPECS
-from instagram_core.ports.processing import MediaProcessor, ProcessedImage
+from instagram_core.ports.processing import MediaProcessor, ProcessedImage, RenderedVariant
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PHOTOS = PROJECT_ROOT / "../shared/testdata/photos"
 NO_PHOTOS = "the shared test photos (../shared/testdata/photos) are not available"
 SPEC_NAMES = [spec.name for spec in VARIANT_SPECS]
-ADAPTERS: dict[str, Callable[[], MediaProcessor]] = {"pillow": PillowMediaProcessor}
+SPECS = {spec.name: spec for spec in VARIANT_SPECS}
+# Served formats: content type -> (Pillow's format name, file extension).
+FORMATS = {"image/jpeg": ("JPEG", "jpg"), "image/webp": ("WEBP", "webp")}
+ADAPTERS: dict[str, Callable[[], MediaProcessor]] = {
+    "pillow": PillowMediaProcessor,
+    "pool": lambda: ProcessPoolMediaProcessor(workers=2),
+}
 
 
 def photos(pattern: str = "*") -> Sequence[object]:
@@ -35,8 +47,12 @@ def photos(pattern: str = "*") -> Sequence[object]:
 
 
 @pytest.fixture(scope="module", params=list(ADAPTERS))
-def processor(request: pytest.FixtureRequest) -> MediaProcessor:
-    return ADAPTERS[request.param]()
+def processor(request: pytest.FixtureRequest) -> Iterator[MediaProcessor]:
+    """One per module: the pool's workers take a second to start."""
+    adapter = ADAPTERS[request.param]()
+    yield adapter
+    if isinstance(adapter, ProcessPoolMediaProcessor):
+        adapter.close()
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +71,15 @@ def encoded(image: Image.Image, fmt: str, **options: object) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, fmt, **options)
     return buffer.getvalue()
+
+
+def in_format(result: ProcessedImage, content_type: str) -> list[RenderedVariant]:
+    """The variants of one format, in the order the adapter gave them."""
+    return [v for v in result.variants if v.content_type == content_type]
+
+
+def jpegs(result: ProcessedImage) -> list[RenderedVariant]:
+    return in_format(result, "image/jpeg")
 
 
 def half(data: bytes) -> bytes:
@@ -94,20 +119,19 @@ def test_every_sample_processes_or_is_refused_cleanly(
         assert "corrupt" in result.message or "pixels" in result.message
         return
     assert result.source_content_type in IMAGE_CONTENT_TYPES
-    assert [v.name for v in result.variants] == SPEC_NAMES
-    for variant, spec in zip(result.variants, VARIANT_SPECS, strict=True):
-        image = decode(variant.data)
-        assert (image.format, variant.content_type, variant.extension) == (
-            "JPEG",
-            "image/jpeg",
-            "jpg",
-        )
-        assert image.size == (variant.width, variant.height)
-        assert max(image.size) <= spec.size
-        assert image.width <= result.width
-        assert image.height <= result.height
-        if spec.square:
-            assert image.width == image.height == min(spec.size, result.width, result.height)
+    assert len(result.variants) == len(FORMATS) * len(SPEC_NAMES)
+    for content_type, (pillow_format, extension) in FORMATS.items():
+        variants = in_format(result, content_type)
+        assert [v.name for v in variants] == SPEC_NAMES
+        for variant, spec in zip(variants, VARIANT_SPECS, strict=True):
+            image = decode(variant.data)
+            assert (image.format, variant.extension) == (pillow_format, extension)
+            assert image.size == (variant.width, variant.height)
+            assert max(image.size) <= spec.size
+            assert image.width <= result.width
+            assert image.height <= result.height
+            if spec.square:
+                assert image.width == image.height == min(spec.size, result.width, result.height)
 
 
 def layout(image: Image.Image) -> np.ndarray:
@@ -138,9 +162,9 @@ def test_oriented_photos_come_out_upright(
     expected = next(label for label, c in candidates.items() if c.tobytes() == upright.tobytes())
     result = process(name)
     assert (result.width, result.height) == upright.size
-    for variant, spec in zip(result.variants, VARIANT_SPECS, strict=True):
+    for variant in result.variants:
         image = decode(variant.data)
-        if not spec.square:
+        if not SPECS[variant.name].square:
             assert (image.width > image.height) == (upright.width > upright.height)
         assert closest_orientation(image, candidates) == expected
 
@@ -155,10 +179,21 @@ def test_gps_is_read_then_stripped_from_every_variant(
     assert 11.8 < result.metadata.gps.lng < 11.9
     assert result.metadata.camera == "NIKON COOLPIX P6000"
     for variant in result.variants:
-        image = decode(variant.data)
-        assert not image.getexif()
-        assert image.getexif().get_ifd(0x8825) == {}
-        assert not {"exif", "xmp", "icc_profile", "comment"} & set(image.info)
+        assert_pixels_only(variant)
+
+
+def assert_pixels_only(variant: RenderedVariant) -> None:
+    """No EXIF (so no GPS), XMP, ICC profile or comment. A WebP must be the simple format,
+    a single VP8 chunk: metadata chunks exist only in the extended (VP8X) one."""
+    image = decode(variant.data)
+    assert not image.getexif()
+    assert image.getexif().get_ifd(0x8825) == {}
+    assert not {"exif", "xmp", "icc_profile", "comment"} & set(image.info)
+    if variant.content_type == "image/webp":
+        (vp8_size,) = struct.unpack("<I", variant.data[16:20])
+        assert variant.data[12:16] == b"VP8 "
+        assert len(variant.data) == 20 + vp8_size + (vp8_size & 1)
+    else:
         assert b"Exif\x00\x00" not in variant.data
         assert b"http://ns.adobe.com" not in variant.data
 
@@ -184,7 +219,7 @@ def test_heic_upload_is_decoded(process: Callable[[str], ProcessedImage]) -> Non
     assert result.source_content_type == "image/heic"
     assert (result.width, result.height) == (3024, 4032)
     assert result.metadata.camera == "Apple iPhone 13 Pro Max"
-    assert [(v.width, v.height) for v in result.variants][1:] == [
+    assert [(v.width, v.height) for v in jpegs(result)][1:] == [
         (240, 320),
         (480, 640),
         (810, 1080),
@@ -218,7 +253,7 @@ def test_large_images_scale_the_long_side_and_crop_a_centred_square(
         "medium_640": (320, 640),
         "large_1080": (540, 1080),
     }
-    thumb = decode(result.variants[0].data)
+    thumb = decode(jpegs(result)[0].data)
     middle = ImageOps.fit(gradient(800, 1600), (150, 150))
     assert np.abs(quadrant_means(thumb) - quadrant_means(middle)).max() < 6
 
@@ -229,14 +264,27 @@ def test_every_filter_changes_the_pixels_and_keeps_the_sizes(processor: MediaPro
     )
     data = encoded(gradient(320, 240), "PNG")
     plain = processor.process_image(data, None)
-    reference = np.asarray(decode(plain.variants[1].data), dtype=float)
+    reference = np.asarray(decode(jpegs(plain)[1].data), dtype=float)
     for name in processor.filters():
         filtered = processor.process_image(data, name)
         assert [(v.width, v.height) for v in filtered.variants] == [
             (v.width, v.height) for v in plain.variants
         ]
-        pixels = np.asarray(decode(filtered.variants[1].data), dtype=float)
+        pixels = np.asarray(decode(jpegs(filtered)[1].data), dtype=float)
         assert np.abs(pixels - reference).mean() > 3, name
+
+
+def test_every_size_comes_as_jpeg_and_webp_of_the_same_picture(
+    processor: MediaProcessor,
+) -> None:
+    result = processor.process_image(encoded(gradient(800, 600), "JPEG"), None)
+    webps = in_format(result, "image/webp")
+    assert [(v.name, v.width, v.height) for v in webps] == [
+        (v.name, v.width, v.height) for v in jpegs(result)
+    ]
+    for jpeg, webp in zip(jpegs(result), webps, strict=True):
+        difference = np.asarray(decode(jpeg.data), float) - np.asarray(decode(webp.data), float)
+        assert np.abs(difference).mean() < 3, jpeg.name
 
 
 def test_an_unknown_filter_is_invalid_input_not_unprocessable(processor: MediaProcessor) -> None:
@@ -322,7 +370,7 @@ def transparent_png() -> bytes:
         pytest.param(sixteen_bit_tiff(), "image/tiff", id="16-bit-tiff"),
     ],
 )
-def test_colour_modes_become_rgb_jpegs(
+def test_colour_modes_become_rgb_variants(
     processor: MediaProcessor, data: bytes, content_type: str
 ) -> None:
     result = processor.process_image(data, None)
@@ -332,7 +380,7 @@ def test_colour_modes_become_rgb_jpegs(
 
 
 def test_transparency_is_composited_on_white(processor: MediaProcessor) -> None:
-    large = decode(processor.process_image(transparent_png(), None).variants[-1].data)
+    large = decode(jpegs(processor.process_image(transparent_png(), None))[-1].data)
     left, right = large.getpixel((5, 15)), large.getpixel((35, 15))
     assert isinstance(left, tuple)
     assert isinstance(right, tuple)
@@ -342,7 +390,7 @@ def test_transparency_is_composited_on_white(processor: MediaProcessor) -> None:
 
 
 def test_sixteen_bit_greys_are_scaled_not_clipped(processor: MediaProcessor) -> None:
-    large = np.asarray(decode(processor.process_image(sixteen_bit_tiff(), None).variants[-1].data))
+    large = np.asarray(decode(jpegs(processor.process_image(sixteen_bit_tiff(), None))[-1].data))
     assert large.min() < 30
     assert large.max() > 225
 
@@ -462,6 +510,73 @@ def test_pillow_global_bomb_limit_below_ours_never_warns(monkeypatch: pytest.Mon
     assert (result.width, result.height) == (200, 160)
 
 
+@pytest.mark.parametrize("name", ["gradient.png", "orientation_landscape_6.jpg"])
+def test_pillow_threads_and_the_memfd_fallback_change_no_byte(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Encoding on threads (into a memfd, so that JPEG runs off the GIL) gives the same
+    files as encoding in the caller, and so does the ``BytesIO`` used where memfd is not."""
+    if name == "gradient.png":
+        data = encoded(gradient(500, 300), "PNG")
+    elif (PHOTOS / name).is_file():
+        data = (PHOTOS / name).read_bytes()
+    else:
+        pytest.skip(NO_PHOTOS)
+    threaded = PillowMediaProcessor(threads=3).process_image(data, "lark")
+    assert PillowMediaProcessor().process_image(data, "lark") == threaded
+
+    def refused(*args: object) -> int:
+        raise OSError("memfd_create is not allowed here")
+
+    monkeypatch.setattr(os, "memfd_create", refused, raising=False)
+    assert PillowMediaProcessor().process_image(data, "lark") == threaded
+
+
 def test_pillow_reports_heif_support_honestly() -> None:
     has_heif = importlib.util.find_spec("pillow_heif") is not None
     assert PillowMediaProcessor().heif_supported is has_heif
+
+
+# --- process pool specifics -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("error", [InvalidInput("no such filter"), UnprocessableMedia("corrupt")])
+def test_pool_refusals_survive_pickling_intact(error: InvalidInput) -> None:
+    """What a worker raises reaches the caller through pickle: same class, message, code."""
+    copy = pickle.loads(pickle.dumps(error))
+    assert (type(copy), copy.message, copy.code) == (type(error), error.message, error.code)
+
+
+def test_pool_refusal_from_a_worker_is_the_domain_error() -> None:
+    """A worker's ``UnprocessableMedia`` arrives as itself (an unknown filter's
+    ``InvalidInput`` never reaches a worker: the pool checks the name first)."""
+    with ProcessPoolMediaProcessor(workers=1) as pool:
+        with pytest.raises(UnprocessableMedia, match="corrupt") as raised:
+            pool.process_image(half(encoded(gradient(400, 300), "JPEG")), None)
+        assert raised.value.code == "unprocessable_media"
+
+
+def test_pool_with_a_killed_worker_is_unavailable_then_rebuilt() -> None:
+    data = encoded(gradient(64, 48), "PNG")
+    with ProcessPoolMediaProcessor(workers=1) as pool:
+        before = {child.pid for child in multiprocessing.active_children()}
+        assert pool.process_image(data, None).width == 64
+        (worker,) = {child.pid for child in multiprocessing.active_children()} - before
+        assert worker is not None
+        os.kill(worker, signal.SIGKILL)
+        with pytest.raises(Unavailable):
+            pool.process_image(data, None)
+        assert pool.process_image(data, None).width == 64
+
+
+def test_pool_close_stops_the_workers_and_refuses_more_work() -> None:
+    pool = ProcessPoolMediaProcessor(workers=1)
+    before = set(multiprocessing.active_children())
+    pool.process_image(encoded(gradient(64, 48), "PNG"), None)
+    assert set(multiprocessing.active_children()) - before
+    pool.close()
+    assert not set(multiprocessing.active_children()) - before
+    with pytest.raises(Unavailable, match="closed"):
+        pool.process_image(encoded(gradient(64, 48), "PNG"), None)
+    assert pool.filters()  # the in-process parts still answer
+    pool.close()  # idempotent

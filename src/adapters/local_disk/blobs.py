@@ -57,6 +57,12 @@ class LocalDiskBlobStore:
         self._staging = self._root / _STAGING
         files.make_dirs(self._staging)
 
+    @property
+    def staging(self) -> Path:
+        """The hidden directory for files not yet installed (on the same file system as
+        the objects, so a rename installs them); multipart uploads keep their parts here."""
+        return self._staging
+
     def put(self, key: str, data: bytes, content_type: str) -> None:
         self._store(key, [data], content_type, None)
 

@@ -113,7 +113,12 @@ def load(image: ImageFile.ImageFile, size: Size) -> Image.Image:
     """Decode once into 8-bit sRGB pixels of exactly ``size`` (stored orientation), with no
     alpha. JPEG (DCT scaling) and HEIF (embedded thumbnails) decode at the
     smallest size still at least ``size``; shrinking comes before the colour conversion so
-    that it runs on the fewest pixels."""
+    that it runs on the fewest pixels.
+
+    The shrink to ``size`` is bicubic (antialiased, as in Pillow's own ``thumbnail``), not
+    Lanczos: on a 12 MP JPEG it costs 20 ms instead of 30, a tenth of the whole photo, and
+    the two differ by 47 dB PSNR at 1080 px, well under what JPEG quality 92 itself
+    changes (38 dB). The variants made from this image use Lanczos."""
     pixel_count = image.size[0] * image.size[1]
     try:
         image.draft("RGB", size)
@@ -123,7 +128,7 @@ def load(image: ImageFile.ImageFile, size: Size) -> Image.Image:
         icc = image.info.get("icc_profile")
         pixels = _usable_mode(image)
         if pixels.size != size:
-            pixels = pixels.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+            pixels = pixels.resize(size, Image.Resampling.BICUBIC, reducing_gap=3.0)
         return _flatten(_to_srgb(pixels, icc) if icc else pixels)
     except DECODE_ERRORS as exc:
         raise UnprocessableMedia("the image data is truncated or corrupt") from exc

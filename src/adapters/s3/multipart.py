@@ -5,7 +5,8 @@ drops, :meth:`MultipartUploads.list_parts` says which parts S3 already holds, so
 resumes from the first missing part instead of starting over. Unlike a presigned PUT, a
 multipart upload can be held to a byte limit: sum the sizes ``list_parts`` reports and
 refuse to complete (abort instead) when they exceed it. These are S3 features, not part of
-the ``BlobStore`` port; the media use case reaches them through the S3 store itself.
+the ``BlobStore`` port; :class:`S3MultipartUploads` offers them to the core through the
+:class:`~instagram_core.ports.multipart.MultipartUploads` port.
 """
 
 from __future__ import annotations
@@ -17,10 +18,13 @@ from typing import NamedTuple
 from botocore.exceptions import ClientError
 
 from adapters.local_disk.keys import validate_content_type, validate_key
+from adapters.local_disk.parts import check_part_number, select_parts
 from adapters.s3.client import S3Client
 from adapters.s3.errors import error_code, s3_boundary
-from adapters.s3.urls import presign
+from adapters.s3.urls import presign, signed_expiry
 from instagram_core.domain.errors import InvalidInput, NotFound
+from instagram_core.ports import multipart as port
+from instagram_core.ports.blobs import PresignedUpload
 
 MAX_PART_NUMBER = 10_000  # S3's limit; every part but the last needs at least 5 MiB
 _BAD_PARTS = frozenset({"InvalidPart", "InvalidPartOrder", "EntityTooSmall"})
@@ -123,3 +127,40 @@ class MultipartUploads:
             except ClientError as exc:
                 if error_code(exc) != "NoSuchUpload":
                     raise
+
+
+class S3MultipartUploads:
+    """:class:`~instagram_core.ports.multipart.MultipartUploads` on the bucket of an S3 store.
+
+    ``complete`` lists the parts first and checks the request against them, so an unknown
+    upload is ``NotFound`` and a bad part list ``InvalidInput`` whatever the server says
+    (moto answers completing an unknown upload with a 500); S3 still checks them itself.
+    """
+
+    def __init__(self, store: MultipartUploads) -> None:
+        self._store = store
+
+    def start(self, key: str, content_type: str) -> str:
+        return self._store.start_multipart(key, content_type)
+
+    def part_url(
+        self, key: str, upload_id: str, part_number: int, expires_in: int
+    ) -> PresignedUpload:
+        check_part_number(part_number)
+        url = self._store.presign_part(key, upload_id, part_number, expires_in)
+        return PresignedUpload(url=url, expires_at=signed_expiry(url))
+
+    def parts(self, key: str, upload_id: str) -> list[port.UploadedPart]:
+        return [
+            port.UploadedPart(p.part_number, p.size, p.etag)
+            for p in self._store.list_parts(key, upload_id)
+        ]
+
+    def complete(self, key: str, upload_id: str, parts: Sequence[port.UploadedPart]) -> None:
+        chosen = select_parts(parts, self.parts(key, upload_id))
+        self._store.complete_multipart(
+            key, upload_id, [UploadedPart(p.part_number, p.etag, p.size) for p in chosen]
+        )
+
+    def abort(self, key: str, upload_id: str) -> None:
+        self._store.abort_multipart(key, upload_id)

@@ -66,12 +66,12 @@ class ResumableUploadCases:
         """A URL for one PUT of part ``part_number``, expiring in 15 minutes. Raises
         ``NotFound`` for an unknown or finished upload and ``InvalidInput`` past the parts
         the byte limit allows."""
+        key = self._awaiting(owner_id, media_id).original_key
         if not 1 <= part_number <= self.max_parts:
             raise InvalidInput(
                 f"part numbers run from 1 to {self.max_parts}: uploads are limited to "
                 f"{self._max_upload_bytes} bytes in parts of {PART_SIZE}"
             )
-        key = self._awaiting(owner_id, media_id).original_key
         uploads = self._uploads()
         uploads.parts(key, upload_id)  # an unknown upload is refused now, not at the PUT
         ttl = int(PART_URL_TTL.total_seconds())
