@@ -37,7 +37,7 @@ def typecheck(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
     """Benchmarks, each printing our figures beside a baseline measured in the same run."""
-    session.install("-e", ".[test]")
+    session.install("-e", ".[test,bench]")
     session.run("python", "benchmarks/run_all.py", *session.posargs)
 
 

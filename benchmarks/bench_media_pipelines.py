@@ -64,14 +64,17 @@ def _naive_blurhash(thumb: Image.Image) -> str:
 
 
 def naive(data: bytes) -> Outputs:
-    """Every variant from the full-resolution pixels."""
-    with Image.open(io.BytesIO(data)) as opened:
-        exif = opened.getexif()
-        metadata = (exif.get(0x010F), exif.get(0x0110), exif.get_ifd(0x8825))
-        upright = ImageOps.exif_transpose(opened).convert("RGB")
-    width, height = upright.size
-    files, thumb = [], upright
+    """The issue's naive Pillow: each variant on its own, as a resize-on-demand service
+    would make it: open the full image, orient it, resize from full resolution, save."""
+    files: list[bytes] = []
+    metadata: tuple[object, ...] = ()
+    thumb: Image.Image | None = None
     for spec in VARIANT_SPECS:
+        with Image.open(io.BytesIO(data)) as opened:
+            exif = opened.getexif()
+            metadata = (exif.get(0x010F), exif.get(0x0110), exif.get_ifd(0x8825))
+            upright = ImageOps.exif_transpose(opened).convert("RGB")
+        width, height = upright.size
         if spec.square:
             side, crop = min(spec.size, width, height), min(width, height)
             left, top = (width - crop) // 2, (height - crop) // 2
@@ -82,6 +85,7 @@ def naive(data: bytes) -> Outputs:
             size = max(1, round(width * scale)), max(1, round(height * scale))
             image = upright.resize(size, Image.Resampling.LANCZOS)
         files += [_save(image, "JPEG", _quality(spec)), _save(image, "WEBP", _quality(spec))]
+    assert thumb is not None
     return files, _naive_blurhash(thumb), metadata
 
 
