@@ -29,6 +29,7 @@ class Settings:
     max_upload_bytes: int = 30 * 1024 * 1024
     max_image_pixels: int = 100_000_000
     max_video_seconds: int = 60
+    moderation_threshold: float = 0.5
     token_ttl_seconds: int = 86_400
     workers: int = 2  # in-process event-bus worker threads
     fanout_celebrity_threshold: int = 50_000
@@ -72,6 +73,7 @@ _CONVERTERS: dict[str, Any] = {
     "max_upload_bytes": int,
     "max_image_pixels": int,
     "max_video_seconds": int,
+    "moderation_threshold": float,
     "token_ttl_seconds": int,
     "workers": int,
     "mysql_pool_size": int,

@@ -52,7 +52,13 @@ from adapters.sqlite.social_graph import SqliteSocialGraph
 from adapters.sqlite.stories import SqliteStoryStore
 from adapters.sqlite.users import SqliteUserStore
 from entrypoints.config import Settings, head_weights
-from entrypoints.wiring import DeadLetterRouter, LateBoundBus, open_database, run_event_bus
+from entrypoints.wiring import (
+    DeadLetterRouter,
+    LateBoundBus,
+    default_moderator,
+    open_database,
+    run_event_bus,
+)
 from instagram_core.policies.fanout import FanoutPolicy
 from instagram_core.policies.visibility import AudienceGate
 from instagram_core.services.accounts import AccountService
@@ -110,7 +116,7 @@ class EmbeddedAdapters(containers.DeclarativeContainer):
     engagement_model = providers.Singleton(
         load_engagement_model, providers.Callable(head_weights, config.rank_weights)
     )
-    moderator = providers.Singleton(WordListModerator)
+    moderator = providers.Singleton(default_moderator, config.moderation_threshold)
     hasher = providers.Singleton(Argon2PasswordHasher)
     tokens = providers.Singleton(
         JwtTokenService, secret=secret, clock=clock, ttl_seconds=config.token_ttl_seconds

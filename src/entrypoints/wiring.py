@@ -3,14 +3,21 @@ that breaks the cycle between the event bus and the services that both use it an
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from adapters.memory.event_bus import InProcessEventBus
+from adapters.onnx.detector import ModerationModelMissing
+from adapters.onnx.image_moderator import OnnxImageModerator
 from adapters.sqlite.database import SqliteDatabase
+from adapters.textmod.classifier import TextClassifierModerator
 from instagram_core.domain.events import Message
 from instagram_core.ports.events import EventBus
+from instagram_core.ports.moderation import Moderator
 from instagram_core.services.handlers import Handler
+
+log = logging.getLogger("instagram")
 
 
 class LateBoundBus:
@@ -58,3 +65,20 @@ def run_event_bus(
         yield bus
     finally:
         bus.stop(timeout=30)
+
+
+TEXT_REFUSAL_THRESHOLD = 0.9
+
+
+def default_moderator(image_threshold: float) -> Moderator:
+    """The trained text classifier for captions and comments, with the ONNX nudity detector
+    for images when the optional ``moderation`` extra (AGPL-3.0: NudeNet's model) is
+    installed; without it images pass unchecked, which the start-up log says."""
+    # A refused comment blocks a real person, so the classifier must be sure: at 0.9 short
+    # ordinary lines ("need to visit") pass while the spam and insults it knows still fail.
+    text = TextClassifierModerator(threshold=TEXT_REFUSAL_THRESHOLD)
+    try:
+        return OnnxImageModerator(threshold=image_threshold, text_moderator=text)
+    except ModerationModelMissing as missing:
+        log.warning("image moderation is off: %s", missing)
+        return text

@@ -1,0 +1,10 @@
+"""Text moderation adapter: the word list plus a small trained classifier of spam and abuse
+in captions and comments (hashed character n-grams, logistic regression in numpy).
+
+The weights (``weights.npz``) are trained by ``python -m adapters.textmod.train`` on the
+made-up lines of ``captions.tsv``, both shipped in this package.
+"""
+
+from adapters.textmod.classifier import TextClassifier, TextClassifierModerator
+
+__all__ = ["TextClassifier", "TextClassifierModerator"]
