@@ -32,6 +32,7 @@ class Settings:
     moderation_threshold: float = 0.5
     token_ttl_seconds: int = 86_400
     workers: int = 2  # in-process event-bus worker threads
+    media_workers: int = -1  # image processes: -1 one per core, 0 none (in-thread)
     fanout_celebrity_threshold: int = 50_000
     ranker: str = "model"  # "model" (the learned engagement model) or "chronological"
     rank_weights: str = "like=1,comment=2,save=4,share=4,long_view=0.5"
@@ -76,6 +77,7 @@ _CONVERTERS: dict[str, Any] = {
     "moderation_threshold": float,
     "token_ttl_seconds": int,
     "workers": int,
+    "media_workers": int,
     "mysql_pool_size": int,
     "fanout_celebrity_threshold": int,
     "feed_inactive_days": int,

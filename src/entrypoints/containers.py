@@ -57,6 +57,7 @@ from entrypoints.wiring import (
     LateBoundBus,
     default_moderator,
     open_database,
+    open_media_processor,
     run_event_bus,
 )
 from instagram_core.policies.fanout import FanoutPolicy
@@ -135,7 +136,9 @@ class EmbeddedAdapters(containers.DeclarativeContainer):
         clock=clock,
         base_url=config.blob_base_url,
     )
-    processor = providers.Singleton(PillowMediaProcessor, max_pixels=config.max_image_pixels)
+    processor = providers.Resource(
+        open_media_processor, config.max_image_pixels, config.media_workers
+    )
     transcoder = providers.Singleton(
         PyAvVideoTranscoder, max_duration_seconds=config.max_video_seconds
     )

@@ -10,11 +10,14 @@ from typing import Any
 from adapters.memory.event_bus import InProcessEventBus
 from adapters.onnx.detector import ModerationModelMissing
 from adapters.onnx.image_moderator import OnnxImageModerator
+from adapters.pillow.pool import ProcessPoolMediaProcessor
+from adapters.pillow.processor import PillowMediaProcessor
 from adapters.sqlite.database import SqliteDatabase
 from adapters.textmod.classifier import TextClassifierModerator
 from instagram_core.domain.events import Message
 from instagram_core.ports.events import EventBus
 from instagram_core.ports.moderation import Moderator
+from instagram_core.ports.processing import MediaProcessor
 from instagram_core.services.handlers import Handler
 
 log = logging.getLogger("instagram")
@@ -82,3 +85,18 @@ def default_moderator(image_threshold: float) -> Moderator:
     except ModerationModelMissing as missing:
         log.warning("image moderation is off: %s", missing)
         return text
+
+
+def open_media_processor(max_pixels: int, workers: int) -> Iterator[MediaProcessor]:
+    """Photos are processed in ``workers`` processes (one per core when 0 is not given),
+    so that two uploads use two cores; ``workers=0`` processes in the calling thread."""
+    if workers == 0:
+        yield PillowMediaProcessor(max_pixels=max_pixels)
+        return
+    pool = ProcessPoolMediaProcessor(
+        workers=workers if workers > 0 else None, max_pixels=max_pixels
+    )
+    try:
+        yield pool
+    finally:
+        pool.close()

@@ -18,7 +18,10 @@ from entrypoints.http.app import create_app
 
 
 def embedded_settings(data_dir: Path, **overrides: Any) -> Settings:
-    return Settings(data_dir=data_dir, secret_key="integration-secret-" + "x" * 32, **overrides)
+    """Photos are processed in-thread here (``media_workers=0``): spawning a process pool
+    per test app would dominate the suite; ``test_media_pool.py`` runs the pool itself."""
+    values: dict[str, Any] = {"media_workers": 0, **overrides}
+    return Settings(data_dir=data_dir, secret_key="integration-secret-" + "x" * 32, **values)
 
 
 class Api:
