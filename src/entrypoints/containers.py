@@ -248,7 +248,7 @@ class Core(containers.DeclarativeContainer):
         clock=adapters.clock,
         max_upload_bytes=config.max_upload_bytes,
         multipart=adapters.multipart,
-        video_enabled=True,
+        transcoder=adapters.transcoder,
     )
     post_stores = providers.Singleton(
         PostStores,

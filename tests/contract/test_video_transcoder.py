@@ -284,3 +284,12 @@ def test_a_spliced_clip_that_changes_frame_size_keeps_every_frame(
     assert (rendition.width, rendition.height) == (320, 240)
     with av.open(io.BytesIO(rendition.data), "r") as container:
         assert len(list(container.decode(video=0))) == 2 * FPS
+
+
+def test_probe_reads_type_and_size_from_the_headers(make: Callable[..., VideoTranscoder]) -> None:
+    header = make().probe(clip("portrait.mp4"))
+    assert (header.content_type, header.width, header.height) == ("video/mp4", 720, 1280)
+    with pytest.raises(UnprocessableMedia, match="limit"):
+        make(max_duration_seconds=1).probe(clip("small.mp4"))
+    with pytest.raises(UnprocessableMedia):
+        make().probe(b"not a video at all" * 10)

@@ -53,13 +53,19 @@ def test_a_video_post_is_transcoded_and_published(api: Api) -> None:
     assert [p["post_id"] for p in feed["items"]] == [post["post_id"]]
 
 
-def test_a_video_over_the_duration_limit_fails_with_a_reason(tmp_path: Path) -> None:
+def test_a_video_over_the_duration_limit_is_422(tmp_path: Path) -> None:
     container = build_container(embedded_settings(tmp_path, max_video_seconds=1))
     with TestClient(create_app(container=container)) as client:
         api = Api(client, container)
         alice = api.register("alice")
         media_id = upload_video(api, alice, clip("small.mp4"))
         created = client.post("/api/v1/posts", json={"media_ids": [media_id]}, headers=alice)
-        post = api.wait_until_done(alice, created.json()["post_id"], timeout=60)
-        assert post["status"] == "failed"
-        assert "limit" in post["failure_reason"]
+        assert created.status_code == 422
+        assert "limit of 1 s" in created.json()["error"]["message"]
+
+
+def test_bytes_that_are_no_video_are_422(api: Api) -> None:
+    alice = api.register("alice")
+    media_id = upload_video(api, alice, b"\x00\x00\x00\x18ftypmp42" + b"garbage" * 100)
+    created = api.client.post("/api/v1/posts", json={"media_ids": [media_id]}, headers=alice)
+    assert created.status_code == 422

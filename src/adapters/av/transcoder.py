@@ -15,7 +15,7 @@ from adapters.av import poster, sniffing
 from adapters.av.pipeline import Pipeline
 from adapters.av.rendition import Encoding
 from instagram_core.domain.errors import UnprocessableMedia
-from instagram_core.ports.processing import ProcessedVideo
+from instagram_core.ports.processing import MediaHeader, ProcessedVideo
 
 # Headers round, and AAC pads its last frame: a clip this much over the limit still passes.
 DURATION_SLACK_SECONDS = 0.25
@@ -48,6 +48,18 @@ class PyAvVideoTranscoder:
         self._max_pixels = max_pixels
         self._crf, self._preset = crf, preset
         self._poster_quality = poster_quality
+
+    def probe(self, data: bytes) -> MediaHeader:
+        """Headers only: the check ``POST /posts`` makes before accepting a video."""
+        content_type = sniffing.content_type(data)
+        container = sniffing.open_input(data)
+        try:
+            video, _ = self._streams(container)
+            self._check_duration(sniffing.declared_duration(container))
+            context = video.codec_context
+            return MediaHeader(content_type, context.width, context.height)
+        finally:
+            container.close()
 
     def transcode(self, data: bytes) -> ProcessedVideo:
         content_type = sniffing.content_type(data)

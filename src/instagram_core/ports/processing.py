@@ -71,6 +71,12 @@ class ProcessedVideo:
 
 
 class VideoTranscoder(Protocol):
+    def probe(self, data: bytes) -> MediaHeader:
+        """The video's container type and stored frame size, read from its headers alone
+        (no frame is decoded). Raises ``UnprocessableMedia`` for bytes that are no
+        supported video or whose declared duration exceeds the limit."""
+        ...
+
     def transcode(self, data: bytes) -> ProcessedVideo:
         """Transcode to H.264/AAC MP4 renditions (long side 1080 and 720, never upscaled)
         and render a poster frame. Raises ``UnprocessableMedia`` for bytes that are no
