@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
+from adapters.sqlite.codecs import from_micros, to_micros
 from adapters.sqlite.database import SqliteDatabase
 from instagram_core.domain.ranking import ViewerHistory
 from instagram_core.policies.affinity import SEEN_FOR_SECONDS, decayed
@@ -28,14 +29,6 @@ CREATE TABLE IF NOT EXISTS seen_posts (
 """
 
 
-def _us(moment: datetime) -> int:
-    return int(moment.timestamp() * 1_000_000)
-
-
-def _at(micros: int) -> datetime:
-    return datetime.fromtimestamp(micros / 1_000_000, UTC)
-
-
 class SqliteAffinityStore:
     def __init__(self, db: SqliteDatabase) -> None:
         self._db = db
@@ -52,21 +45,21 @@ class SqliteAffinityStore:
                     "WHERE viewer_id = ? AND kind = ? AND target = ?",
                     (viewer_id, kind, target),
                 ).fetchone()
-                score = weight + (decayed(row[0], _at(row[1]), at) if row else 0.0)
+                score = weight + (decayed(row[0], from_micros(row[1]), at) if row else 0.0)
                 conn.execute(
                     "INSERT OR REPLACE INTO affinity VALUES (?, ?, ?, ?, ?)",
-                    (viewer_id, kind, target, score, _us(at)),
+                    (viewer_id, kind, target, score, to_micros(at)),
                 )
 
     def mark_seen(self, viewer_id: str, post_ids: Iterable[int], at: datetime) -> None:
         with self._db.transaction() as conn:
             conn.executemany(
                 "INSERT OR REPLACE INTO seen_posts VALUES (?, ?, ?)",
-                [(viewer_id, post_id, _us(at)) for post_id in post_ids],
+                [(viewer_id, post_id, to_micros(at)) for post_id in post_ids],
             )
             conn.execute(
                 "DELETE FROM seen_posts WHERE viewer_id = ? AND seen_us < ?",
-                (viewer_id, _us(at - timedelta(seconds=SEEN_FOR_SECONDS))),
+                (viewer_id, to_micros(at - timedelta(seconds=SEEN_FOR_SECONDS))),
             )
 
     def history(
@@ -91,12 +84,16 @@ class SqliteAffinityStore:
             "AND target IN (SELECT value FROM json_each(?))",
             (viewer_id, kind, json.dumps(sorted(set(targets)))),
         )
-        return {row[0]: decayed(row[1], _at(row[2]), now) for row in rows}
+        return {row[0]: decayed(row[1], from_micros(row[2]), now) for row in rows}
 
     def _seen(self, viewer_id: str, post_ids: Iterable[int], now: datetime) -> frozenset[int]:
         rows = self._db.query(
             "SELECT post_id FROM seen_posts WHERE viewer_id = ? AND seen_us > ? "
             "AND post_id IN (SELECT value FROM json_each(?))",
-            (viewer_id, _us(now - timedelta(seconds=SEEN_FOR_SECONDS)), json.dumps(list(post_ids))),
+            (
+                viewer_id,
+                to_micros(now - timedelta(seconds=SEEN_FOR_SECONDS)),
+                json.dumps(list(post_ids)),
+            ),
         )
         return frozenset(int(row[0]) for row in rows)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
 
+from adapters.sqlite.codecs import from_micros, to_micros
 from adapters.sqlite.database import SqliteDatabase
 from instagram_core.domain.comments import Comment
 from instagram_core.domain.errors import Conflict
@@ -22,20 +22,6 @@ CREATE TABLE IF NOT EXISTS comments (
 ) WITHOUT ROWID;
 """
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MICROSECOND = timedelta(microseconds=1)
-
-
-def _to_micros(moment: datetime) -> int:
-    """Integer UTC microseconds: exact, and ordered the same way as the datetimes."""
-    if moment.tzinfo is None:
-        raise ValueError("naive datetimes are ambiguous; the core uses aware UTC")
-    return (moment - _EPOCH) // _MICROSECOND
-
-
-def _from_micros(micros: int) -> datetime:
-    return _EPOCH + micros * _MICROSECOND
-
 
 def _comment(row: sqlite3.Row) -> Comment:
     return Comment(
@@ -43,7 +29,7 @@ def _comment(row: sqlite3.Row) -> Comment:
         post_id=int(row["post_id"]),
         author_id=row["author_id"],
         text=row["text"],
-        created_at=_from_micros(row["created_at"]),
+        created_at=from_micros(row["created_at"]),
     )
 
 
@@ -64,7 +50,7 @@ class SqliteCommentStore:
                     comment.comment_id,
                     comment.author_id,
                     comment.text,
-                    _to_micros(comment.created_at),
+                    to_micros(comment.created_at),
                 ),
             )
         except sqlite3.IntegrityError as exc:

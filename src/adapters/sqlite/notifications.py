@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
 
+from adapters.sqlite.codecs import from_micros, to_micros
 from adapters.sqlite.database import SqliteDatabase
 from instagram_core.domain.errors import Conflict
 from instagram_core.domain.notifications import Notification, NotificationKind
@@ -36,19 +36,6 @@ _COLUMNS = (
     "post_id, comment_id"
 )
 _INSERT = f"INSERT INTO notifications ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MICROSECOND = timedelta(microseconds=1)
-
-
-def _to_micros(moment: datetime) -> int:
-    """Integer UTC microseconds: exact, and ordered the same way as the datetimes."""
-    if moment.tzinfo is None:
-        raise ValueError("naive datetimes are ambiguous; the core uses aware UTC")
-    return (moment - _EPOCH) // _MICROSECOND
-
-
-def _from_micros(micros: int) -> datetime:
-    return _EPOCH + micros * _MICROSECOND
 
 
 def _row(notification: Notification) -> tuple[object, ...]:
@@ -59,7 +46,7 @@ def _row(notification: Notification) -> tuple[object, ...]:
         notification.group_key,
         json.dumps(list(notification.actor_ids)),
         notification.actor_count,
-        _to_micros(notification.created_at),
+        to_micros(notification.created_at),
         notification.post_id,
         notification.comment_id,
     )
@@ -73,7 +60,7 @@ def _notification(row: sqlite3.Row) -> Notification:
         group_key=row["group_key"],
         actor_ids=tuple(json.loads(row["actor_ids"])),
         actor_count=int(row["actor_count"]),
-        created_at=_from_micros(row["created_at"]),
+        created_at=from_micros(row["created_at"]),
         post_id=row["post_id"],
         comment_id=row["comment_id"],
     )

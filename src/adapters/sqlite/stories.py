@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
+from adapters.sqlite.codecs import from_micros, to_micros
 from adapters.sqlite.database import SqliteDatabase
 from instagram_core.domain.errors import Conflict, NotFound
 from instagram_core.domain.stories import Story, StoryStatus
@@ -32,19 +33,6 @@ CREATE INDEX IF NOT EXISTS stories_by_expiry ON stories (expires_at);
 """
 
 _COLUMNS = "story_id, author_id, media_id, created_at, expires_at, status, music_id"
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MICROSECOND = timedelta(microseconds=1)
-
-
-def _to_micros(moment: datetime) -> int:
-    """Integer UTC microseconds: exact, and ordered the same way as the datetimes."""
-    if moment.tzinfo is None:
-        raise ValueError("naive datetimes are ambiguous; the core uses aware UTC")
-    return (moment - _EPOCH) // _MICROSECOND
-
-
-def _from_micros(micros: int) -> datetime:
-    return _EPOCH + micros * _MICROSECOND
 
 
 def _row(story: Story) -> tuple[object, ...]:
@@ -52,8 +40,8 @@ def _row(story: Story) -> tuple[object, ...]:
         story.story_id,
         story.author_id,
         story.media_id,
-        _to_micros(story.created_at),
-        _to_micros(story.expires_at),
+        to_micros(story.created_at),
+        to_micros(story.expires_at),
         story.status.value,
         story.music_id,
     )
@@ -64,8 +52,8 @@ def _story(row: sqlite3.Row) -> Story:
         story_id=int(row["story_id"]),
         author_id=row["author_id"],
         media_id=int(row["media_id"]),
-        created_at=_from_micros(row["created_at"]),
-        expires_at=_from_micros(row["expires_at"]),
+        created_at=from_micros(row["created_at"]),
+        expires_at=from_micros(row["expires_at"]),
         status=StoryStatus(row["status"]),
         music_id=row["music_id"],
     )
@@ -84,7 +72,7 @@ class SqliteStoryStore:
     def add(self, story: Story) -> None:
         try:
             with self._db.transaction() as conn:
-                now = _to_micros(self._clock.now())
+                now = to_micros(self._clock.now())
                 conn.execute("DELETE FROM stories WHERE expires_at <= ?", (now,))
                 conn.execute(
                     f"INSERT INTO stories ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)", _row(story)
@@ -95,7 +83,7 @@ class SqliteStoryStore:
     def get(self, story_id: int, now: datetime) -> Story | None:
         row = self._db.query_one(
             f"SELECT {_COLUMNS} FROM stories WHERE story_id = ? AND expires_at > ?",
-            (story_id, _to_micros(now)),
+            (story_id, to_micros(now)),
         )
         return _story(row) if row else None
 
@@ -104,7 +92,7 @@ class SqliteStoryStore:
         cursor = self._db.execute(
             "UPDATE stories SET author_id = ?, media_id = ?, created_at = ?, expires_at = ?, "
             "status = ?, music_id = ? WHERE story_id = ? AND expires_at > ?",
-            (*values, story_id, _to_micros(self._clock.now())),
+            (*values, story_id, to_micros(self._clock.now())),
         )
         if cursor.rowcount == 0:
             raise NotFound(f"story {story.story_id} is gone")
@@ -116,7 +104,7 @@ class SqliteStoryStore:
         rows = self._db.query(
             f"SELECT {_COLUMNS} FROM stories WHERE author_id IN (SELECT value FROM json_each(?)) "
             "AND expires_at > ? ORDER BY story_id DESC",
-            (json.dumps(authors), _to_micros(now)),
+            (json.dumps(authors), to_micros(now)),
         )
         live: dict[str, list[Story]] = {author_id: [] for author_id in authors}
         for row in rows:
