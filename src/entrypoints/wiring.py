@@ -70,15 +70,16 @@ def run_event_bus(
         bus.stop(timeout=30)
 
 
-TEXT_REFUSAL_THRESHOLD = 0.9
+TEXT_REFUSAL_THRESHOLD = 0.97
 
 
 def default_moderator(image_threshold: float) -> Moderator:
     """The trained text classifier for captions and comments, with the ONNX nudity detector
     for images when the optional ``moderation`` extra (AGPL-3.0: NudeNet's model) is
     installed; without it images pass unchecked, which the start-up log says."""
-    # A refused comment blocks a real person, so the classifier must be sure: at 0.9 short
-    # ordinary lines ("need to visit") pass while the spam and insults it knows still fail.
+    # A refused caption or comment blocks a real person, so the classifier must be sure: at
+    # 0.97 ordinary lines it never saw ("need to visit", "bench post 100 #bench") pass while
+    # the spam and insults it was trained on still fail. Borderline text is let through.
     text = TextClassifierModerator(threshold=TEXT_REFUSAL_THRESHOLD)
     try:
         return OnnxImageModerator(threshold=image_threshold, text_moderator=text)
