@@ -5,12 +5,15 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import click
 
 from entrypoints.config import load_settings
+
+STUCK_AFTER = timedelta(minutes=10)  # photos take seconds: a post processing longer is stuck
 
 
 def _overrides(**flags: Any) -> dict[str, Any]:
@@ -56,16 +59,20 @@ def serve(
 
 
 @main.command()
-@click.argument("name", type=click.Choice(["all"]))
+@click.argument("name", type=click.Choice(["recovery"]))
 @click.option("--data-dir", type=click.Path(path_type=Path), help="INSTAGRAM_DATA_DIR.")
-def worker(name: str, data_dir: Path | None) -> None:
-    """Run background workers without the HTTP API, until interrupted.
+@click.option("--profile", type=click.Choice(["embedded", "production"]), help="INSTAGRAM_PROFILE.")
+@click.option("--every", default=60.0, show_default=True, help="Seconds between sweeps.")
+def worker(name: str, data_dir: Path | None, profile: str | None, every: float) -> None:
+    """Run a background worker without the HTTP API, until interrupted.
 
-    NAME picks the handlers; ``all`` runs every one (media processing, fan-out,
-    notifications, search indexing, clean-up) and resumes posts left processing."""
+    ``recovery`` sweeps for posts left ``processing`` (a crashed process, a lost message)
+    and processes them again, every ``--every`` seconds. The event handlers themselves
+    (media processing, fan-out, notifications, search) run inside ``instagram serve`` while
+    the event bus is in-process; they move to their own workers with the Kafka bus."""
     from entrypoints.containers import build_container
 
-    settings = load_settings(_overrides(data_dir=data_dir))
+    settings = load_settings(_overrides(data_dir=data_dir, profile=profile))
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
     )
@@ -74,10 +81,16 @@ def worker(name: str, data_dir: Path | None) -> None:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    resumed = container.core.publishing().recover_interrupted()
-    click.echo(f"worker {name} running ({resumed} interrupted posts resumed); Ctrl-C stops it")
-    stop.wait()
-    container.shutdown_resources()
+    click.echo(f"worker {name} running on the {settings.profile} profile; Ctrl-C stops it")
+    try:
+        while not stop.is_set():
+            resumed = container.core.publishing().recover_interrupted(older_than=STUCK_AFTER)
+            if resumed:
+                click.echo(f"resumed {resumed} interrupted posts")
+            container.core.running_bus().drain(timeout=every)
+            stop.wait(every)
+    finally:
+        container.shutdown_resources()
 
 
 @main.command()

@@ -189,3 +189,17 @@ def test_a_processing_failure_is_retried_then_dead_lettered_and_the_post_failed(
     media = world.adapters.media().get(post.media_ids[0])
     assert media is not None
     assert world.adapters.blobs().info(media.original_key) is not None  # the original is kept
+
+
+def test_recovery_resumes_only_posts_stuck_longer_than_the_grace(world: World) -> None:
+    from datetime import timedelta
+
+    alice = world.register("alice")
+    media_id = world.upload(alice)
+    with world.c.core.running_bus().paused():
+        created = world.core.posts().create(alice.user_id, NewPost([media_id]))
+        publishing = world.core.publishing()
+        assert publishing.recover_interrupted(older_than=timedelta(minutes=10)) == 0
+        world.clock.advance(11 * 60)
+        assert publishing.recover_interrupted(older_than=timedelta(minutes=10)) == 1
+    assert world.core.posts().get(alice.user_id, created.post_id).status is PostStatus.PUBLISHED

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import timedelta
 
 import attrs
 
@@ -167,9 +168,13 @@ class PublishingService:
             log.error("giving up on post %s: %s", event.post_id, error)
             self._finish(post, PostStatus.FAILED, "processing failed repeatedly; please re-upload")
 
-    def recover_interrupted(self) -> int:
-        """Re-announce posts left ``processing`` by a stopped process; returns how many."""
-        stuck = self._posts.by_status(PostStatus.PROCESSING, RECOVERY_BATCH)
+    def recover_interrupted(self, older_than: timedelta = timedelta(0)) -> int:
+        """Re-announce posts left ``processing`` by a stopped process; returns how many.
+        A sweep beside running workers passes ``older_than``, so posts being processed
+        right now are left to them."""
+        cutoff = self._clock.now() - older_than
+        candidates = self._posts.by_status(PostStatus.PROCESSING, RECOVERY_BATCH)
+        stuck = [p for p in candidates if p.created_at <= cutoff]
         for post in stuck:
             self._bus.publish(PostCreated(post.post_id))
         return len(stuck)
