@@ -30,6 +30,7 @@ from adapters.memory.moderation import WordListModerator
 from adapters.memory.multipart import InMemoryMultipartUploads
 from adapters.memory.notifications import InMemoryNotificationStore
 from adapters.memory.posts import InMemoryPostStore
+from adapters.memory.push import LoggingPushGateway
 from adapters.memory.ranking import ChronologicalRanker
 from adapters.memory.rate_limiter import InMemoryRateLimiter
 from adapters.memory.restrictions import InMemoryRestrictions
@@ -37,6 +38,7 @@ from adapters.memory.search import InMemorySearchIndex
 from adapters.memory.social_graph import InMemorySocialGraph
 from adapters.memory.stories import InMemoryStoryStore
 from adapters.memory.story_trays import InMemoryStoryTrayCache
+from adapters.memory.trending import InMemoryTrendingTags
 from adapters.memory.users import InMemoryUserStore
 from adapters.pillow.processor import PillowMediaProcessor
 from adapters.ranking.model import load_engagement_model
@@ -118,6 +120,8 @@ class EmbeddedAdapters(containers.DeclarativeContainer):
         load_engagement_model, providers.Callable(head_weights, config.rank_weights)
     )
     moderator = providers.Singleton(default_moderator, config.moderation_threshold)
+    push = providers.Singleton(LoggingPushGateway)
+    trending = providers.Singleton(InMemoryTrendingTags)
     hasher = providers.Singleton(Argon2PasswordHasher)
     tokens = providers.Singleton(
         JwtTokenService, secret=secret, clock=clock, ttl_seconds=config.token_ttl_seconds
@@ -176,6 +180,8 @@ class MemoryAdapters(containers.DeclarativeContainer):
         load_engagement_model, providers.Callable(head_weights, config.rank_weights)
     )
     moderator = providers.Singleton(WordListModerator)
+    push = providers.Singleton(LoggingPushGateway)
+    trending = providers.Singleton(InMemoryTrendingTags)
     hasher = providers.Singleton(Argon2PasswordHasher.fast_for_tests)
     tokens = providers.Singleton(
         JwtTokenService, secret=secret, clock=clock, ttl_seconds=config.token_ttl_seconds
@@ -326,9 +332,16 @@ class Core(containers.DeclarativeContainer):
         adapters.posts,
         adapters.ids,
         adapters.clock,
+        adapters.limiter,
+        adapters.push,
     )
     search = providers.Singleton(
-        SearchService, adapters.search_index, adapters.users, adapters.posts
+        SearchService,
+        adapters.search_index,
+        adapters.users,
+        adapters.posts,
+        adapters.trending,
+        adapters.clock,
     )
     pipeline = providers.Singleton(
         MediaPipeline,

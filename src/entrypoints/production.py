@@ -24,6 +24,7 @@ from adapters.redis.feed_cache import RedisFeedCache
 from adapters.redis.feed_snapshots import RedisFeedSnapshots
 from adapters.redis.rate_limiter import RedisRateLimiter
 from adapters.redis.story_trays import RedisStoryTrayCache
+from adapters.redis.trending import RedisTrendingTags
 from adapters.s3.blobs import S3BlobStore
 from adapters.s3.multipart import S3MultipartUploads
 from entrypoints.containers import Application, Core, EmbeddedAdapters
@@ -79,6 +80,7 @@ class ProductionAdapters(containers.DeclarativeContainer):
     story_trays = providers.Singleton(RedisStoryTrayCache, redis)
     engagement = providers.Singleton(RedisEngagementStore, redis)
     limiter = providers.Singleton(RedisRateLimiter, redis, clock)
+    trending = providers.Singleton(RedisTrendingTags, redis)
     blobs = providers.Resource(
         open_s3,
         config.s3_endpoint_url,
@@ -101,6 +103,7 @@ class ProductionAdapters(containers.DeclarativeContainer):
     ranker = embedded.ranker
     engagement_model = embedded.engagement_model
     moderator = embedded.moderator
+    push = embedded.push
     hasher = embedded.hasher
     tokens = embedded.tokens
     processor = embedded.processor

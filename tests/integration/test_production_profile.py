@@ -63,6 +63,9 @@ def test_the_story_on_the_engines(prod_api: Api) -> None:
     assert (profile["follower_count"], profile["post_count"]) == (1, 1)
     redis_client = redis.Redis.from_url(api.container.config.redis_url())
     assert redis_client.scard(f"liked:{post['post_id']}") == 1
+    trending = api.client.get("/api/v1/search/trending", headers=bob).json()["hashtags"]
+    assert [t["tag"] for t in trending] == ["prod"]
+    assert redis_client.keys("trending:tags:*")  # the seed's trending sorted set
     assert api.client.delete(f"/api/v1/posts/{post['post_id']}", headers=alice).status_code == 204
     api.container.core.running_bus().drain(10)
     assert api.client.get("/api/v1/feed", headers=bob).json()["items"] == []

@@ -183,3 +183,12 @@ def test_variants_list_jpeg_first_and_every_format(api: Api) -> None:
                 variant["width"],
                 variant["height"],
             )
+
+
+def test_trending_hashtags(api: Api) -> None:
+    alice = api.register("alice")
+    api.publish(alice, photo("gps_DSCN0010.jpg"), caption="#sunset #beach")
+    api.publish(alice, photo("gps_DSCN0021.jpg"), caption="#sunset")
+    trending = api.client.get("/api/v1/search/trending", headers=alice).json()["hashtags"]
+    assert [t["tag"] for t in trending] == ["sunset", "beach"]
+    assert trending[0]["score"] > trending[1]["score"]

@@ -48,3 +48,19 @@ def test_follow_requests_notify_the_private_account(world: World) -> None:
     alice, bob = world.register("alice", private=True), world.register("bob")
     world.follow(bob, alice)
     assert activity(world, alice.user_id) == [("follow_request", 1, ("bob",))]
+
+
+def test_a_burst_of_likes_pushes_once_per_five_minutes(world: World) -> None:
+    alice = world.register("alice")
+    post = world.post(alice)
+    fans = [world.register(f"fan{i}") for i in range(4)]
+    for fan in fans[:3]:
+        world.clock.advance(10)
+        world.core.engagement().like(fan.user_id, post.post_id)
+    pushes = world.adapters.push().sent_to(alice.user_id)
+    assert [p.text for p in pushes] == ["fan0 liked your post"]
+    world.clock.advance(300)
+    world.core.engagement().like(fans[3].user_id, post.post_id)
+    pushes = world.adapters.push().sent_to(alice.user_id)
+    assert [p.text for p in pushes][-1] == "fan3 and 3 others liked your post"
+    assert len(pushes) == 2

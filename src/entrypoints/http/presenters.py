@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 from entrypoints.http import schemas as s
-from instagram_core.domain.notifications import NotificationKind
 from instagram_core.domain.users import Profile, User
+from instagram_core.policies.notification_batching import PUSH_VERBS
 from instagram_core.services.comments import CommentView
 from instagram_core.services.notifications import NotificationView
 from instagram_core.services.stories import StoryTrayView
 from instagram_core.services.views import MediaView, PostView, VariantView
 
-_VERBS = {
-    NotificationKind.LIKE: "liked your post",
-    NotificationKind.COMMENT: "commented on your post",
-    NotificationKind.FOLLOW: "started following you",
-    NotificationKind.FOLLOW_REQUEST: "asked to follow you",
-    NotificationKind.MENTION: "mentioned you",
-    NotificationKind.TAG: "tagged you in a post",
-}
+_VERBS = PUSH_VERBS
 
 
 def account(user: User) -> s.Account:

@@ -249,6 +249,15 @@ class HashtagOut(msgspec.Struct):
     post_count: int
 
 
+class TrendingTagOut(msgspec.Struct):
+    tag: str
+    score: float
+
+
+class TrendingOut(msgspec.Struct):
+    hashtags: list[TrendingTagOut]
+
+
 class SearchOut(msgspec.Struct):
     users: list[UserSummary]
     hashtags: list[HashtagOut]

@@ -8,6 +8,14 @@ from datetime import datetime, timedelta
 from instagram_core.domain.notifications import Notification, NotificationKind
 
 COLLAPSE_WINDOW = timedelta(hours=24)
+PUSH_VERBS = {
+    NotificationKind.LIKE: "liked your post",
+    NotificationKind.COMMENT: "commented on your post",
+    NotificationKind.FOLLOW: "started following you",
+    NotificationKind.FOLLOW_REQUEST: "asked to follow you",
+    NotificationKind.MENTION: "mentioned you",
+    NotificationKind.TAG: "tagged you in a post",
+}
 ACTORS_SHOWN = 3
 _COLLAPSIBLE = frozenset({NotificationKind.LIKE, NotificationKind.COMMENT, NotificationKind.FOLLOW})
 

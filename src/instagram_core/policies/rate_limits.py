@@ -19,6 +19,8 @@ COMMENTS = RateRule("comments", limit=20, window_seconds=60)  # the seed's anti-
 LOGIN_ATTEMPTS = RateRule("login", limit=10, window_seconds=60)
 UPLOAD_URLS = RateRule("upload_urls", limit=120, window_seconds=60)
 POSTS = RateRule("posts", limit=30, window_seconds=3600)
+# The seed: at most one push per post per 5-minute window for the same event type.
+PUSHES_PER_POST = RateRule("pushes", limit=1, window_seconds=300)
 
 
 def enforce(limiter: RateLimiter, rule: RateRule, subject: str) -> None:

@@ -9,11 +9,14 @@ import attrs
 from instagram_core.domain.errors import InvalidInput
 from instagram_core.domain.events import PostDeleted, PostPublished, ProfileUpdated, UserRegistered
 from instagram_core.domain.users import User
+from instagram_core.ports.clock import Clock
 from instagram_core.ports.posts import PostStore
 from instagram_core.ports.search import HashtagHit, SearchIndex
+from instagram_core.ports.trending import TrendingTags
 from instagram_core.ports.users import UserStore
 
 MAX_QUERY = 64
+MAX_TRENDING = 50
 
 
 @attrs.frozen
@@ -23,7 +26,16 @@ class SearchResults:
 
 
 class SearchService:
-    def __init__(self, index: SearchIndex, users: UserStore, posts: PostStore) -> None:
+    def __init__(
+        self,
+        index: SearchIndex,
+        users: UserStore,
+        posts: PostStore,
+        trending: TrendingTags,
+        clock: Clock,
+    ) -> None:
+        self._trending = trending
+        self._clock = clock
         self._index = index
         self._users = users
         self._posts = posts
@@ -45,10 +57,15 @@ class SearchService:
         if user is not None:
             self._index.index_user(user)
 
+    def trending(self, limit: int = 10) -> Sequence[tuple[str, float]]:
+        """Hashtags used most in the past hours, decaying by half every hour."""
+        return self._trending.top(min(max(limit, 1), MAX_TRENDING), self._clock.now())
+
     def on_post_published(self, event: PostPublished) -> None:
         post = self._posts.get(event.post_id)
         if post is not None and post.hashtags:
             self._index.add_hashtags(post.post_id, post.hashtags)
+            self._trending.bump(post.hashtags, self._clock.now())
 
     def on_post_deleted(self, event: PostDeleted) -> None:
         self._index.remove_hashtags(event.post_id, event.hashtags)

@@ -94,6 +94,19 @@ class SearchController(Controller):
     path = "/search"
     tags = ["search"]
 
+    @get("/trending", sync_to_thread=True)
+    def trending(
+        self,
+        viewer: NamedDependency[User],
+        search: NamedDependency[SearchService],
+        limit: FromQuery[int] = 10,
+    ) -> schemas.TrendingOut:
+        """Hashtags by use in the past hours (each use halves in weight every hour)."""
+        del viewer  # authenticated like every read; hashtags are public
+        return schemas.TrendingOut(
+            [schemas.TrendingTagOut(tag, round(score, 3)) for tag, score in search.trending(limit)]
+        )
+
     @get("/", sync_to_thread=True)
     def search(
         self,

@@ -1,0 +1,57 @@
+"""Trending tags in Redis: the seed's ``ZADD trending:…`` as one forward-decayed sorted
+set per UTC day (``trending:tags:{yyyy-mm-dd}``), expiring after the window."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+import redis
+
+from adapters.redis.client import translate_errors
+from instagram_core.policies.trending import (
+    WINDOW_DAYS,
+    decayed,
+    landmark,
+    landmarks,
+    weight_at,
+)
+
+_PER_DAY_CANDIDATES = 4  # read this many times ``limit`` from each day before merging
+
+
+class RedisTrendingTags:
+    def __init__(self, client: redis.Redis) -> None:
+        self._client = client
+
+    def bump(self, tags: Iterable[str], at: datetime) -> None:
+        mark = landmark(at)
+        key = _key(mark)
+        weight = weight_at(at, mark)
+        with translate_errors():
+            pipe = self._client.pipeline(transaction=False)
+            for tag in set(tags):
+                pipe.zincrby(key, weight, tag)
+            pipe.expire(key, (WINDOW_DAYS + 1) * 86_400)
+            pipe.execute()
+
+    def top(self, limit: int, now: datetime) -> Sequence[tuple[str, float]]:
+        if limit < 1:
+            return []
+        scores: dict[str, float] = defaultdict(float)
+        marks = landmarks(now)
+        with translate_errors():
+            pipe = self._client.pipeline(transaction=False)
+            for mark in marks:
+                pipe.zrevrange(_key(mark), 0, limit * _PER_DAY_CANDIDATES - 1, withscores=True)
+            found = pipe.execute()
+        for mark, entries in zip(marks, found, strict=True):
+            for tag, score in entries:
+                scores[str(tag)] += decayed(float(score), mark, now)
+        ranked = sorted(scores.items(), key=lambda item: (item[1], item[0]), reverse=True)
+        return ranked[:limit]
+
+
+def _key(mark: datetime) -> str:
+    return f"trending:tags:{mark.date().isoformat()}"
