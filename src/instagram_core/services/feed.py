@@ -121,8 +121,7 @@ class FeedService:
         if ids is None:
             raise InvalidInput("this feed cursor has expired; load the feed from the top")
         shown = self._shown(viewer_id, self._following(viewer_id))
-        still_visible = {p.post_id for p in self._visible(ids, shown)}
-        found = self._s.posts.get_many(ids)
+        still_visible = {p.post_id: p for p in self._visible(ids, shown)}
         page: list[Post] = []
         consumed = 0
         for post_id in ids:
@@ -130,7 +129,7 @@ class FeedService:
                 break
             consumed += 1
             if post_id in still_visible:
-                page.append(found[post_id])
+                page.append(still_visible[post_id])
         more = any(i in still_visible for i in ids[consumed:])
         cursor = f"{_RANKED}.{snapshot_id}.{offset + consumed}" if more else None
         return self._shown_page(viewer_id, page, cursor)
