@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from adapters.sqlite.codecs import to_micros
+from adapters.keyset import to_micros
 from instagram_core.domain.errors import Conflict, NotFound
 from instagram_core.domain.posts import Post, PostStatus
 

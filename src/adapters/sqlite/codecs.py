@@ -8,36 +8,33 @@ classes (running their validation) on the way back.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections.abc import Hashable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any, TypeVar
 
 import msgspec
 
-from instagram_core.domain.errors import Conflict, InvalidInput
+from adapters.keyset import (
+    decode_keyset_cursor,
+    encode_keyset_cursor,
+    from_micros,
+    to_micros,
+)
+from instagram_core.domain.errors import Conflict
+
+__all__ = [
+    "decode_keyset_cursor",
+    "encode_keyset_cursor",
+    "from_micros",
+    "to_micros",
+]
 
 T = TypeVar("T")
 K = TypeVar("K", bound=Hashable)
 
-UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-ONE_MICROSECOND = timedelta(microseconds=1)
 BATCH_SIZE = 500  # bound parameters per ``IN (...)``, well below SQLite's limit
-# 18 digits reach past year 9999 yet always fit a signed 64-bit SQLite INTEGER.
-_CURSOR = re.compile(r"(-?\d{1,18}):(.+)", re.DOTALL)
-
-
-def to_micros(moment: datetime) -> int:
-    """Exact microseconds since the epoch; a naive datetime is a programming error."""
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError("datetimes must be timezone-aware")
-    return (moment - UNIX_EPOCH) // ONE_MICROSECOND
-
-
-def from_micros(micros: int) -> datetime:
-    return UNIX_EPOCH + timedelta(microseconds=micros)
 
 
 def optional_micros(moment: datetime | None) -> int | None:
@@ -54,19 +51,6 @@ def to_json(value: Any) -> str:
 
 def from_json(raw: str, kind: type[T]) -> T:
     return msgspec.json.decode(raw, type=kind)
-
-
-def encode_keyset_cursor(moment: datetime, other_id: str) -> str:
-    """An opaque ``<micros>:<id>`` position in a newest-first (created_at, id) listing."""
-    return f"{to_micros(moment)}:{other_id}"
-
-
-def decode_keyset_cursor(cursor: str) -> tuple[int, str]:
-    """The (micros, id) a cursor stands for; raises ``InvalidInput`` for anything else."""
-    match = _CURSOR.fullmatch(cursor)
-    if match is None:
-        raise InvalidInput("malformed cursor")
-    return int(match.group(1)), match.group(2)
 
 
 @contextmanager
