@@ -12,21 +12,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from adapters.memory.engagement import InMemoryEngagementStore
-from adapters.redis.client import redis_client
 from adapters.redis.engagement import RedisEngagementStore
 from adapters.sqlite.database import SqliteDatabase
 from adapters.sqlite.engagement import SqliteEngagementStore
 from instagram_core.ports import EngagementStore
+from tests.redis_support import fresh_redis
 
 MakeStore = Callable[[], EngagementStore]
-
-
-def fresh_redis(request: pytest.FixtureRequest) -> redis.Redis:
-    """A client of the session's private Redis, its database emptied; closed after the test."""
-    client = redis_client(request.getfixturevalue("redis_server").url)
-    client.flushdb()
-    request.addfinalizer(client.close)
-    return client
 
 
 @pytest.fixture(params=["memory", "sqlite", "redis"])

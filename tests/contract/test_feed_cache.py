@@ -13,22 +13,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from adapters.memory.feed_cache import InMemoryFeedCache
-from adapters.redis.client import KEYS_PER_CALL, redis_client
+from adapters.redis.client import KEYS_PER_CALL
 from adapters.redis.feed_cache import RedisFeedCache
 from instagram_core.domain.ids import MAX_ID, compose_id
 from instagram_core.ports import FeedCache
 from instagram_core.ports.feed_cache import FEED_CAPACITY
+from tests.redis_support import fresh_redis
 
 MakeCache = Callable[[int], FeedCache]
 SMALL = 5
-
-
-def fresh_redis(request: pytest.FixtureRequest) -> redis.Redis:
-    """A client of the session's private Redis, its database emptied; closed after the test."""
-    client = redis_client(request.getfixturevalue("redis_server").url)
-    client.flushdb()
-    request.addfinalizer(client.close)
-    return client
 
 
 @pytest.fixture(params=["memory", "redis"])

@@ -7,26 +7,17 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import redis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from adapters.memory.clock import ManualClock
 from adapters.memory.rate_limiter import InMemoryRateLimiter
-from adapters.redis.client import redis_client
 from adapters.redis.rate_limiter import RedisRateLimiter
 from instagram_core.ports import Clock, RateLimiter
+from tests.redis_support import fresh_redis
 
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 MakeLimiter = Callable[[Clock], RateLimiter]
-
-
-def fresh_redis(request: pytest.FixtureRequest) -> redis.Redis:
-    """A client of the session's private Redis, its database emptied; closed after the test."""
-    client = redis_client(request.getfixturevalue("redis_server").url)
-    client.flushdb()
-    request.addfinalizer(client.close)
-    return client
 
 
 @pytest.fixture(params=["memory", "redis"])

@@ -10,19 +10,12 @@ import redis
 
 from adapters.memory.clock import ManualClock
 from adapters.memory.story_trays import InMemoryStoryTrayCache
-from adapters.redis.client import KEYS_PER_CALL, redis_client
+from adapters.redis.client import KEYS_PER_CALL
 from adapters.redis.story_trays import RedisStoryTrayCache
 from instagram_core.ports.story_trays import StoryTrayCache
+from tests.redis_support import fresh_redis
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
-
-
-def fresh_redis(request: pytest.FixtureRequest) -> redis.Redis:
-    """A client of the session's private Redis, its database emptied; closed after the test."""
-    client = redis_client(request.getfixturevalue("redis_server").url)
-    client.flushdb()
-    request.addfinalizer(client.close)
-    return client
 
 
 @pytest.fixture

@@ -24,16 +24,16 @@ from adapters.local_disk.keys import (
     validate_key,
     validate_prefix,
 )
-from adapters.local_disk.signing import BlobUrls
+from adapters.local_disk.signing import BlobUrls, SignedUrlBlobs
 from instagram_core.domain.errors import Conflict, NotFound
-from instagram_core.ports.blobs import BlobInfo, PresignedUpload
+from instagram_core.ports.blobs import BlobInfo
 from instagram_core.ports.clock import Clock
 
 _META, _STAGING = ".meta", ".tmp"
 _FALLBACK_TYPE = "application/octet-stream"
 
 
-class LocalDiskBlobStore:
+class LocalDiskBlobStore(SignedUrlBlobs):
     """:class:`~instagram_core.ports.blobs.BlobStore` on a local directory.
 
     Download URLs expire at the end of a ``url_bucket_seconds`` window (the first window
@@ -121,32 +121,6 @@ class LocalDiskBlobStore:
                 Path(directory, name).unlink(missing_ok=True)
             files.prune_empty_dirs(Path(directory), self._root / _META)
         return count
-
-    def presign_upload(
-        self, key: str, content_type: str, max_bytes: int, expires_in: int
-    ) -> PresignedUpload:
-        return self._urls.presign_upload(key, content_type, max_bytes, expires_in)
-
-    def download_url(self, key: str, expires_in: int) -> str:
-        return self._urls.download_url(key, expires_in)
-
-    def verify_upload(
-        self,
-        key: str,
-        expires: str,
-        content_type_param: str,
-        max_bytes: str,
-        sig: str,
-        request_content_type: str,
-    ) -> int:
-        """See :meth:`adapters.local_disk.signing.BlobUrls.verify_upload`."""
-        return self._urls.verify_upload(
-            key, expires, content_type_param, max_bytes, sig, request_content_type
-        )
-
-    def verify_download(self, key: str, expires: str, sig: str) -> None:
-        """See :meth:`adapters.local_disk.signing.BlobUrls.verify_download`."""
-        self._urls.verify_download(key, expires, sig)
 
     def _data_path(self, key: str) -> Path:
         return self._root / validate_key(key)

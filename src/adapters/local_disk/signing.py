@@ -124,3 +124,36 @@ class BlobUrls:
 
     def _now(self) -> float:
         return self._clock.now().timestamp()
+
+
+class SignedUrlBlobs:
+    """The URL half of a blob store served by our own HTTP edge: every such store (local
+    disk, memory) hands out and checks URLs the same way, through its ``_urls``."""
+
+    _urls: BlobUrls
+
+    def presign_upload(
+        self, key: str, content_type: str, max_bytes: int, expires_in: int
+    ) -> PresignedUpload:
+        return self._urls.presign_upload(key, content_type, max_bytes, expires_in)
+
+    def download_url(self, key: str, expires_in: int) -> str:
+        return self._urls.download_url(key, expires_in)
+
+    def verify_upload(
+        self,
+        key: str,
+        expires: str,
+        content_type_param: str,
+        max_bytes: str,
+        sig: str,
+        request_content_type: str,
+    ) -> int:
+        """See :meth:`BlobUrls.verify_upload`."""
+        return self._urls.verify_upload(
+            key, expires, content_type_param, max_bytes, sig, request_content_type
+        )
+
+    def verify_download(self, key: str, expires: str, sig: str) -> None:
+        """See :meth:`BlobUrls.verify_download`."""
+        self._urls.verify_download(key, expires, sig)

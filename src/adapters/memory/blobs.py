@@ -5,13 +5,13 @@ from __future__ import annotations
 import threading
 
 from adapters.local_disk.keys import validate_content_type, validate_key, validate_prefix
-from adapters.local_disk.signing import BlobUrls
+from adapters.local_disk.signing import BlobUrls, SignedUrlBlobs
 from instagram_core.domain.errors import NotFound
-from instagram_core.ports.blobs import BlobInfo, PresignedUpload
+from instagram_core.ports.blobs import BlobInfo
 from instagram_core.ports.clock import Clock
 
 
-class InMemoryBlobStore:
+class InMemoryBlobStore(SignedUrlBlobs):
     """:class:`~instagram_core.ports.blobs.BlobStore` in memory: keys are validated exactly as
     on disk, so a key the tests accept is one the real stores accept."""
 
@@ -50,27 +50,3 @@ class InMemoryBlobStore:
             for key in doomed:
                 del self._objects[key]
         return len(doomed)
-
-    def presign_upload(
-        self, key: str, content_type: str, max_bytes: int, expires_in: int
-    ) -> PresignedUpload:
-        return self._urls.presign_upload(key, content_type, max_bytes, expires_in)
-
-    def download_url(self, key: str, expires_in: int) -> str:
-        return self._urls.download_url(key, expires_in)
-
-    def verify_upload(
-        self,
-        key: str,
-        expires: str,
-        content_type_param: str,
-        max_bytes: str,
-        sig: str,
-        request_content_type: str,
-    ) -> int:
-        return self._urls.verify_upload(
-            key, expires, content_type_param, max_bytes, sig, request_content_type
-        )
-
-    def verify_download(self, key: str, expires: str, sig: str) -> None:
-        self._urls.verify_download(key, expires, sig)

@@ -106,9 +106,10 @@ class FeedService:
     def _fresh(self, viewer_id: str, limit: int) -> FeedPage:
         following = self._following(viewer_id)
         shown = self._shown(viewer_id, following)
-        if self._s.feeds.page(viewer_id, None, 1) is None:
-            self._rebuild(viewer_id, following)
-        ids = self._merged(following, self._s.feeds.page(viewer_id, None, FEED_CAPACITY) or [])
+        cached = self._s.feeds.page(viewer_id, None, FEED_CAPACITY)
+        if cached is None:
+            cached = self._rebuild(viewer_id, following)
+        ids = self._merged(following, cached)
         candidates = self._visible(ids, shown)
         order = self._rank(viewer_id, candidates)
         snapshot_id = str(self._ids.next_id())
@@ -198,11 +199,15 @@ class FeedService:
         found = self._s.posts.get_many(ids)
         return [p for i in ids if (p := found.get(i)) and p.is_published and p.author_id in shown]
 
-    def _rebuild(self, viewer_id: str, following: set[str]) -> None:
+    def _rebuild(self, viewer_id: str, following: set[str]) -> list[int]:
+        """Pull the feed from the authors' timelines into the cache; returns what it holds
+        now (newest first, at most a feed's capacity), sparing a second read."""
         pulled = self._pulled(
             following, None, FEED_CAPACITY, per_author=self._policy.rebuild_posts_per_author
         )
-        self._s.feeds.add_many(viewer_id, [p.post_id for p in pulled])
+        ids = [p.post_id for p in pulled]
+        self._s.feeds.add_many(viewer_id, ids)
+        return ids
 
     def _pulled(
         self, authors: Collection[str], before: int | None, total: int, per_author: int
