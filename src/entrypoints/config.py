@@ -16,6 +16,9 @@ ENV_PREFIX = "INSTAGRAM_"
 PROFILES = ("embedded", "production")
 SECRET_FILE = "secret_key"
 RANKERS = ("model", "chronological")
+# How long change versions are kept; a cached read is never trusted for longer.
+CHANGE_RETENTION_SECONDS = 3600.0
+MAX_FEED_PAGE_CACHE_SECONDS = 600.0
 
 
 @attrs.frozen
@@ -37,6 +40,10 @@ class Settings:
     ranker: str = "model"  # "model" (the learned engagement model) or "chronological"
     rank_weights: str = "like=1,comment=2,save=4,share=4,long_view=0.5"
     feed_inactive_days: int = 7
+    # First feed pages kept encoded and served again while nothing on them changed: at most
+    # this many seconds (ranking drift), within this much memory. 0 seconds turns it off.
+    feed_page_cache_seconds: float = 30.0
+    feed_page_cache_mb: int = 64
     log_level: str = "info"
     # The production profile's engines.
     redis_url: str = ""
@@ -81,6 +88,8 @@ _CONVERTERS: dict[str, Any] = {
     "mysql_pool_size": int,
     "fanout_celebrity_threshold": int,
     "feed_inactive_days": int,
+    "feed_page_cache_seconds": float,
+    "feed_page_cache_mb": int,
     "data_dir": Path,
 }
 
@@ -102,6 +111,12 @@ def load_settings(
     settings = Settings(**values)
     if settings.profile not in PROFILES:
         raise ValueError(f"INSTAGRAM_PROFILE must be one of {', '.join(PROFILES)}")
+    if not 0 <= settings.feed_page_cache_seconds <= MAX_FEED_PAGE_CACHE_SECONDS:
+        raise ValueError(
+            f"INSTAGRAM_FEED_PAGE_CACHE_SECONDS must be within 0..{MAX_FEED_PAGE_CACHE_SECONDS}"
+        )
+    if settings.feed_page_cache_mb < 0:
+        raise ValueError("INSTAGRAM_FEED_PAGE_CACHE_MB must not be negative")
     if settings.ranker not in RANKERS:
         raise ValueError(f"INSTAGRAM_RANKER must be one of {', '.join(RANKERS)}")
     head_weights(settings.rank_weights)  # refuses a malformed INSTAGRAM_RANK_WEIGHTS early

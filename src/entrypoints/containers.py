@@ -18,6 +18,7 @@ from adapters.local_disk.blobs import LocalDiskBlobStore
 from adapters.local_disk.multipart import LocalDiskMultipartUploads
 from adapters.memory.affinity import InMemoryAffinityStore
 from adapters.memory.blobs import InMemoryBlobStore
+from adapters.memory.change_versions import InMemoryChangeVersions
 from adapters.memory.clock import ManualClock, SystemClock
 from adapters.memory.comments import InMemoryCommentStore
 from adapters.memory.engagement import InMemoryEngagementStore
@@ -53,7 +54,8 @@ from adapters.sqlite.search import SqliteSearchIndex
 from adapters.sqlite.social_graph import SqliteSocialGraph
 from adapters.sqlite.stories import SqliteStoryStore
 from adapters.sqlite.users import SqliteUserStore
-from entrypoints.config import Settings, head_weights
+from entrypoints.config import CHANGE_RETENTION_SECONDS, Settings, head_weights
+from entrypoints.http.feed_pages import FeedPageCache
 from entrypoints.wiring import (
     DeadLetterRouter,
     LateBoundBus,
@@ -70,6 +72,7 @@ from instagram_core.services.comments import CommentService
 from instagram_core.services.engagement import EngagementService
 from instagram_core.services.fanout import FanoutService
 from instagram_core.services.feed import FeedService, FeedStores
+from instagram_core.services.freshness import Freshness
 from instagram_core.services.handlers import Workers, dead_letter_handlers, message_handlers
 from instagram_core.services.media import MediaService
 from instagram_core.services.notifications import NotificationService
@@ -80,6 +83,7 @@ from instagram_core.services.ranking import ModelRanker
 from instagram_core.services.search import SearchService
 from instagram_core.services.social import SocialService
 from instagram_core.services.stories import StoryService
+from instagram_core.services.tracked_feed_cache import TrackedFeedCache
 from instagram_core.services.views import PostViews
 
 
@@ -112,6 +116,9 @@ class EmbeddedAdapters(containers.DeclarativeContainer):
         InMemoryFeedCache, clock=clock, idle_ttl_seconds=config.feed_idle_seconds
     )
     feed_snapshots = providers.Singleton(InMemoryFeedSnapshots, clock)
+    change_versions = providers.Singleton(
+        InMemoryChangeVersions, clock, retention_seconds=config.change_retention_seconds
+    )
     story_trays = providers.Singleton(InMemoryStoryTrayCache, clock)
     search_index = providers.Singleton(SqliteSearchIndex, database)
     limiter = providers.Singleton(InMemoryRateLimiter, clock)
@@ -172,6 +179,9 @@ class MemoryAdapters(containers.DeclarativeContainer):
         InMemoryFeedCache, clock=clock, idle_ttl_seconds=config.feed_idle_seconds
     )
     feed_snapshots = providers.Singleton(InMemoryFeedSnapshots, clock)
+    change_versions = providers.Singleton(
+        InMemoryChangeVersions, clock, retention_seconds=config.change_retention_seconds
+    )
     story_trays = providers.Singleton(InMemoryStoryTrayCache, clock)
     search_index = providers.Singleton(InMemorySearchIndex)
     limiter = providers.Singleton(InMemoryRateLimiter, clock)
@@ -212,6 +222,9 @@ class Core(containers.DeclarativeContainer):
     # the very services that publish.
     bus = providers.Singleton(LateBoundBus)
 
+    freshness = providers.Singleton(Freshness, adapters.change_versions)
+    # Every feed write goes through this wrapper, which marks the feed changed.
+    feeds = providers.Singleton(TrackedFeedCache, adapters.feeds, freshness)
     gate = providers.Singleton(AudienceGate, adapters.graph, adapters.restrictions)
     views = providers.Singleton(
         PostViews,
@@ -231,6 +244,7 @@ class Core(containers.DeclarativeContainer):
         ids=adapters.ids,
         clock=adapters.clock,
         bus=bus,
+        freshness=freshness,
     )
     social = providers.Singleton(
         SocialService,
@@ -240,6 +254,7 @@ class Core(containers.DeclarativeContainer):
         gate,
         adapters.clock,
         bus,
+        freshness,
     )
     profiles = providers.Singleton(
         ProfileService, adapters.users, adapters.graph, adapters.posts, gate, views
@@ -277,9 +292,16 @@ class Core(containers.DeclarativeContainer):
         ids=adapters.ids,
         clock=adapters.clock,
         bus=bus,
+        freshness=freshness,
     )
     engagement = providers.Singleton(
-        EngagementService, adapters.posts, adapters.users, adapters.engagement, gate, bus
+        EngagementService,
+        adapters.posts,
+        adapters.users,
+        adapters.engagement,
+        gate,
+        bus,
+        freshness,
     )
     comments = providers.Singleton(
         CommentService,
@@ -292,10 +314,11 @@ class Core(containers.DeclarativeContainer):
         ids=adapters.ids,
         clock=adapters.clock,
         bus=bus,
+        freshness=freshness,
     )
     feed_stores = providers.Singleton(
         FeedStores,
-        feeds=adapters.feeds,
+        feeds=feeds,
         snapshots=adapters.feed_snapshots,
         graph=adapters.graph,
         restrictions=adapters.restrictions,
@@ -323,6 +346,7 @@ class Core(containers.DeclarativeContainer):
         views,
         adapters.ids,
         bus,
+        freshness,
         fanout_policy,
     )
     notifications = providers.Singleton(
@@ -352,10 +376,16 @@ class Core(containers.DeclarativeContainer):
         adapters.transcoder,
     )
     publishing = providers.Singleton(
-        PublishingService, adapters.posts, adapters.media, pipeline, adapters.clock, bus
+        PublishingService,
+        adapters.posts,
+        adapters.media,
+        pipeline,
+        adapters.clock,
+        bus,
+        freshness,
     )
     fanout = providers.Singleton(
-        FanoutService, adapters.feeds, adapters.graph, adapters.posts, bus, fanout_policy
+        FanoutService, feeds, adapters.graph, adapters.posts, bus, fanout_policy
     )
     cleanup = providers.Singleton(
         CleanupService, adapters.engagement, adapters.comments, adapters.media, adapters.blobs
@@ -402,6 +432,11 @@ class Application(containers.DeclarativeContainer):
     config = providers.Configuration()
     adapters = providers.Container(EmbeddedAdapters, config=config)
     core = providers.Container(Core, config=config, adapters=adapters)
+    feed_pages = providers.Singleton(
+        FeedPageCache,
+        ttl_seconds=config.feed_page_cache_seconds,
+        max_bytes=config.feed_page_cache_bytes,
+    )
 
 
 def settings_dict(settings: Settings) -> dict[str, object]:
@@ -412,6 +447,8 @@ def settings_dict(settings: Settings) -> dict[str, object]:
         "blob_root": settings.blob_root,
         "blob_base_url": f"{settings.base_url}/blobs",
         "feed_idle_seconds": settings.feed_inactive_days * 86_400,
+        "change_retention_seconds": CHANGE_RETENTION_SECONDS,
+        "feed_page_cache_bytes": settings.feed_page_cache_mb * 1024 * 1024,
     }
 
 

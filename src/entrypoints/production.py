@@ -18,6 +18,7 @@ from adapters.mysql.migrate import apply_migrations
 from adapters.mysql.pool import MySqlPool
 from adapters.mysql.social_graph import MySqlSocialGraph
 from adapters.mysql.users import MySqlUserStore
+from adapters.redis.change_versions import RedisChangeVersions
 from adapters.redis.client import redis_client
 from adapters.redis.engagement import RedisEngagementStore
 from adapters.redis.feed_cache import RedisFeedCache
@@ -77,6 +78,9 @@ class ProductionAdapters(containers.DeclarativeContainer):
     graph = providers.Singleton(MySqlSocialGraph, mysql)
     feeds = providers.Singleton(RedisFeedCache, redis, idle_ttl_seconds=config.feed_idle_seconds)
     feed_snapshots = providers.Singleton(RedisFeedSnapshots, redis)
+    change_versions = providers.Singleton(
+        RedisChangeVersions, redis, retention_seconds=config.change_retention_seconds
+    )
     story_trays = providers.Singleton(RedisStoryTrayCache, redis)
     engagement = providers.Singleton(RedisEngagementStore, redis)
     limiter = providers.Singleton(RedisRateLimiter, redis, clock)

@@ -49,6 +49,7 @@ def test_a_token_names_its_user(tokens: TokenService) -> None:
 
 def test_a_token_is_valid_until_it_expires(tokens: TokenService, clock: ManualClock) -> None:
     token = tokens.issue("user-1").token
+    assert tokens.verify(token) == "user-1"
     clock.advance(TTL - 0.001)
     assert tokens.verify(token) == "user-1"
     clock.advance(0.001)
@@ -57,7 +58,9 @@ def test_a_token_is_valid_until_it_expires(tokens: TokenService, clock: ManualCl
 
 
 def test_a_tampered_token_is_refused(tokens: TokenService) -> None:
-    header, payload, signature = tokens.issue("user-1").token.split(".")
+    token = tokens.issue("user-1").token
+    assert tokens.verify(token) == "user-1"  # the genuine one checked (and remembered) first
+    header, payload, signature = token.split(".")
     claims = json.loads(base64.urlsafe_b64decode(payload + "=="))
     claims["sub"] = "admin"
     forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()

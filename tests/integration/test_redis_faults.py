@@ -115,7 +115,9 @@ def redis_world(client: redis.Redis, queue: WorkQueue) -> Application:
     feeds = RedisFeedCache(client)
     container.adapters.feeds.override(providers.Object(feeds))
     adapters = container.adapters
-    fanout = FanoutService(feeds, adapters.graph(), adapters.posts(), queue, FanoutPolicy(4))
+    fanout = FanoutService(
+        container.core.feeds(), adapters.graph(), adapters.posts(), queue, FanoutPolicy(4)
+    )
     container.core.fanout.override(providers.Object(fanout))
     container.init_resources()
     return container

@@ -89,6 +89,7 @@ def test_feed_degrades_to_chronological_when_the_cache_is_down(world: World) -> 
     world.follow(bob, alice)
     posts = [world.post(alice) for _ in range(3)]
     world.adapters.feeds.override(_DownFeedCache())
+    world.core.feeds.reset()
     world.core.feed.reset()
     page = world.core.feed().home(bob.user_id, None, 2)
     assert not page.ranked

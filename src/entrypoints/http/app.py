@@ -13,12 +13,12 @@ from entrypoints.config import Settings, load_settings
 from entrypoints.containers import Application, build_container
 from entrypoints.http.controllers.accounts import AccountsController
 from entrypoints.http.controllers.activity import (
-    FeedController,
     NotificationsController,
     SearchController,
     StoriesController,
 )
 from entrypoints.http.controllers.blobs import BlobsController
+from entrypoints.http.controllers.feed import FeedController
 from entrypoints.http.controllers.health import HealthController
 from entrypoints.http.controllers.posts import (
     FiltersController,

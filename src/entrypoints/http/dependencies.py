@@ -62,6 +62,7 @@ SERVICES = (
     "stories",
 )
 
+
 DEPENDENCIES: dict[str, Provide] = {
     **{name: _service(name) for name in SERVICES},
     # A token check and one indexed read: cheaper inline than a hop to the thread pool.

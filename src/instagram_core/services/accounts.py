@@ -22,6 +22,7 @@ from instagram_core.ports.rate_limit import RateLimiter
 from instagram_core.ports.security import IssuedToken, PasswordHasher, TokenService
 from instagram_core.ports.social_graph import SocialGraph
 from instagram_core.ports.users import UserStore
+from instagram_core.services.freshness import Freshness, profile_key, relations_key
 
 
 class AccountService:
@@ -35,7 +36,9 @@ class AccountService:
         ids: IdGenerator,
         clock: Clock,
         bus: EventBus,
+        freshness: Freshness,
     ) -> None:
+        self._freshness = freshness
         self._users = users
         self._graph = graph
         self._hasher = hasher
@@ -108,6 +111,7 @@ class AccountService:
             is_private=user.is_private if is_private is None else is_private,
         )
         self._users.update(updated)
+        self._freshness.changed([profile_key(user_id), relations_key(user_id)])
         became_public = user.is_private and not updated.is_private
         if became_public:
             self._approve_all_pending(user_id)
@@ -126,6 +130,7 @@ class AccountService:
             page = self._graph.followers(user_id, FollowStatus.PENDING, cursor, 50)
             for follow in page.items:
                 self._graph.put(attrs.evolve(follow, status=FollowStatus.ACTIVE))
+                self._freshness.changed([relations_key(follow.follower_id)])
                 self._bus.publish(FollowApproved(follow.follower_id, user_id))
             if page.next_cursor is None:
                 return

@@ -21,6 +21,7 @@ from instagram_core.ports.moderation import Moderator
 from instagram_core.ports.rate_limit import RateLimiter
 from instagram_core.ports.users import UserStore
 from instagram_core.services.engagement import EngagementService
+from instagram_core.services.freshness import Freshness, post_key
 
 
 @attrs.frozen
@@ -41,7 +42,9 @@ class CommentService:
         ids: IdGenerator,
         clock: Clock,
         bus: EventBus,
+        freshness: Freshness,
     ) -> None:
+        self._freshness = freshness
         self._engagement = engagement
         self._gate = gate
         self._comments = comments
@@ -63,6 +66,7 @@ class CommentService:
             raise InvalidInput(f"comment refused: {verdict.reason}")
         comment = Comment(self._ids.next_id(), post_id, viewer_id, text, self._clock.now())
         self._comments.add(comment)
+        self._freshness.changed([post_key(post_id)])
         self._bus.publish(
             CommentAdded(
                 comment.comment_id, post_id, viewer_id, post.author_id, parse_mentions(text)

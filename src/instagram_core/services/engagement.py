@@ -10,6 +10,7 @@ from instagram_core.ports.engagement import EngagementStore
 from instagram_core.ports.events import EventBus
 from instagram_core.ports.posts import PostStore
 from instagram_core.ports.users import UserStore
+from instagram_core.services.freshness import Freshness, post_key, relations_key
 
 
 class EngagementService:
@@ -20,7 +21,9 @@ class EngagementService:
         engagement: EngagementStore,
         gate: AudienceGate,
         bus: EventBus,
+        freshness: Freshness,
     ) -> None:
+        self._freshness = freshness
         self._posts = posts
         self._users = users
         self._engagement = engagement
@@ -41,17 +44,23 @@ class EngagementService:
         post = self.visible_post(viewer_id, post_id)
         added, count = self._engagement.like(post_id, viewer_id)
         if added:
+            self._freshness.changed([post_key(post_id), relations_key(viewer_id)])
             self._bus.publish(PostLiked(post_id, viewer_id, post.author_id))
         return count
 
     def unlike(self, viewer_id: str, post_id: int) -> int:
         self.visible_post(viewer_id, post_id)
-        return self._engagement.unlike(post_id, viewer_id)[1]
+        removed, count = self._engagement.unlike(post_id, viewer_id)
+        if removed:
+            self._freshness.changed([post_key(post_id), relations_key(viewer_id)])
+        return count
 
     def save(self, viewer_id: str, post_id: int) -> None:
         self.visible_post(viewer_id, post_id)
-        self._engagement.save(viewer_id, post_id)
+        if self._engagement.save(viewer_id, post_id):
+            self._freshness.changed([relations_key(viewer_id)])
 
     def unsave(self, viewer_id: str, post_id: int) -> None:
         self.visible_post(viewer_id, post_id)
-        self._engagement.unsave(viewer_id, post_id)
+        if self._engagement.unsave(viewer_id, post_id):
+            self._freshness.changed([relations_key(viewer_id)])

@@ -26,6 +26,16 @@ from instagram_core.ports.posts import PostStore
 from instagram_core.ports.ranking import Ranker
 from instagram_core.ports.restrictions import Restrictions
 from instagram_core.ports.social_graph import SocialGraph
+from instagram_core.services.freshness import (
+    Freshness,
+    ReadRecorder,
+    ReadStamp,
+    feed_key,
+    post_key,
+    profile_key,
+    relations_key,
+    timeline_key,
+)
 from instagram_core.services.views import PostView, PostViews
 
 SNAPSHOT_TTL = 15 * 60  # seconds a ranked order stays pageable after its last read
@@ -37,6 +47,9 @@ class FeedPage:
     items: Sequence[PostView]
     next_cursor: str | None
     ranked: bool  # False when served reverse-chronologically because the cache was down
+    # What a ranked page was read under: it may be served again while
+    # ``FeedService.is_current(stamp)``. None on the degraded path, which is not reused.
+    stamp: ReadStamp | None = None
 
 
 @attrs.frozen
@@ -58,8 +71,10 @@ class FeedService:
         views: PostViews,
         ids: IdGenerator,
         bus: EventBus,
+        freshness: Freshness,
         policy: FanoutPolicy | None = None,
     ) -> None:
+        self._freshness = freshness
         self._bus = bus
         self._s = stores
         self._ranker = ranker
@@ -85,6 +100,12 @@ class FeedService:
         except Unavailable:
             return self._chronological(viewer_id, None, limit)
 
+    def is_current(self, stamp: ReadStamp) -> bool:
+        """Whether a ranked page read under ``stamp`` still shows what a read now would
+        (but for ranking drift, on a first page): no post on it, author of it, tie of the
+        viewer and, for a first page, no feed id or followed celebrity's post has changed."""
+        return self._freshness.is_current(stamp)
+
     def count_new(self, viewer_id: str, since: str) -> int:
         """How many visible posts are newer than ``since`` (a post id, or a feed cursor:
         its snapshot id is a time-ordered id too): the "new posts" pill."""
@@ -104,20 +125,34 @@ class FeedService:
         return len(self._visible([i for i in merged if i > threshold], shown))
 
     def _fresh(self, viewer_id: str, limit: int) -> FeedPage:
+        # Each part's versions are noted before the part is read (see services.freshness).
+        reads = self._freshness.recorder()
+        reads.note([relations_key(viewer_id), feed_key(viewer_id)])
         following = self._following(viewer_id)
         shown = self._shown(viewer_id, following)
         cached = self._s.feeds.page(viewer_id, None, FEED_CAPACITY)
         if cached is None:
             cached = self._rebuild(viewer_id, following)
-        ids = self._merged(following, cached)
+        ids = self._merged(following, cached, reads)
         candidates = self._visible(ids, shown)
         order = self._rank(viewer_id, candidates)
         snapshot_id = str(self._ids.next_id())
         self._s.snapshots.save(viewer_id, snapshot_id, order, SNAPSHOT_TTL)
         by_id = {p.post_id: p for p in candidates}
-        return self._page(viewer_id, [by_id[i] for i in order[:limit]], snapshot_id, limit, order)
+        page = self._settled([by_id[i] for i in order[:limit]], shown, reads)
+        cursor = f"{_RANKED}.{snapshot_id}.{limit}" if len(order) > limit else None
+        return self._shown_page(viewer_id, page, cursor, reads.stamp())
+
+    def _settled(self, page: list[Post], shown: Collection[str], reads: ReadRecorder) -> list[Post]:
+        """The page's posts read again now that their versions are noted: a post deleted
+        since it was picked is dropped here, or its deletion is marked after the note."""
+        reads.note(post_key(p.post_id) for p in page)
+        reads.note({profile_key(u) for p in page for u in (p.author_id, *p.tagged_user_ids)})
+        return self._visible([p.post_id for p in page], shown)
 
     def _continue(self, viewer_id: str, snapshot_id: str, offset: int, limit: int) -> FeedPage:
+        reads = self._freshness.recorder()
+        reads.note([relations_key(viewer_id)])
         ids = self._s.snapshots.load(viewer_id, snapshot_id, offset, FEED_CAPACITY)
         if ids is None:
             raise InvalidInput("this feed cursor has expired; load the feed from the top")
@@ -133,26 +168,22 @@ class FeedService:
                 page.append(still_visible[post_id])
         more = any(i in still_visible for i in ids[consumed:])
         cursor = f"{_RANKED}.{snapshot_id}.{offset + consumed}" if more else None
-        return self._shown_page(viewer_id, page, cursor)
+        return self._shown_page(viewer_id, self._settled(page, shown, reads), cursor, reads.stamp())
 
-    def _page(
+    def _shown_page(
         self,
         viewer_id: str,
         page: list[Post],
-        snapshot_id: str,
-        limit: int,
-        order: Sequence[int],
+        cursor: str | None,
+        stamp: ReadStamp | None = None,
     ) -> FeedPage:
-        cursor = f"{_RANKED}.{snapshot_id}.{limit}" if len(order) > limit else None
-        return self._shown_page(viewer_id, page, cursor)
-
-    def _shown_page(self, viewer_id: str, page: list[Post], cursor: str | None) -> FeedPage:
         """The page, to be remembered as seen (seen posts rank lower next time) off the
-        request path. Best effort: a failure to remember must not fail the read."""
+        request path. Best effort: a failure to remember must not fail the read. Seen marks
+        change no version: they steer the next ranking, not what this page shows."""
         if page:
             with contextlib.suppress(Unavailable):
                 self._bus.publish(FeedPageShown(viewer_id, tuple(p.post_id for p in page)))
-        return FeedPage(self._views.many(viewer_id, page), cursor, True)
+        return FeedPage(self._views.many(viewer_id, page), cursor, True, stamp)
 
     def _chronological(self, viewer_id: str, before: int | None, limit: int) -> FeedPage:
         """The degraded path: fan-out on read, newest first, no cache and no snapshot."""
@@ -168,13 +199,20 @@ class FeedService:
             [(p.post_id, p.author_id, s) for p, s in zip(candidates, scores, strict=True)]
         )
 
-    def _merged(self, following: Collection[str], cached: Sequence[int]) -> list[int]:
+    def _merged(
+        self,
+        following: Collection[str],
+        cached: Sequence[int],
+        reads: ReadRecorder | None = None,
+    ) -> list[int]:
         """The cached (pushed) ids merged with the recent posts of followed celebrities,
         whose posts are never pushed: the hybrid's read side. Newest first, at most a
         feed's capacity, each id once."""
         celebrities = self._celebrities(following)
         if not celebrities:
             return list(cached)
+        if reads is not None:
+            reads.note(timeline_key(author) for author in celebrities)
         pulled = self._pulled(
             celebrities, None, FEED_CAPACITY, per_author=self._policy.celebrity_posts
         )

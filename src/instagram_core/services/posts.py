@@ -25,6 +25,7 @@ from instagram_core.ports.posts import PostStore
 from instagram_core.ports.processing import MediaProcessor
 from instagram_core.ports.rate_limit import RateLimiter
 from instagram_core.ports.users import UserStore
+from instagram_core.services.freshness import Freshness, post_key, timeline_key
 from instagram_core.services.media import MediaService
 from instagram_core.services.views import PostView, PostViews
 
@@ -63,7 +64,9 @@ class PostService:
         ids: IdGenerator,
         clock: Clock,
         bus: EventBus,
+        freshness: Freshness,
     ) -> None:
+        self._freshness = freshness
         self._s = stores
         self._media_service = media_service
         self._processor = processor
@@ -103,6 +106,7 @@ class PostService:
             raise Forbidden("only the author can delete a post")
         media = self._s.media.get_many(post.media_ids)
         self._s.posts.delete(post_id)
+        self._freshness.changed([post_key(post_id), timeline_key(user_id)])
         self._bus.publish(
             PostDeleted(
                 post_id,

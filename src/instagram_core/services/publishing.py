@@ -20,6 +20,7 @@ from instagram_core.ports.media import MediaStore
 from instagram_core.ports.moderation import Moderator
 from instagram_core.ports.posts import PostStore
 from instagram_core.ports.processing import MediaProcessor, RenderedVariant, VideoTranscoder
+from instagram_core.services.freshness import Freshness, post_key, timeline_key
 from instagram_core.services.media import same_format
 
 log = logging.getLogger("instagram.publishing")
@@ -128,7 +129,9 @@ class PublishingService:
         pipeline: MediaPipeline,
         clock: Clock,
         bus: EventBus,
+        freshness: Freshness,
     ) -> None:
+        self._freshness = freshness
         self._posts = posts
         self._media = media
         self._pipeline = pipeline
@@ -187,5 +190,6 @@ class PublishingService:
             )
         except NotFound:
             return  # deleted while processing: nothing to publish
+        self._freshness.changed([post_key(post.post_id), timeline_key(post.author_id)])
         if status is PostStatus.PUBLISHED:
             self._bus.publish(PostPublished(post.post_id, post.author_id))

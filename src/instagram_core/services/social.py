@@ -17,6 +17,7 @@ from instagram_core.ports.events import EventBus
 from instagram_core.ports.restrictions import Restrictions
 from instagram_core.ports.social_graph import SocialGraph
 from instagram_core.ports.users import UserStore
+from instagram_core.services.freshness import Freshness, relations_key
 
 
 class SocialService:
@@ -28,7 +29,9 @@ class SocialService:
         gate: AudienceGate,
         clock: Clock,
         bus: EventBus,
+        freshness: Freshness,
     ) -> None:
+        self._freshness = freshness
         self._restrictions = restrictions
         self._users = users
         self._graph = graph
@@ -55,6 +58,7 @@ class SocialService:
         status = FollowStatus.PENDING if target.is_private else FollowStatus.ACTIVE
         follow = Follow(follower_id, target.user_id, status, self._clock.now())
         if self._graph.put(follow) is None:
+            self._ties_changed(follower_id, target.user_id)
             self._bus.publish(
                 FollowCreated(follower_id, target.user_id, pending=status is FollowStatus.PENDING)
             )
@@ -64,6 +68,7 @@ class SocialService:
         """Stop following (or withdraw a request); a no-op when there is no edge."""
         target = self.user_named(username)
         if self._graph.remove(follower_id, target.user_id) is not None:
+            self._ties_changed(follower_id, target.user_id)
             self._bus.publish(FollowRemoved(follower_id, target.user_id))
 
     def block(self, blocker_id: str, username: str) -> None:
@@ -72,22 +77,31 @@ class SocialService:
         if target.user_id == blocker_id:
             raise InvalidInput("you cannot block yourself")
         self._restrictions.block(blocker_id, target.user_id)
-        for follower, followee in ((blocker_id, target.user_id), (target.user_id, blocker_id)):
-            if self._graph.remove(follower, followee) is not None:
-                self._bus.publish(FollowRemoved(follower, followee))
+        removed = [
+            (follower, followee)
+            for follower, followee in ((blocker_id, target.user_id), (target.user_id, blocker_id))
+            if self._graph.remove(follower, followee) is not None
+        ]
+        self._ties_changed(blocker_id, target.user_id)
+        for follower, followee in removed:
+            self._bus.publish(FollowRemoved(follower, followee))
 
     def unblock(self, blocker_id: str, username: str) -> None:
-        self._restrictions.unblock(blocker_id, self.user_named(username).user_id)
+        target = self.user_named(username)
+        if self._restrictions.unblock(blocker_id, target.user_id):
+            self._ties_changed(blocker_id, target.user_id)
 
     def mute(self, muter_id: str, username: str) -> None:
         """Hide an account's posts from one's feed without unfollowing it."""
         target = self.user_named(username)
         if target.user_id == muter_id:
             raise InvalidInput("you cannot mute yourself")
-        self._restrictions.mute(muter_id, target.user_id)
+        if self._restrictions.mute(muter_id, target.user_id):
+            self._ties_changed(muter_id)
 
     def unmute(self, muter_id: str, username: str) -> None:
-        self._restrictions.unmute(muter_id, self.user_named(username).user_id)
+        if self._restrictions.unmute(muter_id, self.user_named(username).user_id):
+            self._ties_changed(muter_id)
 
     def pending_requests(self, user_id: str, cursor: str | None, limit: int) -> Page[User]:
         page = self._graph.followers(user_id, FollowStatus.PENDING, cursor, check_limit(limit))
@@ -96,11 +110,13 @@ class SocialService:
     def approve(self, user_id: str, requester: str) -> None:
         follow = self._pending_from(user_id, requester)
         self._graph.put(attrs.evolve(follow, status=FollowStatus.ACTIVE))
+        self._ties_changed(follow.follower_id, user_id)
         self._bus.publish(FollowApproved(follow.follower_id, user_id))
 
     def reject(self, user_id: str, requester: str) -> None:
         follow = self._pending_from(user_id, requester)
-        self._graph.remove(follow.follower_id, user_id)
+        if self._graph.remove(follow.follower_id, user_id) is not None:
+            self._ties_changed(follow.follower_id, user_id)
 
     def followers(
         self, viewer_id: str, username: str, cursor: str | None, limit: int
@@ -117,6 +133,9 @@ class SocialService:
         self._gate.require(viewer_id, owner)
         page = self._graph.following(owner.user_id, cursor, check_limit(limit))
         return self._users_of(page, lambda f: f.followee_id)
+
+    def _ties_changed(self, *user_ids: str) -> None:
+        self._freshness.changed(relations_key(user) for user in user_ids)
 
     def _pending_from(self, user_id: str, requester: str) -> Follow:
         follower = self.user_named(requester)

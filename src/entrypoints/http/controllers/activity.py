@@ -1,4 +1,4 @@
-"""The home feed, stories, notifications and search."""
+"""Stories, notifications and search."""
 
 from __future__ import annotations
 
@@ -12,33 +12,9 @@ from instagram_core.domain.errors import InvalidInput
 from instagram_core.domain.ids import parse_id
 from instagram_core.domain.pagination import DEFAULT_PAGE_SIZE
 from instagram_core.domain.users import User
-from instagram_core.services.feed import FeedService
 from instagram_core.services.notifications import NotificationService
 from instagram_core.services.search import SearchService
 from instagram_core.services.stories import StoryService
-
-
-class FeedController(Controller):
-    path = "/feed"
-    tags = ["feed"]
-
-    @get("/", sync_to_thread=True)
-    def home(
-        self,
-        viewer: NamedDependency[User],
-        feed: NamedDependency[FeedService],
-        cursor: FromQuery[str | None] = None,
-        limit: FromQuery[int] = DEFAULT_PAGE_SIZE,
-        since: FromQuery[str | None] = None,
-    ) -> schemas.FeedPageOut | schemas.NewPostsOut:
-        """A page of the home feed; with ``since`` (a post id or a cursor of an earlier
-        page) only the number of newer posts waiting, for a "new posts" pill."""
-        if since is not None:
-            return schemas.NewPostsOut(feed.count_new(viewer.user_id, since))
-        page = feed.home(viewer.user_id, cursor, limit)
-        return schemas.FeedPageOut(
-            [presenters.post(p) for p in page.items], page.next_cursor, page.ranked
-        )
 
 
 class StoriesController(Controller):

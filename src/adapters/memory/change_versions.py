@@ -1,0 +1,51 @@
+"""Change versions in process memory: a counter per bump, forgotten after the retention."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+
+from instagram_core.ports.clock import Clock
+
+_UNKNOWN = (0, 0.0)
+
+
+class InMemoryChangeVersions:
+    """Versions from one process-wide counter, so a key never gets an earlier version back.
+
+    Keys are kept in the order of their last bump, so forgetting the ones older than the
+    retention is a walk from the front, done on each bump: memory follows the write rate,
+    not the number of keys ever touched. Reads take no lock (one dict lookup per key is
+    atomic), and a concurrent bump is seen either before or after, never half-done."""
+
+    def __init__(self, clock: Clock, retention_seconds: float = 3600.0) -> None:
+        if retention_seconds <= 0:
+            raise ValueError("retention_seconds must be positive")
+        self.retention_seconds = retention_seconds
+        self._clock = clock
+        self._versions: OrderedDict[str, tuple[int, float]] = OrderedDict()
+        self._counter = itertools.count(1)
+        self._lock = threading.Lock()
+
+    def bump(self, keys: Iterable[str]) -> None:
+        now = self._clock.now().timestamp()
+        with self._lock:
+            versions = self._versions
+            for key in keys:
+                versions[key] = (next(self._counter), now)
+                versions.move_to_end(key)
+            self._forget_before(now - self.retention_seconds)
+
+    def read(self, keys: Sequence[str]) -> tuple[int, ...]:
+        versions = self._versions
+        return tuple(versions.get(key, _UNKNOWN)[0] for key in keys)
+
+    def _forget_before(self, cutoff: float) -> None:
+        versions = self._versions
+        while versions:
+            key, (_, bumped_at) = next(iter(versions.items()))
+            if bumped_at >= cutoff:
+                return
+            del versions[key]
