@@ -132,7 +132,11 @@ class FeedService:
         shown = self._shown(viewer_id, following)
         cached = self._s.feeds.page(viewer_id, None, FEED_CAPACITY)
         if cached is None:
-            cached = self._rebuild(viewer_id, following)
+            rebuilt = self._rebuild(viewer_id, following)
+            reads.note([feed_key(viewer_id)])  # past our own write; then read it back
+            cached = self._s.feeds.page(viewer_id, None, FEED_CAPACITY)
+            if cached is None:  # a cache that keeps nothing: what was written will do
+                cached = rebuilt
         ids = self._merged(following, cached, reads)
         candidates = self._visible(ids, shown)
         order = self._rank(viewer_id, candidates)
@@ -238,8 +242,8 @@ class FeedService:
         return [p for i in ids if (p := found.get(i)) and p.is_published and p.author_id in shown]
 
     def _rebuild(self, viewer_id: str, following: set[str]) -> list[int]:
-        """Pull the feed from the authors' timelines into the cache; returns what it holds
-        now (newest first, at most a feed's capacity), sparing a second read."""
+        """Pull the feed from the authors' timelines into the cache; returns the ids written
+        (newest first, at most a feed's capacity)."""
         pulled = self._pulled(
             following, None, FEED_CAPACITY, per_author=self._policy.rebuild_posts_per_author
         )

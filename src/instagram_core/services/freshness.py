@@ -54,12 +54,13 @@ class ReadStamp:
 
 class ReadRecorder:
     """Collects the versions of what one read depends on, noted just before each part is
-    read. If the versions cannot be read the result gets no stamp (it is never cached)."""
+    read. Noting a key again replaces its version: the part is being read again, after the
+    reader's own write to it (a feed rebuilt on read). If the versions cannot be read the
+    result gets no stamp (it is never cached)."""
 
     def __init__(self, versions: ChangeVersions) -> None:
         self._versions = versions
-        self._keys: list[str] = []
-        self._noted: list[int] = []
+        self._noted: dict[str, int] = {}
         self._broken = False
 
     def note(self, keys: Iterable[str]) -> None:
@@ -67,16 +68,14 @@ class ReadRecorder:
         if self._broken or not wanted:
             return
         try:
-            self._noted.extend(self._versions.read(wanted))
+            self._noted.update(zip(wanted, self._versions.read(wanted), strict=True))
         except Unavailable:
             self._broken = True
-            return
-        self._keys.extend(wanted)
 
     def stamp(self) -> ReadStamp | None:
         if self._broken:
             return None
-        return ReadStamp(tuple(self._keys), tuple(self._noted))
+        return ReadStamp(tuple(self._noted), tuple(self._noted.values()))
 
 
 class Freshness:
