@@ -13,6 +13,7 @@ import redis
 from litestar.testing import TestClient
 from PIL import Image
 
+from entrypoints.config import Settings
 from entrypoints.containers import build_container
 from entrypoints.http.app import create_app
 from tests.integration.conftest import Api, embedded_settings
@@ -21,11 +22,11 @@ from tests.support import photo
 
 
 @pytest.fixture
-def prod_api(request: pytest.FixtureRequest, tmp_path: Path, s3_endpoint: str) -> Iterator[Api]:
+def prod_settings(request: pytest.FixtureRequest, tmp_path: Path, s3_endpoint: str) -> Settings:
     redis_url = request.getfixturevalue("redis_server").url
     redis.Redis.from_url(redis_url).flushdb()
     suffix = uuid.uuid4().hex[:8]
-    settings = embedded_settings(
+    return embedded_settings(
         tmp_path / "data",
         profile="production",
         redis_url=redis_url,
@@ -35,7 +36,11 @@ def prod_api(request: pytest.FixtureRequest, tmp_path: Path, s3_endpoint: str) -
         s3_access_key_id="testing",
         s3_secret_access_key="testing",
     )
-    container = build_container(settings)
+
+
+@pytest.fixture
+def prod_api(prod_settings: Settings) -> Iterator[Api]:
+    container = build_container(prod_settings)
     with TestClient(create_app(container=container)) as client:
         yield Api(client, container)
 
@@ -130,3 +135,27 @@ def test_mysql_down_is_503_and_nothing_acknowledged_is_lost(
         server.start()
     assert api.client.get("/api/v1/users/alice", headers=alice).json()["username"] == "alice"
     assert api.client.post("/api/v1/users/alice/follow", headers=bob).json() == {"status": "active"}
+
+
+def test_a_write_in_one_process_invalidates_pages_cached_in_another(
+    prod_api: Api, prod_settings: Settings
+) -> None:
+    """Two app instances on the same engines, as behind a load balancer: the page cache is
+    per process, its versions are in Redis, so a like through one instance shows at once
+    through the other."""
+    api = prod_api
+    alice, bob = api.register("alice"), api.register("bob")
+    api.client.post("/api/v1/users/alice/follow", headers=bob)
+    post = api.publish(alice, photo("mobile_jolla.jpg"))
+    first = api.client.get("/api/v1/feed", headers=bob).json()
+    assert first["items"][0]["liked_by_viewer"] is False
+    assert api.client.get("/api/v1/feed", headers=bob).json() == first  # now cached
+    assert len(api.container.feed_pages()) == 1
+
+    other = build_container(prod_settings)
+    with TestClient(create_app(container=other)) as second:
+        liked = second.post(f"/api/v1/posts/{post['post_id']}/like", headers=bob)
+        assert liked.json() == {"liked": True, "like_count": 1}
+    again = api.client.get("/api/v1/feed", headers=bob).json()["items"][0]
+    assert again["liked_by_viewer"] is True
+    assert again["like_count"] == 1
