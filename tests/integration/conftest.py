@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -10,11 +11,13 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+import redis
 from litestar.testing import TestClient
 
 from entrypoints.config import Settings
 from entrypoints.containers import Application, build_container
 from entrypoints.http.app import create_app
+from tests.mysql_support import create_database, mariadb
 
 
 def embedded_settings(data_dir: Path, **overrides: Any) -> Settings:
@@ -91,5 +94,29 @@ def local(url: str) -> str:
 @pytest.fixture
 def api(tmp_path: Path) -> Iterator[Api]:
     container = build_container(embedded_settings(tmp_path / "data"))
+    with TestClient(create_app(container=container)) as client:
+        yield Api(client, container)
+
+
+@pytest.fixture
+def prod_settings(request: pytest.FixtureRequest, tmp_path: Path, s3_endpoint: str) -> Settings:
+    redis_url = request.getfixturevalue("redis_server").url
+    redis.Redis.from_url(redis_url).flushdb()
+    suffix = uuid.uuid4().hex[:8]
+    return embedded_settings(
+        tmp_path / "data",
+        profile="production",
+        redis_url=redis_url,
+        mysql_url=create_database(mariadb(request), f"instagram_it_{suffix}"),
+        s3_endpoint_url=s3_endpoint,
+        s3_bucket=f"media-{suffix}",
+        s3_access_key_id="testing",
+        s3_secret_access_key="testing",
+    )
+
+
+@pytest.fixture
+def prod_api(prod_settings: Settings) -> Iterator[Api]:
+    container = build_container(prod_settings)
     with TestClient(create_app(container=container)) as client:
         yield Api(client, container)

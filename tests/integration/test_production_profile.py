@@ -4,9 +4,6 @@ feeds, likes, trays, limits and snapshots in Redis, media in S3 (moto)."""
 from __future__ import annotations
 
 import io
-import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import redis
@@ -16,33 +13,9 @@ from PIL import Image
 from entrypoints.config import Settings
 from entrypoints.containers import build_container
 from entrypoints.http.app import create_app
-from tests.integration.conftest import Api, embedded_settings
-from tests.mysql_support import create_database, mariadb
+from tests.integration.conftest import Api
+from tests.mysql_support import mariadb
 from tests.support import photo
-
-
-@pytest.fixture
-def prod_settings(request: pytest.FixtureRequest, tmp_path: Path, s3_endpoint: str) -> Settings:
-    redis_url = request.getfixturevalue("redis_server").url
-    redis.Redis.from_url(redis_url).flushdb()
-    suffix = uuid.uuid4().hex[:8]
-    return embedded_settings(
-        tmp_path / "data",
-        profile="production",
-        redis_url=redis_url,
-        mysql_url=create_database(mariadb(request), f"instagram_it_{suffix}"),
-        s3_endpoint_url=s3_endpoint,
-        s3_bucket=f"media-{suffix}",
-        s3_access_key_id="testing",
-        s3_secret_access_key="testing",
-    )
-
-
-@pytest.fixture
-def prod_api(prod_settings: Settings) -> Iterator[Api]:
-    container = build_container(prod_settings)
-    with TestClient(create_app(container=container)) as client:
-        yield Api(client, container)
 
 
 def test_the_story_on_the_engines(prod_api: Api) -> None:

@@ -18,11 +18,9 @@ from PIL import Image
 from entrypoints.containers import build_container
 from entrypoints.http.app import create_app
 from instagram_core.ports.multipart import PART_SIZE
-from tests.integration import test_production_profile
 from tests.integration.conftest import Api, embedded_settings, local
 
 pytestmark = pytest.mark.slow
-prod_api = test_production_profile.prod_api  # the production profile on real engines
 MIB = 1024 * 1024
 
 

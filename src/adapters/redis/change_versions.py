@@ -13,11 +13,21 @@ from adapters.redis.client import chunked, translate_errors
 
 _PREFIX = "change:"
 
+# KEYS: the version keys. ARGV[1]: the new token, ARGV[2]: seconds to keep them.
+_BUMP = """
+for _, key in ipairs(KEYS) do
+  redis.call('SET', key, ARGV[1], 'EX', ARGV[2])
+end
+return #KEYS
+"""
+
 
 class RedisChangeVersions:
-    """A bump writes one fresh 62-bit random token to all its keys (pipelined), rather than
-    counting: a counter would restart from 0 if Redis lost its data, and hand a key a
-    version it had before. Two tokens collide with probability 2**-62."""
+    """A bump writes one fresh 62-bit random token to all its keys, rather than counting: a
+    counter would restart from 0 if Redis lost its data, and hand a key a version it had
+    before. Two tokens collide with probability 2**-62. A fan-out chunk marks its 1,000
+    feeds in one script call, so marking costs the fan-out one more round trip per chunk,
+    not one per follower."""
 
     def __init__(self, client: redis.Redis, retention_seconds: float = 3600.0) -> None:
         if retention_seconds <= 0:
@@ -25,18 +35,13 @@ class RedisChangeVersions:
         self.retention_seconds = retention_seconds
         self._client = client
         self._expiry = math.ceil(retention_seconds)
+        self._bump = client.register_script(_BUMP)
 
     def bump(self, keys: Iterable[str]) -> None:
-        names = [_PREFIX + key for key in keys]
-        if not names:
-            return
         token = secrets.randbits(62) | 1  # never 0, the version of an unknown key
         with translate_errors():
-            for chunk in chunked(names):
-                pipe = self._client.pipeline(transaction=False)
-                for name in chunk:
-                    pipe.set(name, token, ex=self._expiry)
-                pipe.execute()
+            for chunk in chunked(_PREFIX + key for key in keys):
+                self._bump(keys=list(chunk), args=[token, self._expiry])
 
     def read(self, keys: Sequence[str]) -> tuple[int, ...]:
         if not keys:
