@@ -75,6 +75,7 @@ from instagram_core.services.feed import FeedService, FeedStores
 from instagram_core.services.freshness import Freshness
 from instagram_core.services.handlers import Workers, dead_letter_handlers, message_handlers
 from instagram_core.services.media import MediaService
+from instagram_core.services.media_views import MediaViews
 from instagram_core.services.notifications import NotificationService
 from instagram_core.services.posts import PostService, PostStores
 from instagram_core.services.profiles import ProfileService
@@ -84,7 +85,7 @@ from instagram_core.services.search import SearchService
 from instagram_core.services.social import SocialService
 from instagram_core.services.stories import StoryService
 from instagram_core.services.tracked_feed_cache import TrackedFeedCache
-from instagram_core.services.views import PostViews
+from instagram_core.services.views import DOWNLOAD_URL_TTL, PostViews
 
 
 def _secret_bytes(secret: str) -> bytes:
@@ -226,13 +227,19 @@ class Core(containers.DeclarativeContainer):
     # Every feed write goes through this wrapper, which marks the feed changed.
     feeds = providers.Singleton(TrackedFeedCache, adapters.feeds, freshness)
     gate = providers.Singleton(AudienceGate, adapters.graph, adapters.restrictions)
+    media_views = providers.Singleton(
+        MediaViews,
+        media=adapters.media,
+        blobs=adapters.blobs,
+        clock=adapters.clock,
+        url_ttl=DOWNLOAD_URL_TTL,
+    )
     views = providers.Singleton(
         PostViews,
         users=adapters.users,
-        media=adapters.media,
+        media_views=media_views,
         engagement=adapters.engagement,
         comments=adapters.comments,
-        blobs=adapters.blobs,
     )
     accounts = providers.Singleton(
         AccountService,

@@ -8,11 +8,12 @@ classes (running their validation) on the way back.
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from collections.abc import Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import msgspec
 
@@ -50,7 +51,15 @@ def to_json(value: Any) -> str:
 
 
 def from_json(raw: str, kind: type[T]) -> T:
-    return msgspec.json.decode(raw, type=kind)
+    decoder: msgspec.json.Decoder[T] = _decoder(cast(Hashable, kind))
+    return decoder.decode(raw)
+
+
+@functools.cache
+def _decoder(kind: Any) -> msgspec.json.Decoder[Any]:
+    """One decoder per type: ``msgspec.json.decode(raw, type=...)`` works out how to build
+    the type on every call, which costs more than decoding a short row value."""
+    return msgspec.json.Decoder(kind)
 
 
 @contextmanager

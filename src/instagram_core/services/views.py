@@ -10,43 +10,18 @@ from datetime import datetime
 import attrs
 
 from instagram_core.domain.errors import Unavailable
-from instagram_core.domain.media import Media, PhotoMetadata
 from instagram_core.domain.posts import Location, Post, PostStatus
 from instagram_core.domain.users import User
-from instagram_core.ports.blobs import BlobStore
 from instagram_core.ports.comments import CommentStore
 from instagram_core.ports.engagement import EngagementStore
-from instagram_core.ports.media import MediaStore
 from instagram_core.ports.users import UserStore
+from instagram_core.services.media_views import MediaView, MediaViews, VariantView
+
+__all__ = ["DOWNLOAD_URL_TTL", "MediaView", "PostView", "PostViews", "VariantView"]
 
 log = logging.getLogger("instagram.views")
 
 DOWNLOAD_URL_TTL = 3600
-_BASELINE_FORMATS = frozenset({"jpeg", "mp4"})
-
-
-@attrs.frozen
-class VariantView:
-    url: str
-    width: int
-    height: int
-    content_type: str
-
-    @property
-    def format(self) -> str:
-        return self.content_type.split("/", 1)[-1]
-
-
-@attrs.frozen
-class MediaView:
-    media_id: int
-    type: str
-    width: int | None
-    height: int | None
-    blurhash: str | None
-    variants: Mapping[str, tuple[VariantView, ...]]  # per size, JPEG (or MP4) first
-    metadata: PhotoMetadata | None  # GPS included only for the owner
-    duration_seconds: float | None = None
 
 
 @attrs.frozen
@@ -73,18 +48,14 @@ class PostViews:
     def __init__(
         self,
         users: UserStore,
-        media: MediaStore,
+        media_views: MediaViews,
         engagement: EngagementStore,
         comments: CommentStore,
-        blobs: BlobStore,
-        url_ttl: int = DOWNLOAD_URL_TTL,
     ) -> None:
         self._users = users
-        self._media = media
+        self._media_views = media_views
         self._engagement = engagement
         self._comments = comments
-        self._blobs = blobs
-        self._url_ttl = url_ttl
 
     def one(self, viewer_id: str, post: Post) -> PostView:
         return self.many(viewer_id, [post])[0]
@@ -94,7 +65,9 @@ class PostViews:
         post_ids = [p.post_id for p in posts]
         user_ids = {p.author_id for p in posts} | {u for p in posts for u in p.tagged_user_ids}
         users = self._users.get_many(user_ids)
-        media = self._media.get_many(m for p in posts for m in p.media_ids)
+        media = self._media_views.many(
+            (m, viewer_id == p.author_id) for p in posts for m in p.media_ids
+        )
         likes, liked, saved = self._engagement_of(viewer_id, post_ids)
         comments = self._comments.counts(post_ids)
         views = []
@@ -121,7 +94,9 @@ class PostViews:
                     liked_by_viewer=post.post_id in liked,
                     saved_by_viewer=post.post_id in saved,
                     media=tuple(
-                        self._media_view(media[m], is_author) for m in post.media_ids if m in media
+                        media[key]
+                        for key in ((m, is_author) for m in post.media_ids)
+                        if key in media
                     ),
                 )
             )
@@ -141,32 +116,3 @@ class PostViews:
         except Unavailable:
             log.warning("engagement store unavailable: serving posts without like counts")
             return None, set(), set()
-
-    def _media_view(self, media: Media, is_owner: bool) -> MediaView:
-        metadata = media.metadata
-        if metadata is not None and not is_owner:
-            metadata = attrs.evolve(metadata, gps=None)
-        return MediaView(
-            media_id=media.media_id,
-            type=str(media.type),
-            width=media.width,
-            height=media.height,
-            blurhash=media.blurhash,
-            variants=self._variant_views(media),
-            metadata=metadata,
-            duration_seconds=media.duration_seconds,
-        )
-
-    def _variant_views(self, media: Media) -> dict[str, tuple[VariantView, ...]]:
-        """Each size's renditions, the universally decodable format first, so a client
-        that reads only the first one still gets bytes it can show."""
-        grouped: dict[str, list[VariantView]] = {}
-        for v in media.variants:
-            url = self._blobs.download_url(v.key, self._url_ttl)
-            grouped.setdefault(v.name, []).append(
-                VariantView(url, v.width, v.height, v.content_type)
-            )
-        return {
-            name: tuple(sorted(views, key=lambda v: v.format not in _BASELINE_FORMATS))
-            for name, views in grouped.items()
-        }
