@@ -9,8 +9,6 @@ from collections.abc import Iterable, Sequence
 
 from instagram_core.ports.clock import Clock
 
-_UNKNOWN = (0, 0.0)
-
 
 class InMemoryChangeVersions:
     """Versions from one process-wide counter, so a key never gets an earlier version back.
@@ -25,27 +23,29 @@ class InMemoryChangeVersions:
             raise ValueError("retention_seconds must be positive")
         self.retention_seconds = retention_seconds
         self._clock = clock
-        self._versions: OrderedDict[str, tuple[int, float]] = OrderedDict()
+        self._versions: dict[str, int] = {}
+        self._bumped_at: OrderedDict[str, float] = OrderedDict()  # oldest bump first
         self._counter = itertools.count(1)
         self._lock = threading.Lock()
 
     def bump(self, keys: Iterable[str]) -> None:
         now = self._clock.now().timestamp()
         with self._lock:
-            versions = self._versions
+            versions, bumped_at = self._versions, self._bumped_at
             for key in keys:
-                versions[key] = (next(self._counter), now)
-                versions.move_to_end(key)
+                versions[key] = next(self._counter)
+                bumped_at[key] = now
+                bumped_at.move_to_end(key)
             self._forget_before(now - self.retention_seconds)
 
     def read(self, keys: Sequence[str]) -> tuple[int, ...]:
-        versions = self._versions
-        return tuple(versions.get(key, _UNKNOWN)[0] for key in keys)
+        return tuple(map(self._versions.get, keys, itertools.repeat(0)))
 
     def _forget_before(self, cutoff: float) -> None:
-        versions = self._versions
-        while versions:
-            key, (_, bumped_at) = next(iter(versions.items()))
-            if bumped_at >= cutoff:
+        bumped_at = self._bumped_at
+        while bumped_at:
+            key, moment = next(iter(bumped_at.items()))
+            if moment >= cutoff:
                 return
-            del versions[key]
+            del bumped_at[key]
+            del self._versions[key]
