@@ -45,7 +45,7 @@ class FeedController(Controller):
         page) only the number of newer posts waiting, for a "new posts" pill."""
         # Resolved here rather than declared as dependencies: Litestar resolves several
         # dependencies of one handler concurrently, in an anyio task group per request,
-        # which costs more than the whole answer from the page cache.
+        # which costs more than the whole answer from the page cache (litestar#4563).
         viewer = provide_viewer(request, state)
         container = container_of(state)
         feed, pages = container.core.feed(), container.feed_pages()
