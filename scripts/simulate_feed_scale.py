@@ -1620,6 +1620,11 @@ def _limits_section(sim: Simulation) -> list[str]:
         "the byte arithmetic is Redis 7's (later releases embed keys and shrink it).",
         "- At 1M users the head saturates (see the graph); the 2B figures come from the "
         "model, which agrees with the simulation where both are defined.",
+        "- Writes count feed inserts only. The service also marks each pushed feed changed "
+        "(one `SET change:feed:{user}`, kept an hour, so cached feed pages are invalidated): "
+        "on one Redis that halves the followers written per second (`nox -s bench`, "
+        "`bench_fanout_redis.py`) and costs about 165 B of Redis memory per feed pushed to in "
+        "the last hour (measured on redis-server 7.0).",
         "",
     ]
 
