@@ -443,6 +443,7 @@ class Application(containers.DeclarativeContainer):
         FeedPageCache,
         ttl_seconds=config.feed_page_cache_seconds,
         max_bytes=config.feed_page_cache_bytes,
+        check_on_loop=config.change_versions_in_memory,
     )
 
 
@@ -455,6 +456,8 @@ def settings_dict(settings: Settings) -> dict[str, object]:
         "blob_base_url": f"{settings.base_url}/blobs",
         "feed_idle_seconds": settings.feed_inactive_days * 86_400,
         "change_retention_seconds": CHANGE_RETENTION_SECONDS,
+        # The embedded profile keeps change versions in memory; production, in Redis.
+        "change_versions_in_memory": settings.profile == "embedded",
         "feed_page_cache_bytes": settings.feed_page_cache_mb * 1024 * 1024,
     }
 

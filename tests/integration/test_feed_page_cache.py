@@ -21,6 +21,7 @@ def test_repeated_reads_come_from_the_cache_and_writes_show_at_once(api: Api) ->
     assert api.client.post("/api/v1/users/alice/follow", headers=bob).status_code == 200
     posts = [api.publish(alice, jpeg_bytes(), caption=f"post {n}") for n in range(3)]
     pages = api.container.feed_pages()
+    assert pages.check_on_loop  # versions in memory: checked on the event loop
 
     first = feed(api, bob)
     assert [p["post_id"] for p in first["items"]] == [posts[2]["post_id"], posts[1]["post_id"]]

@@ -124,6 +124,7 @@ def test_a_write_in_one_process_invalidates_pages_cached_in_another(
     assert first["items"][0]["liked_by_viewer"] is False
     assert api.client.get("/api/v1/feed", headers=bob).json() == first  # now cached
     assert len(api.container.feed_pages()) == 1
+    assert not api.container.feed_pages().check_on_loop  # a Redis round trip: thread pool
 
     other = build_container(prod_settings)
     with TestClient(create_app(container=other)) as second:

@@ -38,7 +38,12 @@ class FeedPageCache:
         ttl_seconds: float,
         max_bytes: int,
         now: Callable[[], float] = time.monotonic,
+        check_on_loop: bool = True,
     ) -> None:
+        # Whether a lookup may run on the event loop: true while versions are in process
+        # memory; a check that is a network round trip (Redis) belongs in the thread pool,
+        # or a slow server would stall every request of the process.
+        self.check_on_loop = check_on_loop
         self._ttl = ttl_seconds
         self._max_bytes = max_bytes
         self._now = now

@@ -52,7 +52,11 @@ class FeedController(Controller):
         if since is not None:
             waiting = await anyio.to_thread.run_sync(feed.count_new, viewer.user_id, since)
             return _json(encode_json(schemas.NewPostsOut(waiting)))
-        cached = pages.get(viewer.user_id, cursor, limit, feed.is_current)
+        lookup = (viewer.user_id, cursor, limit, feed.is_current)
+        if pages.check_on_loop:
+            cached = pages.get(*lookup)
+        else:
+            cached = await anyio.to_thread.run_sync(pages.get, *lookup)
         if cached is not None:
             return _json(cached)
         body = await anyio.to_thread.run_sync(_read, feed, pages, viewer.user_id, cursor, limit)
