@@ -155,8 +155,8 @@ def main() -> None:
         f"chronological {selection[1]:.2f} ms, model-ranked {selection[2]:.2f} ms"
     )
     print(
-        f"  ({args.calls} calls each after a warm-up, mean chronological {statistics.fmean(cached):.2f}"
-        f" ms; naive and chronological return the same 50 posts in the same order: "
+        f"  ({args.calls} calls each after a warm-up, mean chronological "
+        f"{statistics.fmean(cached):.2f} ms; naive and chronological return the same 50 posts in the same order: "
         f"{'yes' if same else 'NO'})"
     )
 
