@@ -23,6 +23,7 @@ from instagram_core.ports.security import IssuedToken, PasswordHasher, TokenServ
 from instagram_core.ports.social_graph import SocialGraph
 from instagram_core.ports.users import UserStore
 from instagram_core.services.freshness import Freshness, profile_key, relations_key
+from instagram_core.services.known_users import KnownUsers
 
 
 class AccountService:
@@ -47,6 +48,7 @@ class AccountService:
         self._ids = ids
         self._clock = clock
         self._bus = bus
+        self._known = KnownUsers(users, freshness, clock)
 
     def register(
         self,
@@ -85,7 +87,7 @@ class AccountService:
 
     def authenticate(self, token: str) -> User:
         """The user a bearer token names; a valid token of a deleted account is refused."""
-        user = self._users.get(self._tokens.verify(token))
+        user = self._known.get(self._tokens.verify(token))
         if user is None:
             raise Unauthenticated("the account of this token no longer exists")
         return user
