@@ -24,6 +24,7 @@ from adapters.local_disk.blobs import LocalDiskBlobStore
 from adapters.local_disk.keys import validate_content_type, validate_key
 from adapters.local_disk.parts import (
     PartUrls,
+    SignedPartUrls,
     check_part_number,
     check_upload_id,
     etag_of,
@@ -31,7 +32,6 @@ from adapters.local_disk.parts import (
     select_parts,
 )
 from instagram_core.domain.errors import InvalidInput, NotFound
-from instagram_core.ports.blobs import PresignedUpload
 from instagram_core.ports.clock import Clock
 from instagram_core.ports.multipart import PART_SIZE, UploadedPart
 
@@ -50,7 +50,7 @@ def _hashing(chunks: Iterable[bytes], digest: hashlib._Hash) -> Iterator[bytes]:
         yield chunk
 
 
-class LocalDiskMultipartUploads:
+class LocalDiskMultipartUploads(SignedPartUrls):
     """:class:`~instagram_core.ports.multipart.MultipartUploads` beside a local-disk store.
 
     Part URLs point at ``base_url`` (the store's ``/blobs`` edge), which checks them with
@@ -81,17 +81,6 @@ class LocalDiskMultipartUploads:
         staged, _ = files.stage([json.dumps(manifest).encode()], directory, None)
         files.install(staged, directory / _MANIFEST)
         return upload_id
-
-    def part_url(
-        self, key: str, upload_id: str, part_number: int, expires_in: int
-    ) -> PresignedUpload:
-        return self._urls.presign(key, upload_id, part_number, expires_in, self._max_part_bytes)
-
-    def verify_part(
-        self, key: str, upload_id: str, part: str, expires: str, max_bytes: str, sig: str
-    ) -> tuple[int, int]:
-        """See :meth:`adapters.local_disk.parts.PartUrls.verify`."""
-        return self._urls.verify(key, upload_id, part, expires, max_bytes, sig)
 
     def put_part(
         self,

@@ -112,3 +112,23 @@ class PartUrls:
         if not (part.isascii() and part.isdigit() and max_bytes.isascii() and max_bytes.isdigit()):
             raise Forbidden("the link is malformed")
         return int(part), int(max_bytes)
+
+
+class SignedPartUrls:
+    """The part-URL half of a multipart adapter served by our own HTTP edge: every such
+    adapter (local disk, memory) hands out and checks part URLs the same way, through its
+    ``_urls``, capping each part at ``_max_part_bytes``."""
+
+    _urls: PartUrls
+    _max_part_bytes: int
+
+    def part_url(
+        self, key: str, upload_id: str, part_number: int, expires_in: int
+    ) -> PresignedUpload:
+        return self._urls.presign(key, upload_id, part_number, expires_in, self._max_part_bytes)
+
+    def verify_part(
+        self, key: str, upload_id: str, part: str, expires: str, max_bytes: str, sig: str
+    ) -> tuple[int, int]:
+        """See :meth:`PartUrls.verify`."""
+        return self._urls.verify(key, upload_id, part, expires, max_bytes, sig)

@@ -12,6 +12,7 @@ import attrs
 from adapters.local_disk.keys import validate_content_type, validate_key
 from adapters.local_disk.parts import (
     PartUrls,
+    SignedPartUrls,
     check_part_number,
     check_upload_id,
     etag_of,
@@ -19,7 +20,7 @@ from adapters.local_disk.parts import (
     select_parts,
 )
 from instagram_core.domain.errors import NotFound, PayloadTooLarge
-from instagram_core.ports.blobs import BlobStore, PresignedUpload
+from instagram_core.ports.blobs import BlobStore
 from instagram_core.ports.clock import Clock
 from instagram_core.ports.multipart import PART_SIZE, UploadedPart
 
@@ -31,7 +32,7 @@ class _Upload:
     parts: dict[int, tuple[UploadedPart, bytes]] = attrs.field(factory=dict)
 
 
-class InMemoryMultipartUploads:
+class InMemoryMultipartUploads(SignedPartUrls):
     """:class:`~instagram_core.ports.multipart.MultipartUploads` whose completed objects go
     to ``blobs`` (any :class:`~instagram_core.ports.blobs.BlobStore`)."""
 
@@ -55,17 +56,6 @@ class InMemoryMultipartUploads:
         with self._lock:
             self._uploads[upload_id] = upload
         return upload_id
-
-    def part_url(
-        self, key: str, upload_id: str, part_number: int, expires_in: int
-    ) -> PresignedUpload:
-        return self._urls.presign(key, upload_id, part_number, expires_in, self._max_part_bytes)
-
-    def verify_part(
-        self, key: str, upload_id: str, part: str, expires: str, max_bytes: str, sig: str
-    ) -> tuple[int, int]:
-        """See :meth:`adapters.local_disk.parts.PartUrls.verify`."""
-        return self._urls.verify(key, upload_id, part, expires, max_bytes, sig)
 
     def put_part(
         self,
