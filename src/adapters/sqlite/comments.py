@@ -6,10 +6,9 @@ import json
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 
-from adapters.sqlite.codecs import from_micros, to_micros
+from adapters.sqlite.codecs import conflict_on_integrity_error, from_micros, to_micros
 from adapters.sqlite.database import SqliteDatabase
 from instagram_core.domain.comments import Comment
-from instagram_core.domain.errors import Conflict
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS comments (
@@ -41,7 +40,7 @@ class SqliteCommentStore:
         db.apply_schema(SCHEMA)
 
     def add(self, comment: Comment) -> None:
-        try:
+        with conflict_on_integrity_error(f"comment {comment.comment_id} exists"):
             self._db.execute(
                 "INSERT INTO comments (post_id, comment_id, author_id, text, created_at) "
                 "VALUES (?, ?, ?, ?, ?)",
@@ -53,8 +52,6 @@ class SqliteCommentStore:
                     to_micros(comment.created_at),
                 ),
             )
-        except sqlite3.IntegrityError as exc:
-            raise Conflict(f"comment {comment.comment_id} exists") from exc
 
     def list(self, post_id: int, after: int | None, limit: int) -> Sequence[Comment]:
         if limit <= 0:  # SQLite reads a negative LIMIT as "no limit"

@@ -9,9 +9,8 @@ import json
 import sqlite3
 from collections.abc import Sequence
 
-from adapters.sqlite.codecs import from_micros, to_micros
+from adapters.sqlite.codecs import conflict_on_integrity_error, from_micros, to_micros
 from adapters.sqlite.database import SqliteDatabase
-from instagram_core.domain.errors import Conflict
 from instagram_core.domain.notifications import Notification, NotificationKind
 
 SCHEMA = """
@@ -74,10 +73,8 @@ class SqliteNotificationStore:
         db.apply_schema(SCHEMA)
 
     def add(self, notification: Notification) -> None:
-        try:
+        with conflict_on_integrity_error(f"notification {notification.notification_id} exists"):
             self._db.execute(_INSERT, _row(notification))
-        except sqlite3.IntegrityError as exc:
-            raise Conflict(f"notification {notification.notification_id} exists") from exc
 
     def latest_in_group(self, recipient_id: str, group_key: str) -> Notification | None:
         row = self._db.query_one(
@@ -90,15 +87,15 @@ class SqliteNotificationStore:
     def replace(self, old_id: int, notification: Notification) -> None:
         """Removes ``old_id`` from ``notification``'s recipient; raises ``Conflict`` (changing
         nothing) if the new id exists and is not ``old_id``."""
-        try:
-            with self._db.transaction() as conn:
-                conn.execute(
-                    "DELETE FROM notifications WHERE recipient_id = ? AND notification_id = ?",
-                    (notification.recipient_id, old_id),
-                )
-                conn.execute(_INSERT, _row(notification))
-        except sqlite3.IntegrityError as exc:
-            raise Conflict(f"notification {notification.notification_id} exists") from exc
+        with (
+            conflict_on_integrity_error(f"notification {notification.notification_id} exists"),
+            self._db.transaction() as conn,
+        ):
+            conn.execute(
+                "DELETE FROM notifications WHERE recipient_id = ? AND notification_id = ?",
+                (notification.recipient_id, old_id),
+            )
+            conn.execute(_INSERT, _row(notification))
 
     def list(self, recipient_id: str, before: int | None, limit: int) -> Sequence[Notification]:
         if limit <= 0:  # SQLite reads a negative LIMIT as "no limit"

@@ -12,9 +12,9 @@ import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
-from adapters.sqlite.codecs import from_micros, to_micros
+from adapters.sqlite.codecs import conflict_on_integrity_error, from_micros, to_micros
 from adapters.sqlite.database import SqliteDatabase
-from instagram_core.domain.errors import Conflict, NotFound
+from instagram_core.domain.errors import NotFound
 from instagram_core.domain.stories import Story, StoryStatus
 from instagram_core.ports.clock import Clock
 
@@ -70,15 +70,15 @@ class SqliteStoryStore:
         db.apply_schema(SCHEMA)
 
     def add(self, story: Story) -> None:
-        try:
-            with self._db.transaction() as conn:
-                now = to_micros(self._clock.now())
-                conn.execute("DELETE FROM stories WHERE expires_at <= ?", (now,))
-                conn.execute(
-                    f"INSERT INTO stories ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)", _row(story)
-                )
-        except sqlite3.IntegrityError as exc:
-            raise Conflict(f"story {story.story_id} exists") from exc
+        with (
+            conflict_on_integrity_error(f"story {story.story_id} exists"),
+            self._db.transaction() as conn,
+        ):
+            now = to_micros(self._clock.now())
+            conn.execute("DELETE FROM stories WHERE expires_at <= ?", (now,))
+            conn.execute(
+                f"INSERT INTO stories ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)", _row(story)
+            )
 
     def get(self, story_id: int, now: datetime) -> Story | None:
         row = self._db.query_one(

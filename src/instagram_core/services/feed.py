@@ -150,8 +150,8 @@ class FeedService:
     def _settled(self, page: list[Post], shown: Collection[str], reads: ReadRecorder) -> list[Post]:
         """The page's posts read again now that their versions are noted: a post deleted
         since it was picked is dropped here, or its deletion is marked after the note."""
-        reads.note(post_key(p.post_id) for p in page)
-        reads.note({profile_key(u) for p in page for u in (p.author_id, *p.tagged_user_ids)})
+        authors = {u for p in page for u in (p.author_id, *p.tagged_user_ids)}
+        reads.note([*(post_key(p.post_id) for p in page), *map(profile_key, authors)])
         return self._visible([p.post_id for p in page], shown)
 
     def _continue(self, viewer_id: str, snapshot_id: str, offset: int, limit: int) -> FeedPage:
