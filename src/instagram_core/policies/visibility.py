@@ -27,20 +27,15 @@ class AudienceGate:
         if self.blocked(viewer_id, other.user_id):
             raise NotFound(f"no user named {other.username!r}")
 
-    def allows(self, viewer_id: str, author: User) -> bool:
-        if self.blocked(viewer_id, author.user_id):
-            return False
-        if viewer_id == author.user_id or not author.is_private:
-            return True
-        follow = self._graph.get(viewer_id, author.user_id)
-        return follow is not None and follow.is_active
+    def blocked_ids(self, viewer_id: str) -> set[str]:
+        """Every account the viewer blocks or is blocked by: for filtering a page at once."""
+        return self._restrictions.blocked_ids(viewer_id)
 
     def require(self, viewer_id: str, author: User) -> None:
         """Raise ``NotFound`` across a block, ``Forbidden`` unless ``viewer_id`` may see
         ``author``'s content."""
         self.require_not_blocked(viewer_id, author)
-        if not self.allows(viewer_id, author):
-            raise Forbidden(f"@{author.username} is private; follow them to see their content")
+        self._require_audience(viewer_id, author)
 
     def require_post(self, viewer_id: str, post: Post, author: User) -> None:
         """Unpublished posts exist only for their author, and no post exists across a
@@ -48,4 +43,13 @@ class AudienceGate:
         hidden = not post.is_published and viewer_id != post.author_id
         if hidden or self.blocked(viewer_id, author.user_id):
             raise NotFound("post not found")
-        self.require(viewer_id, author)
+        self._require_audience(viewer_id, author)
+
+    def _require_audience(self, viewer_id: str, author: User) -> None:
+        """``Forbidden`` unless the viewer is the author, the account is public, or the viewer
+        follows it actively (blocks are checked by the caller, once)."""
+        if viewer_id == author.user_id or not author.is_private:
+            return
+        follow = self._graph.get(viewer_id, author.user_id)
+        if follow is None or not follow.is_active:
+            raise Forbidden(f"@{author.username} is private; follow them to see their content")

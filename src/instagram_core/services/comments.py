@@ -86,9 +86,10 @@ class CommentService:
         found = self._comments.list(post_id, after, limit + 1)
         page = page_from_overfetch(found, limit, lambda c: str(c.comment_id))
         authors = self._users.get_many({c.author_id for c in page.items})
+        hidden = self._gate.blocked_ids(viewer_id) - {viewer_id}
         shown = [
             CommentView(c, authors[c.author_id])
             for c in page.items
-            if c.author_id in authors and not self._gate.blocked(viewer_id, c.author_id)
+            if c.author_id in authors and c.author_id not in hidden
         ]
         return Page(items=shown, next_cursor=page.next_cursor)

@@ -140,11 +140,13 @@ class FeedService:
         ids = self._merged(following, cached, reads)
         candidates = self._visible(ids, shown)
         order = self._rank(viewer_id, candidates)
-        snapshot_id = str(self._ids.next_id())
-        self._s.snapshots.save(viewer_id, snapshot_id, order, SNAPSHOT_TTL)
+        cursor = None
+        if len(order) > limit:  # a snapshot only where a cursor can reach it
+            snapshot_id = str(self._ids.next_id())
+            self._s.snapshots.save(viewer_id, snapshot_id, order, SNAPSHOT_TTL)
+            cursor = f"{_RANKED}.{snapshot_id}.{limit}"
         by_id = {p.post_id: p for p in candidates}
         page = self._settled([by_id[i] for i in order[:limit]], shown, reads)
-        cursor = f"{_RANKED}.{snapshot_id}.{limit}" if len(order) > limit else None
         return self._shown_page(viewer_id, page, cursor, reads.stamp())
 
     def _settled(self, page: list[Post], shown: Collection[str], reads: ReadRecorder) -> list[Post]:
@@ -161,16 +163,23 @@ class FeedService:
         if ids is None:
             raise InvalidInput("this feed cursor has expired; load the feed from the top")
         shown = self._shown(viewer_id, self._following(viewer_id))
-        still_visible = {p.post_id: p for p in self._visible(ids, shown)}
+        # Read the snapshot's posts a page-sized window at a time: the page, then only as
+        # far as the first visible post after it (which decides whether there is more).
         page: list[Post] = []
-        consumed = 0
-        for post_id in ids:
-            if len(page) == limit:
+        consumed, more = 0, False
+        for start in range(0, len(ids), limit):
+            window = ids[start : start + limit]
+            visible = {p.post_id: p for p in self._visible(window, shown)}
+            for post_id in window:
+                if len(page) < limit:
+                    consumed += 1
+                    if post_id in visible:
+                        page.append(visible[post_id])
+                elif post_id in visible:
+                    more = True
+                    break
+            if more:
                 break
-            consumed += 1
-            if post_id in still_visible:
-                page.append(still_visible[post_id])
-        more = any(i in still_visible for i in ids[consumed:])
         cursor = f"{_RANKED}.{snapshot_id}.{offset + consumed}" if more else None
         return self._shown_page(viewer_id, self._settled(page, shown, reads), cursor, reads.stamp())
 
