@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from entrypoints.http import schemas as s
 from instagram_core.domain.users import Profile, User
-from instagram_core.policies.notification_batching import PUSH_VERBS
+from instagram_core.policies.notification_batching import summary_text
 from instagram_core.services.comments import CommentView
 from instagram_core.services.notifications import NotificationView
 from instagram_core.services.stories import StoryTrayView
 from instagram_core.services.views import MediaView, PostView, VariantView
-
-_VERBS = PUSH_VERBS
 
 
 def account(user: User) -> s.Account:
@@ -110,10 +108,7 @@ def comment(c: CommentView) -> s.CommentOut:
 
 def notification(v: NotificationView) -> s.NotificationOut:
     n = v.notification
-    names = [a.username for a in v.actors]
-    others = n.actor_count - 1
-    lead = names[0] if names else "someone"
-    who = f"{lead} and {others} other{'s' if others > 1 else ''}" if others > 0 else lead
+    lead = v.actors[0].username if v.actors else None
     return s.NotificationOut(
         notification_id=str(n.notification_id),
         kind=str(n.kind),
@@ -122,7 +117,7 @@ def notification(v: NotificationView) -> s.NotificationOut:
         post_id=str(n.post_id) if n.post_id is not None else None,
         comment_id=str(n.comment_id) if n.comment_id is not None else None,
         created_at=n.created_at,
-        text=f"{who} {_VERBS[n.kind]}",
+        text=summary_text(lead, n.actor_count, n.kind),
     )
 
 

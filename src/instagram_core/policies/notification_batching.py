@@ -20,6 +20,16 @@ ACTORS_SHOWN = 3
 _COLLAPSIBLE = frozenset({NotificationKind.LIKE, NotificationKind.COMMENT, NotificationKind.FOLLOW})
 
 
+def summary_text(lead: str | None, actor_count: int, kind: NotificationKind) -> str:
+    """ "alice and 42 others liked your post": the lead actor (``someone`` if gone), how many
+    others, and the kind's verb."""
+    who = lead or "someone"
+    others = actor_count - 1
+    if others > 0:
+        who = f"{who} and {others} other{'s' if others > 1 else ''}"
+    return f"{who} {PUSH_VERBS[kind]}"
+
+
 def group_key(kind: NotificationKind, post_id: int | None, unique: int) -> str:
     """Collapsible kinds group per post (follows per recipient); others never group."""
     if kind not in _COLLAPSIBLE:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import attrs
 
 from instagram_core.domain.errors import RateLimited
-from instagram_core.ports.rate_limit import RateLimiter
+from instagram_core.ports.rate_limit import RateDecision, RateLimiter
 
 
 @attrs.frozen
@@ -23,9 +23,14 @@ POSTS = RateRule("posts", limit=30, window_seconds=3600)
 PUSHES_PER_POST = RateRule("pushes", limit=1, window_seconds=300)
 
 
+def hit(limiter: RateLimiter, rule: RateRule, subject: str) -> RateDecision:
+    """Count one attempt of ``subject`` under ``rule``."""
+    return limiter.hit(f"{rule.name}:{subject}", rule.limit, rule.window_seconds)
+
+
 def enforce(limiter: RateLimiter, rule: RateRule, subject: str) -> None:
     """Count one attempt of ``subject`` under ``rule``; raise ``RateLimited`` when over."""
-    decision = limiter.hit(f"{rule.name}:{subject}", rule.limit, rule.window_seconds)
+    decision = hit(limiter, rule, subject)
     if not decision.allowed:
         raise RateLimited(
             f"too many {rule.name.replace('_', ' ')}: at most {rule.limit} per "

@@ -16,6 +16,7 @@ from instagram_core.ports.events import EventBus
 from instagram_core.ports.feed_cache import FEED_CAPACITY, FeedCache
 from instagram_core.ports.posts import PostStore
 from instagram_core.ports.social_graph import SocialGraph
+from instagram_core.services.follower_chunks import follower_chunks
 
 
 class FanoutService:
@@ -66,13 +67,8 @@ class FanoutService:
 
     def on_post_deleted(self, event: PostDeleted) -> None:
         self._feeds.remove([event.author_id], [event.post_id])
-        after: str | None = None
-        while True:
-            chunk = self._graph.follower_ids_after(event.author_id, after, self._policy.chunk_size)
+        for chunk in follower_chunks(self._graph, event.author_id, self._policy.chunk_size):
             self._feeds.remove(chunk, [event.post_id])
-            if len(chunk) < self._policy.chunk_size:
-                return
-            after = chunk[-1]
 
     def _backfill(self, follower_id: str, followee_id: str) -> None:
         """Merge the newly followed account's recent posts, if the follower's feed is cached

@@ -17,8 +17,8 @@ from instagram_core.domain.ids import parse_id
 from instagram_core.domain.notifications import Notification, NotificationKind
 from instagram_core.domain.pagination import Page, check_limit, page_from_overfetch
 from instagram_core.domain.users import User
-from instagram_core.policies.notification_batching import PUSH_VERBS, collapse, group_key
-from instagram_core.policies.rate_limits import PUSHES_PER_POST
+from instagram_core.policies.notification_batching import collapse, group_key, summary_text
+from instagram_core.policies.rate_limits import PUSHES_PER_POST, hit
 from instagram_core.ports.clock import Clock
 from instagram_core.ports.ids import IdGenerator
 from instagram_core.ports.notifications import NotificationStore
@@ -139,18 +139,11 @@ class NotificationService:
         """At most one push per recipient, post and kind in five minutes: the rest of a
         burst of likes shows in the (collapsed) Activity entry, not as more pushes."""
         subject = f"{notification.recipient_id}:{notification.post_id}:{notification.kind}"
-        decision = self._limiter.hit(
-            f"{PUSHES_PER_POST.name}:{subject}",
-            PUSHES_PER_POST.limit,
-            PUSHES_PER_POST.window_seconds,
-        )
-        if not decision.allowed:
+        if not hit(self._limiter, PUSHES_PER_POST, subject).allowed:
             return
         actors = self._users.get_many(notification.actor_ids[:1])
-        lead = actors[notification.actor_ids[0]].username if actors else "someone"
-        others = notification.actor_count - 1
-        who = f"{lead} and {others} other{'s' if others > 1 else ''}" if others > 0 else lead
-        text = f"{who} {PUSH_VERBS[notification.kind]}"
+        lead = actors[notification.actor_ids[0]].username if actors else None
+        text = summary_text(lead, notification.actor_count, notification.kind)
         self._gateway.send(
             PushMessage(
                 notification.recipient_id, str(notification.kind), text, notification.post_id

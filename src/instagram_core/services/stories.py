@@ -3,7 +3,7 @@ account (newest trays first)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 import attrs
@@ -15,8 +15,10 @@ from instagram_core.domain.events import (
     FollowRemoved,
     StoryCreated,
 )
+from instagram_core.domain.media import Media
 from instagram_core.domain.stories import STORY_LIFETIME, Story, StoryStatus, StoryTray
 from instagram_core.domain.users import User
+from instagram_core.policies.fanout import FANOUT_CHUNK
 from instagram_core.ports.blobs import BlobStore
 from instagram_core.ports.clock import Clock
 from instagram_core.ports.events import EventBus
@@ -26,13 +28,13 @@ from instagram_core.ports.social_graph import SocialGraph
 from instagram_core.ports.stories import StoryStore
 from instagram_core.ports.story_trays import StoryTrayCache
 from instagram_core.ports.users import UserStore
+from instagram_core.services.follower_chunks import follower_chunks
 from instagram_core.services.media import MediaService
 from instagram_core.services.publishing import MediaPipeline
 from instagram_core.services.views import DOWNLOAD_URL_TTL
 
 STORY_VARIANT = "large_1080"
 TRAY_TTL_SECONDS = 3600  # the seed's hourly refresh
-TOUCH_CHUNK = 1000
 
 
 @attrs.frozen
@@ -109,13 +111,8 @@ class StoryService:
 
     def _touch_trays(self, story: Story) -> None:
         self._trays.touch([story.author_id], story.author_id, story.created_at)
-        after: str | None = None
-        while True:
-            chunk = self._graph.follower_ids_after(story.author_id, after, TOUCH_CHUNK)
+        for chunk in follower_chunks(self._graph, story.author_id, FANOUT_CHUNK):
             self._trays.touch(chunk, story.author_id, story.created_at)
-            if len(chunk) < TOUCH_CHUNK:
-                return
-            after = chunk[-1]
 
     def tray(self, viewer_id: str) -> list[StoryTrayView]:
         """Live stories of the viewer and of accounts they actively follow. The cached tray
@@ -132,8 +129,9 @@ class StoryService:
         ]
         trays = sorted((t for t in trays if t.stories), key=lambda t: t.latest_at, reverse=True)
         users = self._users.get_many(t.author_id for t in trays)
+        media = self._media.get_many(s.media_id for t in trays for s in t.stories)
         return [
-            StoryTrayView(users[t.author_id], self._views(t.stories))
+            StoryTrayView(users[t.author_id], self._views(t.stories, media))
             for t in trays
             if t.author_id in users
         ]
@@ -147,8 +145,7 @@ class StoryService:
             if any(s.status is StoryStatus.LIVE for s in stories)
         }
 
-    def _views(self, stories: Sequence[Story]) -> tuple[StoryView, ...]:
-        media = self._media.get_many(s.media_id for s in stories)
+    def _views(self, stories: Sequence[Story], media: Mapping[int, Media]) -> tuple[StoryView, ...]:
         views = []
         for story in stories:
             found = media.get(story.media_id)
