@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from instagram_core.domain.errors import NotFound
 from instagram_core.domain.events import PostLiked
 from instagram_core.domain.posts import Post
 from instagram_core.policies.visibility import AudienceGate
@@ -11,6 +10,7 @@ from instagram_core.ports.events import EventBus
 from instagram_core.ports.posts import PostStore
 from instagram_core.ports.users import UserStore
 from instagram_core.services.freshness import Freshness, post_key, relations_key
+from instagram_core.services.lookups import visible_post
 
 
 class EngagementService:
@@ -32,12 +32,7 @@ class EngagementService:
 
     def visible_post(self, viewer_id: str, post_id: int) -> Post:
         """The post if the viewer may see it: ``NotFound`` or ``Forbidden`` otherwise."""
-        post = self._posts.get(post_id)
-        author = self._users.get(post.author_id) if post else None
-        if post is None or author is None:
-            raise NotFound("post not found")
-        self._gate.require_post(viewer_id, post, author)
-        return post
+        return visible_post(self._posts, self._users, self._gate, viewer_id, post_id)
 
     def like(self, viewer_id: str, post_id: int) -> int:
         """Like once; a repeated like changes nothing. Returns the like count."""

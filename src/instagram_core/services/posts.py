@@ -26,6 +26,7 @@ from instagram_core.ports.processing import MediaProcessor
 from instagram_core.ports.rate_limit import RateLimiter
 from instagram_core.ports.users import UserStore
 from instagram_core.services.freshness import Freshness, post_key, timeline_key
+from instagram_core.services.lookups import visible_post
 from instagram_core.services.media import MediaService
 from instagram_core.services.views import PostView, PostViews
 
@@ -89,11 +90,7 @@ class PostService:
         return post
 
     def get(self, viewer_id: str, post_id: int) -> PostView:
-        post = self._s.posts.get(post_id)
-        author = self._s.users.get(post.author_id) if post else None
-        if post is None or author is None:
-            raise NotFound("post not found")
-        self._gate.require_post(viewer_id, post, author)
+        post = visible_post(self._s.posts, self._s.users, self._gate, viewer_id, post_id)
         return self._views.one(viewer_id, post)
 
     def delete(self, user_id: str, post_id: int) -> None:

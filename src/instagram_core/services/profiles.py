@@ -10,6 +10,7 @@ from instagram_core.policies.visibility import AudienceGate
 from instagram_core.ports.posts import PostStore
 from instagram_core.ports.social_graph import SocialGraph
 from instagram_core.ports.users import UserStore
+from instagram_core.services.lookups import user_named
 from instagram_core.services.views import PostView, PostViews
 
 
@@ -28,16 +29,19 @@ class ProfileService:
         self._gate = gate
         self._views = views
 
-    def _user_named(self, username: str) -> User:
-        user = self._users.by_username(username.strip().lower())
-        if user is None:
-            raise NotFound(f"no user named {username!r}")
-        return user
-
     def profile(self, viewer_id: str, username: str) -> Profile:
         """Anyone may see a profile's header and counts, private or not (as on Instagram)."""
-        user = self._user_named(username)
+        user = user_named(self._users, username)
         self._gate.require_not_blocked(viewer_id, user)
+        return self._profile_of(viewer_id, user)
+
+    def me(self, user_id: str) -> Profile:
+        user = self._users.get(user_id)
+        if user is None:
+            raise NotFound("user not found")
+        return self._profile_of(user_id, user)
+
+    def _profile_of(self, viewer_id: str, user: User) -> Profile:
         follow = self._graph.get(viewer_id, user.user_id)
         return Profile(
             user=user,
@@ -47,16 +51,10 @@ class ProfileService:
             follow_status=str(follow.status) if follow else None,
         )
 
-    def me(self, user_id: str) -> Profile:
-        user = self._users.get(user_id)
-        if user is None:
-            raise NotFound("user not found")
-        return self.profile(user_id, user.username)
-
     def grid(self, viewer_id: str, username: str, cursor: str | None, limit: int) -> Page[PostView]:
         """Posts newest first. The owner also sees posts still processing or refused, so the
         app can show their state; everyone else sees published posts only."""
-        owner = self._user_named(username)
+        owner = user_named(self._users, username)
         self._gate.require(viewer_id, owner)
         before = parse_id(cursor, "cursor") if cursor else None
         limit = check_limit(limit)

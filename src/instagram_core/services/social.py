@@ -18,6 +18,7 @@ from instagram_core.ports.restrictions import Restrictions
 from instagram_core.ports.social_graph import SocialGraph
 from instagram_core.ports.users import UserStore
 from instagram_core.services.freshness import Freshness, relations_key
+from instagram_core.services.lookups import user_named
 
 
 class SocialService:
@@ -40,10 +41,7 @@ class SocialService:
         self._bus = bus
 
     def user_named(self, username: str) -> User:
-        user = self._users.by_username(username.strip().lower())
-        if user is None:
-            raise NotFound(f"no user named {username!r}")
-        return user
+        return user_named(self._users, username)
 
     def follow(self, follower_id: str, username: str) -> FollowStatus:
         """Follow, or ask to follow a private account. Idempotent: following again returns
