@@ -283,15 +283,11 @@ class Core(containers.DeclarativeContainer):
         posts=adapters.posts,
         media=adapters.media,
         users=adapters.users,
-        engagement=adapters.engagement,
-        comments=adapters.comments,
-        blobs=adapters.blobs,
     )
     posts = providers.Singleton(
         PostService,
         stores=post_stores,
         media_service=media,
-        processor=adapters.processor,
         moderator=adapters.moderator,
         gate=gate,
         views=views,

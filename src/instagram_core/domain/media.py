@@ -64,10 +64,6 @@ class Variant:
     height: int
     content_type: str
 
-    @property
-    def format(self) -> str:
-        return self.content_type.split("/", 1)[-1]
-
 
 @attrs.frozen
 class GeoPoint:

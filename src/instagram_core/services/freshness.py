@@ -84,11 +84,6 @@ class Freshness:
     def __init__(self, versions: ChangeVersions) -> None:
         self._versions = versions
 
-    @property
-    def retention_seconds(self) -> float:
-        """How long a cached result may be trusted at most (see ``ChangeVersions``)."""
-        return self._versions.retention_seconds
-
     def recorder(self) -> ReadRecorder:
         return ReadRecorder(self._versions)
 

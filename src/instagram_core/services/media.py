@@ -64,7 +64,6 @@ class MediaService(ResumableUploadCases):
         self._multipart = multipart
         self._processor = processor
         self._transcoder = transcoder
-        self._video_enabled = transcoder is not None
         self._blobs = blobs
         self._limiter = limiter
         self._ids = ids
@@ -126,7 +125,11 @@ class MediaService(ResumableUploadCases):
         return self._processor.filters()
 
     def _kind(self, media_type: str) -> MediaType:
-        kinds = [MediaType.IMAGE, MediaType.VIDEO] if self._video_enabled else [MediaType.IMAGE]
+        kinds = (
+            [MediaType.IMAGE, MediaType.VIDEO]
+            if self._transcoder is not None
+            else [MediaType.IMAGE]
+        )
         if media_type not in kinds:
             names = " or ".join(repr(str(k)) for k in kinds)
             raise InvalidInput(f"media type {media_type!r} is not supported; use {names}")

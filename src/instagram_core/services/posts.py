@@ -13,16 +13,12 @@ from instagram_core.domain.media import Media
 from instagram_core.domain.posts import MAX_MEDIA_PER_POST, Location, Post
 from instagram_core.policies.rate_limits import POSTS, enforce
 from instagram_core.policies.visibility import AudienceGate
-from instagram_core.ports.blobs import BlobStore
 from instagram_core.ports.clock import Clock
-from instagram_core.ports.comments import CommentStore
-from instagram_core.ports.engagement import EngagementStore
 from instagram_core.ports.events import EventBus
 from instagram_core.ports.ids import IdGenerator
 from instagram_core.ports.media import MediaStore
 from instagram_core.ports.moderation import Moderator
 from instagram_core.ports.posts import PostStore
-from instagram_core.ports.processing import MediaProcessor
 from instagram_core.ports.rate_limit import RateLimiter
 from instagram_core.ports.users import UserStore
 from instagram_core.services.freshness import Freshness, post_key, timeline_key
@@ -47,9 +43,6 @@ class PostStores:
     posts: PostStore
     media: MediaStore
     users: UserStore
-    engagement: EngagementStore
-    comments: CommentStore
-    blobs: BlobStore
 
 
 class PostService:
@@ -57,7 +50,6 @@ class PostService:
         self,
         stores: PostStores,
         media_service: MediaService,
-        processor: MediaProcessor,
         moderator: Moderator,
         gate: AudienceGate,
         views: PostViews,
@@ -70,7 +62,6 @@ class PostService:
         self._freshness = freshness
         self._s = stores
         self._media_service = media_service
-        self._processor = processor
         self._moderator = moderator
         self._gate = gate
         self._views = views
@@ -124,7 +115,7 @@ class PostService:
         hashtags = parse_hashtags(new.caption)
         if len(hashtags) > MAX_HASHTAGS:
             raise InvalidInput(f"at most {MAX_HASHTAGS} hashtags per post")
-        if new.filter_name is not None and new.filter_name not in self._processor.filters():
+        if new.filter_name is not None and new.filter_name not in self._media_service.filters():
             raise InvalidInput(f"unknown filter {new.filter_name!r}")
         verdict = self._moderator.review_text(new.caption)
         if not verdict.allowed:

@@ -145,8 +145,9 @@ class PublishingService:
         if post is None or post.status is not PostStatus.PROCESSING:
             return
         ready = []
+        found = self._media.get_many(post.media_ids)
         for media_id in post.media_ids:
-            media = self._media.get(media_id)
+            media = found.get(media_id)
             if media is None:
                 self._finish(post, PostStatus.FAILED, f"media {media_id} is missing")
                 return

@@ -50,13 +50,12 @@ class ModelRanker:
         if not candidates:
             return []
         now = self._clock.now()
-        posts = candidates
-        facts = self._facts(posts, now)
+        facts = self._facts(candidates, now)
         history = self._affinity.history(
             viewer_id,
-            {p.author_id for p in posts},
-            {t for p in posts for t in p.hashtags},
-            [p.post_id for p in posts],
+            {p.author_id for p in candidates},
+            {t for p in candidates for t in p.hashtags},
+            [p.post_id for p in candidates],
             now,
         )
         return self._model.score(history, facts)
