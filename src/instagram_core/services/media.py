@@ -21,7 +21,7 @@ from instagram_core.ports.clock import Clock
 from instagram_core.ports.ids import IdGenerator
 from instagram_core.ports.media import MediaStore
 from instagram_core.ports.multipart import MultipartUploads
-from instagram_core.ports.processing import MediaProcessor, VideoTranscoder
+from instagram_core.ports.processing import MediaHeader, MediaProcessor, VideoTranscoder
 from instagram_core.ports.rate_limit import RateLimiter
 from instagram_core.services.resumable_uploads import ResumableUploadCases
 
@@ -105,20 +105,12 @@ class MediaService(ResumableUploadCases):
             media=media, upload_url=upload.url, headers=upload.headers, expires_at=upload.expires_at
         )
 
-    def _check_video(self, media: Media) -> None:
+    def _probe_video(self, media: Media) -> MediaHeader:
         """A video's headers (duration, codec) may sit at its end, so the whole upload is
         read; only its headers are parsed, no frame is decoded."""
         if self._transcoder is None:
             raise InvalidInput("video is not enabled on this server")
-        try:
-            header = self._transcoder.probe(self._blobs.get(media.original_key))
-        except UnprocessableMedia as exc:
-            raise InvalidInput(f"media {media.media_id}: {exc.message}") from exc
-        if not same_format(media.content_type, header.content_type):
-            raise InvalidInput(
-                f"media {media.media_id} was declared {media.content_type} "
-                f"but its bytes are {header.content_type}"
-            )
+        return self._transcoder.probe(self._blobs.get(media.original_key))
 
     def filters(self) -> tuple[str, ...]:
         """The filter names ``POST /posts`` accepts."""
@@ -164,12 +156,12 @@ class MediaService(ResumableUploadCases):
             raise InvalidInput(f"media {media.media_id} was never uploaded")
         if info.size > self._max_upload_bytes:
             raise PayloadTooLarge(f"uploads are limited to {self._max_upload_bytes} bytes")
-        if media.type is MediaType.VIDEO:
-            self._check_video(media)
-            return
-        head = self._blobs.read_head(media.original_key, HEAD_BYTES)
         try:
-            header = self._processor.inspect(head, complete=len(head) == info.size)
+            if media.type is MediaType.VIDEO:
+                header: MediaHeader | None = self._probe_video(media)
+            else:
+                head = self._blobs.read_head(media.original_key, HEAD_BYTES)
+                header = self._processor.inspect(head, complete=len(head) == info.size)
         except UnprocessableMedia as exc:
             raise InvalidInput(f"media {media.media_id}: {exc.message}") from exc
         if header is not None and not same_format(media.content_type, header.content_type):
