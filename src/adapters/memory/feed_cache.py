@@ -7,6 +7,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
+from adapters.memory.sorted_lists import discard_sorted
 from instagram_core.ports.clock import Clock
 from instagram_core.ports.feed_cache import FEED_CAPACITY
 
@@ -66,9 +67,7 @@ class InMemoryFeedCache:
                 if feed is None:
                     continue
                 for post_id in doomed:
-                    index = bisect_left(feed, post_id)
-                    if index < len(feed) and feed[index] == post_id:
-                        del feed[index]
+                    discard_sorted(feed, post_id)
 
     def page(self, user_id: str, before: int | None, limit: int) -> Sequence[int] | None:
         """See the port; a ``limit`` of zero or less gives an empty page of a present feed."""

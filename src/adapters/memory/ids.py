@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import threading
 import uuid
-from datetime import UTC, datetime, timedelta
 
+from adapters.keyset import to_micros
 from instagram_core.domain.ids import MAX_SEQUENCE, MAX_WORKER_ID, compose_id
 from instagram_core.ports.clock import Clock
-
-_UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_ONE_MS = timedelta(milliseconds=1)
 
 
 class SnowflakeIdGenerator:
@@ -34,7 +31,7 @@ class SnowflakeIdGenerator:
         self._sequence = 0
 
     def next_id(self) -> int:
-        now_ms = (self._clock.now() - _UNIX_EPOCH) // _ONE_MS
+        now_ms = to_micros(self._clock.now()) // 1000
         with self._lock:
             if now_ms > self._last_ms:
                 self._last_ms = now_ms

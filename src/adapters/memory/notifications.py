@@ -6,6 +6,7 @@ import bisect
 import threading
 from collections.abc import Sequence
 
+from adapters.memory.sorted_lists import discard_sorted
 from instagram_core.domain.errors import Conflict
 from instagram_core.domain.notifications import Notification
 
@@ -30,17 +31,11 @@ class _Inbox:
         notification = self.by_id.pop(notification_id, None)
         if notification is None:
             return
-        _discard_sorted(self.ids, notification_id)
+        discard_sorted(self.ids, notification_id)
         group = self.groups[notification.group_key]
-        _discard_sorted(group, notification_id)
+        discard_sorted(group, notification_id)
         if not group:
             del self.groups[notification.group_key]
-
-
-def _discard_sorted(ids: list[int], value: int) -> None:
-    index = bisect.bisect_left(ids, value)
-    if index < len(ids) and ids[index] == value:
-        del ids[index]
 
 
 class InMemoryNotificationStore:

@@ -9,17 +9,11 @@ import bisect
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
 
 from adapters.keyset import to_micros
+from adapters.memory.sorted_lists import discard_sorted
 from instagram_core.domain.errors import Conflict, NotFound
 from instagram_core.domain.posts import Post, PostStatus
-
-
-def _discard(index: list[Any], key: Any) -> None:
-    position = bisect.bisect_left(index, key)
-    if position < len(index) and index[position] == key:
-        del index[position]
 
 
 class InMemoryPostStore:
@@ -90,7 +84,7 @@ class InMemoryPostStore:
 
     def _drop(self, post_id: int) -> Post:
         post = self._posts.pop(post_id)
-        _discard(self._grid[post.author_id], post_id)
-        _discard(self._published_grid[post.author_id], post_id)
-        _discard(self._by_status[post.status], (to_micros(post.created_at), post_id))
+        discard_sorted(self._grid[post.author_id], post_id)
+        discard_sorted(self._published_grid[post.author_id], post_id)
+        discard_sorted(self._by_status[post.status], (to_micros(post.created_at), post_id))
         return post

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from datetime import UTC, datetime, timedelta
 
 import attrs
 
+from adapters.keyset import to_micros
 from instagram_core.ports.clock import Clock
 from instagram_core.ports.rate_limit import RateDecision
 
-_UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_ONE_US = timedelta(microseconds=1)
 _US_PER_SECOND = 1_000_000
 
 
@@ -49,7 +47,7 @@ class InMemoryRateLimiter:
             raise ValueError("limit and window_seconds must be at least 1")
         window_us = window_seconds * _US_PER_SECOND
         with self._lock:
-            now_us = (self._clock.now() - _UNIX_EPOCH) // _ONE_US
+            now_us = to_micros(self._clock.now())
             self._maybe_sweep(now_us)
             log = self._logs.setdefault(key, _Log(window_us))
             log.window_us = window_us

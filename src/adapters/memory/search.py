@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 import threading
-import unicodedata
 from bisect import bisect_left, insort
 from collections.abc import Iterator, Sequence
 
+from adapters.search_terms import hashtag_term, user_terms
+from adapters.text_folding import fold
 from instagram_core.domain.users import User
 from instagram_core.ports.search import HashtagHit
-
-
-def _fold(text: str) -> str:
-    """NFKC, case-folded, whitespace collapsed: how both documents and queries compare."""
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
-
-
-def _user_terms(user: User) -> set[str]:
-    """Username, whole display name and each of its words: a query must prefix one."""
-    display = _fold(user.display_name)
-    return {_fold(user.username), display, *display.split()} - {""}
 
 
 def _prefixed(sorted_keys: list[tuple[str, str]], prefix: str) -> Iterator[tuple[str, str]]:
@@ -48,17 +38,17 @@ class InMemorySearchIndex:
         self._tag_keys: list[tuple[str, str]] = []
 
     def index_user(self, user: User) -> None:
-        terms = _user_terms(user)
+        terms = user_terms(user)
         with self._lock:
             for term in self._user_terms.pop(user.user_id, set()):
                 self._user_keys.remove((term, user.user_id))
             for term in terms:
                 insort(self._user_keys, (term, user.user_id))
             self._user_terms[user.user_id] = terms
-            self._usernames[user.user_id] = _fold(user.username)
+            self._usernames[user.user_id] = fold(user.username)
 
     def search_users(self, query: str, limit: int) -> Sequence[str]:
-        prefix = _fold(query).removeprefix("@")
+        prefix = fold(query).removeprefix("@")
         if not prefix or limit < 1:
             return []
         with self._lock:
@@ -69,7 +59,7 @@ class InMemorySearchIndex:
 
     def add_hashtags(self, post_id: int, hashtags: Sequence[str]) -> None:
         with self._lock:
-            for tag in {_tag(raw) for raw in hashtags} - {""}:
+            for tag in {hashtag_term(raw) for raw in hashtags} - {""}:
                 posts = self._tag_posts.get(tag)
                 if posts is None:
                     posts = self._tag_posts[tag] = set()
@@ -78,7 +68,7 @@ class InMemorySearchIndex:
 
     def remove_hashtags(self, post_id: int, hashtags: Sequence[str]) -> None:
         with self._lock:
-            for tag in {_tag(raw) for raw in hashtags}:
+            for tag in {hashtag_term(raw) for raw in hashtags}:
                 posts = self._tag_posts.get(tag)
                 if posts is None:
                     continue
@@ -93,11 +83,7 @@ class InMemorySearchIndex:
         with self._lock:
             hits = [
                 HashtagHit(tag=tag, post_count=len(self._tag_posts[tag]))
-                for tag, _ in _prefixed(self._tag_keys, _tag(prefix))
+                for tag, _ in _prefixed(self._tag_keys, hashtag_term(prefix))
             ]
         hits.sort(key=lambda hit: (-hit.post_count, hit.tag))
         return hits[:limit]
-
-
-def _tag(raw: str) -> str:
-    return _fold(raw).removeprefix("#")

@@ -14,17 +14,12 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 from adapters.keyset import decode_keyset_cursor, encode_keyset_cursor, to_micros
+from adapters.memory.sorted_lists import discard_sorted
 from instagram_core.domain.errors import InvalidInput
 from instagram_core.domain.pagination import Page, page_from_overfetch
 from instagram_core.domain.social import Follow, FollowStatus
 
 _Key = tuple[int, str]  # (created_at micros, the other user's id)
-
-
-def _discard(index: list[_Key], key: _Key) -> None:
-    position = bisect.bisect_left(index, key)
-    if position < len(index) and index[position] == key:
-        del index[position]
 
 
 def _newest_first(index: list[_Key], cursor: str | None, limit: int) -> list[_Key]:
@@ -120,8 +115,8 @@ class InMemorySocialGraph:
 
     def _unindex(self, edge: Follow) -> None:
         micros = to_micros(edge.created_at)
-        _discard(self._incoming[(edge.followee_id, edge.status)], (micros, edge.follower_id))
+        discard_sorted(self._incoming[(edge.followee_id, edge.status)], (micros, edge.follower_id))
         if edge.is_active:
-            _discard(self._outgoing_active[edge.follower_id], (micros, edge.followee_id))
+            discard_sorted(self._outgoing_active[edge.follower_id], (micros, edge.followee_id))
             ids = self._active_follower_ids[edge.followee_id]
             del ids[bisect.bisect_left(ids, edge.follower_id)]

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
 
 import redis
 
+from adapters.keyset import to_micros
 from adapters.redis.client import translate_errors
 from instagram_core.ports.clock import Clock
 from instagram_core.ports.rate_limit import RateDecision
 
-_UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_ONE_US = timedelta(microseconds=1)
 _US_PER_SECOND = 1_000_000
 
 # KEYS[1]: the log. ARGV: now and window (integer microseconds), limit, a unique member.
@@ -54,7 +52,7 @@ class RedisRateLimiter:
     def hit(self, key: str, limit: int, window_seconds: int) -> RateDecision:
         if limit < 1 or window_seconds < 1:
             raise ValueError("limit and window_seconds must be at least 1")
-        now_us = (self._clock.now() - _UNIX_EPOCH) // _ONE_US
+        now_us = to_micros(self._clock.now())
         window_us = window_seconds * _US_PER_SECOND
         member = f"{now_us}:{uuid.uuid4().hex}"
         with translate_errors():

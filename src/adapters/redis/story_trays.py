@@ -12,15 +12,14 @@ vanish for every app server at once. The adapter takes no clock port for that re
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import cast
 
 import redis
 
+from adapters.keyset import ONE_MICROSECOND, UNIX_EPOCH, from_micros
 from adapters.redis.client import as_text, chunked, translate_errors
 
-_UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_ONE_US = timedelta(microseconds=1)
 _SENTINEL = ""  # no author id is empty
 
 # KEYS: trays. ARGV: score, author. Only cached trays change; ``GT`` never lowers a score
@@ -49,7 +48,7 @@ class RedisStoryTrayCache:
         if not entries:
             return None
         return {
-            author: _UNIX_EPOCH + int(score) * _ONE_US
+            author: from_micros(int(score))
             for member, score in entries
             if (author := as_text(member)) != _SENTINEL
         }
@@ -84,4 +83,4 @@ def _key(viewer_id: str) -> str:
 
 def _microseconds(moment: datetime) -> int:
     """Microseconds since the Unix epoch; a naive datetime raises ``TypeError``."""
-    return (moment - _UNIX_EPOCH) // _ONE_US
+    return (moment - UNIX_EPOCH) // ONE_MICROSECOND

@@ -9,7 +9,7 @@ from datetime import datetime
 
 import redis
 
-from adapters.redis.client import translate_errors
+from adapters.redis.client import as_text, translate_errors
 from instagram_core.policies.trending import (
     WINDOW_DAYS,
     decayed,
@@ -48,7 +48,7 @@ class RedisTrendingTags:
             found = pipe.execute()
         for mark, entries in zip(marks, found, strict=True):
             for tag, score in entries:
-                scores[str(tag)] += decayed(float(score), mark, now)
+                scores[as_text(tag)] += decayed(float(score), mark, now)
         ranked = sorted(scores.items(), key=lambda item: (item[1], item[0]), reverse=True)
         return ranked[:limit]
 

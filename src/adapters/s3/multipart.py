@@ -26,7 +26,6 @@ from instagram_core.domain.errors import InvalidInput, NotFound
 from instagram_core.ports import multipart as port
 from instagram_core.ports.blobs import PresignedUpload
 
-MAX_PART_NUMBER = 10_000  # S3's limit; every part but the last needs at least 5 MiB
 _BAD_PARTS = frozenset({"InvalidPart", "InvalidPartOrder", "EntityTooSmall"})
 
 
@@ -73,8 +72,7 @@ class MultipartUploads:
         """A URL accepting one PUT of part ``part_number`` (1 to 10,000) for at least
         ``expires_in`` seconds; uploading a part again replaces it."""
         validate_key(key)
-        if not 1 <= part_number <= MAX_PART_NUMBER:
-            raise InvalidInput(f"part numbers run from 1 to {MAX_PART_NUMBER}")
+        check_part_number(part_number)
         params = {
             "Bucket": self._bucket,
             "Key": key,

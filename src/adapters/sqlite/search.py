@@ -18,8 +18,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from adapters.memory.search import _fold, _tag, _user_terms
+from adapters.search_terms import hashtag_term, user_terms
 from adapters.sqlite.database import SqliteDatabase
+from adapters.text_folding import fold
 from instagram_core.domain.users import User
 from instagram_core.ports.search import HashtagHit
 
@@ -93,8 +94,8 @@ class SqliteSearchIndex:
         db.apply_schema(SCHEMA)
 
     def index_user(self, user: User) -> None:
-        username = _fold(user.username)
-        terms = [(_key(term), user.user_id) for term in _user_terms(user)]
+        username = fold(user.username)
+        terms = [(_key(term), user.user_id) for term in user_terms(user)]
         with self._db.transaction() as conn:
             conn.execute("DELETE FROM search_user_terms WHERE user_id = ?", (user.user_id,))
             conn.executemany("INSERT INTO search_user_terms (term, user_id) VALUES (?, ?)", terms)
@@ -106,7 +107,7 @@ class SqliteSearchIndex:
             )
 
     def search_users(self, query: str, limit: int) -> Sequence[str]:
-        prefix = _fold(query).removeprefix("@")
+        prefix = fold(query).removeprefix("@")
         if not prefix or limit < 1:
             return []
         low = _key(prefix)
@@ -114,7 +115,7 @@ class SqliteSearchIndex:
         return [str(row["user_id"]) for row in rows]
 
     def add_hashtags(self, post_id: int, hashtags: Sequence[str]) -> None:
-        tags = {_key(_tag(raw)) for raw in hashtags} - {b""}
+        tags = {_key(hashtag_term(raw)) for raw in hashtags} - {b""}
         with self._db.transaction() as conn:
             for tag in tags:
                 inserted = conn.execute(
@@ -129,7 +130,7 @@ class SqliteSearchIndex:
                     )
 
     def remove_hashtags(self, post_id: int, hashtags: Sequence[str]) -> None:
-        tags = {_key(_tag(raw)) for raw in hashtags}
+        tags = {_key(hashtag_term(raw)) for raw in hashtags}
         with self._db.transaction() as conn:
             for tag in tags:
                 deleted = conn.execute(
@@ -152,7 +153,7 @@ class SqliteSearchIndex:
     def search_hashtags(self, prefix: str, limit: int) -> Sequence[HashtagHit]:
         if limit < 1:
             return []
-        low = _key(_tag(prefix))
+        low = _key(hashtag_term(prefix))
         if low:
             rows = self._db.query(_TAGS_IN_RANGE, (low, _successor(low), limit))
         else:

@@ -8,21 +8,17 @@ collisions tend to cancel rather than pile up. Vectors have unit length.
 
 from __future__ import annotations
 
-import unicodedata
 import zlib
 from collections.abc import Iterator, Sequence
 
 import numpy as np
 import numpy.typing as npt
 
+from adapters.text_folding import fold as normalize  # NFKC, case folded, white space collapsed
+
 Vector = npt.NDArray[np.float32]
 NGRAM_SIZES = (3, 4, 5)  # chosen by grouped cross-validation (see train.py)
 BUCKETS = 2**14
-
-
-def normalize(text: str) -> str:
-    """NFKC, case folded, runs of white space made one space."""
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
 def features(text: str, sizes: Sequence[int] = NGRAM_SIZES) -> Iterator[str]:
