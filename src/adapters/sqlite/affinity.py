@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from adapters.sqlite.codecs import from_micros, to_micros
+from adapters.sqlite.codecs import JSON_IDS, from_micros, json_ids, to_micros
 from adapters.sqlite.database import SqliteDatabase
 from instagram_core.domain.ranking import ViewerHistory
 from instagram_core.policies.affinity import SEEN_FOR_SECONDS, decayed
@@ -81,19 +80,19 @@ class SqliteAffinityStore:
     ) -> dict[str, float]:
         rows = self._db.query(
             "SELECT target, score, updated_us FROM affinity WHERE viewer_id = ? AND kind = ? "
-            "AND target IN (SELECT value FROM json_each(?))",
-            (viewer_id, kind, json.dumps(sorted(set(targets)))),
+            f"AND target IN {JSON_IDS}",
+            (viewer_id, kind, json_ids(targets)[1]),
         )
         return {row[0]: decayed(row[1], from_micros(row[2]), now) for row in rows}
 
     def _seen(self, viewer_id: str, post_ids: Iterable[int], now: datetime) -> frozenset[int]:
         rows = self._db.query(
             "SELECT post_id FROM seen_posts WHERE viewer_id = ? AND seen_us > ? "
-            "AND post_id IN (SELECT value FROM json_each(?))",
+            f"AND post_id IN {JSON_IDS}",
             (
                 viewer_id,
                 to_micros(now - timedelta(seconds=SEEN_FOR_SECONDS)),
-                json.dumps(list(post_ids)),
+                json_ids(post_ids)[1],
             ),
         )
         return frozenset(int(row[0]) for row in rows)

@@ -9,6 +9,7 @@ classes (running their validation) on the way back.
 from __future__ import annotations
 
 import functools
+import json
 import sqlite3
 from collections.abc import Hashable, Iterable, Iterator
 from contextlib import contextmanager
@@ -69,6 +70,16 @@ def conflict_on_integrity_error(message: str) -> Iterator[None]:
         yield
     except sqlite3.IntegrityError as exc:
         raise Conflict(message) from exc
+
+
+# One JSON array parameter instead of ``IN (?, ?, ...)``: no limit on how many ids are asked.
+JSON_IDS = "(SELECT value FROM json_each(?))"
+
+
+def json_ids(keys: Iterable[K]) -> tuple[list[K], str]:
+    """The distinct keys, in order, and the JSON parameter :data:`JSON_IDS` reads them from."""
+    distinct = list(dict.fromkeys(keys))
+    return distinct, json.dumps(distinct)
 
 
 def in_batches(keys: Iterable[K]) -> Iterator[tuple[str, list[K]]]:

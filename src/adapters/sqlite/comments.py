@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 
-from adapters.sqlite.codecs import conflict_on_integrity_error, from_micros, to_micros
+from adapters.sqlite.codecs import (
+    JSON_IDS,
+    conflict_on_integrity_error,
+    from_micros,
+    json_ids,
+    to_micros,
+)
 from adapters.sqlite.database import SqliteDatabase
 from instagram_core.domain.comments import Comment
 
@@ -70,11 +75,11 @@ class SqliteCommentStore:
         return [_comment(row) for row in rows]
 
     def counts(self, post_ids: Iterable[int]) -> Mapping[int, int]:
-        ids = list(dict.fromkeys(post_ids))
+        ids, param = json_ids(post_ids)
         rows = self._db.query(
-            "SELECT post_id, COUNT(*) AS n FROM comments "
-            "WHERE post_id IN (SELECT value FROM json_each(?)) GROUP BY post_id",
-            (json.dumps(ids),),
+            f"SELECT post_id, COUNT(*) AS n FROM comments WHERE post_id IN {JSON_IDS} "
+            "GROUP BY post_id",
+            (param,),
         )
         counts = dict.fromkeys(ids, 0)
         counts.update({int(row["post_id"]): int(row["n"]) for row in rows})

@@ -7,9 +7,9 @@ races never double count, and reading a count never scans the set.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 
+from adapters.sqlite.codecs import JSON_IDS, json_ids
 from adapters.sqlite.database import SqliteDatabase
 
 SCHEMA = """
@@ -29,14 +29,6 @@ CREATE TABLE IF NOT EXISTS saves (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS saves_by_post ON saves (post_id);
 """
-
-# One JSON array parameter instead of ``IN (?, ?, ...)``: no limit on how many ids are asked.
-_IDS = "(SELECT value FROM json_each(?))"
-
-
-def _ids_param(post_ids: Iterable[int]) -> tuple[list[int], str]:
-    ids = list(dict.fromkeys(post_ids))
-    return ids, json.dumps(ids)
 
 
 class SqliteEngagementStore:
@@ -83,18 +75,18 @@ class SqliteEngagementStore:
         return int(row["count"]) if row else 0
 
     def like_counts(self, post_ids: Iterable[int]) -> Mapping[int, int]:
-        ids, param = _ids_param(post_ids)
+        ids, param = json_ids(post_ids)
         rows = self._db.query(
-            f"SELECT post_id, count FROM like_counts WHERE post_id IN {_IDS}", (param,)
+            f"SELECT post_id, count FROM like_counts WHERE post_id IN {JSON_IDS}", (param,)
         )
         counts = dict.fromkeys(ids, 0)
         counts.update({int(row["post_id"]): int(row["count"]) for row in rows})
         return counts
 
     def liked_by(self, user_id: str, post_ids: Iterable[int]) -> set[int]:
-        _, param = _ids_param(post_ids)
+        _, param = json_ids(post_ids)
         rows = self._db.query(
-            f"SELECT post_id FROM likes WHERE user_id = ? AND post_id IN {_IDS}",
+            f"SELECT post_id FROM likes WHERE user_id = ? AND post_id IN {JSON_IDS}",
             (user_id, param),
         )
         return {int(row["post_id"]) for row in rows}
@@ -112,9 +104,9 @@ class SqliteEngagementStore:
         return cursor.rowcount == 1
 
     def saved_by(self, user_id: str, post_ids: Iterable[int]) -> set[int]:
-        _, param = _ids_param(post_ids)
+        _, param = json_ids(post_ids)
         rows = self._db.query(
-            f"SELECT post_id FROM saves WHERE user_id = ? AND post_id IN {_IDS}",
+            f"SELECT post_id FROM saves WHERE user_id = ? AND post_id IN {JSON_IDS}",
             (user_id, param),
         )
         return {int(row["post_id"]) for row in rows}

@@ -3,16 +3,17 @@ queried, so columns of their own would buy nothing."""
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from adapters.sqlite.codecs import (
+    JSON_IDS,
     conflict_on_integrity_error,
     from_json,
     from_micros,
     in_batches,
+    json_ids,
     to_json,
     to_micros,
 )
@@ -132,8 +133,8 @@ class SqliteMediaStore:
 
     def types(self, media_ids: Iterable[int]) -> dict[int, MediaType]:
         rows = self._db.query(
-            "SELECT media_id, type FROM media WHERE media_id IN (SELECT value FROM json_each(?))",
-            (json.dumps(list(dict.fromkeys(media_ids))),),
+            f"SELECT media_id, type FROM media WHERE media_id IN {JSON_IDS}",
+            (json_ids(media_ids)[1],),
         )
         return {int(row[0]): MediaType(row[1]) for row in rows}
 

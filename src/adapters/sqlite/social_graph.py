@@ -6,14 +6,15 @@ change adjusts them in the same transaction, and only for moves into or out of `
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 
 from adapters.sqlite.codecs import (
+    JSON_IDS,
     decode_keyset_cursor,
     encode_keyset_cursor,
     from_micros,
+    json_ids,
     to_micros,
 )
 from adapters.sqlite.database import SqliteDatabase
@@ -167,11 +168,10 @@ class SqliteSocialGraph:
         return self._count(user_id, "follower_count")
 
     def follower_counts(self, user_ids: Iterable[str]) -> dict[str, int]:
-        wanted = list(dict.fromkeys(user_ids))
+        wanted, param = json_ids(user_ids)
         rows = self._db.query(
-            "SELECT user_id, follower_count FROM follow_counts "
-            "WHERE user_id IN (SELECT value FROM json_each(?))",
-            (json.dumps(wanted),),
+            f"SELECT user_id, follower_count FROM follow_counts WHERE user_id IN {JSON_IDS}",
+            (param,),
         )
         found = {row["user_id"]: int(row["follower_count"]) for row in rows}
         return {user_id: found.get(user_id, 0) for user_id in wanted}

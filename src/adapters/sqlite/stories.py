@@ -7,12 +7,17 @@ day of stories instead of growing forever.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
-from adapters.sqlite.codecs import conflict_on_integrity_error, from_micros, to_micros
+from adapters.sqlite.codecs import (
+    JSON_IDS,
+    conflict_on_integrity_error,
+    from_micros,
+    json_ids,
+    to_micros,
+)
 from adapters.sqlite.database import SqliteDatabase
 from instagram_core.domain.errors import NotFound
 from instagram_core.domain.stories import Story, StoryStatus
@@ -100,11 +105,11 @@ class SqliteStoryStore:
     def live_by_authors(
         self, author_ids: Iterable[str], now: datetime
     ) -> Mapping[str, Sequence[Story]]:
-        authors = list(dict.fromkeys(author_ids))
+        authors, param = json_ids(author_ids)
         rows = self._db.query(
-            f"SELECT {_COLUMNS} FROM stories WHERE author_id IN (SELECT value FROM json_each(?)) "
+            f"SELECT {_COLUMNS} FROM stories WHERE author_id IN {JSON_IDS} "
             "AND expires_at > ? ORDER BY story_id DESC",
-            (json.dumps(authors), to_micros(now)),
+            (param, to_micros(now)),
         )
         live: dict[str, list[Story]] = {author_id: [] for author_id in authors}
         for row in rows:
