@@ -17,7 +17,7 @@ from av.video.frame import VideoFrame
 from av.video.stream import VideoStream
 
 from adapters.av import readback
-from adapters.av.sizes import RenditionSize
+from adapters.av.sizes import RenditionSize, upright
 from instagram_core.ports.processing import RenderedVariant
 
 # Rotation (degrees counter-clockwise, as FFmpeg's display matrix says) -> the filters
@@ -157,8 +157,8 @@ def _audio_stream(output: OutputContainer, source: tuple[int, int] | None) -> Au
 
 def _graph(source: FrameSource, size: RenditionSize) -> Graph:
     """Scale, then turn upright (fewer pixels to move), then convert to yuv420p."""
-    quarter_turn = source.rotation % 180 == 90
-    width, height = (size.height, size.width) if quarter_turn else (size.width, size.height)
+    # The size before the turn: upright() swaps back exactly what a quarter turn swaps.
+    width, height = upright(size.width, size.height, source.rotation)
     graph = Graph()
     buffer = graph.add_buffer(
         width=source.width,

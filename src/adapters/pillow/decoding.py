@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import struct
+from collections.abc import Callable, Iterator
 
 import numpy as np
 from PIL import Image, ImageCms, ImageFile
@@ -65,15 +66,25 @@ def _content_type(image: ImageFile.ImageFile) -> str:
     return content_type
 
 
-def recognised(prefix: bytes) -> bool:
-    """Whether any supported format's signature matches the first bytes."""
+NOT_AN_IMAGE = "not a supported image: expected JPEG, PNG, WebP, TIFF or HEIC"
+
+
+def _openers(prefix: bytes) -> Iterator[tuple[str, Callable[..., ImageFile.ImageFile]]]:
+    """The supported formats' openers whose signature accepts the first bytes, in order."""
     if not all(name in Image.OPEN for name in _BUILT_IN_FORMATS):
-        Image.init()
+        Image.init()  # loads the format plugins, as Image.open does on first use
     for name in (*_BUILT_IN_FORMATS, "HEIF"):
         opener = Image.OPEN.get(name)
-        if opener is not None and (opener[1] is None or opener[1](prefix[:16]) is True):
-            return True
-    return False
+        if opener is None:
+            continue
+        factory, accept = opener
+        if accept is None or accept(prefix[:16]) is True:
+            yield name, factory
+
+
+def recognised(prefix: bytes) -> bool:
+    """Whether any supported format's signature matches the first bytes."""
+    return next(_openers(prefix), None) is not None
 
 
 def open_image(data: bytes, max_pixels: int) -> tuple[ImageFile.ImageFile, str]:
@@ -83,16 +94,7 @@ def open_image(data: bytes, max_pixels: int) -> tuple[ImageFile.ImageFile, str]:
     of more than ``max_pixels`` pixels. Calls the format openers directly (as
     ``Image.open`` would) so that Pillow's own bomb check cannot warn first.
     """
-    if not all(name in Image.OPEN for name in _BUILT_IN_FORMATS):
-        Image.init()  # loads the format plugins, as Image.open does on first use
-    prefix = data[:16]
-    for name in (*_BUILT_IN_FORMATS, "HEIF"):
-        opener = Image.OPEN.get(name)
-        if opener is None:
-            continue
-        factory, accept = opener
-        if accept is not None and accept(prefix) is not True:
-            continue
+    for name, factory in _openers(data):
         try:
             with pillow_warnings_ignored():  # JPEG's opener parses EXIF for the DPI
                 image = factory(io.BytesIO(data), "")
@@ -106,7 +108,7 @@ def open_image(data: bytes, max_pixels: int) -> tuple[ImageFile.ImageFile, str]:
                 f"the image is {width}x{height}, more than the limit of {max_pixels} pixels"
             )
         return image, _content_type(image)
-    raise UnprocessableMedia("not a supported image: expected JPEG, PNG, WebP, TIFF or HEIC")
+    raise UnprocessableMedia(NOT_AN_IMAGE)
 
 
 def load(image: ImageFile.ImageFile, size: Size) -> Image.Image:

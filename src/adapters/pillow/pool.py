@@ -54,7 +54,6 @@ class ProcessPoolMediaProcessor:
             raise ValueError("at least one worker is needed")
         self._local = PillowMediaProcessor(**processor_kwargs)  # also checks the kwargs
         self._processor_kwargs = processor_kwargs
-        self.heif_supported = self._local.heif_supported
         self._lock = threading.Lock()
         self._pool: ProcessPoolExecutor | None = None
         self._closed = False

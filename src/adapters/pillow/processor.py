@@ -63,9 +63,7 @@ class PillowMediaProcessor:
         """Header-only look at an upload: refuses what is no image or too big at once, and
         answers ``None`` when a partial ``head`` ends before the header does."""
         if not decoding.recognised(head):
-            raise UnprocessableMedia(
-                "not a supported image: expected JPEG, PNG, WebP, TIFF or HEIC"
-            )
+            raise UnprocessableMedia(decoding.NOT_AN_IMAGE)
         try:
             image, content_type = decoding.open_image(head, self._max_pixels)
         except UnprocessableMedia:

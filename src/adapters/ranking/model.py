@@ -79,17 +79,16 @@ def load_weights(path: Path | str) -> NetWeights:
     return weights
 
 
-class NumpyEngagementModel:
-    """The network as one matmul chain over all rows at once (float32, like the graph).
-    Thread-safe: predicting changes no state."""
+class _CombinedHeads:
+    """What both runtimes share: features from the facts, the heads from the network
+    (:meth:`heads`, per runtime), one score from the heads by the configured weights."""
 
-    def __init__(self, weights_path: Path | str, head_weights: HeadWeights) -> None:
-        self._net = load_weights(weights_path)
+    def __init__(self, head_weights: HeadWeights) -> None:
         self._head_weights = np.array(head_weights.as_tuple(), dtype=np.float64)
 
     def heads(self, features: FeatureRows) -> npt.NDArray[np.float32]:
         """Each head's probability per row, in :data:`HEADS` order."""
-        return self._net.heads(_rows(features))
+        raise NotImplementedError
 
     def score(self, viewer: ViewerHistory, candidates: Sequence[CandidateFacts]) -> list[float]:
         return self.predict(feature_rows(viewer, candidates)) if candidates else []
@@ -98,7 +97,19 @@ class NumpyEngagementModel:
         return _combine(self.heads(features), self._head_weights)
 
 
-class OnnxEngagementModel:
+class NumpyEngagementModel(_CombinedHeads):
+    """The network as one matmul chain over all rows at once (float32, like the graph).
+    Thread-safe: predicting changes no state."""
+
+    def __init__(self, weights_path: Path | str, head_weights: HeadWeights) -> None:
+        super().__init__(head_weights)
+        self._net = load_weights(weights_path)
+
+    def heads(self, features: FeatureRows) -> npt.NDArray[np.float32]:
+        return self._net.heads(_rows(features))
+
+
+class OnnxEngagementModel(_CombinedHeads):
     """The exported graph on onnxruntime's CPU provider with one thread: ranking runs
     inside a request that already has a core of its own, and a thread pool for a
     500 x 12 input costs more in wake-ups than it saves. Thread-safe, as onnxruntime's
@@ -106,6 +117,8 @@ class OnnxEngagementModel:
 
     def __init__(self, onnx_path: Path | str, head_weights: HeadWeights) -> None:
         import onnxruntime as ort
+
+        super().__init__(head_weights)
 
         options = ort.SessionOptions()
         options.intra_op_num_threads = 1
@@ -120,21 +133,13 @@ class OnnxEngagementModel:
         ):
             raise ValueError(f"{onnx_path} was trained for other features or heads")
         self._input = self._session.get_inputs()[0].name
-        self._head_weights = np.array(head_weights.as_tuple(), dtype=np.float64)
 
     def heads(self, features: FeatureRows) -> npt.NDArray[np.float32]:
-        """Each head's probability per row, in :data:`HEADS` order."""
         rows = _rows(features)
         if len(rows) == 0:  # onnxruntime accepts empty batches, but there is nothing to run
             return np.zeros((0, len(HEADS)), dtype=np.float32)
         (heads,) = self._session.run(None, {self._input: rows})
         return np.asarray(heads, dtype=np.float32)
-
-    def score(self, viewer: ViewerHistory, candidates: Sequence[CandidateFacts]) -> list[float]:
-        return self.predict(feature_rows(viewer, candidates)) if candidates else []
-
-    def predict(self, features: FeatureRows) -> list[float]:
-        return _combine(self.heads(features), self._head_weights)
 
 
 def load_engagement_model(
