@@ -7,17 +7,16 @@ import signal
 import threading
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import click
 
-from entrypoints.config import load_settings
+from entrypoints.config import PROFILES, load_settings
 
 STUCK_AFTER = timedelta(minutes=10)  # photos take seconds: a post processing longer is stuck
 
 
-def _overrides(**flags: Any) -> dict[str, Any]:
-    return {name: value for name, value in flags.items() if value is not None}
+def _configure_logging(level: str) -> None:
+    logging.basicConfig(level=level.upper(), format="%(levelname)s %(name)s: %(message)s")
 
 
 @click.group()
@@ -29,7 +28,7 @@ def main() -> None:
 @click.option("--host", help="Interface to bind (INSTAGRAM_HOST, default 127.0.0.1).")
 @click.option("--port", type=int, help="Port to listen on (INSTAGRAM_PORT, default 8000).")
 @click.option("--data-dir", type=click.Path(path_type=Path), help="INSTAGRAM_DATA_DIR.")
-@click.option("--profile", type=click.Choice(["embedded", "production"]), help="INSTAGRAM_PROFILE.")
+@click.option("--profile", type=click.Choice(PROFILES), help="INSTAGRAM_PROFILE.")
 @click.option("--workers", type=int, help="In-process event-bus threads (INSTAGRAM_WORKERS).")
 def serve(
     host: str | None,
@@ -43,12 +42,10 @@ def serve(
 
     from entrypoints.http.app import create_app
 
-    settings = load_settings(
-        _overrides(host=host, port=port, data_dir=data_dir, profile=profile, workers=workers)
-    )
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
-    )
+    # load_settings leaves out the flags not given (None): the environment decides those.
+    flags = {"host": host, "port": port, "data_dir": data_dir, "profile": profile}
+    settings = load_settings({**flags, "workers": workers})
+    _configure_logging(settings.log_level)
     click.echo(
         f"serving the {settings.profile} profile on {settings.base_url} "
         f"(data in {settings.data_dir.resolve()}; API docs at {settings.base_url}/schema)"
@@ -61,7 +58,7 @@ def serve(
 @main.command()
 @click.argument("name", type=click.Choice(["recovery"]))
 @click.option("--data-dir", type=click.Path(path_type=Path), help="INSTAGRAM_DATA_DIR.")
-@click.option("--profile", type=click.Choice(["embedded", "production"]), help="INSTAGRAM_PROFILE.")
+@click.option("--profile", type=click.Choice(PROFILES), help="INSTAGRAM_PROFILE.")
 @click.option("--every", default=60.0, show_default=True, help="Seconds between sweeps.")
 def worker(name: str, data_dir: Path | None, profile: str | None, every: float) -> None:
     """Run a background worker without the HTTP API, until interrupted.
@@ -72,10 +69,8 @@ def worker(name: str, data_dir: Path | None, profile: str | None, every: float) 
     the event bus is in-process; they move to their own workers with the Kafka bus."""
     from entrypoints.containers import build_container
 
-    settings = load_settings(_overrides(data_dir=data_dir, profile=profile))
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
-    )
+    settings = load_settings({"data_dir": data_dir, "profile": profile})
+    _configure_logging(settings.log_level)
     container = build_container(settings)
     container.init_resources()
     stop = threading.Event()

@@ -120,8 +120,9 @@ def load_settings(
     if settings.ranker not in RANKERS:
         raise ValueError(f"INSTAGRAM_RANKER must be one of {', '.join(RANKERS)}")
     head_weights(settings.rank_weights)  # refuses a malformed INSTAGRAM_RANK_WEIGHTS early
-    if settings.profile == "production" and settings.missing_engines():
-        missing = ", ".join(settings.missing_engines())
+    missing_engines = settings.missing_engines() if settings.profile == "production" else []
+    if missing_engines:
+        missing = ", ".join(missing_engines)
         raise ValueError(f"the production profile needs {missing}")
     if not settings.secret_key:
         settings = attrs.evolve(settings, secret_key=_stored_secret(settings.data_dir))

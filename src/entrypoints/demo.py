@@ -29,6 +29,8 @@ import click
 import httpx
 from tqdm import tqdm
 
+from instagram_core.policies.rate_limits import COMMENTS as COMMENT_RULE
+
 PASSWORD = "demo-password"
 API = "/api/v1"
 
@@ -107,7 +109,7 @@ FILTERS = ("clarendon", "gingham", "juno", "lark", "ludwig", "moon", "reyes", "v
 PRIVATE_SHARE = 0.10
 APPROVE_SHARE = 0.75
 FOLLOWS_MIN, FOLLOWS_MAX = 5, 30
-COMMENT_BUDGET = 20  # the API allows 20 comments a minute per user: never plan more
+COMMENT_BUDGET = COMMENT_RULE.limit  # comments a user may post a minute: never plan more
 MAX_RATE_LIMIT_WAIT = 5.0
 PAGE = 50
 

@@ -9,7 +9,7 @@ from litestar import Request
 from litestar.datastructures import State
 from litestar.di import Provide
 
-from instagram_core.domain.errors import NotFound, Unauthenticated
+from instagram_core.domain.errors import InvalidInput, NotFound, Unauthenticated
 from instagram_core.domain.ids import parse_id
 from instagram_core.domain.users import User
 
@@ -38,6 +38,14 @@ def provide_viewer(request: Request[Any, Any, Any], state: State) -> User:
         raise Unauthenticated("send 'Authorization: Bearer <token>' (POST /api/v1/auth/token)")
     user: User = container_of(state).core.accounts().authenticate(token.strip())
     return user
+
+
+def media_id(raw: str) -> int:
+    """A media id from a request body; one that is no id names no upload (422)."""
+    try:
+        return parse_id(raw, "media id")
+    except InvalidInput as exc:
+        raise InvalidInput(f"unknown media id {raw!r}") from exc
 
 
 def path_id(raw: str, what: str) -> int:

@@ -35,18 +35,12 @@ STATUS_BY_ERROR: dict[type[errors.DomainError], int] = {
     errors.Unavailable: HTTP_503_SERVICE_UNAVAILABLE,
 }
 
+# Litestar's own errors get the code of the domain error with their status, or their own.
 _HTTP_CODES = {
     400: "bad_request",
-    401: "unauthenticated",
-    403: "forbidden",
-    404: "not_found",
     405: "method_not_allowed",
-    409: "conflict",
-    413: "payload_too_large",
     415: "unsupported_media_type",
-    422: "invalid",
-    429: "rate_limited",
-    503: "unavailable",
+    **{status: kind.code for kind, status in STATUS_BY_ERROR.items()},
 }
 
 

@@ -7,7 +7,7 @@ from instagram_core.domain.users import Profile, User
 from instagram_core.policies.notification_batching import summary_text
 from instagram_core.services.comments import CommentView
 from instagram_core.services.notifications import NotificationView
-from instagram_core.services.stories import StoryTrayView
+from instagram_core.services.stories import StoryTrayView, StoryView
 from instagram_core.services.views import MediaView, PostView, VariantView
 
 
@@ -124,14 +124,15 @@ def notification(v: NotificationView) -> s.NotificationOut:
 def story_tray(t: StoryTrayView) -> s.StoryTrayOut:
     return s.StoryTrayOut(
         user=user_summary(t.user),
-        stories=[
-            s.StoryOut(
-                story_id=str(v.story.story_id),
-                media_url=v.media_url,
-                status=str(v.story.status),
-                created_at=v.story.created_at,
-                expires_at=v.story.expires_at,
-            )
-            for v in t.stories
-        ],
+        stories=[story(v) for v in t.stories],
+    )
+
+
+def story(v: StoryView) -> s.StoryOut:
+    return s.StoryOut(
+        story_id=str(v.story.story_id),
+        media_url=v.media_url,
+        status=str(v.story.status),
+        created_at=v.story.created_at,
+        expires_at=v.story.expires_at,
     )

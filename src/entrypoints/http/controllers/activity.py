@@ -8,13 +8,12 @@ from litestar.params import FromQuery, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from entrypoints.http import presenters, schemas
-from instagram_core.domain.errors import InvalidInput
-from instagram_core.domain.ids import parse_id
+from entrypoints.http.dependencies import media_id
 from instagram_core.domain.pagination import DEFAULT_PAGE_SIZE
 from instagram_core.domain.users import User
 from instagram_core.services.notifications import NotificationService
 from instagram_core.services.search import SearchService
-from instagram_core.services.stories import StoryService
+from instagram_core.services.stories import StoryService, StoryView
 
 
 class StoriesController(Controller):
@@ -34,18 +33,8 @@ class StoriesController(Controller):
         viewer: NamedDependency[User],
         stories: NamedDependency[StoryService],
     ) -> schemas.StoryOut:
-        try:
-            media_id = parse_id(data.media_id, "media id")
-        except InvalidInput as exc:
-            raise InvalidInput(f"unknown media id {data.media_id!r}") from exc
-        story = stories.create(viewer.user_id, media_id, data.music_id)
-        return schemas.StoryOut(
-            story_id=str(story.story_id),
-            media_url=None,
-            status=str(story.status),
-            created_at=story.created_at,
-            expires_at=story.expires_at,
-        )
+        story = stories.create(viewer.user_id, media_id(data.media_id), data.music_id)
+        return presenters.story(StoryView(story, None))
 
 
 class NotificationsController(Controller):

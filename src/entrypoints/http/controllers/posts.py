@@ -8,9 +8,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from entrypoints.http import presenters, schemas
-from entrypoints.http.dependencies import path_id
-from instagram_core.domain.errors import InvalidInput
-from instagram_core.domain.ids import parse_id
+from entrypoints.http.dependencies import media_id, path_id
 from instagram_core.domain.pagination import DEFAULT_PAGE_SIZE
 from instagram_core.domain.posts import Location
 from instagram_core.domain.users import User
@@ -58,15 +56,9 @@ class FiltersController(Controller):
 
 
 def _new_post(data: schemas.PostCreate) -> NewPost:
-    media_ids = []
-    for raw in data.media_ids:
-        try:
-            media_ids.append(parse_id(raw, "media id"))
-        except InvalidInput as exc:
-            raise InvalidInput(f"unknown media id {raw!r}") from exc
     loc = data.location
     return NewPost(
-        media_ids=media_ids,
+        media_ids=[media_id(raw) for raw in data.media_ids],
         caption=data.caption,
         location=Location(loc.lat, loc.lng, loc.name) if loc else None,
         tagged_usernames=data.tagged_users,
