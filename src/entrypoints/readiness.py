@@ -15,14 +15,6 @@ def _check(probe: Callable[[], object]) -> str:
     return "ok"
 
 
-def _blob_store(blobs: object) -> None:
-    ping = getattr(blobs, "ping", None)  # stores that can tell "missing" from "empty"
-    if callable(ping):
-        ping()
-    else:
-        blobs.info("readiness-probe/none")  # type: ignore[attr-defined]
-
-
 def check_dependencies(container: Application) -> dict[str, str]:
     """One cheap call per store the profile uses: ``"ok"`` or the error it gave."""
     adapters = container.adapters
@@ -30,7 +22,7 @@ def check_dependencies(container: Application) -> dict[str, str]:
         "database": _check(lambda: adapters.users().get("readiness-probe")),
         "social_graph": _check(lambda: adapters.graph().count_followers("readiness-probe")),
         "posts": _check(lambda: adapters.posts().get(0)),
-        "blob_store": _check(lambda: _blob_store(adapters.blobs())),
+        "blob_store": _check(lambda: adapters.blobs().ping()),
         "feed_cache": _check(lambda: adapters.feeds().page("readiness-probe", None, 1)),
         "engagement": _check(lambda: adapters.engagement().like_counts([0])),
     }

@@ -80,6 +80,10 @@ def key_of(url: str) -> str:
 # --- the port's contract ---------------------------------------------------------------
 
 
+def test_a_serving_store_answers_the_readiness_ping(store: BlobStore) -> None:
+    store.ping()
+
+
 def test_put_then_get_returns_the_bytes(store: BlobStore) -> None:
     store.put(KEY, b"\xff\xd8 jpeg bytes", "image/jpeg")
     assert store.get(KEY) == b"\xff\xd8 jpeg bytes"

@@ -94,6 +94,9 @@ class LocalDiskBlobStore(SignedUrlBlobs):
             size = None
         return None if size is None else BlobInfo(size=size, content_type=self._content_type(key))
 
+    def ping(self) -> None:
+        """Files on this machine: nothing to reach (see the port)."""
+
     def path_for(self, key: str) -> Path:
         """The stored file, for streaming it; raises ``NotFound`` if there is no such key."""
         path = self._data_path(key)

@@ -43,6 +43,12 @@ class BlobStore(Protocol):
         """Size and content type, or ``None`` if there is no such key."""
         ...
 
+    def ping(self) -> None:
+        """Raise ``Unavailable`` unless the store can serve now (readiness). A remote store
+        asks its server about its bucket, so that a missing bucket does not pass for an
+        empty one; a store in this process has nothing to reach."""
+        ...
+
     def delete_prefix(self, prefix: str) -> int:
         """Delete every object whose key starts with ``prefix`` (which must end in ``/``);
         returns how many were deleted, 0 when none."""
