@@ -17,6 +17,7 @@ from instagram_core.ports.users import UserStore
 
 MAX_QUERY = 64
 MAX_TRENDING = 50
+MAX_RESULTS = 50  # users and hashtags per search
 
 
 @attrs.frozen
@@ -41,7 +42,9 @@ class SearchService:
         self._posts = posts
 
     def search(self, query: str, limit: int = 10) -> SearchResults:
-        """``#tag`` searches hashtags only; anything else searches both."""
+        """``#tag`` searches hashtags only; anything else searches both. ``limit`` is held
+        to 1..50 of each."""
+        limit = min(max(limit, 1), MAX_RESULTS)
         query = query.strip()
         if not 1 <= len(query) <= MAX_QUERY:
             raise InvalidInput(f"q must be 1-{MAX_QUERY} characters")

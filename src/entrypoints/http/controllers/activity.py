@@ -81,7 +81,7 @@ class SearchController(Controller):
         limit: FromQuery[int] = 10,
     ) -> schemas.SearchOut:
         del viewer  # authenticated like every read; results are public profile data
-        found = search.search(q, min(max(limit, 1), 50))
+        found = search.search(q, limit)
         return schemas.SearchOut(
             [presenters.user_summary(u) for u in found.users],
             [schemas.HashtagOut(h.tag, h.post_count) for h in found.hashtags],
