@@ -38,8 +38,6 @@ sys.path.insert(0, str(ROOT / "src"))  # works from a plain checkout too
 
 from adapters.ranking.features import (  # noqa: E402
     VELOCITY_FLOOR_HOURS,
-    CandidateFacts,
-    ViewerHistory,
     feature_rows,
     mean_tag_affinity,
 )
@@ -49,7 +47,7 @@ from adapters.ranking.model import (  # noqa: E402
     NumpyEngagementModel,
     load_weights,
 )
-from instagram_core.domain.ranking import HeadWeights  # noqa: E402
+from instagram_core.domain.ranking import CandidateFacts, HeadWeights, ViewerHistory  # noqa: E402
 
 BUDGET_MS = 2.0
 

@@ -34,7 +34,11 @@ from numpy.typing import NDArray
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))  # works from a plain checkout too
 
-from instagram_core.policies.fanout import FANOUT_CHUNK, REBUILD_POSTS_PER_AUTHOR  # noqa: E402
+from instagram_core.policies.fanout import (  # noqa: E402
+    CELEBRITY_POSTS,
+    CELEBRITY_THRESHOLD,
+    FANOUT_CHUNK,
+)
 from instagram_core.ports.feed_cache import FEED_CAPACITY  # noqa: E402
 
 F64 = NDArray[np.float64]
@@ -44,7 +48,7 @@ BOOL = NDArray[np.bool_]
 
 PULL = 0.0  # threshold of pull-only: every account is a "celebrity"
 PUSH = math.inf  # threshold of push-only: no account is
-SEED_THRESHOLD = 50_000
+SEED_THRESHOLD = CELEBRITY_THRESHOLD
 READ_WEIGHTS = (0.5, 1.5, 5.0)  # cost of one extra timeline read, in feed-cache inserts
 DEFAULT_READ_WEIGHT = 1.5  # measured, see MEASURED
 SEED_POSTS_PER_DAY = 100e6  # the seed's photo uploads a day (500M DAU x 0.2)
@@ -107,7 +111,7 @@ class Params:
     )
     feed_capacity: int = FEED_CAPACITY
     fanout_chunk: int = FANOUT_CHUNK
-    pull_per_author: int = REBUILD_POSTS_PER_AUTHOR
+    pull_per_author: int = CELEBRITY_POSTS
 
     @property
     def following_mean(self) -> float:

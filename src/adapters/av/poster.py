@@ -10,11 +10,13 @@ from av.video.frame import VideoFrame
 from PIL import Image
 
 from adapters.pillow import blurhash, encoding
+from instagram_core.domain.media import VARIANT_SPECS
 from instagram_core.ports.processing import RenderedVariant
 
 POSTER_NAME = "poster"
 POSTER_AT_SECONDS = 1.0  # the first frame is often black (a fade in) or a blur
-_BLURHASH_SIDE = 150  # the photo thumbnail's size, which the hash is tuned for
+# The photo thumbnail's size, which the hash is tuned for.
+_BLURHASH_SIDE = next(spec.size for spec in VARIANT_SPECS if spec.square)
 _WEBP_METHOD = 4  # one image per video: the slower, smaller setting costs little
 
 

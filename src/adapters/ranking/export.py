@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from adapters.ranking.model import SHIPPED_ONNX, SHIPPED_WEIGHTS, save_weights
+from adapters.ranking.model import SHIPPED_ONNX, SHIPPED_WEIGHTS, WEIGHT_ARRAYS, save_weights
 from adapters.ranking.network import NetWeights
 from instagram_core.domain.ranking import FEATURES, HEADS
 
@@ -39,7 +39,7 @@ def onnx_graph(weights: NetWeights) -> Any:
 
     initializers = [
         numpy_helper.from_array(np.ascontiguousarray(getattr(weights, name)), name)
-        for name in ("w1", "b1", "w2", "b2")
+        for name in WEIGHT_ARRAYS
     ]
     nodes = [
         helper.make_node("MatMul", ["features", "w1"], ["hidden_in"]),

@@ -33,7 +33,7 @@ from instagram_core.ports.ranking import EngagementModel
 
 SHIPPED_ONNX = MODEL_DIR / "ranker.onnx"
 SHIPPED_WEIGHTS = MODEL_DIR / "ranker.npz"
-_ARRAYS = ("w1", "b1", "w2", "b2")
+WEIGHT_ARRAYS = ("w1", "b1", "w2", "b2")
 
 FeatureRows = Sequence[Sequence[float]] | npt.NDArray[np.floating[Any]]
 
@@ -57,7 +57,7 @@ def _combine(heads: npt.NDArray[np.float32], weights: npt.NDArray[np.float64]) -
 def save_weights(weights: NetWeights, path: Path) -> None:
     """An ``.npz`` readable by ``numpy.load``, byte-for-byte the same for the same weights
     (``numpy.savez`` stamps the time, which would make every retrain a diff)."""
-    arrays = {name: getattr(weights, name) for name in _ARRAYS}
+    arrays = {name: getattr(weights, name) for name in WEIGHT_ARRAYS}
     arrays |= {"features": np.array(FEATURES), "heads": np.array(HEADS)}
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, array in arrays.items():
@@ -73,7 +73,7 @@ def load_weights(path: Path | str) -> NetWeights:
     with np.load(path, allow_pickle=False) as archive:
         if tuple(archive["features"]) != FEATURES or tuple(archive["heads"]) != HEADS:
             raise ValueError(f"{path} was trained for other features or heads")
-        weights = NetWeights(*(archive[name].astype(np.float32) for name in _ARRAYS))
+        weights = NetWeights(*(archive[name].astype(np.float32) for name in WEIGHT_ARRAYS))
     if weights.w1.shape[0] != len(FEATURES) or weights.w2.shape[1] != len(HEADS):
         raise ValueError(f"{path} has layers of the wrong shape")
     return weights

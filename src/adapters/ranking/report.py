@@ -7,6 +7,7 @@ import inspect
 from typing import TYPE_CHECKING
 
 from adapters.ranking import network, simulator
+from adapters.ranking.export import OPSET
 from instagram_core.domain.ranking import FEATURES, HEADS, HeadWeights
 
 if TYPE_CHECKING:
@@ -90,7 +91,7 @@ Columns in this order (`instagram_core.domain.ranking.FEATURES`), computed by
 - Trained on {report.train_rows:,} impressions; evaluated on {report.held_out_rows:,}
   impressions of viewers it never saw (a fifth of the simulated people).
 - Shipped in `src/adapters/ranking/model/`: `{files.onnx.name}`
-  ({files.onnx.stat().st_size:,} bytes, opset 17, run by onnxruntime),
+  ({files.onnx.stat().st_size:,} bytes, opset {OPSET}, run by onnxruntime),
   `{files.weights.name}` ({files.weights.stat().st_size:,} bytes, the numpy fallback) and
   `{files.metadata.name}` (features, heads, seed, plan, AUCs).
 - Served by `load_engagement_model(head_weights)` in `adapters/ranking/model.py`:
