@@ -369,6 +369,7 @@ class Core(containers.DeclarativeContainer):
         adapters.posts,
         adapters.trending,
         adapters.clock,
+        gate,
     )
     pipeline = providers.Singleton(
         MediaPipeline,
