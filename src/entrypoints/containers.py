@@ -361,6 +361,7 @@ class Core(containers.DeclarativeContainer):
         adapters.clock,
         adapters.limiter,
         adapters.push,
+        gate,
     )
     search = providers.Singleton(
         SearchService,

@@ -25,9 +25,16 @@ def usernames(api: Api, path: str, auth: dict[str, str], **params: str) -> set[s
     return {item["author"]["username"] if "author" in item else item["username"] for item in items}
 
 
+def actors(api: Api, auth: dict[str, str]) -> set[str]:
+    answer = api.client.get(f"{V1}/notifications", headers=auth)
+    assert answer.status_code == 200, answer.text
+    return {actor["username"] for item in answer.json()["items"] for actor in item["actors"]}
+
+
 def test_third_party_lists_hide_accounts_blocked_with_the_viewer(profile_api: Api) -> None:
     """vic is blocked by bea and blocks bob; both follow oli, are followed by oli and
-    comment on oli's post. Reading oli's lists, vic sees neither; cal sees both."""
+    comment on oli's post. Reading oli's lists, vic sees neither; cal sees both. Their
+    earlier follows of vic drop out of vic's notifications, and search finds neither."""
     api = profile_api
     vic, cal, oli = api.register("vic"), api.register("cal"), api.register("oli")
     bea, bob = api.register("bea"), api.register("bob")
@@ -42,6 +49,10 @@ def test_third_party_lists_hide_accounts_blocked_with_the_viewer(profile_api: Ap
         )
     for name in ("bea", "bob"):
         assert api.client.post(f"{V1}/users/{name}/follow", headers=oli).status_code == 200
+    for auth in (bea, bob):
+        assert api.client.post(f"{V1}/users/vic/follow", headers=auth).status_code == 200
+    api.container.core.running_bus().drain(10)
+    assert actors(api, vic) == {"bea", "bob"}  # "... started following you"
     assert api.client.post(f"{V1}/users/vic/block", headers=bea).status_code == 204
     assert api.client.post(f"{V1}/users/bob/block", headers=vic).status_code == 204
 
@@ -54,5 +65,6 @@ def test_third_party_lists_hide_accounts_blocked_with_the_viewer(profile_api: Ap
     for what, (path, params) in lists.items():
         assert usernames(api, path, vic, **params) & {"bea", "bob"} == set(), what
         assert usernames(api, path, cal, **params) >= {"bea", "bob"}, what
+    assert actors(api, vic) == set()
     assert usernames(api, "/search", bea, q="v") == set()
     assert usernames(api, "/search", cal, q="v") == {"vic"}

@@ -85,3 +85,16 @@ def test_search_never_finds_an_account_across_a_block(world: World) -> None:
     assert [u.username for u in search.search(bob.user_id, "ali").users] == ["alibi"]
     assert {u.username for u in search.search(carol.user_id, "ali").users} == {"alice", "alibi"}
     assert [u.username for u in search.search(bob.user_id, "ali", limit=1).users] == ["alibi"]
+
+
+def test_activity_leaves_out_accounts_blocked_with_the_reader(world: World) -> None:
+    alice, bob, carol = world.register("alice"), world.register("bob"), world.register("carol")
+    post = world.post(alice)
+    world.core.engagement().like(bob.user_id, post.post_id)
+    world.core.engagement().like(carol.user_id, post.post_id)
+    world.core.comments().add(bob.user_id, post.post_id, "only bob says this")
+    before = world.core.notifications().activity(alice.user_id, None, 10).items
+    assert sorted({a.username for n in before for a in n.actors}) == ["bob", "carol"]
+    world.core.social().block(alice.user_id, "bob")
+    after = world.core.notifications().activity(alice.user_id, None, 10).items
+    assert [[a.username for a in n.actors] for n in after] == [["carol"]]
