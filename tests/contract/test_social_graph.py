@@ -336,13 +336,18 @@ def test_activate_never_brings_a_removed_request_back(social_graph: SocialGraph)
 def test_activate_racing_a_withdrawal_leaves_no_edge(
     new_social_graph: Callable[[], SocialGraph],
 ) -> None:
-    """Approve and withdraw on real threads, many times: either order ends with no edge."""
+    """Approvals and withdrawals of four requests at once on real threads, many times:
+    whichever lands first, every request ends with no edge and the counts at zero."""
     graph = new_social_graph()
-    for trial in range(40):
-        follower = f"f{trial}"
-        graph.put(edge(follower, "star", PENDING))
-        race(partial(graph.activate, follower, "star"), partial(graph.remove, follower, "star"))
-        assert graph.get(follower, "star") is None, trial
+    for trial in range(50):
+        followers = [f"f{trial}-{n}" for n in range(4)]
+        for follower in followers:
+            graph.put(edge(follower, "star", PENDING))
+        race(
+            *(partial(graph.activate, follower, "star") for follower in followers),
+            *(partial(graph.remove, follower, "star") for follower in followers),
+        )
+        assert [graph.get(follower, "star") for follower in followers] == [None] * 4, trial
         assert counts(graph, "star") == (0, 0), trial
 
 
