@@ -47,6 +47,8 @@ def open_test_pool(server: MariaDbServer, size: int = 8, connect_timeout: float 
 
 def reset(pool: MySqlPool) -> None:
     """Empty the tables (DELETE, not TRUNCATE: ``users`` is a foreign-key parent)."""
+    pool.execute("DELETE FROM blocks")
+    pool.execute("DELETE FROM mutes")
     pool.execute("DELETE FROM follows")
     pool.execute("DELETE FROM users")
 

@@ -167,7 +167,7 @@ class MemoryAdapters(containers.DeclarativeContainer):
 
     users = providers.Singleton(InMemoryUserStore)
     graph = providers.Singleton(InMemorySocialGraph)
-    restrictions = providers.Singleton(InMemoryRestrictions)
+    restrictions = providers.Singleton(InMemoryRestrictions, graph)  # blocks live in the graph
     affinity = providers.Singleton(InMemoryAffinityStore)
     posts = providers.Singleton(InMemoryPostStore)
     media = providers.Singleton(InMemoryMediaStore)
@@ -361,6 +361,7 @@ class Core(containers.DeclarativeContainer):
         adapters.clock,
         adapters.limiter,
         adapters.push,
+        gate,
     )
     search = providers.Singleton(
         SearchService,
@@ -369,6 +370,7 @@ class Core(containers.DeclarativeContainer):
         adapters.posts,
         adapters.trending,
         adapters.clock,
+        gate,
     )
     pipeline = providers.Singleton(
         MediaPipeline,
@@ -401,6 +403,7 @@ class Core(containers.DeclarativeContainer):
         blobs=adapters.blobs,
         pipeline=pipeline,
         graph=adapters.graph,
+        gate=gate,
         users=adapters.users,
         trays=adapters.story_trays,
         ids=adapters.ids,

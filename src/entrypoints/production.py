@@ -1,7 +1,8 @@
 """The production profile's adapters: the engines the seed places each store on.
 
 Redis holds feeds, story trays, likes and saves, rate limits and feed snapshots; MySQL or
-MariaDB users and the social graph; S3 the media. Everything else still runs on the embedded
+MariaDB users, the social graph and the blocks and mutes beside it (one transaction for a
+block and the follows it ends); S3 the media. Everything else still runs on the embedded
 adapters (SQLite in the data dir, the in-process event bus) until its engine's adapter lands:
 posts, media records, comments, stories and notifications (Cassandra), search
 (Elasticsearch), the event bus (Kafka).
@@ -16,6 +17,7 @@ from dependency_injector import containers, providers
 
 from adapters.mysql.migrate import apply_migrations
 from adapters.mysql.pool import MySqlPool
+from adapters.mysql.restrictions import MySqlRestrictions
 from adapters.mysql.social_graph import MySqlSocialGraph
 from adapters.mysql.users import MySqlUserStore
 from adapters.redis.change_versions import RedisChangeVersions
@@ -76,6 +78,7 @@ class ProductionAdapters(containers.DeclarativeContainer):
     ids = embedded.ids
     users = providers.Singleton(MySqlUserStore, mysql)
     graph = providers.Singleton(MySqlSocialGraph, mysql)
+    restrictions = providers.Singleton(MySqlRestrictions, mysql)
     feeds = providers.Singleton(RedisFeedCache, redis, idle_ttl_seconds=config.feed_idle_seconds)
     feed_snapshots = providers.Singleton(RedisFeedSnapshots, redis)
     change_versions = providers.Singleton(
@@ -96,7 +99,6 @@ class ProductionAdapters(containers.DeclarativeContainer):
     multipart = providers.Singleton(S3MultipartUploads, blobs)
 
     # Still embedded (SQLite in the data dir, in-process caches) until their engines land.
-    restrictions = embedded.restrictions
     affinity = embedded.affinity
     posts = embedded.posts
     media = embedded.media

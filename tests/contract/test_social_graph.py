@@ -23,6 +23,7 @@ from instagram_core.domain.pagination import Page
 from instagram_core.domain.social import Follow, FollowStatus
 from instagram_core.ports import SocialGraph
 from tests.mysql_support import GraphWithAccounts, mariadb, open_test_pool, register_accounts, reset
+from tests.races import race
 
 T0 = datetime(2024, 5, 17, 9, 30, tzinfo=UTC)
 ACTIVE, PENDING = FollowStatus.ACTIVE, FollowStatus.PENDING
@@ -312,6 +313,42 @@ def test_counts_and_pages_always_match_the_active_edges(
             assert pages == [f for f in incoming if f.status is status]
         assert all_pages(partial(graph.following, user, limit=limit)) == outgoing
         assert graph.follower_ids_after(user, None, 10) == sorted(f.follower_id for f in active_in)
+
+
+def test_activate_turns_a_pending_edge_active_once(social_graph: SocialGraph) -> None:
+    social_graph.put(edge("a", "b", PENDING, at=1))
+    assert social_graph.activate("a", "b") == edge("a", "b", ACTIVE, at=1)
+    assert social_graph.get("a", "b") == edge("a", "b", ACTIVE, at=1)
+    assert counts(social_graph, "b") == (1, 0)
+    assert social_graph.activate("a", "b") is None  # already active: no change
+    assert counts(social_graph, "b") == (1, 0)
+
+
+def test_activate_never_brings_a_removed_request_back(social_graph: SocialGraph) -> None:
+    social_graph.put(edge("a", "b", PENDING))
+    social_graph.remove("a", "b")
+    assert social_graph.activate("a", "b") is None
+    assert social_graph.get("a", "b") is None
+    assert counts(social_graph, "b") == (0, 0)
+    assert social_graph.followers("b", ACTIVE, None, 5).items == []
+
+
+def test_activate_racing_a_withdrawal_leaves_no_edge(
+    new_social_graph: Callable[[], SocialGraph],
+) -> None:
+    """Approvals and withdrawals of four requests at once on real threads, many times:
+    whichever lands first, every request ends with no edge and the counts at zero."""
+    graph = new_social_graph()
+    for trial in range(50):
+        followers = [f"f{trial}-{n}" for n in range(4)]
+        for follower in followers:
+            graph.put(edge(follower, "star", PENDING))
+        race(
+            *(partial(graph.activate, follower, "star") for follower in followers),
+            *(partial(graph.remove, follower, "star") for follower in followers),
+        )
+        assert [graph.get(follower, "star") for follower in followers] == [None] * 4, trial
+        assert counts(graph, "star") == (0, 0), trial
 
 
 def test_sqlite_graph_survives_reopening_the_file(tmp_path: Path) -> None:

@@ -68,6 +68,10 @@ class GraphsAgree(RuleBasedStateMachine):
         assert self.mysql.remove(follower, followee) == self.model.remove(follower, followee)
 
     @rule(follower=users, followee=users)
+    def activate(self, follower: str, followee: str) -> None:
+        assert self.mysql.activate(follower, followee) == self.model.activate(follower, followee)
+
+    @rule(follower=users, followee=users)
     def get(self, follower: str, followee: str) -> None:
         assert self.mysql.get(follower, followee) == self.model.get(follower, followee)
 

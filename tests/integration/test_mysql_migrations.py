@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from click.testing import CliRunner
 
-from adapters.mysql.migrate import apply_migrations
+from adapters.mysql.migrate import apply_migrations, available_migrations
 from adapters.mysql.pool import MySqlPool
 from entrypoints.cli import main
 from tests.engines import MariaDbServer
@@ -33,7 +33,9 @@ def test_migrate_applies_the_pending_files_once(empty_database: str) -> None:
     runner = CliRunner()
     first = runner.invoke(main, ["migrate"], env={"INSTAGRAM_MYSQL_URL": empty_database})
     assert first.exit_code == 0, first.output
-    assert first.output == "applied 0001_users_and_follows\n"
+    versions = [version for version, _ in available_migrations()]
+    assert versions[:2] == ["0001_users_and_follows", "0002_blocks_and_mutes"]
+    assert first.output == "".join(f"applied {version}\n" for version in versions)
     again = runner.invoke(main, ["migrate", "--mysql-url", empty_database])
     assert again.exit_code == 0, again.output
     assert again.output == "the schema is up to date\n"
@@ -48,7 +50,7 @@ def test_migrate_applies_the_pending_files_once(empty_database: str) -> None:
         }
     finally:
         pool.close()
-    assert tables == {"users", "follows", "schema_migrations"}
+    assert tables == {"users", "follows", "blocks", "mutes", "schema_migrations"}
 
 
 def test_concurrent_runs_apply_each_migration_exactly_once(empty_database: str) -> None:
@@ -67,7 +69,8 @@ def test_concurrent_runs_apply_each_migration_exactly_once(empty_database: str) 
         thread.join()
     for pool in pools:
         pool.close()
-    assert sorted(results) == [[], [], [], ["0001_users_and_follows"]]
+    every = [version for version, _ in available_migrations()]
+    assert sorted(results) == [[], [], [], every]
 
 
 def test_migrate_without_a_reachable_server_fails_cleanly() -> None:

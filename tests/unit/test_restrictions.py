@@ -57,3 +57,44 @@ def test_cannot_block_or_mute_oneself(world: World) -> None:
         world.core.social().block(alice.user_id, "alice")
     with pytest.raises(InvalidInput):
         world.core.social().mute(alice.user_id, "alice")
+
+
+def test_readers_check_blocks_even_when_caches_still_name_the_blocked_account(
+    world: World,
+) -> None:
+    """Defence in depth: the tray and the feed caches are fixed up by events after a block;
+    until then (or if an event is lost) the readers themselves drop blocked authors. The
+    block is recorded on the port here, so no event touches the caches."""
+    alice, bob = world.register("alice"), world.register("bob")
+    world.follow(bob, alice)
+    world.core.stories().create(alice.user_id, world.upload(alice, purpose="story"))
+    world.post(alice)
+    assert [t.user.username for t in world.core.stories().tray(bob.user_id)] == ["alice"]
+    assert feed_authors(world, bob.user_id) == ["alice"]  # both cached now
+    world.adapters.restrictions().block(alice.user_id, bob.user_id)
+    assert world.core.stories().tray(bob.user_id) == []
+    assert feed_authors(world, bob.user_id) == []
+
+
+def test_search_never_finds_an_account_across_a_block(world: World) -> None:
+    alice, bob = world.register("alice"), world.register("alibi")
+    carol = world.register("carol")
+    world.core.social().block(alice.user_id, "alibi")
+    search = world.core.search()
+    assert [u.username for u in search.search(alice.user_id, "ali").users] == ["alice"]
+    assert [u.username for u in search.search(bob.user_id, "ali").users] == ["alibi"]
+    assert {u.username for u in search.search(carol.user_id, "ali").users} == {"alice", "alibi"}
+    assert [u.username for u in search.search(bob.user_id, "ali", limit=1).users] == ["alibi"]
+
+
+def test_activity_leaves_out_accounts_blocked_with_the_reader(world: World) -> None:
+    alice, bob, carol = world.register("alice"), world.register("bob"), world.register("carol")
+    post = world.post(alice)
+    world.core.engagement().like(bob.user_id, post.post_id)
+    world.core.engagement().like(carol.user_id, post.post_id)
+    world.core.comments().add(bob.user_id, post.post_id, "only bob says this")
+    before = world.core.notifications().activity(alice.user_id, None, 10).items
+    assert sorted({a.username for n in before for a in n.actors}) == ["bob", "carol"]
+    world.core.social().block(alice.user_id, "bob")
+    after = world.core.notifications().activity(alice.user_id, None, 10).items
+    assert [[a.username for a in n.actors] for n in after] == [["carol"]]

@@ -1,7 +1,9 @@
 """The follow graph in process memory, indexed like the SQL tables so pages are keyset reads.
 
 Each index is a list kept sorted with :mod:`bisect`; counts are the lengths of the active
-indexes, so they cannot drift from the edges.
+indexes, so they cannot drift from the edges. The blocks live here too, under the same lock,
+so a follow and a block are ordered one after the other; :class:`InMemoryRestrictions`
+exposes them through the Restrictions port.
 """
 
 from __future__ import annotations
@@ -15,9 +17,9 @@ import attrs
 
 from adapters.keyset import decode_keyset_cursor, encode_keyset_cursor, to_micros
 from adapters.memory.sorted_lists import discard_sorted
-from instagram_core.domain.errors import InvalidInput
+from instagram_core.domain.errors import InvalidInput, NotFound
 from instagram_core.domain.pagination import Page, page_from_overfetch
-from instagram_core.domain.social import Follow, FollowStatus
+from instagram_core.domain.social import BlockOutcome, Follow, FollowStatus
 
 _Key = tuple[int, str]  # (created_at micros, the other user's id)
 
@@ -39,6 +41,7 @@ class InMemorySocialGraph:
         self._incoming: defaultdict[tuple[str, FollowStatus], list[_Key]] = defaultdict(list)
         self._outgoing_active: defaultdict[str, list[_Key]] = defaultdict(list)
         self._active_follower_ids: defaultdict[str, list[str]] = defaultdict(list)
+        self._blocks: set[tuple[str, str]] = set()  # (blocker, blocked)
 
     def get(self, follower_id: str, followee_id: str) -> Follow | None:
         with self._lock:
@@ -47,6 +50,8 @@ class InMemorySocialGraph:
     def put(self, follow: Follow) -> Follow | None:
         pair = (follow.follower_id, follow.followee_id)
         with self._lock:
+            if self._blocked_between(*pair):
+                raise NotFound("no follow is possible across a block")
             before = self._edges.get(pair)
             if before is not None:
                 if before.status == follow.status:
@@ -57,12 +62,45 @@ class InMemorySocialGraph:
             self._edges[pair] = follow
             return before
 
+    def activate(self, follower_id: str, followee_id: str) -> Follow | None:
+        with self._lock:
+            before = self._edges.get((follower_id, followee_id))
+            if before is None or before.is_active:
+                return None
+            self.put(attrs.evolve(before, status=FollowStatus.ACTIVE))
+            return self._edges[(follower_id, followee_id)]
+
     def remove(self, follower_id: str, followee_id: str) -> Follow | None:
         with self._lock:
             edge = self._edges.pop((follower_id, followee_id), None)
             if edge is not None:
                 self._unindex(edge)
             return edge
+
+    def record_block(self, blocker_id: str, blocked_id: str) -> BlockOutcome:
+        """The Restrictions port's ``block``: the block and the edges it ends, at once."""
+        with self._lock:
+            recorded = (blocker_id, blocked_id) not in self._blocks
+            self._blocks.add((blocker_id, blocked_id))
+            ended = (self.remove(blocker_id, blocked_id), self.remove(blocked_id, blocker_id))
+            return BlockOutcome(recorded, tuple(edge for edge in ended if edge is not None))
+
+    def lift_block(self, blocker_id: str, blocked_id: str) -> bool:
+        with self._lock:
+            if (blocker_id, blocked_id) not in self._blocks:
+                return False
+            self._blocks.remove((blocker_id, blocked_id))
+            return True
+
+    def blocked_between(self, user_a: str, user_b: str) -> bool:
+        with self._lock:
+            return self._blocked_between(user_a, user_b)
+
+    def blocked_ids(self, user_id: str) -> set[str]:
+        with self._lock:
+            return {b for a, b in self._blocks if a == user_id} | {
+                a for a, b in self._blocks if b == user_id
+            }
 
     def followers(
         self, user_id: str, status: FollowStatus, cursor: str | None, limit: int
@@ -105,6 +143,9 @@ class InMemorySocialGraph:
     def count_following(self, user_id: str) -> int:
         with self._lock:
             return len(self._outgoing_active.get(user_id, []))
+
+    def _blocked_between(self, user_a: str, user_b: str) -> bool:
+        return (user_a, user_b) in self._blocks or (user_b, user_a) in self._blocks
 
     def _index(self, edge: Follow) -> None:
         micros = to_micros(edge.created_at)

@@ -1,13 +1,16 @@
 """The follow graph in MySQL: the seed's ``follows`` table, counters on the ``users`` rows.
 
-``put`` and ``remove`` lock the edge (``SELECT ... FOR UPDATE``), adjust the counters,
-then write the edge, in one transaction; counters move only when an edge enters or leaves
-``active``. The counters go first: the edge insert's foreign-key checks take shared locks
-on both users rows, which held while waiting to upgrade them for the counter update would
-deadlock concurrent follows of one account. Both rows are locked by one UPDATE in key
-order, so opposite follows (a->b, b->a) cannot deadlock either. Two concurrent inserts of
-the same new edge (READ COMMITTED takes no gap lock) end with one duplicate-key error,
-which reruns that transaction; it then finds the edge.
+Every write (``put``, ``activate``, ``remove``, and a block in
+:mod:`adapters.mysql.restrictions`) first locks both accounts' ``users`` rows, in key order,
+with one ``SELECT ... FOR UPDATE``. That is the point where a follow and a block of the
+same pair are ordered: whichever comes second waits, then reads the other's committed
+result (READ COMMITTED reads afresh per statement), so a follow never lands after a block
+that missed it. Taking the rows first, in key order, also means opposite follows (a->b,
+b->a) cannot deadlock, and the edge insert's foreign-key checks find the rows already held.
+Then the edge is locked, the counters adjusted (they move only when an edge enters or
+leaves ``active``) and the edge written, in one transaction. Two concurrent inserts of the
+same new edge serialise on the users rows, so the second finds the edge; a duplicate-key
+error would still rerun the transaction.
 
 Both accounts must exist in ``users`` (foreign keys): ``put`` raises ``NotFound`` if not.
 """
@@ -51,6 +54,24 @@ def _locked_edge(cur: Cursor, follower_id: str, followee_id: str) -> Follow | No
     return None if row is None else _follow(row)
 
 
+def lock_accounts(cur: Cursor, user_a: str, user_b: str) -> None:
+    """Lock both users rows in key order: the serialisation point of every graph write."""
+    cur.execute(
+        "SELECT user_id FROM users WHERE user_id IN (%s, %s) ORDER BY user_id FOR UPDATE",
+        (user_a, user_b),
+    )
+    cur.fetchall()
+
+
+def blocked_between(cur: Cursor, user_a: str, user_b: str) -> bool:
+    cur.execute(
+        "SELECT 1 FROM blocks WHERE (blocker_id = %s AND blocked_id = %s)"
+        " OR (blocker_id = %s AND blocked_id = %s) LIMIT 1",
+        (user_a, user_b, user_b, user_a),
+    )
+    return cur.fetchone() is not None
+
+
 def _adjust_counts(cur: Cursor, follower_id: str, followee_id: str, delta: int) -> None:
     cur.execute(
         "UPDATE users SET follower_count = follower_count + IF(user_id = %s, %s, 0),"
@@ -76,6 +97,9 @@ def _insert_edge(cur: Cursor, follow: Follow, created_at: datetime) -> None:
 
 
 def _put(cur: Cursor, follow: Follow, created_at: datetime) -> Follow | None:
+    lock_accounts(cur, follow.follower_id, follow.followee_id)
+    if blocked_between(cur, follow.follower_id, follow.followee_id):
+        raise NotFound("no follow is possible across a block")
     before = _locked_edge(cur, follow.follower_id, follow.followee_id)
     if before is not None and before.status == follow.status:
         return before
@@ -92,7 +116,21 @@ def _put(cur: Cursor, follow: Follow, created_at: datetime) -> Follow | None:
     return before
 
 
-def _remove(cur: Cursor, follower_id: str, followee_id: str) -> Follow | None:
+def _activate(cur: Cursor, follower_id: str, followee_id: str) -> Follow | None:
+    lock_accounts(cur, follower_id, followee_id)
+    edge = _locked_edge(cur, follower_id, followee_id)
+    if edge is None or edge.is_active:
+        return None
+    _adjust_counts(cur, follower_id, followee_id, 1)
+    cur.execute(
+        "UPDATE follows SET status = %s WHERE follower_id = %s AND followee_id = %s",
+        (_ACTIVE, follower_id, followee_id),
+    )
+    return Follow(follower_id, followee_id, FollowStatus.ACTIVE, edge.created_at)
+
+
+def remove_edge(cur: Cursor, follower_id: str, followee_id: str) -> Follow | None:
+    """Delete the edge in the caller's transaction, which has locked both accounts."""
     edge = _locked_edge(cur, follower_id, followee_id)
     if edge is None:
         return None
@@ -103,6 +141,11 @@ def _remove(cur: Cursor, follower_id: str, followee_id: str) -> Follow | None:
         (follower_id, followee_id),
     )
     return edge
+
+
+def _remove(cur: Cursor, follower_id: str, followee_id: str) -> Follow | None:
+    lock_accounts(cur, follower_id, followee_id)
+    return remove_edge(cur, follower_id, followee_id)
 
 
 class MySqlSocialGraph:
@@ -123,6 +166,9 @@ class MySqlSocialGraph:
 
     def remove(self, follower_id: str, followee_id: str) -> Follow | None:
         return self._pool.run_in_transaction(lambda cur: _remove(cur, follower_id, followee_id))
+
+    def activate(self, follower_id: str, followee_id: str) -> Follow | None:
+        return self._pool.run_in_transaction(lambda cur: _activate(cur, follower_id, followee_id))
 
     def followers(
         self, user_id: str, status: FollowStatus, cursor: str | None, limit: int

@@ -1,27 +1,30 @@
-"""Blocks and mutes in the embedded SQLite file."""
+"""Blocks and mutes in the embedded SQLite file, in the ``restrictions`` table that the
+social graph's schema creates: a block deletes the follows in the transaction recording it."""
 
 from __future__ import annotations
 
+from adapters.sqlite import social_graph
 from adapters.sqlite.database import SqliteDatabase
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS restrictions (
-    kind TEXT NOT NULL CHECK (kind IN ('block', 'mute')),
-    actor_id TEXT NOT NULL,
-    target_id TEXT NOT NULL,
-    PRIMARY KEY (kind, actor_id, target_id)
-);
-CREATE INDEX IF NOT EXISTS restrictions_by_target ON restrictions (kind, target_id, actor_id);
-"""
+from instagram_core.domain.social import BlockOutcome
 
 
 class SqliteRestrictions:
     def __init__(self, db: SqliteDatabase) -> None:
         self._db = db
-        db.apply_schema(_SCHEMA)
+        db.apply_schema(social_graph.SCHEMA)
 
-    def block(self, blocker_id: str, blocked_id: str) -> bool:
-        return self._add("block", blocker_id, blocked_id)
+    def block(self, blocker_id: str, blocked_id: str) -> BlockOutcome:
+        with self._db.transaction() as conn:
+            cursor = conn.execute(
+                "INSERT OR IGNORE INTO restrictions (kind, actor_id, target_id)"
+                " VALUES ('block', ?, ?)",
+                (blocker_id, blocked_id),
+            )
+            ended = (
+                social_graph.remove_edge(conn, blocker_id, blocked_id),
+                social_graph.remove_edge(conn, blocked_id, blocker_id),
+            )
+            return BlockOutcome(cursor.rowcount == 1, tuple(e for e in ended if e is not None))
 
     def unblock(self, blocker_id: str, blocked_id: str) -> bool:
         return self._remove("block", blocker_id, blocked_id)
@@ -43,7 +46,11 @@ class SqliteRestrictions:
         return {row["other"] for row in rows}
 
     def mute(self, muter_id: str, muted_id: str) -> bool:
-        return self._add("mute", muter_id, muted_id)
+        cursor = self._db.execute(
+            "INSERT OR IGNORE INTO restrictions (kind, actor_id, target_id) VALUES ('mute', ?, ?)",
+            (muter_id, muted_id),
+        )
+        return cursor.rowcount == 1
 
     def unmute(self, muter_id: str, muted_id: str) -> bool:
         return self._remove("mute", muter_id, muted_id)
@@ -53,13 +60,6 @@ class SqliteRestrictions:
             "SELECT target_id FROM restrictions WHERE kind = 'mute' AND actor_id = ?", (muter_id,)
         )
         return {row["target_id"] for row in rows}
-
-    def _add(self, kind: str, actor_id: str, target_id: str) -> bool:
-        cursor = self._db.execute(
-            "INSERT OR IGNORE INTO restrictions (kind, actor_id, target_id) VALUES (?, ?, ?)",
-            (kind, actor_id, target_id),
-        )
-        return cursor.rowcount == 1
 
     def _remove(self, kind: str, actor_id: str, target_id: str) -> bool:
         cursor = self._db.execute(

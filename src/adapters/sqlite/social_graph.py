@@ -2,6 +2,10 @@
 
 Counters are read on every profile view, so they are kept rather than counted: each edge
 change adjusts them in the same transaction, and only for moves into or out of ``active``.
+
+The ``restrictions`` table (blocks and mutes, :mod:`adapters.sqlite.restrictions`) is created
+here too: ``put`` reads it in the transaction that writes the edge, and a block deletes the
+edges in the transaction that records it, so the two are ordered by SQLite's write lock.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from adapters.sqlite.codecs import (
     to_micros,
 )
 from adapters.sqlite.database import SqliteDatabase
-from instagram_core.domain.errors import InvalidInput
+from instagram_core.domain.errors import InvalidInput, NotFound
 from instagram_core.domain.pagination import Page, page_from_overfetch
 from instagram_core.domain.social import Follow, FollowStatus
 
@@ -40,6 +44,13 @@ CREATE TABLE IF NOT EXISTS follow_counts (
     follower_count INTEGER NOT NULL DEFAULT 0,
     following_count INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS restrictions (
+    kind TEXT NOT NULL CHECK (kind IN ('block', 'mute')),
+    actor_id TEXT NOT NULL,
+    target_id TEXT NOT NULL,
+    PRIMARY KEY (kind, actor_id, target_id)
+);
+CREATE INDEX IF NOT EXISTS restrictions_by_target ON restrictions (kind, target_id, actor_id);
 """
 
 _ACTIVE = FollowStatus.ACTIVE.value
@@ -67,6 +78,29 @@ def _bump_counts(conn: sqlite3.Connection, follower_id: str, followee_id: str, d
     )
 
 
+def blocked_between(conn: sqlite3.Connection, user_a: str, user_b: str) -> bool:
+    row = conn.execute(
+        "SELECT 1 FROM restrictions WHERE kind = 'block' AND ("
+        "(actor_id = ? AND target_id = ?) OR (actor_id = ? AND target_id = ?))",
+        (user_a, user_b, user_b, user_a),
+    ).fetchone()
+    return row is not None
+
+
+def remove_edge(conn: sqlite3.Connection, follower_id: str, followee_id: str) -> Follow | None:
+    """Delete the edge inside the caller's transaction, adjusting the counters."""
+    pair = (follower_id, followee_id)
+    rows = conn.execute(
+        "DELETE FROM follows WHERE follower_id = ? AND followee_id = ? RETURNING *", pair
+    ).fetchall()
+    if not rows:
+        return None
+    edge = _follow(rows[0])
+    if edge.status == FollowStatus.ACTIVE:
+        _bump_counts(conn, *pair, delta=-1)
+    return edge
+
+
 class SqliteSocialGraph:
     """A :class:`~instagram_core.ports.SocialGraph` on a shared :class:`SqliteDatabase`."""
 
@@ -84,6 +118,8 @@ class SqliteSocialGraph:
     def put(self, follow: Follow) -> Follow | None:
         pair = (follow.follower_id, follow.followee_id)
         with self._db.transaction() as conn:
+            if blocked_between(conn, *pair):
+                raise NotFound("no follow is possible across a block")
             row = conn.execute(
                 "SELECT * FROM follows WHERE follower_id = ? AND followee_id = ?", pair
             ).fetchone()
@@ -105,18 +141,22 @@ class SqliteSocialGraph:
                 _bump_counts(conn, *pair, delta=1 if now_active else -1)
         return before
 
-    def remove(self, follower_id: str, followee_id: str) -> Follow | None:
+    def activate(self, follower_id: str, followee_id: str) -> Follow | None:
         pair = (follower_id, followee_id)
         with self._db.transaction() as conn:
             rows = conn.execute(
-                "DELETE FROM follows WHERE follower_id = ? AND followee_id = ? RETURNING *", pair
+                "UPDATE follows SET status = ? WHERE follower_id = ? AND followee_id = ?"
+                " AND status = ? RETURNING *",
+                (_ACTIVE, *pair, FollowStatus.PENDING.value),
             ).fetchall()
             if not rows:
                 return None
-            edge = _follow(rows[0])
-            if edge.status == FollowStatus.ACTIVE:
-                _bump_counts(conn, *pair, delta=-1)
-        return edge
+            _bump_counts(conn, *pair, delta=1)
+        return _follow(rows[0])
+
+    def remove(self, follower_id: str, followee_id: str) -> Follow | None:
+        with self._db.transaction() as conn:
+            return remove_edge(conn, follower_id, followee_id)
 
     def followers(
         self, user_id: str, status: FollowStatus, cursor: str | None, limit: int

@@ -1,4 +1,4 @@
-"""Follow edges of the social graph."""
+"""Follow edges of the social graph, and what a block does to them."""
 
 from __future__ import annotations
 
@@ -23,3 +23,12 @@ class Follow:
     @property
     def is_active(self) -> bool:
         return self.status is FollowStatus.ACTIVE
+
+
+@attrs.frozen
+class BlockOutcome:
+    """What recording a block did: whether the block is new, and the follow edges (either
+    direction, active or pending) that it ended in the same atomic step."""
+
+    recorded: bool
+    ended: tuple[Follow, ...] = ()

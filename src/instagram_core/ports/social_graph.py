@@ -11,7 +11,10 @@ class SocialGraph(Protocol):
     """Follow edges and the follower/following counts that go with them.
 
     Counts include active edges only and are kept consistent with the edges in the same
-    atomic step (one transaction in SQL stores)."""
+    atomic step (one transaction in SQL stores). A graph shares its store with the
+    :class:`~instagram_core.ports.Restrictions` it is built with: an edge is never written
+    across a block, and a block ends the edges in the step that records it, so no
+    interleaving of follows and blocks leaves a blocked account following."""
 
     def get(self, follower_id: str, followee_id: str) -> Follow | None:
         """The edge, or ``None`` if there is none."""
@@ -20,7 +23,15 @@ class SocialGraph(Protocol):
     def put(self, follow: Follow) -> Follow | None:
         """Insert the edge, or change the status of an existing one (keeping its
         ``created_at``). Returns the edge as it was before, ``None`` if it is new.
-        Putting an identical edge again changes nothing."""
+        Putting an identical edge again changes nothing. Raises ``NotFound`` (and changes
+        nothing) if either account blocks the other; the check and the write are one
+        atomic step."""
+        ...
+
+    def activate(self, follower_id: str, followee_id: str) -> Follow | None:
+        """Turn a *pending* edge active (keeping its ``created_at``) and return it as it is
+        now. ``None`` and no change if there is no edge or it is active already: approving
+        a request that was withdrawn at the same moment never brings it back."""
         ...
 
     def remove(self, follower_id: str, followee_id: str) -> Follow | None:

@@ -131,7 +131,8 @@ class AccountService:
         while True:
             page = self._graph.followers(user_id, FollowStatus.PENDING, cursor, 50)
             for follow in page.items:
-                self._graph.put(attrs.evolve(follow, status=FollowStatus.ACTIVE))
+                if self._graph.activate(follow.follower_id, user_id) is None:
+                    continue  # withdrawn (or ended by a block) since the page was read
                 self._freshness.changed([relations_key(follow.follower_id)])
                 self._bus.publish(FollowApproved(follow.follower_id, user_id))
             if page.next_cursor is None:

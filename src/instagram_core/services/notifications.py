@@ -19,6 +19,7 @@ from instagram_core.domain.pagination import Page, check_limit, page_from_overfe
 from instagram_core.domain.users import User
 from instagram_core.policies.notification_batching import collapse, group_key, summary_text
 from instagram_core.policies.rate_limits import PUSHES_PER_POST, hit
+from instagram_core.policies.visibility import AudienceGate
 from instagram_core.ports.clock import Clock
 from instagram_core.ports.ids import IdGenerator
 from instagram_core.ports.notifications import NotificationStore
@@ -44,7 +45,9 @@ class NotificationService:
         clock: Clock,
         limiter: RateLimiter,
         gateway: PushGateway,
+        gate: AudienceGate,
     ) -> None:
+        self._gate = gate
         self._limiter = limiter
         self._gateway = gateway
         self._store = notifications
@@ -93,14 +96,19 @@ class NotificationService:
             self._notify(user_id, NotificationKind.TAG, post.author_id, post_id=post.post_id)
 
     def activity(self, user_id: str, cursor: str | None, limit: int) -> Page[NotificationView]:
+        """The reader's notifications, newest first, without the accounts blocked with the
+        reader: a notification only they acted in is left out (the page may come out short)."""
         before = parse_id(cursor, "cursor") if cursor else None
         limit = check_limit(limit)
         found = self._store.list(user_id, before, limit + 1)
         page = page_from_overfetch(found, limit, lambda n: str(n.notification_id))
-        actors = self._users.get_many({a for n in page.items for a in n.actor_ids})
-        return page.map(
-            lambda n: NotificationView(n, tuple(actors[a] for a in n.actor_ids if a in actors))
-        )
+        hidden = self._gate.blocked_ids(user_id)
+        shown = [n for n in page.items if not n.actor_ids or set(n.actor_ids) - hidden]
+        actors = self._users.get_many({a for n in shown for a in n.actor_ids if a not in hidden})
+        views = [
+            NotificationView(n, tuple(actors[a] for a in n.actor_ids if a in actors)) for n in shown
+        ]
+        return Page(items=views, next_cursor=page.next_cursor)
 
     def _named(self, usernames: Iterable[str]) -> list[User]:
         return [u for name in usernames if (u := self._users.by_username(name)) is not None]

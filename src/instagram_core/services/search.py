@@ -9,6 +9,7 @@ import attrs
 from instagram_core.domain.errors import InvalidInput
 from instagram_core.domain.events import PostDeleted, PostPublished, ProfileUpdated, UserRegistered
 from instagram_core.domain.users import User
+from instagram_core.policies.visibility import AudienceGate
 from instagram_core.ports.clock import Clock
 from instagram_core.ports.posts import PostStore
 from instagram_core.ports.search import HashtagHit, SearchIndex
@@ -34,23 +35,28 @@ class SearchService:
         posts: PostStore,
         trending: TrendingTags,
         clock: Clock,
+        gate: AudienceGate,
     ) -> None:
+        self._gate = gate
         self._trending = trending
         self._clock = clock
         self._index = index
         self._users = users
         self._posts = posts
 
-    def search(self, query: str, limit: int = 10) -> SearchResults:
+    def search(self, viewer_id: str, query: str, limit: int = 10) -> SearchResults:
         """``#tag`` searches hashtags only; anything else searches both. ``limit`` is held
-        to 1..50 of each."""
+        to 1..50 of each. Accounts blocked with the viewer are never found."""
         limit = min(max(limit, 1), MAX_RESULTS)
         query = query.strip()
         if not 1 <= len(query) <= MAX_QUERY:
             raise InvalidInput(f"q must be 1-{MAX_QUERY} characters")
         if query.startswith("#"):
             return SearchResults((), self._index.search_hashtags(query[1:].lower(), limit))
-        user_ids = self._index.search_users(query.lstrip("@").lower(), limit)
+        hidden = self._gate.blocked_ids(viewer_id)
+        overfetch = min(len(hidden), MAX_RESULTS)  # so hidden matches rarely shorten the list
+        matches = self._index.search_users(query.lstrip("@").lower(), limit + overfetch)
+        user_ids = [i for i in matches if i not in hidden][:limit]
         found = self._users.get_many(user_ids)
         ordered = [found[i] for i in user_ids if i in found]
         return SearchResults(ordered, self._index.search_hashtags(query.lower(), limit))

@@ -1,10 +1,11 @@
-"""Follow, unfollow and follow requests, and the follower / following lists."""
+"""Follow, unfollow and follow requests, blocks and mutes, and the follower / following lists.
+
+Every list hides the accounts the viewer blocks or is blocked by: blocked accounts do not
+exist for each other, whoever's list it is."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-
-import attrs
 
 from instagram_core.domain.errors import InvalidInput, NotFound
 from instagram_core.domain.events import FollowApproved, FollowCreated, FollowRemoved
@@ -55,7 +56,11 @@ class SocialService:
             return existing.status
         status = FollowStatus.PENDING if target.is_private else FollowStatus.ACTIVE
         follow = Follow(follower_id, target.user_id, status, self._clock.now())
-        if self._graph.put(follow) is None:
+        try:
+            before = self._graph.put(follow)
+        except NotFound:  # a block landed since the check above: the graph refused the edge
+            raise NotFound(f"no user named {username!r}") from None
+        if before is None:
             self._ties_changed(follower_id, target.user_id)
             self._bus.publish(
                 FollowCreated(follower_id, target.user_id, pending=status is FollowStatus.PENDING)
@@ -70,21 +75,18 @@ class SocialService:
             self._bus.publish(FollowRemoved(follower_id, target.user_id))
 
     def block(self, blocker_id: str, username: str) -> None:
-        """Block an account: both follow edges go, and neither sees the other any more."""
+        """Block an account: both follow edges go with the block, in one atomic step, and
+        neither account sees the other any more."""
         target = self.user_named(username)
         if target.user_id == blocker_id:
             raise InvalidInput("you cannot block yourself")
-        self._restrictions.block(blocker_id, target.user_id)
-        removed = [
-            (follower, followee)
-            for follower, followee in ((blocker_id, target.user_id), (target.user_id, blocker_id))
-            if self._graph.remove(follower, followee) is not None
-        ]
+        outcome = self._restrictions.block(blocker_id, target.user_id)
         self._ties_changed(blocker_id, target.user_id)
-        for follower, followee in removed:
-            self._bus.publish(FollowRemoved(follower, followee))
+        for ended in outcome.ended:
+            self._bus.publish(FollowRemoved(ended.follower_id, ended.followee_id))
 
     def unblock(self, blocker_id: str, username: str) -> None:
+        """Lift one's block; the follows it ended stay ended."""
         target = self.user_named(username)
         if self._restrictions.unblock(blocker_id, target.user_id):
             self._ties_changed(blocker_id, target.user_id)
@@ -103,13 +105,16 @@ class SocialService:
 
     def pending_requests(self, user_id: str, cursor: str | None, limit: int) -> Page[User]:
         page = self._graph.followers(user_id, FollowStatus.PENDING, cursor, check_limit(limit))
-        return self._users_of(page, lambda f: f.follower_id)
+        return self._users_of(user_id, page, lambda f: f.follower_id)
 
     def approve(self, user_id: str, requester: str) -> None:
-        follow = self._pending_from(user_id, requester)
-        self._graph.put(attrs.evolve(follow, status=FollowStatus.ACTIVE))
-        self._ties_changed(follow.follower_id, user_id)
-        self._bus.publish(FollowApproved(follow.follower_id, user_id))
+        """Pending to active, only if still pending: a request withdrawn (or rejected) at the
+        same moment stays withdrawn, and the approval answers ``NotFound``."""
+        follower = self.user_named(requester)
+        if self._graph.activate(follower.user_id, user_id) is None:
+            raise NotFound(f"no pending follow request from {requester!r}")
+        self._ties_changed(follower.user_id, user_id)
+        self._bus.publish(FollowApproved(follower.user_id, user_id))
 
     def reject(self, user_id: str, requester: str) -> None:
         follow = self._pending_from(user_id, requester)
@@ -122,7 +127,7 @@ class SocialService:
         owner = self.user_named(username)
         self._gate.require(viewer_id, owner)
         page = self._graph.followers(owner.user_id, FollowStatus.ACTIVE, cursor, check_limit(limit))
-        return self._users_of(page, lambda f: f.follower_id)
+        return self._users_of(viewer_id, page, lambda f: f.follower_id)
 
     def following(
         self, viewer_id: str, username: str, cursor: str | None, limit: int
@@ -130,7 +135,7 @@ class SocialService:
         owner = self.user_named(username)
         self._gate.require(viewer_id, owner)
         page = self._graph.following(owner.user_id, cursor, check_limit(limit))
-        return self._users_of(page, lambda f: f.followee_id)
+        return self._users_of(viewer_id, page, lambda f: f.followee_id)
 
     def _ties_changed(self, *user_ids: str) -> None:
         self._freshness.changed(relations_key(user) for user in user_ids)
@@ -142,9 +147,15 @@ class SocialService:
             raise NotFound(f"no pending follow request from {requester!r}")
         return follow
 
-    def _users_of(self, page: Page[Follow], pick: Callable[[Follow], str]) -> Page[User]:
-        users = self._users.get_many(pick(f) for f in page.items)
+    def _users_of(
+        self, viewer_id: str, page: Page[Follow], pick: Callable[[Follow], str]
+    ) -> Page[User]:
+        """The page's accounts less those blocked with the viewer (so a page may come out
+        short; the cursor still moves on)."""
+        hidden = self._gate.blocked_ids(viewer_id)
+        shown = [pick(f) for f in page.items if pick(f) not in hidden]
+        users = self._users.get_many(shown)
         return Page(
-            items=[users[pick(f)] for f in page.items if pick(f) in users],
+            items=[users[user_id] for user_id in shown if user_id in users],
             next_cursor=page.next_cursor,
         )

@@ -19,6 +19,7 @@ from instagram_core.domain.media import Media
 from instagram_core.domain.stories import STORY_LIFETIME, Story, StoryStatus, StoryTray
 from instagram_core.domain.users import User
 from instagram_core.policies.fanout import FANOUT_CHUNK
+from instagram_core.policies.visibility import AudienceGate
 from instagram_core.ports.blobs import BlobStore
 from instagram_core.ports.clock import Clock
 from instagram_core.ports.events import EventBus
@@ -58,6 +59,7 @@ class StoryService:
         blobs: BlobStore,
         pipeline: MediaPipeline,
         graph: SocialGraph,
+        gate: AudienceGate,
         users: UserStore,
         trays: StoryTrayCache,
         ids: IdGenerator,
@@ -71,6 +73,7 @@ class StoryService:
         self._blobs = blobs
         self._pipeline = pipeline
         self._graph = graph
+        self._gate = gate
         self._users = users
         self._ids = ids
         self._clock = clock
@@ -116,13 +119,15 @@ class StoryService:
 
     def tray(self, viewer_id: str) -> list[StoryTrayView]:
         """Live stories of the viewer and of accounts they actively follow. The cached tray
-        names the authors; their stories are read fresh, so expiry is always exact."""
+        names the authors; their stories are read fresh, so expiry is always exact. Accounts
+        blocked with the viewer are left out even if a stale tray still names them."""
         now = self._clock.now()
         latest = self._trays.get(viewer_id)
         if latest is None:
             latest = self._latest_by_author(viewer_id, now)
             self._trays.put(viewer_id, latest, TRAY_TTL_SECONDS)
-        live = self._stories.live_by_authors(latest.keys(), now)
+        hidden = self._gate.blocked_ids(viewer_id) - {viewer_id}
+        live = self._stories.live_by_authors(latest.keys() - hidden, now)
         trays = [
             StoryTray(author, tuple(s for s in stories if s.status is StoryStatus.LIVE))
             for author, stories in live.items()

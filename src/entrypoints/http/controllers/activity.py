@@ -80,8 +80,7 @@ class SearchController(Controller):
         q: FromQuery[str],
         limit: FromQuery[int] = 10,
     ) -> schemas.SearchOut:
-        del viewer  # authenticated like every read; results are public profile data
-        found = search.search(q, limit)
+        found = search.search(viewer.user_id, q, limit)
         return schemas.SearchOut(
             [presenters.user_summary(u) for u in found.users],
             [schemas.HashtagOut(h.tag, h.post_count) for h in found.hashtags],
