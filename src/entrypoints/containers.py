@@ -361,6 +361,7 @@ class Core(containers.DeclarativeContainer):
         adapters.clock,
         adapters.limiter,
         adapters.push,
+        adapters.restrictions,
     )
     search = providers.Singleton(
         SearchService,

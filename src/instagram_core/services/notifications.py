@@ -25,6 +25,7 @@ from instagram_core.ports.notifications import NotificationStore
 from instagram_core.ports.posts import PostStore
 from instagram_core.ports.push import PushGateway, PushMessage
 from instagram_core.ports.rate_limit import RateLimiter
+from instagram_core.ports.restrictions import Restrictions
 from instagram_core.ports.users import UserStore
 
 
@@ -44,7 +45,9 @@ class NotificationService:
         clock: Clock,
         limiter: RateLimiter,
         gateway: PushGateway,
+        restrictions: Restrictions,
     ) -> None:
+        self._restrictions = restrictions
         self._limiter = limiter
         self._gateway = gateway
         self._store = notifications
@@ -115,6 +118,8 @@ class NotificationService:
     ) -> None:
         if recipient_id == actor_id:
             return  # nobody is notified of their own actions
+        if self._restrictions.blocked_between(recipient_id, actor_id):
+            return  # a block made after the action: its events must not reach across it
         notification_id = self._ids.next_id()
         fresh = Notification(
             notification_id=notification_id,
