@@ -154,10 +154,10 @@ class S3BlobStore(MultipartUploads):
         412 ``PreconditionFailed`` (409 ``ConditionalRequestConflict`` for the loser of
         two racing PUTs), whatever our servers know. S3 cannot check our media records,
         so a replay after the object was deleted (its post deleted) within the URL's 15
-        minutes stores an orphan, which nothing serves and the sweep of unclaimed
-        originals removes. S3 cannot hold a presigned PUT to ``max_bytes`` either (only
-        POST policies can), so the core checks the size with :meth:`info` after the
-        upload; use a multipart upload to check it before the object exists."""
+        minutes stores an orphan that no record names (see docs/security.md). S3 cannot
+        hold a presigned PUT to ``max_bytes`` either (only POST policies can), so the core
+        checks the size with :meth:`info` after the upload; use a multipart upload to
+        check it before the object exists."""
         validate_key(key)
         validate_content_type(content_type)
         if max_bytes < 1:
