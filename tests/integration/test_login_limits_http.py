@@ -10,7 +10,7 @@ import httpx
 import pytest
 from litestar.testing import transport
 
-from instagram_core.policies.rate_limits import LOGIN_ATTEMPTS, LOGIN_CLIENT_ATTEMPTS
+from instagram_core.policies.rate_limits import LOGIN_ATTEMPTS, LOGIN_CLIENT_FAILURES
 from tests.integration.conftest import Api
 
 CLIENT_HEADER = "x-test-client-address"
@@ -54,7 +54,7 @@ def test_wrong_passwords_lock_out_the_guessing_client_and_not_the_owner(api: Api
 
 @pytest.mark.usefixtures("addressed")
 def test_one_client_trying_many_accounts_is_limited(api: Api) -> None:
-    for number in range(LOGIN_CLIENT_ATTEMPTS.limit):
+    for number in range(LOGIN_CLIENT_FAILURES.limit):
         answer = log_in(api, "wrong horse", "203.0.113.8", username=f"user{number}")
         assert answer.status_code == 401
     assert_limited(log_in(api, "wrong horse", "203.0.113.8", username="someone"))

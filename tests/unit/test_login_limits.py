@@ -15,7 +15,7 @@ from instagram_core.domain.errors import RateLimited, Unauthenticated
 from instagram_core.policies.rate_limits import (
     LOGIN_ACCOUNT_ATTEMPTS,
     LOGIN_ATTEMPTS,
-    LOGIN_CLIENT_ATTEMPTS,
+    LOGIN_CLIENT_FAILURES,
 )
 from tests.unit.conftest import World, new_world
 
@@ -78,7 +78,7 @@ def test_guesses_stay_within_every_limit(attack: list[tuple[int, int]]) -> None:
                 for t, c in guesses
                 if c == address and start <= t < start + LOGIN_ATTEMPTS.window_seconds
             ]
-            assert len(in_window) <= min(LOGIN_ATTEMPTS.limit, LOGIN_CLIENT_ATTEMPTS.limit)
+            assert len(in_window) <= min(LOGIN_ATTEMPTS.limit, LOGIN_CLIENT_FAILURES.limit)
 
 
 @PROPERTY
@@ -104,7 +104,7 @@ def test_a_new_device_gets_in_within_an_hour_of_the_attack_stopping(
 
 
 def test_a_client_is_limited_across_usernames(world: World) -> None:
-    names = [f"user{i}" for i in range(LOGIN_CLIENT_ATTEMPTS.limit + 1)]
+    names = [f"user{i}" for i in range(LOGIN_CLIENT_FAILURES.limit + 1)]
     outcomes = []
     for name in names:
         try:
@@ -113,7 +113,15 @@ def test_a_client_is_limited_across_usernames(world: World) -> None:
             outcomes.append("wrong")
         except RateLimited:
             outcomes.append("limited")
-    assert outcomes == ["wrong"] * LOGIN_CLIENT_ATTEMPTS.limit + ["limited"]
+    assert outcomes == ["wrong"] * LOGIN_CLIENT_FAILURES.limit + ["limited"]
+
+
+def test_successes_from_one_client_are_never_limited(world: World) -> None:
+    """Many people behind one address, or a script setting up accounts, log in freely:
+    only failures count against a client."""
+    for number in range(2 * LOGIN_CLIENT_FAILURES.limit):
+        world.register(f"user{number}")
+        world.core.accounts().log_in(f"user{number}", PASSWORD, "10.9.9.9")
 
 
 @pytest.mark.parametrize("trial", range(200))

@@ -17,11 +17,11 @@ class RateRule:
 
 COMMENTS = RateRule("comments", limit=20, window_seconds=60)  # the seed's anti-spam rule
 # Log-in (see docs/security.md): a client guessing one account's password is stopped by
-# the first rule, a client trying many accounts by the second, and guesses spread over many
-# clients by the slow third, which clients that logged in to the account lately skip (the
-# fourth remembers them), so an attacker without the password cannot lock its owner out.
+# the first rule, a client failing on many accounts by the second, and guesses spread over
+# many clients by the slow third, which clients that logged in to the account lately skip
+# (the fourth remembers them), so an attacker without the password cannot lock its owner out.
 LOGIN_ATTEMPTS = RateRule("login", limit=10, window_seconds=300)  # per username and client
-LOGIN_CLIENT_ATTEMPTS = RateRule("login_client", limit=60, window_seconds=300)
+LOGIN_CLIENT_FAILURES = RateRule("login_client", limit=60, window_seconds=300)
 LOGIN_ACCOUNT_ATTEMPTS = RateRule("login_account", limit=50, window_seconds=3600)
 LOGIN_KNOWN_CLIENT = RateRule("login_known", limit=1, window_seconds=30 * 24 * 3600)
 UPLOAD_URLS = RateRule("upload_urls", limit=120, window_seconds=60)
