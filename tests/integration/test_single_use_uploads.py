@@ -107,6 +107,8 @@ UPLOADS_PER_USER = 100  # under the 120 upload URLs a minute one account may ask
 POSTS_PER_USER = 25  # under the 30 posts an hour
 
 
+@pytest.mark.slow
+@pytest.mark.timeout(900)  # 200 trials of real requests
 def test_two_puts_of_one_upload_url_at_once_store_one_body(api: Api) -> None:
     users = [api.register(f"racer{n}") for n in range(TRIALS // UPLOADS_PER_USER)]
     for trial in range(TRIALS):
@@ -117,6 +119,8 @@ def test_two_puts_of_one_upload_url_at_once_store_one_body(api: Api) -> None:
         assert original(api, issued["media_id"]) == winner
 
 
+@pytest.mark.slow
+@pytest.mark.timeout(900)  # 200 trials of real requests
 def test_a_replayed_put_racing_the_post_never_replaces_the_original(api: Api) -> None:
     users = [api.register(f"poster{n}") for n in range(TRIALS // POSTS_PER_USER)]
     for trial in range(TRIALS):
