@@ -134,7 +134,9 @@ steps = st.lists(
 )
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(limit=st.integers(1, 6), window=st.integers(1, 30), steps=steps)
 def test_decisions_match_an_exact_sliding_window(
     make_limiter: MakeLimiter, limit: int, window: int, steps: list[tuple[str, int, bool]]
