@@ -177,10 +177,65 @@ def test_presign_upload_has_url_expiry_and_headers(store: BlobStore) -> None:
     upload = store.presign_upload(KEY, "image/jpeg", 10_000_000, 900)
     assert isinstance(upload, PresignedUpload)
     assert KEY in unquote(upload.url)
-    assert upload.headers == {"Content-Type": "image/jpeg"}
+    assert upload.headers["Content-Type"] == "image/jpeg"
+    assert set(upload.headers) <= {"Content-Type", "If-None-Match"}  # S3 signs the second
     assert upload.expires_at.tzinfo is not None
     expected = T0 + timedelta(seconds=900)
     assert expected <= upload.expires_at <= expected + timedelta(seconds=1)
+
+
+def test_put_new_stores_once_and_never_replaces(store: BlobStore) -> None:
+    store.put_new(KEY, b"first", "image/jpeg")
+    for write in (store.put_new, store.put_new):
+        with pytest.raises(Conflict, match="never replaced"):
+            write(KEY, b"second", "image/png")
+    assert store.get(KEY) == b"first"
+    info = store.info(KEY)
+    assert info is not None
+    assert info.content_type == "image/jpeg"
+
+
+def test_put_new_refuses_an_object_put_stored(store: BlobStore) -> None:
+    store.put(KEY, b"first", "image/jpeg")
+    with pytest.raises(Conflict):
+        store.put_new(KEY, b"second", "image/jpeg")
+    assert store.get(KEY) == b"first"
+    store.delete_prefix("u1/")
+    store.put_new(KEY, b"again", "image/jpeg")  # a deleted object leaves the key free
+    assert store.get(KEY) == b"again"
+
+
+@pytest.mark.parametrize("trial", range(200))
+@pytest.mark.parametrize("kind", ["memory", "local_disk"])
+def test_of_concurrent_put_new_exactly_one_wins(
+    kind: str, trial: int, tmp_path: Path, clock: ManualClock
+) -> None:
+    """S3 does this itself (conditional writes are atomic there); moto checks the
+    condition without a lock, so its answer to a race is not S3's and is not tested."""
+    store: BlobStore = (
+        InMemoryBlobStore(SECRET, clock)
+        if kind == "memory"
+        else LocalDiskBlobStore(tmp_path / f"blobs{trial}", SECRET, clock)
+    )
+    writers = 6
+    barrier, won, lost = threading.Barrier(writers), [], []
+
+    def write(number: int) -> None:
+        barrier.wait()
+        try:
+            store.put_new(KEY, bytes([number]) * 1000, "image/jpeg")
+            won.append(number)
+        except Conflict:
+            lost.append(number)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(won) == 1
+    assert len(lost) == writers - 1
+    assert store.get(KEY) == bytes(won) * 1000
 
 
 def test_presigned_urls_differ_per_key(store: BlobStore) -> None:

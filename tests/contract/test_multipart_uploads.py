@@ -21,7 +21,13 @@ from adapters.local_disk.multipart import LocalDiskMultipartUploads
 from adapters.memory.blobs import InMemoryBlobStore
 from adapters.memory.multipart import InMemoryMultipartUploads
 from adapters.s3 import S3MultipartUploads
-from instagram_core.domain.errors import Forbidden, InvalidInput, NotFound, PayloadTooLarge
+from instagram_core.domain.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    PayloadTooLarge,
+)
 from instagram_core.ports.blobs import BlobStore
 from instagram_core.ports.multipart import MIN_PART_SIZE, MultipartUploads, UploadedPart
 from tests.contract.s3_buckets import fresh_store, pin_signing_clock
@@ -150,13 +156,25 @@ def test_a_part_sent_again_replaces_the_earlier_one(world: World) -> None:
     assert world.blobs.get(KEY) == PARTS[0] + b"short"
 
 
-def test_complete_replaces_an_existing_object(world: World) -> None:
+def test_complete_never_replaces_an_existing_object(world: World) -> None:
     world.blobs.put(KEY, b"previous", "video/quicktime")
     upload_id = world.uploads.start(KEY, "video/mp4")
     world.send(upload_id, 1, b"new")
+    with pytest.raises(Conflict):
+        world.uploads.complete(KEY, upload_id, world.uploads.parts(KEY, upload_id))
     assert world.blobs.get(KEY) == b"previous"
-    world.uploads.complete(KEY, upload_id, world.uploads.parts(KEY, upload_id))
-    assert world.blobs.get(KEY) == b"new"
+    assert len(world.uploads.parts(KEY, upload_id)) == 1  # kept, for an abort
+    world.uploads.abort(KEY, upload_id)
+
+
+def test_of_two_uploads_of_one_key_the_first_completed_wins(world: World) -> None:
+    first, second = world.uploads.start(KEY, "video/mp4"), world.uploads.start(KEY, "video/mp4")
+    world.send(first, 1, b"first")
+    world.send(second, 1, b"second")
+    world.uploads.complete(KEY, second, world.uploads.parts(KEY, second))
+    with pytest.raises(Conflict):
+        world.uploads.complete(KEY, first, world.uploads.parts(KEY, first))
+    assert world.blobs.get(KEY) == b"second"
 
 
 def test_an_unknown_upload_is_not_found(world: World) -> None:

@@ -128,24 +128,37 @@ def test_memory_limiter_prunes_keys_whose_attempts_expired(clock: ManualClock) -
     assert limiter.tracked_keys() == 1
 
 
-steps = st.lists(st.tuples(st.sampled_from(["ann", "bob"]), st.integers(0, 20_000)), max_size=120)
+steps = st.lists(
+    st.tuples(st.sampled_from(["ann", "bob"]), st.integers(0, 20_000), st.booleans()),
+    max_size=120,
+)
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(limit=st.integers(1, 6), window=st.integers(1, 30), steps=steps)
 def test_decisions_match_an_exact_sliding_window(
-    make_limiter: MakeLimiter, limit: int, window: int, steps: list[tuple[str, int]]
+    make_limiter: MakeLimiter, limit: int, window: int, steps: list[tuple[str, int, bool]]
 ) -> None:
     """Allowed exactly when fewer than ``limit`` counted attempts lie in ``(now - window,
     now]``, so no window ever holds more than ``limit``; a refusal's ``retry_after`` is when
-    the oldest of them leaves."""
+    the oldest of them leaves. A peek decides the same as a hit would and counts nothing."""
     clock = ManualClock(T0)
     limiter = make_limiter(clock)
     counted: dict[str, list[datetime]] = {"ann": [], "bob": []}
     span = timedelta(seconds=window)
-    for key, step_ms in steps:
+    for key, step_ms, peeking in steps:
         now = clock.advance(timedelta(milliseconds=step_ms))
         live = [t for t in counted[key] if t > now - span]
+        if peeking:
+            peeked = limiter.peek(key, limit, window)
+            assert peeked.allowed == (len(live) < limit)
+            assert peeked.remaining == max(0, limit - len(live))
+            if not peeked.allowed:
+                expected = (live[-limit] + span - now).total_seconds()
+                assert peeked.retry_after == pytest.approx(expected)
+            continue
         decision = limiter.hit(key, limit, window)
         assert decision.allowed == (len(live) < limit)
         if decision.allowed:

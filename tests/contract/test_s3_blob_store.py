@@ -76,6 +76,19 @@ def test_s3_presigned_put_signs_the_content_type(s3: S3BlobStore) -> None:
     assert "content-type" in params(url)["X-Amz-SignedHeaders"].split(";")
 
 
+def test_s3_presigned_put_is_single_use(s3: S3BlobStore) -> None:
+    """The URL carries ``If-None-Match: *`` as a signed header (S3 refuses the PUT without
+    it; moto does not check signatures, so the URL itself is checked), and S3 refuses a
+    replay once the object exists: 412, the first bytes kept."""
+    upload = s3.presign_upload(KEY, "image/jpeg", 1000, 60)
+    assert upload.headers["If-None-Match"] == "*"
+    assert "if-none-match" in params(upload.url)["X-Amz-SignedHeaders"].split(";")
+    assert httpx.put(upload.url, content=b"first", headers=upload.headers).status_code == 200
+    replay = httpx.put(upload.url, content=b"second", headers=upload.headers)
+    assert replay.status_code == 412
+    assert s3.get(KEY) == b"first"
+
+
 def test_s3_presigned_get_serves_the_object(s3: S3BlobStore) -> None:
     s3.put(KEY, b"pixels", "image/jpeg")
     response = httpx.get(s3.download_url(KEY, 60))

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
-from instagram_core.domain.errors import InvalidInput, NotFound, PayloadTooLarge
+from instagram_core.domain.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
 from instagram_core.domain.users import User
 from instagram_core.ports.multipart import PART_SIZE
 from instagram_core.services.posts import NewPost
@@ -68,7 +68,7 @@ def test_only_the_owners_media_awaiting_upload_can_take_parts(world: World) -> N
         with pytest.raises(InvalidInput):
             action()
     used = world.post(alice).media_ids[0]
-    with pytest.raises(InvalidInput, match="no longer awaiting"):
+    with pytest.raises(Conflict, match="single-use"):
         media.start_multipart(alice.user_id, used)
 
 

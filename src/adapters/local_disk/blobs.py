@@ -66,12 +66,22 @@ class LocalDiskBlobStore(SignedUrlBlobs):
     def put(self, key: str, data: bytes, content_type: str) -> None:
         self._store(key, [data], content_type, None)
 
+    def put_new(self, key: str, data: bytes, content_type: str) -> None:
+        self._store(key, [data], content_type, None, replace=False)
+
     def put_stream(
-        self, key: str, chunks: Iterable[bytes], content_type: str, max_bytes: int
+        self,
+        key: str,
+        chunks: Iterable[bytes],
+        content_type: str,
+        max_bytes: int,
+        *,
+        replace: bool = True,
     ) -> int:
         """Store a streamed upload atomically; returns its size. Raises ``PayloadTooLarge``
-        once more than ``max_bytes`` arrive, leaving no file, sidecar or directory behind."""
-        return self._store(key, chunks, content_type, max_bytes)
+        once more than ``max_bytes`` arrive, leaving no file, sidecar or directory behind;
+        with ``replace=False``, ``Conflict`` if an object exists (see :meth:`put_new`)."""
+        return self._store(key, chunks, content_type, max_bytes, replace=replace)
 
     def get(self, key: str) -> bytes:
         try:
@@ -125,6 +135,15 @@ class LocalDiskBlobStore(SignedUrlBlobs):
             files.prune_empty_dirs(Path(directory), self._root / _META)
         return count
 
+    @staticmethod
+    def _install_new(key: str, staged: Path, target: Path) -> None:
+        try:
+            files.install_new(staged, target)
+        except FileExistsError:
+            if target.is_dir():
+                raise
+            raise Conflict(f"blob {key!r} exists already and is never replaced") from None
+
     def _data_path(self, key: str) -> Path:
         return self._root / validate_key(key)
 
@@ -139,20 +158,33 @@ class LocalDiskBlobStore(SignedUrlBlobs):
             return mimetypes.guess_type(key)[0] or _FALLBACK_TYPE
 
     def _store(
-        self, key: str, chunks: Iterable[bytes], content_type: str, max_bytes: int | None
+        self,
+        key: str,
+        chunks: Iterable[bytes],
+        content_type: str,
+        max_bytes: int | None,
+        replace: bool = True,
     ) -> int:
         """Stage the bytes, then install the sidecar and the data, sidecar first: a crash in
-        between leaves a sidecar without data, which is invisible, never data without type."""
+        between leaves a sidecar without data, which is invisible, never data without type.
+        Without ``replace`` the data goes first, linked only if no object exists (an
+        existing object's sidecar must not change); a crash before its sidecar leaves it
+        typed by its extension."""
         target, meta = self._data_path(key), self._meta_path(key)
         sidecar = json.dumps({"content_type": validate_content_type(content_type)}).encode()
         staged, size = files.stage(chunks, self._staging, max_bytes)
         staged_meta: Path | None = None
         try:
             staged_meta, _ = files.stage([sidecar], self._staging, None)
-            files.install(staged_meta, meta)
-            files.install(staged, target)
+            if replace:
+                files.install(staged_meta, meta)
+                files.install(staged, target)
+            else:
+                self._install_new(key, staged, target)
+                files.install(staged_meta, meta)
         except (IsADirectoryError, NotADirectoryError, FileExistsError) as exc:
-            meta.unlink(missing_ok=True)  # no object can exist at such a key
+            if replace:
+                meta.unlink(missing_ok=True)  # no object can exist at such a key
             raise Conflict(f"blob key {key!r} clashes with another key's path") from exc
         finally:
             for leftover in (staged, staged_meta):

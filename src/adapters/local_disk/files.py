@@ -83,6 +83,22 @@ def install(staged: Path, target: Path) -> None:
         return
 
 
+def install_new(staged: Path, target: Path) -> None:
+    """Like :func:`install`, but never replaces: raises ``FileExistsError`` if ``target``
+    exists. A hard link is atomic and exclusive, so of concurrent installs of one target
+    exactly one succeeds; ``staged`` stays for the caller to remove."""
+    for attempt in range(_INSTALL_ATTEMPTS):
+        make_dirs(target.parent)
+        try:
+            os.link(staged, target)
+        except FileNotFoundError:
+            if attempt + 1 == _INSTALL_ATTEMPTS:
+                raise
+            continue
+        fsync_dir(target.parent)
+        return
+
+
 def prune_empty_dirs(directory: Path, stop: Path) -> None:
     """Remove ``directory`` and its ancestors below ``stop`` while they are empty."""
     while directory != stop and stop in directory.parents:

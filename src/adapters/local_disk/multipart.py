@@ -6,7 +6,7 @@ fsynced and renamed into place, so a stored part is whole and durable; its name 
 ETag, so listing needs no hashing and completing opens exactly the bytes it checked. A part
 sent again gets a new file, and the older file of that number is removed (the newest wins).
 ``complete`` streams the parts through :meth:`LocalDiskBlobStore.put_stream`, which writes a
-temporary file, fsyncs it and renames it over the object.
+temporary file, fsyncs it and links it into place unless an object exists there.
 """
 
 from __future__ import annotations
@@ -120,7 +120,7 @@ class LocalDiskMultipartUploads(SignedPartUrls):
         chosen = select_parts(parts, [part for part, _ in stored.values()])
         paths = [stored[part.part_number][1] for part in chosen]
         total = sum(part.size for part in chosen)
-        self._blobs.put_stream(key, self._read(paths), content_type, max_bytes=total)
+        self._blobs.put_stream(key, self._read(paths), content_type, max_bytes=total, replace=False)
         self._remove(directory)
 
     def abort(self, key: str, upload_id: str) -> None:

@@ -6,7 +6,7 @@ import threading
 
 from adapters.local_disk.keys import validate_content_type, validate_key, validate_prefix
 from adapters.local_disk.signing import BlobUrls, SignedUrlBlobs
-from instagram_core.domain.errors import NotFound
+from instagram_core.domain.errors import Conflict, NotFound
 from instagram_core.ports.blobs import BlobInfo
 from instagram_core.ports.clock import Clock
 
@@ -24,6 +24,14 @@ class InMemoryBlobStore(SignedUrlBlobs):
         validate_key(key)
         validate_content_type(content_type)
         with self._lock:
+            self._objects[key] = (bytes(data), content_type)
+
+    def put_new(self, key: str, data: bytes, content_type: str) -> None:
+        validate_key(key)
+        validate_content_type(content_type)
+        with self._lock:
+            if key in self._objects:
+                raise Conflict(f"blob {key!r} exists already and is never replaced")
             self._objects[key] = (bytes(data), content_type)
 
     def get(self, key: str) -> bytes:

@@ -91,7 +91,7 @@ class InMemoryMultipartUploads(SignedPartUrls):
             upload = self._upload(key, upload_id)
             chosen = select_parts(parts, [part for part, _ in upload.parts.values()])
             data = b"".join(upload.parts[part.part_number][1] for part in chosen)
-            self._blobs.put(key, data, upload.content_type)
+            self._blobs.put_new(key, data, upload.content_type)
             del self._uploads[upload_id]
 
     def abort(self, key: str, upload_id: str) -> None:

@@ -58,6 +58,19 @@ class InMemoryRateLimiter:
             log.times.append(now_us)
             return RateDecision(allowed=True, remaining=limit - len(log.times), retry_after=0.0)
 
+    def peek(self, key: str, limit: int, window_seconds: int) -> RateDecision:
+        if limit < 1 or window_seconds < 1:
+            raise ValueError("limit and window_seconds must be at least 1")
+        window_us = window_seconds * _US_PER_SECOND
+        with self._lock:
+            now_us = to_micros(self._clock.now())
+            log = self._logs.get(key)
+            live = [t for t in log.times if t > now_us - window_us] if log else []
+        if len(live) >= limit:
+            wait_us = live[-limit] + window_us - now_us
+            return RateDecision(allowed=False, remaining=0, retry_after=wait_us / 1e6)
+        return RateDecision(allowed=True, remaining=limit - len(live), retry_after=0.0)
+
     def tracked_keys(self) -> int:
         """How many keys hold counted attempts (after the last sweep): for tests and metrics."""
         with self._lock:

@@ -30,6 +30,21 @@ return {1, limit - count - 1, 0}
 """
 
 
+# The same decision, read-only: counts the attempts after now - window (exclusive, as the
+# pruning above), and finds the limit-th newest among them. Returns {allowed, remaining, wait_us}.
+_PEEK = """
+local now, window, limit = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local low = '(' .. (now - window)
+local count = redis.call('ZCOUNT', KEYS[1], low, '+inf')
+if count >= limit then
+  local oldest = redis.call('ZRANGEBYSCORE', KEYS[1], low, '+inf', 'WITHSCORES', 'LIMIT',
+    count - limit, 1)
+  return {0, 0, tonumber(oldest[2]) + window - now}
+end
+return {1, limit - count, 0}
+"""
+
+
 class RedisRateLimiter:
     """The production :class:`~instagram_core.ports.RateLimiter`, with the in-memory
     adapter's exact semantics: attempts are logged in integer microseconds (exact as
@@ -48,6 +63,7 @@ class RedisRateLimiter:
     def __init__(self, client: redis.Redis, clock: Clock) -> None:
         self._clock = clock
         self._hit = client.register_script(_HIT)
+        self._peek = client.register_script(_PEEK)
 
     def hit(self, key: str, limit: int, window_seconds: int) -> RateDecision:
         if limit < 1 or window_seconds < 1:
@@ -58,6 +74,18 @@ class RedisRateLimiter:
         with translate_errors():
             allowed, remaining, wait_us = self._hit(
                 keys=[f"rate:{key}"], args=[now_us, window_us, limit, member]
+            )
+        return RateDecision(
+            allowed=bool(allowed), remaining=int(remaining), retry_after=int(wait_us) / 1e6
+        )
+
+    def peek(self, key: str, limit: int, window_seconds: int) -> RateDecision:
+        if limit < 1 or window_seconds < 1:
+            raise ValueError("limit and window_seconds must be at least 1")
+        now_us = to_micros(self._clock.now())
+        with translate_errors():
+            allowed, remaining, wait_us = self._peek(
+                keys=[f"rate:{key}"], args=[now_us, window_seconds * _US_PER_SECOND, limit]
             )
         return RateDecision(
             allowed=bool(allowed), remaining=int(remaining), retry_after=int(wait_us) / 1e6

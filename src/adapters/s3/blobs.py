@@ -13,10 +13,10 @@ from botocore.exceptions import ClientError
 from adapters.local_disk.keys import validate_content_type, validate_key, validate_prefix
 from adapters.s3 import lifecycle
 from adapters.s3.client import S3Client, ensure_bucket, make_client
-from adapters.s3.errors import MISSING_KEY, error_code, s3_boundary
+from adapters.s3.errors import EXISTS, MISSING_KEY, error_code, s3_boundary
 from adapters.s3.multipart import MultipartUploads
 from adapters.s3.urls import presign, signed_expiry
-from instagram_core.domain.errors import InvalidInput, NotFound, Unavailable
+from instagram_core.domain.errors import Conflict, InvalidInput, NotFound, Unavailable
 from instagram_core.ports.blobs import BlobInfo, PresignedUpload
 
 DELETE_BATCH = 1000  # DeleteObjects takes at most 1,000 keys
@@ -86,6 +86,25 @@ class S3BlobStore(MultipartUploads):
                 Bucket=self._bucket, Key=key, Body=bytes(data), ContentType=content_type
             )
 
+    def put_new(self, key: str, data: bytes, content_type: str) -> None:
+        """A conditional PutObject (``If-None-Match: *``): S3 itself refuses a second
+        write of the key, atomically, also between concurrent writers."""
+        validate_key(key)
+        validate_content_type(content_type)
+        with s3_boundary("put_new"):
+            try:
+                self._client.put_object(
+                    Bucket=self._bucket,
+                    Key=key,
+                    Body=bytes(data),
+                    ContentType=content_type,
+                    IfNoneMatch="*",
+                )
+            except ClientError as exc:
+                if error_code(exc) in EXISTS:
+                    raise Conflict(f"blob {key!r} exists already and is never replaced") from None
+                raise
+
     def get(self, key: str) -> bytes:
         return self._read(key, None)
 
@@ -129,18 +148,26 @@ class S3BlobStore(MultipartUploads):
     def presign_upload(
         self, key: str, content_type: str, max_bytes: int, expires_in: int
     ) -> PresignedUpload:
-        """A presigned PutObject URL that binds the key and the Content-Type (a signed
-        header: S3 refuses another). S3 cannot hold a presigned PUT to ``max_bytes``
-        (only POST policies can), so the core checks the size with :meth:`info` after the
-        upload; use a multipart upload to check it before the object exists."""
+        """A presigned PutObject URL that binds the key, the Content-Type and
+        ``If-None-Match: *`` (signed headers: S3 refuses a request without them), so S3
+        itself makes the URL single-use: once an object exists at the key, a replay gets
+        412 ``PreconditionFailed`` (409 ``ConditionalRequestConflict`` for the loser of
+        two racing PUTs), whatever our servers know. S3 cannot check our media records,
+        so a replay after the object was deleted (its post deleted) within the URL's 15
+        minutes stores an orphan that no record names (see docs/security.md). S3 cannot
+        hold a presigned PUT to ``max_bytes`` either (only POST policies can), so the core
+        checks the size with :meth:`info` after the upload; use a multipart upload to
+        check it before the object exists."""
         validate_key(key)
         validate_content_type(content_type)
         if max_bytes < 1:
             raise InvalidInput("max_bytes must be positive")
         params = {"Bucket": self._bucket, "Key": key, "ContentType": content_type}
-        url = presign(self._presign, "put_object", params, expires_in)
+        url = presign(self._presign, "put_object", {**params, "IfNoneMatch": "*"}, expires_in)
         return PresignedUpload(
-            url=url, expires_at=signed_expiry(url), headers={"Content-Type": content_type}
+            url=url,
+            expires_at=signed_expiry(url),
+            headers={"Content-Type": content_type, "If-None-Match": "*"},
         )
 
     def download_url(self, key: str, expires_in: int) -> str:

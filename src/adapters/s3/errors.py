@@ -21,6 +21,10 @@ from instagram_core.domain.errors import Unavailable
 MISSING_KEY = frozenset({"NoSuchKey", "404", "NotFound"})
 """Codes of a missing object; HEAD answers carry no body, so S3 reports a bare ``404``."""
 
+EXISTS = frozenset({"PreconditionFailed", "ConditionalRequestConflict"})
+"""Codes of a write made with ``If-None-Match: *`` on a key that holds an object, or that
+raced another such write (S3 answers the loser 412 or 409)."""
+
 _THROTTLED = frozenset({"SlowDown", "Throttling", "ThrottlingException", "RequestTimeout"})
 
 

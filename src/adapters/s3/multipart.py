@@ -20,9 +20,9 @@ from botocore.exceptions import ClientError
 from adapters.local_disk.keys import validate_content_type, validate_key
 from adapters.local_disk.parts import check_part_number, select_parts
 from adapters.s3.client import S3Client
-from adapters.s3.errors import error_code, s3_boundary
+from adapters.s3.errors import EXISTS, error_code, s3_boundary
 from adapters.s3.urls import presign, signed_expiry
-from instagram_core.domain.errors import InvalidInput, NotFound
+from instagram_core.domain.errors import Conflict, InvalidInput, NotFound
 from instagram_core.ports import multipart as port
 from instagram_core.ports.blobs import PresignedUpload
 
@@ -40,12 +40,15 @@ class UploadedPart(NamedTuple):
 @contextmanager
 def _upload_errors(upload_id: str) -> Iterator[None]:
     """An unknown, aborted or completed upload is ``NotFound``; a bad part list is the
-    caller's mistake (``InvalidInput``). Other errors go on to the S3 boundary."""
+    caller's mistake (``InvalidInput``); an object already at the key (a conditional
+    completion refused) is a ``Conflict``. Other errors go on to the S3 boundary."""
     try:
         yield
     except ClientError as exc:
         if error_code(exc) == "NoSuchUpload":
             raise NotFound(f"no multipart upload {upload_id!r}") from None
+        if error_code(exc) in EXISTS:
+            raise Conflict(f"an object exists already at the key of upload {upload_id!r}") from None
         if error_code(exc) in _BAD_PARTS:
             raise InvalidInput(f"cannot complete upload {upload_id!r}: {error_code(exc)}") from None
         raise
@@ -98,9 +101,11 @@ class MultipartUploads:
         return sorted(parts)
 
     def complete_multipart(self, key: str, upload_id: str, parts: Sequence[UploadedPart]) -> None:
-        """Join ``parts`` (in any order) into the object ``key``, replacing any previous one.
-        Raises ``InvalidInput`` when a part is missing, has another ETag or (but for the
-        last) is under 5 MiB, and ``NotFound`` for an unknown or finished upload."""
+        """Join ``parts`` (in any order) into the object ``key`` if no object is there
+        (``If-None-Match: *``, which S3 checks atomically). Raises ``InvalidInput`` when a
+        part is missing, has another ETag or (but for the last) is under 5 MiB,
+        ``NotFound`` for an unknown or finished upload and ``Conflict`` when an object
+        exists at ``key``."""
         validate_key(key)
         if not parts:
             raise InvalidInput("a multipart upload needs at least one part")
@@ -111,6 +116,7 @@ class MultipartUploads:
                 Key=key,
                 UploadId=upload_id,
                 MultipartUpload={"Parts": listed},
+                IfNoneMatch="*",
             )
 
     def abort_multipart(self, key: str, upload_id: str) -> None:

@@ -102,7 +102,7 @@ class Media:
     @property
     def original_key(self) -> str:
         extension = EXTENSIONS.get(self.content_type, "bin")
-        return self.prefix + f"original.{extension}"
+        return self.prefix + f"{ORIGINAL_NAME}.{extension}"
 
     def key(self, name: str) -> str:
         return self.prefix + name
@@ -113,6 +113,7 @@ class Media:
 
 
 STORY_PREFIX = "stories/"
+ORIGINAL_NAME = "original"
 
 
 def media_prefix(owner_id: str, created_at: datetime, media_id: int, for_story: bool) -> str:
@@ -120,3 +121,13 @@ def media_prefix(owner_id: str, created_at: datetime, media_id: int, for_story: 
     under ``stories/`` so that a bucket lifecycle rule can expire them."""
     path = f"{owner_id}/{created_at.year:04d}/{created_at.month:02d}/{media_id}/"
     return STORY_PREFIX + path if for_story else path
+
+
+def media_id_of_original(key: str) -> int | None:
+    """The media id in the key of an original (``.../{media_id}/original.{ext}``, as
+    :attr:`Media.original_key` makes it), or ``None`` for any other key."""
+    head, _, name = key.rpartition("/")
+    if name.partition(".")[0] != ORIGINAL_NAME:
+        return None
+    segment = head.rpartition("/")[2]
+    return int(segment) if segment.isascii() and segment.isdigit() else None

@@ -29,6 +29,12 @@ class BlobStore(Protocol):
         replaces an existing object atomically: readers see the old or the new bytes."""
         ...
 
+    def put_new(self, key: str, data: bytes, content_type: str) -> None:
+        """Store ``data`` only if no object exists at ``key``, durably, and raise
+        ``Conflict`` (changing nothing) if one does: an upload's original is written once,
+        never replaced. Atomic: of concurrent calls for one key exactly one succeeds."""
+        ...
+
     def get(self, key: str) -> bytes:
         """The object's bytes. Raises ``NotFound`` if there is no such key."""
         ...
@@ -58,7 +64,9 @@ class BlobStore(Protocol):
         self, key: str, content_type: str, max_bytes: int, expires_in: int
     ) -> PresignedUpload:
         """A URL that accepts one PUT of at most ``max_bytes`` with ``content_type`` until
-        ``expires_in`` seconds from now; a tampered or expired URL is refused."""
+        ``expires_in`` seconds from now; a tampered or expired URL is refused, and so is a
+        PUT once an object exists at ``key`` (the URL is single-use, like :meth:`put_new`).
+        Send the returned ``headers`` with the PUT."""
         ...
 
     def download_url(self, key: str, expires_in: int) -> str:

@@ -36,7 +36,7 @@ class MultipartUploads(Protocol):
 
     def start(self, key: str, content_type: str) -> str:
         """Begin an upload of the object ``key`` with ``content_type``; returns its upload
-        id. Several uploads of one key may run at once: the last completed wins."""
+        id. Several uploads of one key may run at once: the first completed wins."""
         ...
 
     def part_url(
@@ -56,10 +56,12 @@ class MultipartUploads(Protocol):
 
     def complete(self, key: str, upload_id: str, parts: Sequence[UploadedPart]) -> None:
         """Join ``parts`` (given in any order, joined by part number) into the object ``key``,
-        durably and atomically: readers see the previous object or the whole new one. The
-        upload is then gone. Raises ``InvalidInput`` when ``parts`` is empty, names a part
-        that is not stored or has another ETag, or when a part but the last is shorter
-        than ``MIN_PART_SIZE``; ``NotFound`` as :meth:`parts` does."""
+        durably and atomically, if no object exists there: an upload's object is written
+        once (of concurrent completions exactly one succeeds). The upload is then gone.
+        Raises ``InvalidInput`` when ``parts`` is empty, names a part that is not stored or
+        has another ETag, or when a part but the last is shorter than ``MIN_PART_SIZE``;
+        ``NotFound`` as :meth:`parts` does; ``Conflict`` (the upload kept, for
+        :meth:`abort`) when an object exists at ``key``."""
         ...
 
     def abort(self, key: str, upload_id: str) -> None:

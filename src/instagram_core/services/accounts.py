@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from instagram_core.domain.errors import Conflict, NotFound, Unauthenticated
+from instagram_core.domain.errors import Conflict, NotFound, RateLimited, Unauthenticated
 from instagram_core.domain.events import FollowApproved, ProfileUpdated, UserRegistered
 from instagram_core.domain.social import FollowStatus
 from instagram_core.domain.users import (
@@ -14,7 +14,15 @@ from instagram_core.domain.users import (
     check_password,
     normalize_username,
 )
-from instagram_core.policies.rate_limits import LOGIN_ATTEMPTS, enforce
+from instagram_core.policies.rate_limits import (
+    LOGIN_ACCOUNT_ATTEMPTS,
+    LOGIN_ATTEMPTS,
+    LOGIN_CLIENT_FAILURES,
+    LOGIN_KNOWN_CLIENT,
+    enforce,
+    hit,
+    peek,
+)
 from instagram_core.ports.clock import Clock
 from instagram_core.ports.events import EventBus
 from instagram_core.ports.ids import IdGenerator
@@ -73,17 +81,51 @@ class AccountService:
         self._bus.publish(UserRegistered(user.user_id))
         return user
 
-    def log_in(self, username: str, password: str) -> IssuedToken:
+    def log_in(self, username: str, password: str, client: str = "unknown") -> IssuedToken:
         """A bearer token for correct credentials. Wrong username and wrong password answer
-        alike, so the API does not reveal which accounts exist."""
-        enforce(self._limiter, LOGIN_ATTEMPTS, username.strip().lower())
-        user = self._users.by_username(username.strip().lower())
+        alike, so the API does not reveal which accounts exist.
+
+        ``client`` names where the attempt comes from (the HTTP edge passes the peer
+        address). Attempts on an account are counted before the password is checked,
+        atomically, so simultaneous guesses cannot slip past: per username and client, and,
+        for a client that has not logged in to this account in the past 30 days, per
+        username across all clients. A client's failures across all accounts are limited
+        too; only failures count there, so many people behind one address (or a script
+        setting up many accounts) are not refused for logging in (see
+        ``docs/security.md``)."""
+        name = username.strip().lower()
+        self._limit_attempt(name, client)
+        user = self._users.by_username(name)
         stored = self._users.password_hash(user.user_id) if user else None
         if user is None or stored is None or not self._hasher.verify(stored, password):
+            hit(self._limiter, LOGIN_CLIENT_FAILURES, client)
             raise Unauthenticated("wrong username or password")
         if self._hasher.needs_rehash(stored):
             self._users.set_password_hash(user.user_id, self._hasher.hash(password))
+        hit(self._limiter, LOGIN_KNOWN_CLIENT, f"{name}:{client}")
         return self._tokens.issue(user.user_id)
+
+    def _limit_attempt(self, name: str, client: str) -> None:
+        failures = peek(self._limiter, LOGIN_CLIENT_FAILURES, client)
+        if not failures.allowed:
+            raise RateLimited(
+                "too many failed log-ins from this client; try again later",
+                retry_after=failures.retry_after,
+            )
+        enforce(
+            self._limiter,
+            LOGIN_ATTEMPTS,
+            f"{name}:{client}",
+            "too many log-in attempts for this account from this client; try again later",
+        )
+        if peek(self._limiter, LOGIN_KNOWN_CLIENT, f"{name}:{client}").allowed:  # not known
+            enforce(
+                self._limiter,
+                LOGIN_ACCOUNT_ATTEMPTS,
+                name,
+                "too many log-in attempts for this account; try again later, or from a "
+                "device that logged in to it recently",
+            )
 
     def authenticate(self, token: str) -> User:
         """The user a bearer token names; a valid token of a deleted account is refused."""

@@ -22,6 +22,7 @@ from instagram_core.ports.rate_limit import RateLimiter
 from instagram_core.ports.users import UserStore
 from instagram_core.services.engagement import EngagementService
 from instagram_core.services.freshness import Freshness, post_key
+from instagram_core.services.lookups import mentionable
 
 
 @attrs.frozen
@@ -67,10 +68,9 @@ class CommentService:
         comment = Comment(self._ids.next_id(), post_id, viewer_id, text, self._clock.now())
         self._comments.add(comment)
         self._freshness.changed([post_key(post_id)])
+        mentions = mentionable(self._users, self._gate, viewer_id, parse_mentions(text))
         self._bus.publish(
-            CommentAdded(
-                comment.comment_id, post_id, viewer_id, post.author_id, parse_mentions(text)
-            )
+            CommentAdded(comment.comment_id, post_id, viewer_id, post.author_id, mentions)
         )
         author = self._users.get(viewer_id)
         if author is None:

@@ -28,3 +28,22 @@ def visible_post(
         raise NotFound("post not found")
     gate.require_post(viewer_id, post, author)
     return post
+
+
+def mentionable(
+    users: UserStore, gate: AudienceGate, author_id: str, mentions: tuple[str, ...]
+) -> tuple[str, ...]:
+    """``mentions`` without the accounts in a block with ``author_id``: those are neither
+    linked nor notified. Unknown names stay (plain text to a client); one lookup of the
+    author's blocks, then one per mentioned name."""
+    if not mentions:
+        return mentions
+    blocked = gate.blocked_ids(author_id) - {author_id}
+    if not blocked:
+        return mentions
+    kept = []
+    for name in mentions:
+        user = users.by_username(name)
+        if user is None or user.user_id not in blocked:
+            kept.append(name)
+    return tuple(kept)

@@ -123,6 +123,8 @@ class NotificationService:
     ) -> None:
         if recipient_id == actor_id:
             return  # nobody is notified of their own actions
+        if self._gate.blocked(recipient_id, actor_id):
+            return  # a block made after the action: its events must not reach across it
         notification_id = self._ids.next_id()
         fresh = Notification(
             notification_id=notification_id,

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import attrs
 
 from instagram_core.domain.captions import MAX_CAPTION, MAX_HASHTAGS, parse_hashtags, parse_mentions
-from instagram_core.domain.errors import Forbidden, InvalidInput, NotFound
+from instagram_core.domain.errors import Forbidden, InvalidInput
 from instagram_core.domain.events import PostCreated, PostDeleted
 from instagram_core.domain.media import Media
 from instagram_core.domain.posts import MAX_MEDIA_PER_POST, Location, Post
@@ -22,7 +22,7 @@ from instagram_core.ports.posts import PostStore
 from instagram_core.ports.rate_limit import RateLimiter
 from instagram_core.ports.users import UserStore
 from instagram_core.services.freshness import Freshness, post_key, timeline_key
-from instagram_core.services.lookups import visible_post
+from instagram_core.services.lookups import mentionable, visible_post
 from instagram_core.services.media import MediaService
 from instagram_core.services.views import PostView, PostViews
 
@@ -86,10 +86,10 @@ class PostService:
 
     def delete(self, user_id: str, post_id: int) -> None:
         """Delete one's own post: gone from the store at once, from feeds, counters and the
-        blob store by the ``PostDeleted`` handlers."""
-        post = self._s.posts.get(post_id)
-        if post is None:
-            raise NotFound("post not found")
+        blob store by the ``PostDeleted`` handlers. A post the caller may not see is refused
+        exactly as reading it is (``NotFound`` or the privacy ``Forbidden``), so the answer
+        tells no more than ``get``; ``Forbidden`` for a post they see but did not write."""
+        post = visible_post(self._s.posts, self._s.users, self._gate, user_id, post_id)
         if post.author_id != user_id:
             raise Forbidden("only the author can delete a post")
         media = self._s.media.get_many(post.media_ids)
@@ -128,20 +128,31 @@ class PostService:
             created_at=self._clock.now(),
             caption=new.caption,
             hashtags=hashtags,
-            mentions=parse_mentions(new.caption),
-            tagged_user_ids=self._tagged_ids(new.tagged_usernames),
+            mentions=self._mentionable(author_id, parse_mentions(new.caption)),
+            tagged_user_ids=self._tagged_ids(author_id, new.tagged_usernames),
             location=new.location,
             filter_name=new.filter_name,
         )
 
-    def _tagged_ids(self, usernames: Sequence[str]) -> tuple[str, ...]:
+    def _tagged_ids(self, author_id: str, usernames: Sequence[str]) -> tuple[str, ...]:
+        """The accounts tagged. A block in either direction refuses the tag with the words
+        an unknown name gets, since blocked accounts do not exist for each other; the
+        message names both causes, so a blocker is not left puzzled."""
         ids = []
+        blocked = self._gate.blocked_ids(author_id) - {author_id} if usernames else set()
         for name in dict.fromkeys(u.strip().lower().lstrip("@") for u in usernames):
             user = self._s.users.by_username(name)
-            if user is None:
-                raise InvalidInput(f"cannot tag unknown user {name!r}")
+            if user is None or user.user_id in blocked:
+                raise InvalidInput(
+                    f"cannot tag {name!r}: no such user, or one of you has blocked the other"
+                )
             ids.append(user.user_id)
         return tuple(ids)
+
+    def _mentionable(self, author_id: str, mentions: tuple[str, ...]) -> tuple[str, ...]:
+        """The mentions kept on the post (and so shown as links and notified): none of an
+        account in a block with the author."""
+        return mentionable(self._s.users, self._gate, author_id, mentions)
 
     def _claim_media(self, post: Post) -> None:
         """Attach every media to the post, or none: a lost race releases what was claimed."""

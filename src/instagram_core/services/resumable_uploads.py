@@ -15,8 +15,8 @@ from datetime import timedelta
 
 import attrs
 
-from instagram_core.domain.errors import InvalidInput, PayloadTooLarge
-from instagram_core.domain.media import Media, MediaStatus
+from instagram_core.domain.errors import Conflict, InvalidInput, PayloadTooLarge
+from instagram_core.domain.media import Media, MediaStatus, media_id_of_original
 from instagram_core.ports.blobs import BlobStore, PresignedUpload
 from instagram_core.ports.media import MediaStore
 from instagram_core.ports.multipart import (
@@ -27,6 +27,10 @@ from instagram_core.ports.multipart import (
 )
 
 PART_URL_TTL = timedelta(minutes=15)
+_USED = (
+    "media {media_id} is already uploaded or in use: upload URLs are single-use; "
+    "request a new one to upload other bytes"
+)
 
 
 @attrs.frozen
@@ -42,7 +46,8 @@ class ResumableUpload:
 class ResumableUploadCases:
     """The resumable-upload use cases of :class:`~instagram_core.services.media.MediaService`
     (a mixin over its stores and byte limit). Each takes the owner's id: anyone else's
-    media, or media no longer awaiting its upload, is refused like an unknown id."""
+    media is refused like an unknown id. An original is uploaded once: media whose
+    original is stored, or that a post or story claimed, refuses more (``Conflict``)."""
 
     _media: MediaStore
     _blobs: BlobStore
@@ -80,8 +85,9 @@ class ResumableUploadCases:
     def uploaded_parts(
         self, owner_id: str, media_id: int, upload_id: str
     ) -> Sequence[UploadedPart]:
-        """The parts stored so far: where an interrupted upload resumes."""
-        key = self._awaiting(owner_id, media_id).original_key
+        """The parts stored so far: where an interrupted upload resumes (``NotFound`` once
+        it is completed or aborted)."""
+        key = self._owned(owner_id, media_id).original_key
         return self._uploads().parts(key, upload_id)
 
     def complete_multipart(
@@ -102,7 +108,11 @@ class ResumableUploadCases:
         if sum(part.size for part in chosen) > self._max_upload_bytes:
             uploads.abort(key, upload_id)
             raise PayloadTooLarge(f"uploads are limited to {self._max_upload_bytes} bytes")
-        uploads.complete(key, upload_id, chosen)
+        try:
+            uploads.complete(key, upload_id, chosen)  # refuses if another upload won
+        except Conflict:
+            uploads.abort(key, upload_id)  # it can never complete now
+            raise Conflict(_USED.format(media_id=media_id)) from None
         info = self._blobs.info(key)
         size = info.size if info is not None else sum(part.size for part in chosen)
         if size > self._max_upload_bytes:  # a store that joined more than it listed
@@ -123,9 +133,24 @@ class ResumableUploadCases:
 
     def _awaiting(self, owner_id: str, media_id: int) -> Media:
         media = self._owned(owner_id, media_id)
-        if media.post_id is not None or media.status is not MediaStatus.AWAITING_UPLOAD:
-            raise InvalidInput(f"media {media_id} is no longer awaiting its upload")
+        self._require_awaiting(media)
         return media
+
+    def require_upload_target(self, key: str) -> None:
+        """Raise ``Conflict`` unless ``key`` is the original of media still awaiting its
+        upload. The ``/blobs`` edge asks this before taking the body of a signed PUT or of
+        a part, whose signature only proves the URL was issued; the store's create-only
+        write then settles a race between two uploads."""
+        media_id = media_id_of_original(key)
+        media = self._media.get(media_id) if media_id is not None else None
+        if media is None or media.original_key != key:
+            raise Conflict("no media awaits an upload at this URL: upload URLs are single-use")
+        self._require_awaiting(media)
+
+    def _require_awaiting(self, media: Media) -> None:
+        claimed = media.post_id is not None or media.status is not MediaStatus.AWAITING_UPLOAD
+        if claimed or self._blobs.info(media.original_key) is not None:
+            raise Conflict(_USED.format(media_id=media.media_id))
 
     def _uploads(self) -> MultipartUploads:
         if self._multipart is None:

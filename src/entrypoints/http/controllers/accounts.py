@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from litestar import Controller, post
+from typing import Any
+
+from litestar import Controller, Request, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
@@ -23,7 +25,13 @@ class AccountsController(Controller):
 
     @post("/auth/token", status_code=HTTP_200_OK, sync_to_thread=True)
     def issue_token(
-        self, data: JSONBody[schemas.TokenRequest], accounts: NamedDependency[AccountService]
+        self,
+        data: JSONBody[schemas.TokenRequest],
+        accounts: NamedDependency[AccountService],
+        request: Request[Any, Any, Any],
     ) -> schemas.Token:
-        token = accounts.log_in(data.username, data.password)
+        """A bearer token. Attempts are limited per client address, per account and client,
+        and slowly per account (429 with ``Retry-After``; see ``docs/security.md``)."""
+        client = request.client.host if request.client else "unknown"
+        token = accounts.log_in(data.username, data.password, client)
         return schemas.Token(token.token, "bearer", token.expires_in)

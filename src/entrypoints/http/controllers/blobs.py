@@ -73,7 +73,9 @@ class BlobsController(Controller):
         self, key: FromPath[str], request: Request[Any, Any, Any], state: State
     ) -> Response[dict[str, Any]]:
         """Store one upload, or one part of a resumable upload (its URL carries ``upload``
-        and ``part``). Acknowledged only once the bytes are durably on disk."""
+        and ``part``). Acknowledged only once the bytes are durably on disk. A URL is
+        single-use: once its media's original is stored, or a post or story claimed the
+        media, it answers 409, before reading the body."""
         key = key.lstrip("/")
         if "upload" in request.query_params:
             return await self._upload_part(key, request, state)
@@ -87,6 +89,7 @@ class BlobsController(Controller):
             _query(request, "sig"),
             content_type,
         )
+        await sync_to_thread(container_of(state).core.media().require_upload_target, key)
         _refuse_declared_size(request, max_bytes)
         chunks, size = [], 0
         async for chunk in request.stream():
@@ -96,7 +99,7 @@ class BlobsController(Controller):
             chunks.append(chunk)
         if size == 0:
             raise InvalidInput("the upload is empty")
-        await sync_to_thread(blobs.put, key, b"".join(chunks), content_type)
+        await sync_to_thread(blobs.put_new, key, b"".join(chunks), content_type)
         return Response({"key": key, "size": size})
 
     async def _upload_part(
@@ -114,6 +117,7 @@ class BlobsController(Controller):
             _query(request, "max"),
             _query(request, "sig"),
         )
+        await sync_to_thread(container_of(state).core.media().require_upload_target, key)
         _refuse_declared_size(request, max_bytes)
         chunks = _blocking(request.stream())
         # anyio's thread, not sync_to_thread's executor: the thread awaits each chunk.
