@@ -29,6 +29,7 @@ from entrypoints.http.controllers.uploads import UploadsController
 from entrypoints.http.controllers.users import FollowRequestsController, UsersController
 from entrypoints.http.dependencies import DEPENDENCIES
 from entrypoints.http.errors import EXCEPTION_HANDLERS
+from entrypoints.http.request_guard import JSON_BODY_LIMIT, guard_request
 
 log = logging.getLogger("instagram")
 
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None, container: Application | None =
             NotificationsController,
             SearchController,
         ],
+        request_max_body_size=JSON_BODY_LIMIT,
     )
     # The embedded blob store is served here; S3 serves its own pre-signed URLs.
     blob_routes = [BlobsController] if container.config.profile() == "embedded" else []
@@ -70,6 +72,7 @@ def create_app(settings: Settings | None = None, container: Application | None =
         route_handlers=[api, *blob_routes, HealthController],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        before_request=guard_request,
         on_startup=[start],
         on_shutdown=[stop],
         state=State({"container": container}),
