@@ -58,10 +58,18 @@ async def guard_request(request: Request[Any, Any, Any]) -> None:
         kwarg = field.kwarg_definition
         if name == "data":
             await _check_body(request, field.annotation, field.has_default)
-        elif isinstance(kwarg, ParameterKwarg) and kwarg.param_type is ParamType.QUERY:
-            if field.annotation in (int, int | None):
-                wire_name = kwarg.name or name
-                _check_integer(wire_name, request.query_params.get(wire_name), kwarg)
+        elif _is_query_integer(kwarg, field.annotation):
+            assert isinstance(kwarg, ParameterKwarg)
+            wire_name = kwarg.name or name
+            _check_integer(wire_name, request.query_params.get(wire_name), kwarg)
+
+
+def _is_query_integer(kwarg: object, annotation: object) -> bool:
+    return (
+        isinstance(kwarg, ParameterKwarg)
+        and kwarg.param_type is ParamType.QUERY
+        and annotation in (int, int | None)
+    )
 
 
 async def _check_body(request: Request[Any, Any, Any], annotation: Any, optional: bool) -> None:

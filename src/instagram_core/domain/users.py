@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from datetime import datetime
 
 import attrs
@@ -14,6 +15,8 @@ MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 1024
 MAX_DISPLAY_NAME = 64
 MAX_BIO = 150
+DOT_SEGMENTS = frozenset({".", ".."})
+"""Names no URL can carry: clients and proxies collapse ``/users/..`` to ``/``."""
 
 
 @attrs.frozen
@@ -34,6 +37,15 @@ def normalize_username(raw: str) -> str:
     username = raw.strip().lower()
     if not USERNAME_PATTERN.fullmatch(username):
         raise InvalidInput("username must be 1-30 characters of a-z, 0-9, '.' and '_'")
+    return username
+
+
+def check_new_username(raw: str, reserved: AbstractSet[str]) -> str:
+    """A username for a new account: valid, and neither a dot segment nor in ``reserved``
+    (the words the API's own paths use, which the HTTP edge supplies)."""
+    username = normalize_username(raw)
+    if username in DOT_SEGMENTS or username in reserved:
+        raise InvalidInput(f"username {username!r} is reserved")
     return username
 
 

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 import attrs
 
 from instagram_core.domain.errors import InvalidInput
-from instagram_core.domain.pagination import check_limit
 from instagram_core.domain.events import PostDeleted, PostPublished, ProfileUpdated, UserRegistered
+from instagram_core.domain.pagination import check_limit
 from instagram_core.domain.users import User
 from instagram_core.ports.clock import Clock
 from instagram_core.ports.posts import PostStore
