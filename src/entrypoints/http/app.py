@@ -11,8 +11,9 @@ from entrypoints.config import Settings, load_settings
 from entrypoints.containers import Application, build_container
 from entrypoints.http.dependencies import DEPENDENCIES
 from entrypoints.http.errors import EXCEPTION_HANDLERS
+from entrypoints.http.openapi import declare_errors, openapi_config
 from entrypoints.http.request_guard import guard_request
-from entrypoints.http.routes import BLOB_CONTROLLERS, EDGE_CONTROLLERS, api_router, openapi_config
+from entrypoints.http.routes import BLOB_CONTROLLERS, EDGE_CONTROLLERS, api_router
 
 log = logging.getLogger("instagram")
 
@@ -34,7 +35,7 @@ def create_app(settings: Settings | None = None, container: Application | None =
 
     # The embedded blob store is served here; S3 serves its own pre-signed URLs.
     blob_routes = BLOB_CONTROLLERS if container.config.profile() == "embedded" else ()
-    return Litestar(
+    app = Litestar(
         route_handlers=[api_router(), *blob_routes, *EDGE_CONTROLLERS],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
@@ -44,3 +45,5 @@ def create_app(settings: Settings | None = None, container: Application | None =
         state=State({"container": container}),
         openapi_config=openapi_config(),
     )
+    declare_errors(app)
+    return app

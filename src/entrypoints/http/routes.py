@@ -9,8 +9,6 @@ import re
 from functools import cache
 
 from litestar import Litestar, Router
-from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.types import ControllerRouterHandler
 
 from entrypoints.http.controllers.accounts import AccountsController
@@ -26,6 +24,7 @@ from entrypoints.http.controllers.posts import FiltersController, MediaControlle
 from entrypoints.http.controllers.uploads import UploadsController
 from entrypoints.http.controllers.users import FollowRequestsController, UsersController
 from entrypoints.http.dependencies import DEPENDENCIES
+from entrypoints.http.openapi import openapi_config
 from entrypoints.http.request_guard import JSON_BODY_LIMIT
 from instagram_core.domain.users import USERNAME_PATTERN
 
@@ -53,15 +52,6 @@ def api_router() -> Router:
         path=API_PATH,
         route_handlers=list(API_CONTROLLERS),
         request_max_body_size=JSON_BODY_LIMIT,
-    )
-
-
-def openapi_config() -> OpenAPIConfig:
-    return OpenAPIConfig(
-        title="Instagram backend",
-        version="0.1.0",
-        path="/schema",
-        render_plugins=[SwaggerRenderPlugin()],
     )
 
 

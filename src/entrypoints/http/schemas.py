@@ -267,6 +267,26 @@ class FilterList(msgspec.Struct):
     filters: list[str]
 
 
+class HealthOut(msgspec.Struct):
+    status: str
+
+
+class ReadinessOut(msgspec.Struct):
+    status: str  # "ready" or "unavailable"
+    dependencies: dict[str, str]  # name: "ok" or "error: ..."
+
+
+class StoredBlob(msgspec.Struct):
+    key: str
+    size: int
+
+
+class StoredPart(msgspec.Struct):
+    part_number: int
+    size: int
+    etag: str
+
+
 class ErrorBody(msgspec.Struct):
     code: str
     message: str

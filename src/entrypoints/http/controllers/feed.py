@@ -29,8 +29,10 @@ class FeedController(Controller):
         "/",
         responses={
             200: ResponseSpec(
-                data_container=schemas.FeedPageOut,
-                description="A page of the feed; with `since`, a `NewPostsOut` instead.",
+                data_container=schemas.FeedPageOut | schemas.NewPostsOut,  # type: ignore[arg-type]
+                description="A page of the feed (`FeedPageOut`); with `since`, the number of "
+                "newer posts waiting (`NewPostsOut`).",
+                generate_examples=False,
             )
         },
     )
