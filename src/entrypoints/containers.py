@@ -92,6 +92,14 @@ def _secret_bytes(secret: str) -> bytes:
     return secret.encode()
 
 
+def _route_words() -> frozenset[str]:
+    """The usernames the HTTP routes make unreachable, reserved for every process (the
+    import is deferred: the HTTP layer imports this module)."""
+    from entrypoints.http.routes import reserved_usernames
+
+    return reserved_usernames()
+
+
 class EmbeddedAdapters(containers.DeclarativeContainer):
     """Every port on an embedded engine; nothing to install."""
 
@@ -252,6 +260,7 @@ class Core(containers.DeclarativeContainer):
         clock=adapters.clock,
         bus=bus,
         freshness=freshness,
+        reserved_usernames=providers.Callable(_route_words),
     )
     social = providers.Singleton(
         SocialService,

@@ -4,31 +4,16 @@ from __future__ import annotations
 
 import logging
 
-from litestar import Litestar, Router
+from litestar import Litestar
 from litestar.datastructures import State
-from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
 
 from entrypoints.config import Settings, load_settings
 from entrypoints.containers import Application, build_container
-from entrypoints.http.controllers.accounts import AccountsController
-from entrypoints.http.controllers.activity import (
-    NotificationsController,
-    SearchController,
-    StoriesController,
-)
-from entrypoints.http.controllers.blobs import BlobsController
-from entrypoints.http.controllers.feed import FeedController
-from entrypoints.http.controllers.health import HealthController
-from entrypoints.http.controllers.posts import (
-    FiltersController,
-    MediaController,
-    PostsController,
-)
-from entrypoints.http.controllers.uploads import UploadsController
-from entrypoints.http.controllers.users import FollowRequestsController, UsersController
 from entrypoints.http.dependencies import DEPENDENCIES
 from entrypoints.http.errors import EXCEPTION_HANDLERS
+from entrypoints.http.openapi import declare_errors, openapi_config
+from entrypoints.http.request_guard import guard_request
+from entrypoints.http.routes import BLOB_CONTROLLERS, EDGE_CONTROLLERS, api_router
 
 log = logging.getLogger("instagram")
 
@@ -48,35 +33,17 @@ def create_app(settings: Settings | None = None, container: Application | None =
     def stop() -> None:
         container.shutdown_resources()
 
-    api = Router(
-        path="/api/v1",
-        route_handlers=[
-            AccountsController,
-            UsersController,
-            FollowRequestsController,
-            MediaController,
-            UploadsController,
-            FiltersController,
-            PostsController,
-            FeedController,
-            StoriesController,
-            NotificationsController,
-            SearchController,
-        ],
-    )
     # The embedded blob store is served here; S3 serves its own pre-signed URLs.
-    blob_routes = [BlobsController] if container.config.profile() == "embedded" else []
-    return Litestar(
-        route_handlers=[api, *blob_routes, HealthController],
+    blob_routes = BLOB_CONTROLLERS if container.config.profile() == "embedded" else ()
+    app = Litestar(
+        route_handlers=[api_router(), *blob_routes, *EDGE_CONTROLLERS],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        before_request=guard_request,
         on_startup=[start],
         on_shutdown=[stop],
         state=State({"container": container}),
-        openapi_config=OpenAPIConfig(
-            title="Instagram backend",
-            version="0.1.0",
-            path="/schema",
-            render_plugins=[SwaggerRenderPlugin()],
-        ),
+        openapi_config=openapi_config(),
     )
+    declare_errors(app)
+    return app

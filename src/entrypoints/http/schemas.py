@@ -16,7 +16,7 @@ class AccountCreate(msgspec.Struct, forbid_unknown_fields=True):
     is_private: bool = False
 
 
-class TokenRequest(msgspec.Struct):
+class TokenRequest(msgspec.Struct, forbid_unknown_fields=True):
     username: str
     password: str
 
@@ -27,7 +27,7 @@ class ProfilePatch(msgspec.Struct, forbid_unknown_fields=True):
     is_private: bool | None = None
 
 
-class LocationIn(msgspec.Struct):
+class LocationIn(msgspec.Struct, forbid_unknown_fields=True):
     lat: float
     lng: float
     name: str
@@ -41,11 +41,11 @@ class PostCreate(msgspec.Struct, forbid_unknown_fields=True):
     filter: str | None = None
 
 
-class CommentCreate(msgspec.Struct):
+class CommentCreate(msgspec.Struct, forbid_unknown_fields=True):
     text: str
 
 
-class StoryCreate(msgspec.Struct):
+class StoryCreate(msgspec.Struct, forbid_unknown_fields=True):
     media_id: str
     stickers: list[dict[str, Any]] | None = None
     music_id: str | None = None
@@ -265,6 +265,26 @@ class SearchOut(msgspec.Struct):
 
 class FilterList(msgspec.Struct):
     filters: list[str]
+
+
+class HealthOut(msgspec.Struct):
+    status: str
+
+
+class ReadinessOut(msgspec.Struct):
+    status: str  # "ready" or "unavailable"
+    dependencies: dict[str, str]  # name: "ok" or "error: ..."
+
+
+class StoredBlob(msgspec.Struct):
+    key: str
+    size: int
+
+
+class StoredPart(msgspec.Struct):
+    part_number: int
+    size: int
+    etag: str
 
 
 class ErrorBody(msgspec.Struct):

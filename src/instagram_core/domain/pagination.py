@@ -27,10 +27,10 @@ class Page(Generic[T]):
         return Page(items=[convert(item) for item in self.items], next_cursor=self.next_cursor)
 
 
-def check_limit(limit: int) -> int:
-    """Page sizes are 1..50; anything else is a client error, never silently clamped."""
-    if not 1 <= limit <= MAX_PAGE_SIZE:
-        raise InvalidInput(f"limit must be between 1 and {MAX_PAGE_SIZE}")
+def check_limit(limit: int, maximum: int = MAX_PAGE_SIZE) -> int:
+    """Page sizes are 1..``maximum``; anything else is a client error, never clamped."""
+    if not 1 <= limit <= maximum:
+        raise InvalidInput(f"limit must be between 1 and {maximum}, got {limit}")
     return limit
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from datetime import datetime
 
 import attrs
@@ -14,6 +15,8 @@ MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 1024
 MAX_DISPLAY_NAME = 64
 MAX_BIO = 150
+DOT_SEGMENTS = frozenset({".", ".."})
+"""Names no URL can carry: clients and proxies collapse ``/users/..`` to ``/``."""
 
 
 @attrs.frozen
@@ -37,9 +40,20 @@ def normalize_username(raw: str) -> str:
     return username
 
 
+def check_new_username(raw: str, reserved: AbstractSet[str]) -> str:
+    """A username for a new account: valid, and neither a dot segment nor in ``reserved``
+    (the words the API's own paths use, which the HTTP edge supplies)."""
+    username = normalize_username(raw)
+    if username in DOT_SEGMENTS or username in reserved:
+        raise InvalidInput(f"username {username!r} is reserved")
+    return username
+
+
 def check_password(password: str) -> None:
-    if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
+    if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(f"password must be at least {MIN_PASSWORD_LENGTH} characters")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise InvalidInput(f"password must be at most {MAX_PASSWORD_LENGTH} characters")
 
 
 def check_display_name(display_name: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import attrs
 
 from instagram_core.domain.errors import Conflict, NotFound, RateLimited, Unauthenticated
@@ -11,8 +13,8 @@ from instagram_core.domain.users import (
     User,
     check_bio,
     check_display_name,
+    check_new_username,
     check_password,
-    normalize_username,
 )
 from instagram_core.policies.rate_limits import (
     LOGIN_ACCOUNT_ATTEMPTS,
@@ -46,7 +48,9 @@ class AccountService:
         clock: Clock,
         bus: EventBus,
         freshness: Freshness,
+        reserved_usernames: Collection[str] = frozenset(),
     ) -> None:
+        self._reserved = frozenset(reserved_usernames)
         self._freshness = freshness
         self._users = users
         self._graph = graph
@@ -65,8 +69,9 @@ class AccountService:
         display_name: str | None = None,
         is_private: bool = False,
     ) -> User:
-        """Create an account; a taken username (in any letter case) is a ``Conflict``."""
-        name = normalize_username(username)
+        """Create an account; a taken username (in any letter case) is a ``Conflict``, a
+        reserved one (a route word, ``.``, ``..``) is ``InvalidInput``."""
+        name = check_new_username(username, self._reserved)
         check_password(password)
         if self._users.by_username(name) is not None:
             raise Conflict(f"username {name!r} is taken")

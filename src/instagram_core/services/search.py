@@ -8,6 +8,7 @@ import attrs
 
 from instagram_core.domain.errors import InvalidInput
 from instagram_core.domain.events import PostDeleted, PostPublished, ProfileUpdated, UserRegistered
+from instagram_core.domain.pagination import check_limit
 from instagram_core.domain.users import User
 from instagram_core.policies.visibility import AudienceGate
 from instagram_core.ports.clock import Clock
@@ -45,9 +46,10 @@ class SearchService:
         self._posts = posts
 
     def search(self, viewer_id: str, query: str, limit: int = 10) -> SearchResults:
-        """``#tag`` searches hashtags only; anything else searches both. ``limit`` is held
-        to 1..50 of each. Accounts blocked with the viewer are never found."""
-        limit = min(max(limit, 1), MAX_RESULTS)
+        """``#tag`` searches hashtags only; anything else searches both. ``limit`` (of
+        each) outside 1..50 is refused, not clamped. Accounts blocked with the viewer are
+        never found."""
+        check_limit(limit, MAX_RESULTS)
         query = query.strip()
         if not 1 <= len(query) <= MAX_QUERY:
             raise InvalidInput(f"q must be 1-{MAX_QUERY} characters")
@@ -67,8 +69,9 @@ class SearchService:
             self._index.index_user(user)
 
     def trending(self, limit: int = 10) -> Sequence[tuple[str, float]]:
-        """Hashtags used most in the past hours, decaying by half every hour."""
-        return self._trending.top(min(max(limit, 1), MAX_TRENDING), self._clock.now())
+        """Hashtags used most in the past hours, decaying by half every hour; ``limit``
+        outside 1..50 is refused."""
+        return self._trending.top(check_limit(limit, MAX_TRENDING), self._clock.now())
 
     def on_post_published(self, event: PostPublished) -> None:
         post = self._posts.get(event.post_id)

@@ -10,20 +10,31 @@ from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from entrypoints.http import presenters, schemas
+from entrypoints.http.request_guard import SMALL_JSON_BODY_LIMIT
 from instagram_core.services.accounts import AccountService
 
 
 class AccountsController(Controller):
     tags = ["accounts"]
 
-    @post("/accounts", status_code=HTTP_201_CREATED, sync_to_thread=True)
+    @post(
+        "/accounts",
+        status_code=HTTP_201_CREATED,
+        sync_to_thread=True,
+        request_max_body_size=SMALL_JSON_BODY_LIMIT,
+    )
     def create_account(
         self, data: JSONBody[schemas.AccountCreate], accounts: NamedDependency[AccountService]
     ) -> schemas.Account:
         user = accounts.register(data.username, data.password, data.display_name, data.is_private)
         return presenters.account(user)
 
-    @post("/auth/token", status_code=HTTP_200_OK, sync_to_thread=True)
+    @post(
+        "/auth/token",
+        status_code=HTTP_200_OK,
+        sync_to_thread=True,
+        request_max_body_size=SMALL_JSON_BODY_LIMIT,
+    )
     def issue_token(
         self,
         data: JSONBody[schemas.TokenRequest],

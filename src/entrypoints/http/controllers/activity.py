@@ -9,6 +9,8 @@ from litestar.status_codes import HTTP_201_CREATED
 
 from entrypoints.http import presenters, schemas
 from entrypoints.http.dependencies import media_id
+from entrypoints.http.params import PageLimit, SearchLimit, TrendingLimit
+from entrypoints.http.request_guard import SMALL_JSON_BODY_LIMIT
 from instagram_core.domain.pagination import DEFAULT_PAGE_SIZE
 from instagram_core.domain.users import User
 from instagram_core.services.notifications import NotificationService
@@ -26,7 +28,12 @@ class StoriesController(Controller):
     ) -> schemas.StoryFeed:
         return schemas.StoryFeed([presenters.story_tray(t) for t in stories.tray(viewer.user_id)])
 
-    @post("/", status_code=HTTP_201_CREATED, sync_to_thread=True)
+    @post(
+        "/",
+        status_code=HTTP_201_CREATED,
+        sync_to_thread=True,
+        request_max_body_size=SMALL_JSON_BODY_LIMIT,
+    )
     def create(
         self,
         data: JSONBody[schemas.StoryCreate],
@@ -47,7 +54,7 @@ class NotificationsController(Controller):
         viewer: NamedDependency[User],
         notifications: NamedDependency[NotificationService],
         cursor: FromQuery[str | None] = None,
-        limit: FromQuery[int] = DEFAULT_PAGE_SIZE,
+        limit: PageLimit = DEFAULT_PAGE_SIZE,
     ) -> schemas.NotificationPage:
         page = notifications.activity(viewer.user_id, cursor, limit)
         return schemas.NotificationPage(
@@ -64,7 +71,7 @@ class SearchController(Controller):
         self,
         viewer: NamedDependency[User],
         search: NamedDependency[SearchService],
-        limit: FromQuery[int] = 10,
+        limit: TrendingLimit = 10,
     ) -> schemas.TrendingOut:
         """Hashtags by use in the past hours (each use halves in weight every hour)."""
         del viewer  # authenticated like every read; hashtags are public
@@ -78,7 +85,7 @@ class SearchController(Controller):
         viewer: NamedDependency[User],
         search: NamedDependency[SearchService],
         q: FromQuery[str],
-        limit: FromQuery[int] = 10,
+        limit: SearchLimit = 10,
     ) -> schemas.SearchOut:
         found = search.search(viewer.user_id, q, limit)
         return schemas.SearchOut(

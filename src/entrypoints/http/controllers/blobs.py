@@ -13,6 +13,7 @@ import anyio.to_thread
 from litestar import Controller, Request, Response, get, put
 from litestar.concurrency import sync_to_thread
 from litestar.datastructures import ETag, State
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath
 from litestar.response import File, Stream
 from litestar.status_codes import (
@@ -31,6 +32,7 @@ from entrypoints.http.byte_ranges import (
     strong_etag,
 )
 from entrypoints.http.dependencies import container_of
+from entrypoints.http.schemas import StoredBlob, StoredPart
 from instagram_core.domain.errors import InvalidInput, PayloadTooLarge
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -64,11 +66,32 @@ def _blocking(stream: AsyncIterator[bytes]) -> Iterator[bytes]:
         yield chunk
 
 
+def _file(description: str) -> ResponseSpec:
+    return ResponseSpec(
+        bytes,
+        description=description,
+        media_type="application/octet-stream",
+        generate_examples=False,
+    )
+
+
 class BlobsController(Controller):
     path = "/blobs"
     tags = ["media"]
 
-    @put("/{key:path}", status_code=HTTP_200_OK, request_max_body_size=None)
+    @put(
+        "/{key:path}",
+        status_code=HTTP_200_OK,
+        request_max_body_size=None,
+        responses={
+            HTTP_200_OK: ResponseSpec(
+                StoredBlob | StoredPart,  # type: ignore[arg-type]
+                description="Stored: the blob (`StoredBlob`), or a part with its ETag "
+                "(`StoredPart`).",
+                generate_examples=False,
+            )
+        },
+    )
     async def upload(
         self, key: FromPath[str], request: Request[Any, Any, Any], state: State
     ) -> Response[dict[str, Any]]:
@@ -127,7 +150,18 @@ class BlobsController(Controller):
         body = {"part_number": part.part_number, "size": part.size, "etag": part.etag}
         return Response(body, headers={"ETag": part.etag})
 
-    @get("/{key:path}", sync_to_thread=True)
+    @get(
+        "/{key:path}",
+        sync_to_thread=True,
+        responses={
+            HTTP_200_OK: _file("The file, with its content type."),
+            HTTP_206_PARTIAL_CONTENT: _file("The requested range (`Content-Range`)."),
+            HTTP_304_NOT_MODIFIED: ResponseSpec(None, description="The client's copy is current."),
+            HTTP_416_REQUESTED_RANGE_NOT_SATISFIABLE: ResponseSpec(
+                None, description="The range starts past the end (`Content-Range: bytes */n`)."
+            ),
+        },
+    )
     def download(
         self, key: FromPath[str], request: Request[Any, Any, Any], state: State
     ) -> Response[Any]:

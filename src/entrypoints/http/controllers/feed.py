@@ -16,6 +16,7 @@ from litestar.serialization import encode_json
 from entrypoints.http import presenters, schemas
 from entrypoints.http.dependencies import container_of, provide_viewer
 from entrypoints.http.feed_pages import FeedPageCache
+from entrypoints.http.params import PageLimit
 from instagram_core.domain.pagination import DEFAULT_PAGE_SIZE
 from instagram_core.services.feed import FeedService
 
@@ -28,8 +29,10 @@ class FeedController(Controller):
         "/",
         responses={
             200: ResponseSpec(
-                data_container=schemas.FeedPageOut,
-                description="A page of the feed; with `since`, a `NewPostsOut` instead.",
+                data_container=schemas.FeedPageOut | schemas.NewPostsOut,  # type: ignore[arg-type]
+                description="A page of the feed (`FeedPageOut`); with `since`, the number of "
+                "newer posts waiting (`NewPostsOut`).",
+                generate_examples=False,
             )
         },
     )
@@ -38,7 +41,7 @@ class FeedController(Controller):
         request: Request[Any, Any, Any],
         state: State,
         cursor: FromQuery[str | None] = None,
-        limit: FromQuery[int] = DEFAULT_PAGE_SIZE,
+        limit: PageLimit = DEFAULT_PAGE_SIZE,
         since: FromQuery[str | None] = None,
     ) -> Response[bytes]:
         """A page of the home feed; with ``since`` (a post id or a cursor of an earlier

@@ -9,6 +9,8 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 
 from entrypoints.http import presenters, schemas
 from entrypoints.http.dependencies import media_id, path_id
+from entrypoints.http.params import PageLimit
+from entrypoints.http.request_guard import SMALL_JSON_BODY_LIMIT
 from instagram_core.domain.pagination import DEFAULT_PAGE_SIZE
 from instagram_core.domain.posts import Location
 from instagram_core.domain.users import User
@@ -145,7 +147,12 @@ class PostsController(Controller):
         engagement.unsave(viewer.user_id, path_id(post_id, "post"))
         return schemas.SaveResult(saved=False)
 
-    @post("/{post_id:str}/comments", status_code=HTTP_201_CREATED, sync_to_thread=True)
+    @post(
+        "/{post_id:str}/comments",
+        status_code=HTTP_201_CREATED,
+        sync_to_thread=True,
+        request_max_body_size=SMALL_JSON_BODY_LIMIT,
+    )
     def comment(
         self,
         post_id: FromPath[str],
@@ -162,7 +169,7 @@ class PostsController(Controller):
         viewer: NamedDependency[User],
         comments: NamedDependency[CommentService],
         cursor: FromQuery[str | None] = None,
-        limit: FromQuery[int] = DEFAULT_PAGE_SIZE,
+        limit: PageLimit = DEFAULT_PAGE_SIZE,
     ) -> schemas.CommentPage:
         page = comments.thread(viewer.user_id, path_id(post_id, "post"), cursor, limit)
         return schemas.CommentPage([presenters.comment(c) for c in page.items], page.next_cursor)

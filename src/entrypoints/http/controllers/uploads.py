@@ -46,7 +46,7 @@ class PartUrl(msgspec.Struct):
     headers: dict[str, str]
 
 
-class PartIn(msgspec.Struct):
+class PartIn(msgspec.Struct, forbid_unknown_fields=True):
     part_number: int
     etag: str
 

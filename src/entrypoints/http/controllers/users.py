@@ -8,6 +8,8 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from entrypoints.http import presenters, schemas
+from entrypoints.http.params import PageLimit
+from entrypoints.http.request_guard import SMALL_JSON_BODY_LIMIT
 from instagram_core.domain.pagination import DEFAULT_PAGE_SIZE, Page
 from instagram_core.domain.users import User
 from instagram_core.services.accounts import AccountService
@@ -29,7 +31,7 @@ class UsersController(Controller):
     ) -> schemas.ProfileOut:
         return presenters.profile(profiles.me(viewer.user_id))
 
-    @patch("/me", sync_to_thread=True)
+    @patch("/me", sync_to_thread=True, request_max_body_size=SMALL_JSON_BODY_LIMIT)
     def update_me(
         self,
         data: JSONBody[schemas.ProfilePatch],
@@ -56,7 +58,7 @@ class UsersController(Controller):
         viewer: NamedDependency[User],
         profiles: NamedDependency[ProfileService],
         cursor: FromQuery[str | None] = None,
-        limit: FromQuery[int] = DEFAULT_PAGE_SIZE,
+        limit: PageLimit = DEFAULT_PAGE_SIZE,
     ) -> schemas.PostPage:
         page = profiles.grid(viewer.user_id, username, cursor, limit)
         return schemas.PostPage([presenters.post(p) for p in page.items], page.next_cursor)
@@ -68,7 +70,7 @@ class UsersController(Controller):
         viewer: NamedDependency[User],
         social: NamedDependency[SocialService],
         cursor: FromQuery[str | None] = None,
-        limit: FromQuery[int] = DEFAULT_PAGE_SIZE,
+        limit: PageLimit = DEFAULT_PAGE_SIZE,
     ) -> schemas.UserPage:
         return _users(social.followers(viewer.user_id, username, cursor, limit))
 
@@ -79,7 +81,7 @@ class UsersController(Controller):
         viewer: NamedDependency[User],
         social: NamedDependency[SocialService],
         cursor: FromQuery[str | None] = None,
-        limit: FromQuery[int] = DEFAULT_PAGE_SIZE,
+        limit: PageLimit = DEFAULT_PAGE_SIZE,
     ) -> schemas.UserPage:
         return _users(social.following(viewer.user_id, username, cursor, limit))
 
@@ -150,7 +152,7 @@ class FollowRequestsController(Controller):
         viewer: NamedDependency[User],
         social: NamedDependency[SocialService],
         cursor: FromQuery[str | None] = None,
-        limit: FromQuery[int] = DEFAULT_PAGE_SIZE,
+        limit: PageLimit = DEFAULT_PAGE_SIZE,
     ) -> schemas.UserPage:
         return _users(social.pending_requests(viewer.user_id, cursor, limit))
 
