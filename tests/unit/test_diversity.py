@@ -61,16 +61,16 @@ def arrangeable(counts: tuple[int, ...], last: int, run: int, max_run: int) -> b
         return True
     for author, count in enumerate(counts):
         if count and (author != last or run < max_run):
-            rest = counts[:author] + (count - 1,) + counts[author + 1 :]
+            rest = (*counts[:author], count - 1, *counts[author + 1 :])
             if arrangeable(rest, author, run + 1 if author == last else 1, max_run):
                 return True
     return False
 
 
 SMALL = st.tuples(
-    st.lists(
-        st.tuples(st.sampled_from("abc"), st.floats(0, 1, allow_nan=False)), max_size=12
-    ).map(lambda items: [(i + 1, author, score) for i, (author, score) in enumerate(items)]),
+    st.lists(st.tuples(st.sampled_from("abc"), st.floats(0, 1, allow_nan=False)), max_size=12).map(
+        lambda items: [(i + 1, author, score) for i, (author, score) in enumerate(items)]
+    ),
     st.integers(1, 3),
 )
 
