@@ -17,6 +17,7 @@ from adapters.s3.errors import MISSING_KEY, error_code, s3_boundary
 from adapters.s3.multipart import MultipartUploads
 from adapters.s3.urls import presign, signed_expiry
 from instagram_core.domain.errors import InvalidInput, NotFound, Unavailable
+from instagram_core.policies.blob_caching import cache_control
 from instagram_core.ports.blobs import BlobInfo, PresignedUpload
 
 DELETE_BATCH = 1000  # DeleteObjects takes at most 1,000 keys
@@ -79,11 +80,17 @@ class S3BlobStore(MultipartUploads):
         lifecycle.put_expiry_rule(self._client, self._bucket, STORY_RULE_ID, prefix, days)
 
     def put(self, key: str, data: bytes, content_type: str) -> None:
+        """Stored with its ``Cache-Control`` (:mod:`instagram_core.policies.blob_caching`),
+        which S3 and a CDN in front of it serve with every GET."""
         validate_key(key)
         validate_content_type(content_type)
         with s3_boundary("put"):
             self._client.put_object(
-                Bucket=self._bucket, Key=key, Body=bytes(data), ContentType=content_type
+                Bucket=self._bucket,
+                Key=key,
+                Body=bytes(data),
+                ContentType=content_type,
+                CacheControl=cache_control(key),
             )
 
     def get(self, key: str) -> bytes:
@@ -132,16 +139,22 @@ class S3BlobStore(MultipartUploads):
         """A presigned PutObject URL that binds the key and the Content-Type (a signed
         header: S3 refuses another). S3 cannot hold a presigned PUT to ``max_bytes``
         (only POST policies can), so the core checks the size with :meth:`info` after the
-        upload; use a multipart upload to check it before the object exists."""
+        upload; use a multipart upload to check it before the object exists. The
+        ``Cache-Control`` is signed too, so the object is stored with ours."""
         validate_key(key)
         validate_content_type(content_type)
         if max_bytes < 1:
             raise InvalidInput("max_bytes must be positive")
-        params = {"Bucket": self._bucket, "Key": key, "ContentType": content_type}
+        caching = cache_control(key)
+        params = {
+            "Bucket": self._bucket,
+            "Key": key,
+            "ContentType": content_type,
+            "CacheControl": caching,
+        }
         url = presign(self._presign, "put_object", params, expires_in)
-        return PresignedUpload(
-            url=url, expires_at=signed_expiry(url), headers={"Content-Type": content_type}
-        )
+        headers = {"Content-Type": content_type, "Cache-Control": caching}
+        return PresignedUpload(url=url, expires_at=signed_expiry(url), headers=headers)
 
     def download_url(self, key: str, expires_in: int) -> str:
         """A presigned GetObject URL, valid for at least ``expires_in`` seconds; it changes

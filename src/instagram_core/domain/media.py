@@ -102,7 +102,7 @@ class Media:
     @property
     def original_key(self) -> str:
         extension = EXTENSIONS.get(self.content_type, "bin")
-        return self.prefix + f"original.{extension}"
+        return self.prefix + f"{ORIGINAL_NAME}.{extension}"
 
     def key(self, name: str) -> str:
         return self.prefix + name
@@ -113,6 +113,13 @@ class Media:
 
 
 STORY_PREFIX = "stories/"
+ORIGINAL_NAME = "original"
+
+
+def is_original_key(key: str) -> bool:
+    """Whether ``key`` names an uploaded original (``.../original.<ext>``, as
+    :attr:`Media.original_key` builds it) rather than a rendition derived from one."""
+    return key.rsplit("/", 1)[-1].partition(".")[0] == ORIGINAL_NAME
 
 
 def media_prefix(owner_id: str, created_at: datetime, media_id: int, for_story: bool) -> str:
