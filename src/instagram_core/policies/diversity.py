@@ -76,11 +76,10 @@ def diversify(
         while not buckets[top]:
             top -= 1
         closed = last if run >= max_run else None
-        author = None
-        if top > max_run * (left - top):  # critical: see the module docstring
-            author = _critical(buckets[top], closed)
-        if author is None:
-            author = _best_head(heads, queues, closed)
+        critical = None
+        if top > max_run * (left - top):  # see the module docstring
+            critical = _critical(buckets[top], closed)
+        author = critical if critical is not None else _best_head(heads, queues, closed)
         queue = queues[author]
         order.append(queue.popleft()[1])
         size = len(queue)
@@ -107,8 +106,10 @@ def _best_head(heads: Heads, queues: Queues, closed: str | None) -> str:
     """The author of the best head that may come next (not ``closed``, whose run is full),
     popped from ``heads``; ``closed`` itself only when nobody else is left."""
     first = _pop_head(heads, queues)
-    if first is None or first[2] != closed:  # None: unreachable while posts are left
-        return first[2] if first else ""
+    if first is None:
+        raise AssertionError("every author with posts left has a live head")
+    if first[2] != closed:
+        return first[2]
     second = _pop_head(heads, queues)
     if second is None:
         return first[2]  # only the closed author is left: the rule must yield
