@@ -11,6 +11,7 @@ from typing import Any
 import attrs
 
 from instagram_core.domain.ranking import HEADS, HeadWeights
+from instagram_core.policies.fanout import CELEBRITY_THRESHOLD
 
 ENV_PREFIX = "INSTAGRAM_"
 PROFILES = ("embedded", "production")
@@ -36,7 +37,7 @@ class Settings:
     token_ttl_seconds: int = 86_400
     workers: int = 2  # in-process event-bus worker threads
     media_workers: int = -1  # image processes: -1 one per core, 0 none (in-thread)
-    fanout_celebrity_threshold: int = 50_000
+    fanout_celebrity_threshold: int = CELEBRITY_THRESHOLD  # see docs/feed-at-scale.md
     ranker: str = "model"  # "model" (the learned engagement model) or "chronological"
     rank_weights: str = "like=1,comment=2,save=4,share=4,long_view=0.5"
     feed_inactive_days: int = 7
