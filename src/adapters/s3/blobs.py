@@ -15,6 +15,7 @@ from adapters.s3 import lifecycle
 from adapters.s3.client import S3Client, ensure_bucket, make_client
 from adapters.s3.errors import MISSING_KEY, error_code, s3_boundary
 from adapters.s3.multipart import MultipartUploads
+from adapters.s3.stale_uploads import StaleMultipartUploads
 from adapters.s3.urls import presign, signed_expiry
 from instagram_core.domain.errors import InvalidInput, NotFound, Unavailable
 from instagram_core.policies.blob_caching import cache_control
@@ -22,10 +23,11 @@ from instagram_core.ports.blobs import BlobInfo, PresignedUpload
 
 DELETE_BATCH = 1000  # DeleteObjects takes at most 1,000 keys
 STORY_RULE_ID = "expire-stories"
+ABORT_UPLOADS_RULE_ID = "abort-incomplete-uploads"
 _FALLBACK_TYPE = "binary/octet-stream"  # what S3 reports for an object stored without one
 
 
-class S3BlobStore(MultipartUploads):
+class S3BlobStore(MultipartUploads, StaleMultipartUploads):
     """:class:`~instagram_core.ports.blobs.BlobStore` on one S3 bucket.
 
     ``presign_client`` signs the URLs handed to clients; give one built with the public
@@ -78,6 +80,11 @@ class S3BlobStore(MultipartUploads):
         """Have S3 delete objects under ``prefix`` ``days`` days after upload, keeping the
         bucket's other lifecycle rules (see :mod:`adapters.s3.lifecycle`)."""
         lifecycle.put_expiry_rule(self._client, self._bucket, STORY_RULE_ID, prefix, days)
+
+    def configure_upload_lifecycle(self, days: int = 1) -> None:
+        """Have S3 abort multipart uploads still incomplete ``days`` days after they began,
+        keeping the bucket's other lifecycle rules (the story rule among them)."""
+        lifecycle.put_abort_incomplete_rule(self._client, self._bucket, ABORT_UPLOADS_RULE_ID, days)
 
     def put(self, key: str, data: bytes, content_type: str) -> None:
         """Stored with its ``Cache-Control`` (:mod:`instagram_core.policies.blob_caching`),

@@ -29,6 +29,7 @@ from entrypoints.http.controllers.uploads import UploadsController
 from entrypoints.http.controllers.users import FollowRequestsController, UsersController
 from entrypoints.http.dependencies import DEPENDENCIES
 from entrypoints.http.errors import EXCEPTION_HANDLERS
+from entrypoints.schedule import upload_sweeps
 
 log = logging.getLogger("instagram")
 
@@ -39,13 +40,22 @@ def create_app(settings: Settings | None = None, container: Application | None =
     if container is None:
         container = build_container(settings or load_settings())
 
+    sweeps = upload_sweeps(
+        lambda: container.core.upload_sweeper().sweep_if_due(),
+        container.config.upload_sweep_seconds(),
+    )
+
     def start() -> None:
         container.init_resources()
         recovered = container.core.publishing().recover_interrupted()
         if recovered:
             log.info("resumed processing of %d interrupted posts", recovered)
+        if sweeps is not None:
+            sweeps.start()
 
     def stop() -> None:
+        if sweeps is not None:
+            sweeps.stop()
         container.shutdown_resources()
 
     api = Router(
