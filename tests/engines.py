@@ -37,7 +37,7 @@ def free_port() -> int:
         return port
 
 
-def wait_for(ready: Callable[[], bool], what: str, timeout: float = 30) -> None:
+def wait_for(ready: Callable[[], bool], what: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
