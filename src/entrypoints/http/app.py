@@ -29,7 +29,7 @@ from entrypoints.http.controllers.uploads import UploadsController
 from entrypoints.http.controllers.users import FollowRequestsController, UsersController
 from entrypoints.http.dependencies import DEPENDENCIES
 from entrypoints.http.errors import EXCEPTION_HANDLERS
-from entrypoints.schedule import upload_sweeps
+from entrypoints.schedule import Periodic, upload_sweeps
 
 log = logging.getLogger("instagram")
 
@@ -40,22 +40,24 @@ def create_app(settings: Settings | None = None, container: Application | None =
     if container is None:
         container = build_container(settings or load_settings())
 
-    sweeps = upload_sweeps(
-        lambda: container.core.upload_sweeper().sweep_if_due(),
-        container.config.upload_sweep_seconds(),
-    )
+    sweeps: list[Periodic] = []
 
     def start() -> None:
         container.init_resources()
         recovered = container.core.publishing().recover_interrupted()
         if recovered:
             log.info("resumed processing of %d interrupted posts", recovered)
-        if sweeps is not None:
-            sweeps.start()
+        # Built here, before any request: the sweeper's thread then shares every store
+        # instance with the handlers instead of racing them to create one.
+        sweeper = container.core.upload_sweeper()
+        schedule = upload_sweeps(sweeper.sweep_if_due, container.config.upload_sweep_seconds())
+        if schedule is not None:
+            schedule.start()
+            sweeps.append(schedule)
 
     def stop() -> None:
-        if sweeps is not None:
-            sweeps.stop()
+        while sweeps:
+            sweeps.pop().stop()
         container.shutdown_resources()
 
     api = Router(
