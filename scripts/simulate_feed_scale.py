@@ -48,7 +48,7 @@ BOOL = NDArray[np.bool_]
 
 PULL = 0.0  # threshold of pull-only: every account is a "celebrity"
 PUSH = math.inf  # threshold of push-only: no account is
-SEED_THRESHOLD = CELEBRITY_THRESHOLD
+SEED_THRESHOLD = 50_000  # the seed's celebrity threshold; the code's is CELEBRITY_THRESHOLD
 READ_WEIGHTS = (0.5, 1.5, 5.0)  # cost of one extra timeline read, in feed-cache inserts
 DEFAULT_READ_WEIGHT = 1.5  # measured, see MEASURED
 SEED_POSTS_PER_DAY = 100e6  # the seed's photo uploads a day (500M DAU x 0.2)
@@ -1092,7 +1092,7 @@ def _intro(rep: Report) -> list[str]:
         "miss. A model of the same law, checked against the simulation, extrapolates to "
         f"{human(p.world_users)} users, {human(p.world_dau)} DAU and {human(push.posts)} posts "
         "a day.",
-        f"- **Push-only** (our code today) at that scale: {human(push.writes / DAY_SECONDS)} "
+        f"- **Push-only** (no threshold) at that scale: {human(push.writes / DAY_SECONDS)} "
         f"feed writes/s, and one post of the largest account goes to "
         f"{human(push.peak_fanout)} followers ({human(push.peak_fanout / p.fanout_chunk)} jobs, "
         f"{burst_seconds(push) / 60:.0f} min of the whole tier's write rate). "
@@ -1123,6 +1123,20 @@ def _cores() -> int:
     import os
 
     return os.cpu_count() or 1
+
+
+def _in_the_code(chosen: float) -> str:
+    """Whether the code's one default is the chosen threshold (``main`` fails if not)."""
+    verdict = (
+        "the threshold chosen here"
+        if chosen == CELEBRITY_THRESHOLD
+        else f"**not the {human(chosen)} chosen here: change one or the other**"
+    )
+    return (
+        f"- **In the code.** `CELEBRITY_THRESHOLD` in `src/instagram_core/policies/fanout.py` "
+        f"is {human(CELEBRITY_THRESHOLD)}, the single default (the setting "
+        f"`INSTAGRAM_FANOUT_CELEBRITY_THRESHOLD` overrides it per deployment): {verdict}."
+    )
 
 
 def _seed_verdict(rep: Report) -> str:
@@ -1224,7 +1238,7 @@ def _method_metrics(sim: Simulation) -> list[str]:
         "",
         "Hybrid with threshold T pushes the posts of accounts with fewer than T followers and "
         "pulls the others' at read time; pull-only is T = 0 (no feed cache at all), push-only "
-        "T = infinity (our code today).",
+        "T = infinity.",
         "",
         "- **Push targets**: followers a fan-out job visits (the Lua script's `EXISTS`). "
         "**Inserts**: those whose feed is present (`ZADD` + trim). **Writes/day** = inserts + "
@@ -1598,6 +1612,7 @@ def _choice_argument(rep: Report) -> list[str]:
         f"{chosen.follows_celebrity:.0%} of active users follow at least one; a load merges "
         f"{chosen.reads.mean:.1f} sources ({chosen.reads.p99:.0f} at p99) against "
         f"{seed_row.reads.mean:.1f} ({seed_row.reads.p99:.0f}) at {human(SEED_THRESHOLD)}.",
+        _in_the_code(rep.threshold),
         f"- **The seed's 50k.** {_seed_verdict(rep)} It is safe (its worst post is "
         f"{seconds(burst_seconds(seed_row))} of writes) and saves "
         f"{1 - seed_row.writes / chosen.writes:.0%} of the writes for "
@@ -1666,6 +1681,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for stage, seconds in sim.timings.items():
         print(f"{stage}: {seconds:.1f} s")
     print(f"total: {runtime:.1f} s; wrote {out / 'feed-at-scale.md'} and {len(paths)} plots")
+    if chosen != CELEBRITY_THRESHOLD:
+        print(f"the chosen threshold {human(chosen)} is not CELEBRITY_THRESHOLD", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from tests.engines import MariaDbServer, RedisServer, missing, start_mariadb, start_redis
 from tests.jvm_engines import CassandraServer, KafkaServer, start_cassandra, start_kafka
+
+# Hypothesis's default deadline (200 ms per example) and its too_slow health check measure
+# the machine, not the code: at a load average of 10 an example against a real Redis or
+# MariaDB, or a pure-Python one, takes longer with nothing wrong. The suite bounds a test by
+# pytest-timeout instead. Loaded here, before any test module builds its own ``settings``
+# (which inherit from the profile). HYPOTHESIS_PROFILE=default restores Hypothesis's own.
+settings.register_profile("suite", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 
 @pytest.fixture(scope="session")

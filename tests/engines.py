@@ -41,7 +41,7 @@ class EngineDied(RuntimeError):
     """The server process exited while we waited for it."""
 
 
-def wait_for(ready: Callable[[], bool], what: str, timeout: float = 30) -> None:
+def wait_for(ready: Callable[[], bool], what: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from entrypoints.config import PROFILES, load_settings
+from instagram_core.services.upload_sweeper import SweepReport
 
 STUCK_AFTER = timedelta(minutes=10)  # photos take seconds: a post processing longer is stuck
 
@@ -64,9 +65,11 @@ def worker(name: str, data_dir: Path | None, profile: str | None, every: float) 
     """Run a background worker without the HTTP API, until interrupted.
 
     ``recovery`` sweeps for posts left ``processing`` (a crashed process, a lost message)
-    and processes them again, every ``--every`` seconds. The event handlers themselves
-    (media processing, fan-out, notifications, search) run inside ``instagram serve`` while
-    the event bus is in-process; they move to their own workers with the Kafka bus."""
+    and processes them again, every ``--every`` seconds; and, every
+    ``INSTAGRAM_UPLOAD_SWEEP_SECONDS``, removes what abandoned uploads left behind. The
+    event handlers themselves (media processing, fan-out, notifications, search) run inside
+    ``instagram serve`` while the event bus is in-process; they move to their own workers
+    with the Kafka bus."""
     from entrypoints.containers import build_container
 
     settings = load_settings({"data_dir": data_dir, "profile": profile})
@@ -82,6 +85,10 @@ def worker(name: str, data_dir: Path | None, profile: str | None, every: float) 
             resumed = container.core.publishing().recover_interrupted(older_than=STUCK_AFTER)
             if resumed:
                 click.echo(f"resumed {resumed} interrupted posts")
+            if settings.upload_sweep_seconds > 0:
+                swept = container.core.upload_sweeper().sweep_if_due()
+                if swept is not None and swept != SweepReport():
+                    click.echo(f"swept abandoned uploads: {swept}")
             container.core.running_bus().drain(timeout=every)
             stop.wait(every)
     finally:

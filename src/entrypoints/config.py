@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import attrs
 
 from instagram_core.domain.ranking import HEADS, HeadWeights
+from instagram_core.policies.fanout import CELEBRITY_THRESHOLD
+from instagram_core.services.upload_sweeper import URL_LIFETIME
 
 ENV_PREFIX = "INSTAGRAM_"
 PROFILES = ("embedded", "production")
@@ -36,7 +39,7 @@ class Settings:
     token_ttl_seconds: int = 86_400
     workers: int = 2  # in-process event-bus worker threads
     media_workers: int = -1  # image processes: -1 one per core, 0 none (in-thread)
-    fanout_celebrity_threshold: int = 50_000
+    fanout_celebrity_threshold: int = CELEBRITY_THRESHOLD  # see docs/feed-at-scale.md
     ranker: str = "model"  # "model" (the learned engagement model) or "chronological"
     rank_weights: str = "like=1,comment=2,save=4,share=4,long_view=0.5"
     feed_inactive_days: int = 7
@@ -44,6 +47,10 @@ class Settings:
     # this many seconds (ranking drift), within this much memory. 0 seconds turns it off.
     feed_page_cache_seconds: float = 30.0
     feed_page_cache_mb: int = 64
+    # Uploads never completed, and media no post claimed, are removed once this old (more
+    # than the 15 minutes an upload URL lives); `serve` and `worker` sweep this often (0: off).
+    abandoned_upload_hours: float = 24.0
+    upload_sweep_seconds: float = 3600.0
     log_level: str = "info"
     # The production profile's engines.
     redis_url: str = ""
@@ -90,6 +97,8 @@ _CONVERTERS: dict[str, Any] = {
     "feed_inactive_days": int,
     "feed_page_cache_seconds": float,
     "feed_page_cache_mb": int,
+    "abandoned_upload_hours": float,
+    "upload_sweep_seconds": float,
     "data_dir": Path,
 }
 
@@ -117,6 +126,13 @@ def load_settings(
         )
     if settings.feed_page_cache_mb < 0:
         raise ValueError("INSTAGRAM_FEED_PAGE_CACHE_MB must not be negative")
+    if timedelta(hours=settings.abandoned_upload_hours) <= URL_LIFETIME:
+        raise ValueError(
+            f"INSTAGRAM_ABANDONED_UPLOAD_HOURS must exceed {URL_LIFETIME / timedelta(hours=1):g}"
+            ", the lifetime of an upload URL"
+        )
+    if settings.upload_sweep_seconds < 0:
+        raise ValueError("INSTAGRAM_UPLOAD_SWEEP_SECONDS must not be negative")
     if settings.ranker not in RANKERS:
         raise ValueError(f"INSTAGRAM_RANKER must be one of {', '.join(RANKERS)}")
     head_weights(settings.rank_weights)  # refuses a malformed INSTAGRAM_RANK_WEIGHTS early

@@ -6,7 +6,7 @@ stores, local disk for media, in-memory caches, an in-process event bus.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import attrs
 from dependency_injector import containers, providers
@@ -85,6 +85,7 @@ from instagram_core.services.search import SearchService
 from instagram_core.services.social import SocialService
 from instagram_core.services.stories import StoryService
 from instagram_core.services.tracked_feed_cache import TrackedFeedCache
+from instagram_core.services.upload_sweeper import UploadSweeper
 from instagram_core.services.views import DOWNLOAD_URL_TTL, PostViews
 
 
@@ -156,6 +157,7 @@ class EmbeddedAdapters(containers.DeclarativeContainer):
         clock=clock,
         base_url=config.blob_base_url,
     )
+    stale_uploads = multipart  # it also lists what abandoned uploads left in staging
     processor = providers.Resource(
         open_media_processor, config.max_image_pixels, config.media_workers
     )
@@ -215,6 +217,7 @@ class MemoryAdapters(containers.DeclarativeContainer):
         clock=clock,
         base_url=config.blob_base_url,
     )
+    stale_uploads = multipart
     processor = providers.Singleton(PillowMediaProcessor, max_pixels=config.max_image_pixels)
     transcoder = providers.Singleton(
         PyAvVideoTranscoder, max_duration_seconds=config.max_video_seconds
@@ -404,6 +407,16 @@ class Core(containers.DeclarativeContainer):
     cleanup = providers.Singleton(
         CleanupService, adapters.engagement, adapters.comments, adapters.media, adapters.blobs
     )
+    upload_sweeper = providers.Singleton(
+        UploadSweeper,
+        clock=adapters.clock,
+        media=adapters.media,
+        blobs=adapters.blobs,
+        uploads=adapters.stale_uploads,
+        multipart=adapters.multipart,
+        max_age=config.abandoned_upload_age,
+        interval=config.upload_sweep_interval,
+    )
     stories = providers.Singleton(
         StoryService,
         stories=adapters.stories,
@@ -467,6 +480,9 @@ def settings_dict(settings: Settings) -> dict[str, object]:
         # The embedded profile keeps change versions in memory; production, in Redis.
         "change_versions_in_memory": settings.profile == "embedded",
         "feed_page_cache_bytes": settings.feed_page_cache_mb * 1024 * 1024,
+        "abandoned_upload_age": timedelta(hours=settings.abandoned_upload_hours),
+        # 0 turns the schedule off (see entrypoints.schedule); the sweeper still needs one.
+        "upload_sweep_interval": timedelta(seconds=settings.upload_sweep_seconds or 3600),
     }
 
 

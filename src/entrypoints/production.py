@@ -10,6 +10,7 @@ posts, media records, comments, stories and notifications (Cassandra), search
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 
 import redis
@@ -53,13 +54,21 @@ def open_mysql(url: str, size: int) -> Iterator[MySqlPool]:
 
 
 def open_s3(
-    endpoint_url: str, region: str, bucket: str, access_key: str, secret_key: str
+    endpoint_url: str,
+    region: str,
+    bucket: str,
+    access_key: str,
+    secret_key: str,
+    abandoned_upload_hours: float = 24.0,
 ) -> Iterator[S3BlobStore]:
+    """The store, its bucket made and its lifecycle rules set: story media expire, and S3
+    aborts multipart uploads the sweeper has missed (it counts whole days, at least one)."""
     store = S3BlobStore.from_settings(
         endpoint_url or None, region, bucket, access_key or None, secret_key or None
     )
     store.ensure_bucket()
     store.configure_story_lifecycle()
+    store.configure_upload_lifecycle(days=max(1, math.ceil(abandoned_upload_hours / 24)))
     yield store
 
 
@@ -95,8 +104,10 @@ class ProductionAdapters(containers.DeclarativeContainer):
         config.s3_bucket,
         config.s3_access_key_id,
         config.s3_secret_access_key,
+        config.abandoned_upload_hours,
     )
     multipart = providers.Singleton(S3MultipartUploads, blobs)
+    stale_uploads = blobs  # S3 lists the multipart uploads never finished
 
     # Still embedded (SQLite in the data dir, in-process caches) until their engines land.
     affinity = embedded.affinity

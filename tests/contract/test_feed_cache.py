@@ -167,7 +167,9 @@ def test_memory_fan_out_to_100k_users_is_fast() -> None:
     started = time.perf_counter()
     for post_id in range(1, 4):
         cache.add(users, post_id)
-    assert time.perf_counter() - started < 2.0  # generous: about 0.1 s on a laptop
+    # About 0.1 s on a laptop; the bound only catches a quadratic fan-out (minutes), so it
+    # holds at a load average of 10 too.
+    assert time.perf_counter() - started < 20.0
     assert everything(cache, "user-99999") == [3, 2, 1]
 
 

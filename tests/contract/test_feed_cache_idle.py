@@ -12,6 +12,7 @@ from adapters.memory.feed_cache import InMemoryFeedCache
 from adapters.redis.feed_cache import RedisFeedCache
 from instagram_core.ports.feed_cache import FeedCache
 from tests.engines import RedisServer
+from tests.redis_support import let_expire
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 IDLE = 3600
@@ -52,14 +53,18 @@ def test_a_clock_needs_a_ttl() -> None:
 
 
 def test_redis_feed_goes_absent_after_its_idle_time(redis_server: RedisServer) -> None:
-    import time
-
+    """Redis's clock cannot be moved: the idle TTL is checked as set and renewed by a read,
+    then ended (``let_expire``) to see the feed read as absent."""
     client = redis.Redis.from_url(redis_server.url)
     client.flushdb()
-    feeds = RedisFeedCache(client, idle_ttl_seconds=1)
+    feeds = RedisFeedCache(client, idle_ttl_seconds=60)
     feeds.add_many("ann", [5])
     feeds.add(["ann"], 6)
     assert feeds.page("ann", None, 10) == [6, 5]
-    time.sleep(1.2)
+    assert 30_000 < client.pttl("feed:ann") <= 60_000
+    client.pexpire("feed:ann", 10_000)  # fifty idle seconds later
+    assert feeds.page("ann", None, 10) == [6, 5]
+    assert client.pttl("feed:ann") > 30_000  # the read renewed it
+    let_expire(client, "feed:ann")
     assert feeds.page("ann", None, 10) is None
     client.close()

@@ -27,14 +27,16 @@ from __future__ import annotations
 import concurrent.futures
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 
 from adapters.s3 import S3BlobStore
+from adapters.s3.multipart import S3MultipartUploads
 from instagram_core.domain.errors import InvalidInput, NotFound
-from tests.contract.s3_buckets import fresh_store
+from tests.contract.s3_buckets import fresh_store, shared_client
 
 KEY = "u1/2024/05/42/thumb_150.jpg"
 SIGV4_DATE = "%Y%m%dT%H%M%SZ"
@@ -165,6 +167,61 @@ def test_moto_accepts_what_s3_refuses(
     """Pins moto's gaps listed in the module docstring. If this fails, moto has started
     checking: turn the case into a refusal test and update docs/engines.md."""
     assert request_s3(s3).status_code == 200
+
+
+# --- caching metadata ------------------------------------------------------------------
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+PRIVATE = "private, no-store"
+ORIGINAL = "u1/2024/05/42/original.jpg"
+
+
+def head(s3: S3BlobStore, s3_endpoint: str, key: str) -> dict[str, Any]:
+    """The object's metadata as S3 (and a CDN in front of it) serves it."""
+    return dict(shared_client(s3_endpoint).head_object(Bucket=s3.bucket, Key=key))
+
+
+@pytest.mark.parametrize(
+    ("name", "content_type"),
+    [
+        ("thumb_150.jpg", "image/jpeg"),
+        ("large_1080.webp", "image/webp"),
+        ("video_720.mp4", "video/mp4"),
+        ("poster.jpg", "image/jpeg"),
+        ("blurhash.txt", "text/plain"),
+    ],
+)
+def test_s3_variants_are_stored_immutable_with_their_content_type(
+    s3: S3BlobStore, s3_endpoint: str, name: str, content_type: str
+) -> None:
+    key = f"u1/2024/05/42/{name}"
+    s3.put(key, b"rendered", content_type)
+    stored = head(s3, s3_endpoint, key)
+    assert (stored["CacheControl"], stored["ContentType"]) == (IMMUTABLE, content_type)
+    served = httpx.get(s3.download_url(key, 60))
+    assert served.headers["cache-control"] == IMMUTABLE
+    assert served.headers["content-type"] == content_type
+
+
+def test_s3_originals_are_never_cacheable_however_they_arrive(
+    s3: S3BlobStore, s3_endpoint: str
+) -> None:
+    """Written by us, by a client through a presigned PUT (the header is signed: S3 refuses
+    the PUT without it), or joined from parts: private, no-store every time."""
+    s3.put(ORIGINAL, b"exif and all", "image/jpeg")
+    assert head(s3, s3_endpoint, ORIGINAL)["CacheControl"] == PRIVATE
+    upload = s3.presign_upload(ORIGINAL, "image/jpeg", 1000, 60)
+    assert upload.headers["Cache-Control"] == PRIVATE
+    assert "cache-control" in params(upload.url)["X-Amz-SignedHeaders"].split(";")
+    assert httpx.put(upload.url, content=b"again", headers=upload.headers).status_code == 200
+    assert head(s3, s3_endpoint, ORIGINAL)["CacheControl"] == PRIVATE
+    parts = S3MultipartUploads(s3)
+    upload_id = parts.start(ORIGINAL, "image/jpeg")
+    sent = httpx.put(parts.part_url(ORIGINAL, upload_id, 1, 60).url, content=b"parted")
+    assert sent.status_code == 200
+    parts.complete(ORIGINAL, upload_id, parts.parts(ORIGINAL, upload_id))
+    stored = head(s3, s3_endpoint, ORIGINAL)
+    assert (stored["CacheControl"], stored["ContentLength"]) == (PRIVATE, 6)
 
 
 # --- keys, reads, deletes --------------------------------------------------------------

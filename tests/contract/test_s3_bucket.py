@@ -81,3 +81,22 @@ def test_s3_from_settings_signs_urls_for_the_public_endpoint(
     url = store.download_url(KEY, 60)
     assert urlsplit(url).hostname == "localhost"
     assert httpx.get(url).content == b"pixels"
+
+
+def test_s3_abort_incomplete_uploads_rule_joins_the_story_rule_without_replacing_it(
+    s3: S3BlobStore, s3_endpoint: str
+) -> None:
+    """Either order, run again at every deployment: both rules, once each."""
+    client = shared_client(s3_endpoint)
+    s3.configure_story_lifecycle()
+    s3.configure_upload_lifecycle(days=2)
+    s3.configure_upload_lifecycle(days=1)
+    s3.configure_story_lifecycle()
+    rules = {rule["ID"]: rule for rule in lifecycle_rules(client, s3.bucket)}
+    assert set(rules) == {"expire-stories", "abort-incomplete-uploads"}
+    aborting = rules["abort-incomplete-uploads"]
+    assert aborting["AbortIncompleteMultipartUpload"] == {"DaysAfterInitiation": 1}
+    assert (aborting["Status"], aborting["Filter"]) == ("Enabled", {"Prefix": ""})
+    assert rules["expire-stories"]["Expiration"] == {"Days": 1}
+    with pytest.raises(InvalidInput):
+        s3.configure_upload_lifecycle(days=0)

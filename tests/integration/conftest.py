@@ -73,7 +73,7 @@ class Api:
         return self.wait_until_done(auth, created.json()["post_id"])
 
     def wait_until_done(
-        self, auth: dict[str, str], post_id: str, timeout: float = 20
+        self, auth: dict[str, str], post_id: str, timeout: float = 60
     ) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -13,9 +13,10 @@ from PIL import Image
 from tests.integration.conftest import Api, local
 from tests.support import jpeg_bytes
 
-KEY = "u1/2024/05/42/original.mp4"
+KEY = "u1/2024/05/42/video_720.mp4"
 VIDEO = os.urandom(300_000)  # bytes stand in for a video: serving never decodes them
 IMMUTABLE = "public, max-age=31536000, immutable"
+PRIVATE = "private, no-store"
 
 
 @pytest.fixture
@@ -98,7 +99,7 @@ def test_if_range_resumes_only_an_unchanged_file(api: Api, url: str) -> None:
 
 def test_download_urls_are_signed(api: Api, url: str) -> None:
     """Expiry itself is tested on the store, whose clock a test can move."""
-    assert api.client.get(url.replace("original.mp4", "thumb_150.jpg")).status_code == 403
+    assert api.client.get(url.replace("video_720.mp4", "thumb_150.jpg")).status_code == 403
     assert api.client.get(url.replace("sig=", "sig=0")).status_code == 403
     assert api.client.get(url.replace("expires=", "expires=9")).status_code == 403
     assert api.client.get(url.partition("?")[0]).status_code == 422
@@ -117,3 +118,31 @@ def test_a_stored_variant_serves_ranges_and_revalidates(api: Api) -> None:
     assert (head.status_code, head.content) == (206, b"\xff\xd8")  # the JPEG marker
     revalidated = api.client.get(url, headers={"If-None-Match": whole.headers["etag"]})
     assert revalidated.status_code == 304
+
+
+def test_every_variant_is_served_immutable_with_its_own_type_and_the_original_never(
+    api: Api,
+) -> None:
+    """Each rendition of a published photo (both formats of every size, and the
+    blurhash) is cacheable for a year; an original, which keeps the camera's EXIF and
+    is never handed to viewers, is kept by no cache even if a URL to it is signed."""
+    alice = api.register("alice")
+    post = api.publish(alice, jpeg_bytes(1600, 1200))
+    media = api.container.adapters.media().get(int(post["media"][0]["media_id"]))
+    assert media is not None
+    blobs = api.container.adapters.blobs()
+    served = [(v.key, v.content_type) for v in media.variants]
+    served.append((media.key("blurhash.txt"), "text/plain"))
+    assert {t for _, t in served} >= {"image/jpeg", "image/webp", "text/plain"}
+    for key, content_type in served:
+        response = api.client.get(local(blobs.download_url(key, 600)))
+        assert response.status_code == 200, key
+        assert response.headers["cache-control"] == IMMUTABLE, key
+        assert response.headers["content-type"].startswith(content_type), key
+    original = local(blobs.download_url(media.original_key, 600))
+    whole = api.client.get(original)
+    assert (whole.status_code, whole.headers["cache-control"]) == (200, PRIVATE)
+    again = api.client.get(original, headers={"If-None-Match": whole.headers["etag"]})
+    assert (again.status_code, again.headers["cache-control"]) == (304, PRIVATE)
+    ranged = api.client.get(original, headers={"Range": "bytes=0-1"})
+    assert (ranged.status_code, ranged.headers["cache-control"]) == (206, PRIVATE)

@@ -111,7 +111,7 @@ def test_a_lock_wait_timeout_is_unavailable(server: MariaDbServer) -> None:
             started = time.monotonic()
             with pytest.raises(Unavailable):
                 graph.put(follow("fan01", "star"))
-            assert time.monotonic() - started < 5
+            assert time.monotonic() - started < 20  # 1 s asked for; InnoDB's default is 50
         assert graph.get("fan01", "star") is None
         assert graph.put(follow("fan01", "star")) is None
     finally:
@@ -132,7 +132,7 @@ def test_a_stopped_server_is_unavailable_promptly_and_the_pool_recovers(
             graph.count_followers("star")
         with pytest.raises(Unavailable):
             users.get("star")
-        assert time.monotonic() - started < 3
+        assert time.monotonic() - started < 10  # refused at once; wide for loaded machines
     finally:
         server.start()
     assert graph.count_followers("star") == 1

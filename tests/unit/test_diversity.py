@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import functools
+
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from instagram_core.policies.diversity import diversify
+from instagram_core.policies.diversity import REPEAT_DECAY, diversify
 
 CANDIDATES = st.lists(
     st.tuples(st.sampled_from("abcd"), st.floats(0, 1, allow_nan=False)), max_size=60
@@ -47,3 +50,98 @@ def test_best_first_and_repeated_authors_decay() -> None:
 
 def test_a_single_author_feed_keeps_score_order() -> None:
     assert diversify([(1, "a", 0.1), (2, "a", 0.9), (3, "a", 0.5)]) == [2, 3, 1]
+
+
+# Feasibility found by search, independent of the bound the implementation relies on.
+@functools.cache
+def arrangeable(counts: tuple[int, ...], last: int, run: int, max_run: int) -> bool:
+    """Whether authors with these post counts can be shown with at most ``max_run`` in a
+    row, after a run of ``run`` by author index ``last`` (-1: none)."""
+    if not any(counts):
+        return True
+    for author, count in enumerate(counts):
+        if count and (author != last or run < max_run):
+            rest = (*counts[:author], count - 1, *counts[author + 1 :])
+            if arrangeable(rest, author, run + 1 if author == last else 1, max_run):
+                return True
+    return False
+
+
+SMALL = st.tuples(
+    st.lists(st.tuples(st.sampled_from("abc"), st.floats(0, 1, allow_nan=False)), max_size=12).map(
+        lambda items: [(i + 1, author, score) for i, (author, score) in enumerate(items)]
+    ),
+    st.integers(1, 3),
+)
+
+
+def counts_of(authors: list[str]) -> tuple[int, ...]:
+    return tuple(authors.count(a) for a in "abc")
+
+
+@given(SMALL)
+def test_the_run_rule_holds_whenever_some_order_satisfies_it(
+    case: tuple[list[tuple[int, str, float]], int],
+) -> None:
+    candidates, max_run = case
+    author_of = {c[0]: c[1] for c in candidates}
+    order = diversify(candidates, max_run=max_run)
+    if arrangeable(counts_of([c[1] for c in candidates]), -1, 0, max_run):
+        assert runs(order, author_of) <= max_run
+    else:  # no order can: a longer run only starts once nobody else is left
+        for index in range(max_run, len(order)):
+            window = {author_of[p] for p in order[index - max_run : index + 1]}
+            if len(window) == 1:
+                assert {author_of[p] for p in order[index:]} == window
+
+
+@given(SMALL)
+def test_each_step_shows_the_best_decayed_post_that_keeps_the_rest_arrangeable(
+    case: tuple[list[tuple[int, str, float]], int],
+) -> None:
+    """Closest to score order the rule allows: the pick beats every author whose head
+    could come next without making the rest unarrangeable (checked by search)."""
+    candidates, max_run = case
+    if not arrangeable(counts_of([c[1] for c in candidates]), -1, 0, max_run):
+        return
+    by_id = {c[0]: c for c in candidates}
+    left = sorted(candidates, key=lambda c: (-c[2], -c[0]))
+    shown: dict[str, int] = {}
+    last, run = -1, 0
+    for post_id in diversify(candidates, max_run=max_run):
+        allowed = []
+        for index, author in enumerate("abc"):
+            mine = [c for c in left if c[1] == author]
+            if not mine or (index == last and run >= max_run):
+                continue
+            rest = counts_of([c[1] for c in left if c is not mine[0]])
+            if arrangeable(rest, index, run + 1 if index == last else 1, max_run):
+                allowed.append(mine[0][2] * REPEAT_DECAY ** shown.get(author, 0))
+        _, author, score = by_id[post_id]
+        assert score * REPEAT_DECAY ** shown.get(author, 0) == max(allowed)
+        left.remove(by_id[post_id])
+        shown[author] = shown.get(author, 0) + 1
+        index = "abc".index(author)
+        run, last = (run + 1 if index == last else 1), index
+
+
+@given(st.lists(st.integers(0, 5), min_size=1, max_size=4), st.integers(1, 3))
+def test_the_count_bound_matches_search(counts: list[int], max_run: int) -> None:
+    """The closed form the module docstring proves, checked against exhaustive search."""
+    total, largest = sum(counts), max(counts)
+    bound = largest <= max_run * (total - largest + 1)
+    assert arrangeable(tuple(counts), -1, 0, max_run) == bound
+
+
+def test_a_prolific_author_is_spread_between_the_others_not_left_for_the_end() -> None:
+    """The review's case: the others score higher, yet spending them first would leave
+    eight posts of ``a`` in a row where ``a a b a a c a a d a a`` exists."""
+    candidates = [(i, "a", 0.5 - i / 100) for i in range(1, 9)]
+    candidates += [(20, "b", 0.9), (21, "c", 0.8), (22, "d", 0.7)]
+    author_of = {c[0]: c[1] for c in candidates}
+    assert runs(diversify(candidates), author_of) == 2
+
+
+def test_max_run_below_one_is_refused() -> None:
+    with pytest.raises(ValueError, match="max_run"):
+        diversify([(1, "a", 1.0)], max_run=0)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,6 +15,9 @@ from typing import Any
 
 import numpy as np
 import pytest
+
+from entrypoints.config import Settings
+from instagram_core.policies.fanout import CELEBRITY_THRESHOLD, FanoutPolicy
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "simulate_feed_scale.py"
 
@@ -181,3 +185,22 @@ def test_the_same_seed_gives_the_same_day(day: Any) -> None:
     again = sim.simulate(PARAMS)
     assert np.array_equal(again.graph.indices, day.graph.indices)
     assert [r.writes for r in again.results] == [r.writes for r in day.results]
+
+
+def test_the_code_default_is_the_threshold_the_document_chooses() -> None:
+    """One threshold everywhere: the document's choice, the policy's constant, the
+    setting's default and the policy a container builds by default."""
+    document = (SCRIPT.parents[1] / "docs" / "feed-at-scale.md").read_text()
+    found = re.search(r"\*\*Chosen threshold: (\S+) followers\.\*\*", document)
+    assert found is not None
+    assert found.group(1) == sim.human(CELEBRITY_THRESHOLD)
+    assert f"is {sim.human(CELEBRITY_THRESHOLD)}, the single default" in document
+    assert "the threshold chosen here" in document
+    assert Settings().fanout_celebrity_threshold == CELEBRITY_THRESHOLD
+    assert FanoutPolicy().celebrity_threshold == CELEBRITY_THRESHOLD
+    assert sim.SEED_THRESHOLD == 50_000  # the seed's, compared against, not the default
+
+
+def test_a_choice_other_than_the_code_default_is_called_out() -> None:
+    assert "change one or the other" in sim._in_the_code(CELEBRITY_THRESHOLD * 2)
+    assert "change one or the other" not in sim._in_the_code(CELEBRITY_THRESHOLD)

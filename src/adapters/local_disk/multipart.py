@@ -31,11 +31,12 @@ from adapters.local_disk.parts import (
     new_upload_id,
     select_parts,
 )
+from adapters.local_disk.stale_uploads import MANIFEST as _MANIFEST
+from adapters.local_disk.stale_uploads import StaleLocalUploads, manifest_started_at
 from instagram_core.domain.errors import InvalidInput, NotFound
 from instagram_core.ports.clock import Clock
 from instagram_core.ports.multipart import PART_SIZE, UploadedPart
 
-_MANIFEST = "upload.json"
 _PART = re.compile(r"(\d{5})\.([0-9a-f]{32})\.part")
 _READ_CHUNK = 1024 * 1024
 
@@ -50,7 +51,7 @@ def _hashing(chunks: Iterable[bytes], digest: hashlib._Hash) -> Iterator[bytes]:
         yield chunk
 
 
-class LocalDiskMultipartUploads(SignedPartUrls):
+class LocalDiskMultipartUploads(SignedPartUrls, StaleLocalUploads):
     """:class:`~instagram_core.ports.multipart.MultipartUploads` beside a local-disk store.
 
     Part URLs point at ``base_url`` (the store's ``/blobs`` edge), which checks them with
@@ -68,12 +69,18 @@ class LocalDiskMultipartUploads(SignedPartUrls):
     ) -> None:
         self._blobs = blobs
         self._urls = PartUrls(secret, clock, base_url)
+        self._clock = clock
+        self._staging = blobs.staging
         self._uploads = blobs.staging / "uploads"
         self._max_part_bytes = max_part_bytes
         files.make_dirs(self._uploads)
 
     def start(self, key: str, content_type: str) -> str:
-        manifest = {"key": validate_key(key), "content_type": validate_content_type(content_type)}
+        manifest = {
+            "key": validate_key(key),
+            "content_type": validate_content_type(content_type),
+            "started_at": manifest_started_at(self._clock.now()),  # for the upload sweeper
+        }
         upload_id = new_upload_id()
         directory = self._uploads / upload_id
         directory.mkdir()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 
 import attrs
 
@@ -57,3 +58,22 @@ class InMemoryMediaStore:
     def delete(self, media_id: int) -> None:
         with self._lock:
             self._media.pop(media_id, None)
+
+    # --- the upload sweeper's side (instagram_core.ports.abandoned_uploads.UnclaimedMedia)
+
+    def unclaimed(self, created_before: datetime, limit: int) -> list[Media]:
+        with self._lock:
+            found = [
+                m
+                for m in self._media.values()
+                if m.post_id is None and m.created_at < created_before
+            ]
+        return sorted(found, key=lambda m: (m.created_at, m.media_id))[: max(limit, 0)]
+
+    def delete_unclaimed(self, media_id: int) -> bool:
+        with self._lock:
+            media = self._media.get(media_id)
+            if media is None or media.post_id is not None:
+                return False
+            del self._media[media_id]
+            return True

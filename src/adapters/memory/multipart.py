@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
 import attrs
 
@@ -20,6 +21,7 @@ from adapters.local_disk.parts import (
     select_parts,
 )
 from instagram_core.domain.errors import NotFound, PayloadTooLarge
+from instagram_core.ports.abandoned_uploads import PendingUpload
 from instagram_core.ports.blobs import BlobStore
 from instagram_core.ports.clock import Clock
 from instagram_core.ports.multipart import PART_SIZE, UploadedPart
@@ -29,6 +31,7 @@ from instagram_core.ports.multipart import PART_SIZE, UploadedPart
 class _Upload:
     key: str
     content_type: str
+    started_at: datetime
     parts: dict[int, tuple[UploadedPart, bytes]] = attrs.field(factory=dict)
 
 
@@ -46,12 +49,13 @@ class InMemoryMultipartUploads(SignedPartUrls):
     ) -> None:
         self._blobs = blobs
         self._urls = PartUrls(secret, clock, base_url)
+        self._clock = clock
         self._max_part_bytes = max_part_bytes
         self._uploads: dict[str, _Upload] = {}
         self._lock = threading.Lock()
 
     def start(self, key: str, content_type: str) -> str:
-        upload = _Upload(validate_key(key), validate_content_type(content_type))
+        upload = _Upload(validate_key(key), validate_content_type(content_type), self._clock.now())
         upload_id = new_upload_id()
         with self._lock:
             self._uploads[upload_id] = upload
@@ -108,3 +112,18 @@ class InMemoryMultipartUploads(SignedPartUrls):
         if upload is None or upload.key != key:
             raise NotFound(f"no multipart upload {upload_id!r}")
         return upload
+
+    # --- the upload sweeper's side (instagram_core.ports.abandoned_uploads.StaleUploads)
+
+    def pending_uploads(self, started_before: datetime) -> list[PendingUpload]:
+        with self._lock:
+            pending = [
+                PendingUpload(upload.key, upload_id, upload.started_at)
+                for upload_id, upload in self._uploads.items()
+                if upload.started_at < started_before
+            ]
+        return sorted(pending, key=lambda p: (p.started_at, p.upload_id))
+
+    def purge_scraps(self, older_than: datetime) -> int:
+        """Nothing is staged in memory: a write is whole or absent."""
+        return 0

@@ -15,16 +15,19 @@ from adapters.s3 import lifecycle
 from adapters.s3.client import S3Client, ensure_bucket, make_client
 from adapters.s3.errors import EXISTS, MISSING_KEY, error_code, s3_boundary
 from adapters.s3.multipart import MultipartUploads
+from adapters.s3.stale_uploads import StaleMultipartUploads
 from adapters.s3.urls import presign, signed_expiry
 from instagram_core.domain.errors import Conflict, InvalidInput, NotFound, Unavailable
+from instagram_core.policies.blob_caching import cache_control
 from instagram_core.ports.blobs import BlobInfo, PresignedUpload
 
 DELETE_BATCH = 1000  # DeleteObjects takes at most 1,000 keys
 STORY_RULE_ID = "expire-stories"
+ABORT_UPLOADS_RULE_ID = "abort-incomplete-uploads"
 _FALLBACK_TYPE = "binary/octet-stream"  # what S3 reports for an object stored without one
 
 
-class S3BlobStore(MultipartUploads):
+class S3BlobStore(MultipartUploads, StaleMultipartUploads):
     """:class:`~instagram_core.ports.blobs.BlobStore` on one S3 bucket.
 
     ``presign_client`` signs the URLs handed to clients; give one built with the public
@@ -78,12 +81,23 @@ class S3BlobStore(MultipartUploads):
         bucket's other lifecycle rules (see :mod:`adapters.s3.lifecycle`)."""
         lifecycle.put_expiry_rule(self._client, self._bucket, STORY_RULE_ID, prefix, days)
 
+    def configure_upload_lifecycle(self, days: int = 1) -> None:
+        """Have S3 abort multipart uploads still incomplete ``days`` days after they began,
+        keeping the bucket's other lifecycle rules (the story rule among them)."""
+        lifecycle.put_abort_incomplete_rule(self._client, self._bucket, ABORT_UPLOADS_RULE_ID, days)
+
     def put(self, key: str, data: bytes, content_type: str) -> None:
+        """Stored with its ``Cache-Control`` (:mod:`instagram_core.policies.blob_caching`),
+        which S3 and a CDN in front of it serve with every GET."""
         validate_key(key)
         validate_content_type(content_type)
         with s3_boundary("put"):
             self._client.put_object(
-                Bucket=self._bucket, Key=key, Body=bytes(data), ContentType=content_type
+                Bucket=self._bucket,
+                Key=key,
+                Body=bytes(data),
+                ContentType=content_type,
+                CacheControl=cache_control(key),
             )
 
     def put_new(self, key: str, data: bytes, content_type: str) -> None:
@@ -98,6 +112,7 @@ class S3BlobStore(MultipartUploads):
                     Key=key,
                     Body=bytes(data),
                     ContentType=content_type,
+                    CacheControl=cache_control(key),
                     IfNoneMatch="*",
                 )
             except ClientError as exc:
@@ -148,27 +163,31 @@ class S3BlobStore(MultipartUploads):
     def presign_upload(
         self, key: str, content_type: str, max_bytes: int, expires_in: int
     ) -> PresignedUpload:
-        """A presigned PutObject URL that binds the key, the Content-Type and
-        ``If-None-Match: *`` (signed headers: S3 refuses a request without them), so S3
-        itself makes the URL single-use: once an object exists at the key, a replay gets
-        412 ``PreconditionFailed`` (409 ``ConditionalRequestConflict`` for the loser of
-        two racing PUTs), whatever our servers know. S3 cannot check our media records,
-        so a replay after the object was deleted (its post deleted) within the URL's 15
-        minutes stores an orphan that no record names (see docs/security.md). S3 cannot
-        hold a presigned PUT to ``max_bytes`` either (only POST policies can), so the core
-        checks the size with :meth:`info` after the upload; use a multipart upload to
-        check it before the object exists."""
+        """A presigned PutObject URL that binds the key, the Content-Type, our
+        ``Cache-Control`` and ``If-None-Match: *`` (signed headers: S3 refuses a request
+        without them), so S3 itself makes the URL single-use: once an object exists at the
+        key, a replay gets 412 ``PreconditionFailed`` (409 ``ConditionalRequestConflict``
+        for the loser of two racing PUTs), whatever our servers know. S3 cannot check our
+        media records, so a replay after the object was deleted (its post deleted) within
+        the URL's 15 minutes stores an orphan that no record names (see docs/security.md).
+        S3 cannot hold a presigned PUT to ``max_bytes`` either (only POST policies can), so
+        the core checks the size with :meth:`info` after the upload; use a multipart upload
+        to check it before the object exists."""
         validate_key(key)
         validate_content_type(content_type)
         if max_bytes < 1:
             raise InvalidInput("max_bytes must be positive")
-        params = {"Bucket": self._bucket, "Key": key, "ContentType": content_type}
-        url = presign(self._presign, "put_object", {**params, "IfNoneMatch": "*"}, expires_in)
-        return PresignedUpload(
-            url=url,
-            expires_at=signed_expiry(url),
-            headers={"Content-Type": content_type, "If-None-Match": "*"},
-        )
+        caching = cache_control(key)
+        params = {
+            "Bucket": self._bucket,
+            "Key": key,
+            "ContentType": content_type,
+            "CacheControl": caching,
+            "IfNoneMatch": "*",
+        }
+        url = presign(self._presign, "put_object", params, expires_in)
+        headers = {"Content-Type": content_type, "Cache-Control": caching, "If-None-Match": "*"}
+        return PresignedUpload(url=url, expires_at=signed_expiry(url), headers=headers)
 
     def download_url(self, key: str, expires_in: int) -> str:
         """A presigned GetObject URL, valid for at least ``expires_in`` seconds; it changes

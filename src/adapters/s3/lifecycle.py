@@ -1,4 +1,5 @@
-"""Bucket lifecycle rules: S3 deletes story media by itself, as the seed's Story Service says.
+"""Bucket lifecycle rules: S3 deletes story media by itself, as the seed's Story Service says,
+and aborts multipart uploads left incomplete.
 
 S3 counts lifecycle days from an object's creation and rounds to the next midnight UTC, so
 a one-day rule removes a story's files 24 to 48 hours after upload. That only reclaims
@@ -44,7 +45,27 @@ def put_expiry_rule(client: S3Client, bucket: str, rule_id: str, prefix: str, da
         "Status": "Enabled",
         "Expiration": {"Days": days},
     }
-    others = [kept for kept in lifecycle_rules(client, bucket) if kept.get("ID") != rule_id]
+    _put_rule(client, bucket, rule)
+
+
+def put_abort_incomplete_rule(client: S3Client, bucket: str, rule_id: str, days: int) -> None:
+    """Have S3 abort multipart uploads still incomplete ``days`` days after they started,
+    bucket-wide, in rule ``rule_id``: their parts are otherwise kept (and billed) forever.
+    Other rules are kept, as in :func:`put_expiry_rule`."""
+    if days < 1:
+        raise InvalidInput("a lifecycle rule aborts uploads after at least one day")
+    rule = {
+        "ID": rule_id,
+        "Filter": {"Prefix": ""},
+        "Status": "Enabled",
+        "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": days},
+    }
+    _put_rule(client, bucket, rule)
+
+
+def _put_rule(client: S3Client, bucket: str, rule: dict[str, Any]) -> None:
+    """Replace the rule of the same ID, or add it, keeping every other rule."""
+    others = [kept for kept in lifecycle_rules(client, bucket) if kept.get("ID") != rule["ID"]]
     with s3_boundary("put lifecycle"):
         client.put_bucket_lifecycle_configuration(
             Bucket=bucket, LifecycleConfiguration={"Rules": [*others, rule]}

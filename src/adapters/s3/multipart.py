@@ -23,6 +23,7 @@ from adapters.s3.client import S3Client
 from adapters.s3.errors import EXISTS, error_code, s3_boundary
 from adapters.s3.urls import presign, signed_expiry
 from instagram_core.domain.errors import Conflict, InvalidInput, NotFound
+from instagram_core.policies.blob_caching import cache_control
 from instagram_core.ports import multipart as port
 from instagram_core.ports.blobs import PresignedUpload
 
@@ -62,12 +63,16 @@ class MultipartUploads:
     _bucket: str
 
     def start_multipart(self, key: str, content_type: str) -> str:
-        """Begin an upload of ``key`` with ``content_type``; returns its upload id."""
+        """Begin an upload of ``key`` with ``content_type`` (and the ``Cache-Control`` of
+        :mod:`instagram_core.policies.blob_caching`); returns its upload id."""
         validate_key(key)
         validate_content_type(content_type)
         with s3_boundary("start_multipart"):
             created = self._client.create_multipart_upload(
-                Bucket=self._bucket, Key=key, ContentType=content_type
+                Bucket=self._bucket,
+                Key=key,
+                ContentType=content_type,
+                CacheControl=cache_control(key),
             )
         return str(created["UploadId"])
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Any
 
 from adapters.sqlite.codecs import (
@@ -39,6 +40,8 @@ CREATE TABLE IF NOT EXISTS media (
     duration_seconds REAL,  -- videos only
     for_story INTEGER NOT NULL DEFAULT 0
 );
+-- What the upload sweeper scans: unclaimed media by age.
+CREATE INDEX IF NOT EXISTS media_unclaimed ON media (created_at, media_id) WHERE post_id IS NULL;
 """
 _ADDED_COLUMNS = {"duration_seconds": "REAL", "for_story": "INTEGER NOT NULL DEFAULT 0"}
 
@@ -152,3 +155,20 @@ class SqliteMediaStore:
 
     def delete(self, media_id: int) -> None:
         self._db.execute("DELETE FROM media WHERE media_id = ?", (media_id,))
+
+    # --- the upload sweeper's side (instagram_core.ports.abandoned_uploads.UnclaimedMedia)
+
+    def unclaimed(self, created_before: datetime, limit: int) -> list[Media]:
+        rows = self._db.query(
+            f"SELECT {_FIELDS} FROM media WHERE post_id IS NULL AND created_at < ? "
+            "ORDER BY created_at, media_id LIMIT ?",
+            (to_micros(created_before), max(limit, 0)),
+        )
+        return [_media(row) for row in rows]
+
+    def delete_unclaimed(self, media_id: int) -> bool:
+        """One conditional DELETE, atomic against :meth:`attach`'s conditional UPDATE."""
+        cursor = self._db.execute(
+            "DELETE FROM media WHERE media_id = ? AND post_id IS NULL", (media_id,)
+        )
+        return cursor.rowcount == 1

@@ -14,6 +14,7 @@ from entrypoints.http.errors import EXCEPTION_HANDLERS
 from entrypoints.http.openapi import declare_errors, openapi_config
 from entrypoints.http.request_guard import guard_request
 from entrypoints.http.routes import BLOB_CONTROLLERS, EDGE_CONTROLLERS, api_router
+from entrypoints.schedule import Periodic, upload_sweeps
 
 log = logging.getLogger("instagram")
 
@@ -24,13 +25,24 @@ def create_app(settings: Settings | None = None, container: Application | None =
     if container is None:
         container = build_container(settings or load_settings())
 
+    sweeps: list[Periodic] = []
+
     def start() -> None:
         container.init_resources()
         recovered = container.core.publishing().recover_interrupted()
         if recovered:
             log.info("resumed processing of %d interrupted posts", recovered)
+        # Built here, before any request: the sweeper's thread then shares every store
+        # instance with the handlers instead of racing them to create one.
+        sweeper = container.core.upload_sweeper()
+        schedule = upload_sweeps(sweeper.sweep_if_due, container.config.upload_sweep_seconds())
+        if schedule is not None:
+            schedule.start()
+            sweeps.append(schedule)
 
     def stop() -> None:
+        while sweeps:
+            sweeps.pop().stop()
         container.shutdown_resources()
 
     # The embedded blob store is served here; S3 serves its own pre-signed URLs.

@@ -116,6 +116,12 @@ STORY_PREFIX = "stories/"
 ORIGINAL_NAME = "original"
 
 
+def is_original_key(key: str) -> bool:
+    """Whether ``key`` names an uploaded original (``.../original.<ext>``, as
+    :attr:`Media.original_key` builds it) rather than a rendition derived from one."""
+    return key.rsplit("/", 1)[-1].partition(".")[0] == ORIGINAL_NAME
+
+
 def media_prefix(owner_id: str, created_at: datetime, media_id: int, for_story: bool) -> str:
     """``{user_id}/{year}/{month}/{media_id}/``: the seed's storage path; story media live
     under ``stories/`` so that a bucket lifecycle rule can expire them."""

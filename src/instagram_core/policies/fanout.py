@@ -9,7 +9,11 @@ BACKFILL_POSTS = 50  # posts of a newly followed account merged into the followe
 REBUILD_POSTS_PER_AUTHOR = 50  # posts pulled per followed account when a feed is rebuilt
 
 
-CELEBRITY_THRESHOLD = 50_000  # the seed's: above it, followers pull instead of being pushed to
+CELEBRITY_THRESHOLD = 500_000
+"""Above this many followers an author's posts are pulled on read, not pushed. The one
+default (``Settings.fanout_celebrity_threshold`` takes it): ``docs/feed-at-scale.md`` chose
+it over the seed's 50,000, which pushes less but makes every feed load merge about twice the
+timelines; 500k keeps the worst post under a second of the feed tier's write rate."""
 CELEBRITY_POSTS = 50  # recent posts pulled per followed celebrity on a feed read
 
 

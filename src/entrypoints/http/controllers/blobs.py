@@ -34,8 +34,7 @@ from entrypoints.http.byte_ranges import (
 from entrypoints.http.dependencies import container_of
 from entrypoints.http.schemas import StoredBlob, StoredPart
 from instagram_core.domain.errors import InvalidInput, PayloadTooLarge
-
-IMMUTABLE = "public, max-age=31536000, immutable"
+from instagram_core.policies.blob_caching import cache_control
 
 
 def _query(request: Request[Any, Any, Any], name: str) -> str:
@@ -174,7 +173,7 @@ class BlobsController(Controller):
         stat = path.stat()
         etag = ETag(value=strong_etag(stat))
         tag = etag.to_header()
-        headers = {"Cache-Control": IMMUTABLE, "Accept-Ranges": "bytes"}
+        headers = {"Cache-Control": cache_control(key), "Accept-Ranges": "bytes"}
         cached = {**headers, "ETag": tag}
         if none_match(request.headers.get("if-none-match"), tag):
             return Response(None, status_code=HTTP_304_NOT_MODIFIED, headers=cached)
