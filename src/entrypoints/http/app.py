@@ -27,6 +27,7 @@ from entrypoints.http.controllers.posts import (
 )
 from entrypoints.http.controllers.uploads import UploadsController
 from entrypoints.http.controllers.users import FollowRequestsController, UsersController
+from entrypoints.http.controllers.web import index, web_assets
 from entrypoints.http.dependencies import DEPENDENCIES
 from entrypoints.http.errors import EXCEPTION_HANDLERS
 
@@ -67,7 +68,7 @@ def create_app(settings: Settings | None = None, container: Application | None =
     # The embedded blob store is served here; S3 serves its own pre-signed URLs.
     blob_routes = [BlobsController] if container.config.profile() == "embedded" else []
     return Litestar(
-        route_handlers=[api, *blob_routes, HealthController],
+        route_handlers=[api, *blob_routes, HealthController, index, web_assets],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         on_startup=[start],
