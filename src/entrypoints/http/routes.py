@@ -23,6 +23,7 @@ from entrypoints.http.controllers.health import HealthController
 from entrypoints.http.controllers.posts import FiltersController, MediaController, PostsController
 from entrypoints.http.controllers.uploads import UploadsController
 from entrypoints.http.controllers.users import FollowRequestsController, UsersController
+from entrypoints.http.controllers.web import index, web_assets
 from entrypoints.http.dependencies import DEPENDENCIES
 from entrypoints.http.openapi import openapi_config
 from entrypoints.http.request_guard import JSON_BODY_LIMIT
@@ -44,7 +45,8 @@ API_CONTROLLERS: tuple[ControllerRouterHandler, ...] = (
 )
 BLOB_CONTROLLERS: tuple[ControllerRouterHandler, ...] = (BlobsController,)
 """The embedded blob store's edge; S3 serves its own pre-signed URLs in production."""
-EDGE_CONTROLLERS: tuple[ControllerRouterHandler, ...] = (HealthController,)
+EDGE_CONTROLLERS: tuple[ControllerRouterHandler, ...] = (HealthController, index, web_assets)
+"""Health, and the web client: its page at ``/`` and its modules under ``/web``."""
 
 
 def api_router() -> Router:
