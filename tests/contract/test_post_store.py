@@ -12,12 +12,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from adapters.cassandra.posts import CassandraPostStore
 from adapters.memory.posts import InMemoryPostStore
 from adapters.sqlite.database import SqliteDatabase
 from adapters.sqlite.posts import SqlitePostStore
 from instagram_core.domain.errors import Conflict, NotFound
 from instagram_core.domain.posts import Location, Post, PostStatus
 from instagram_core.ports import PostStore
+from tests.cassandra_support import fresh_session
 
 T0 = datetime(2024, 5, 17, 9, 30, 0, 123456, tzinfo=UTC)
 PUBLISHED, PROCESSING = PostStatus.PUBLISHED, PostStatus.PROCESSING
@@ -46,7 +48,7 @@ def rich_post(post_id: int) -> Post:
     )
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "cassandra"])
 def new_post_store(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> Iterator[Callable[[], PostStore]]:
@@ -56,6 +58,8 @@ def new_post_store(
     def make() -> PostStore:
         if request.param == "memory":
             return InMemoryPostStore()
+        if request.param == "cassandra":
+            return CassandraPostStore(fresh_session(request, "posts"))
         databases.append(SqliteDatabase(tmp_path / f"posts-{len(databases)}.db"))
         return SqlitePostStore(databases[-1])
 
@@ -164,14 +168,23 @@ def test_by_author_of_an_unknown_author_is_empty(grid: PostStore) -> None:
 
 def test_by_status_lists_oldest_first_up_to_limit(grid: PostStore) -> None:
     assert ids(grid.by_status(PROCESSING, 10)) == [2, 5]
-    assert ids(grid.by_status(PUBLISHED, 3)) == [1, 3, 4]
+    assert ids(grid.by_status(PROCESSING, 1)) == [2]
     assert grid.by_status(PostStatus.FAILED, 10) == []
+
+
+def test_by_status_refuses_published(grid: PostStore) -> None:
+    """Published posts are listed by author only (see the port)."""
+    with pytest.raises(ValueError, match="by author"):
+        grid.by_status(PUBLISHED, 3)
 
 
 def test_by_status_follows_updates(grid: PostStore) -> None:
     grid.update(make_post(2, status=PUBLISHED))
     grid.update(make_post(4, status=PostStatus.REJECTED, failure_reason="nudity"))
     assert ids(grid.by_status(PROCESSING, 10)) == [5]
+    grid.update(make_post(5, status=PostStatus.FAILED, failure_reason="corrupt"))
+    assert ids(grid.by_status(PROCESSING, 10)) == []
+    assert ids(grid.by_status(PostStatus.FAILED, 10)) == [5]
     assert grid.by_status(PostStatus.REJECTED, 10) == [
         make_post(4, status=PostStatus.REJECTED, failure_reason="nudity")
     ]

@@ -11,12 +11,14 @@ from pathlib import Path
 import attrs
 import pytest
 
+from adapters.cassandra.stories import CassandraStoryStore
 from adapters.memory.stories import InMemoryStoryStore
 from adapters.sqlite.database import SqliteDatabase
 from adapters.sqlite.stories import SqliteStoryStore
 from instagram_core.domain.errors import Conflict, NotFound
 from instagram_core.domain.stories import STORY_LIFETIME, Story, StoryStatus
 from instagram_core.ports import StoryStore
+from tests.cassandra_support import fresh_session
 
 T0 = datetime(2024, 5, 1, 12, 0, 0, 654321, tzinfo=UTC)
 TICK = timedelta(microseconds=1)
@@ -37,10 +39,13 @@ def clock() -> StepClock:
     return StepClock(T0)
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "cassandra"])
 def store(request: pytest.FixtureRequest, tmp_path: Path, clock: StepClock) -> Iterator[StoryStore]:
     if request.param == "memory":
         yield InMemoryStoryStore(clock)
+        return
+    if request.param == "cassandra":
+        yield CassandraStoryStore(fresh_session(request, "stories"), clock)
         return
     db = SqliteDatabase(tmp_path / "stories.db")
     yield SqliteStoryStore(db, clock)
@@ -130,9 +135,26 @@ def test_live_by_authors_hides_stories_from_exactly_expires_at(store: StoryStore
     assert store.live_by_authors(["alice"], story(2).expires_at + TICK) == {}
 
 
-def test_add_purges_expired_stories_for_good(store: StoryStore, clock: StepClock) -> None:
+@pytest.fixture(params=["memory", "sqlite"])
+def clock_purged_store(
+    request: pytest.FixtureRequest, tmp_path: Path, clock: StepClock
+) -> Iterator[StoryStore]:
+    """The stores that emulate a TTL on the application's clock. Cassandra's TTL runs on the
+    server's clock instead: ``test_cassandra_deletes_a_story_when_its_ttl_runs_out`` pins it."""
+    if request.param == "memory":
+        yield InMemoryStoryStore(clock)
+        return
+    db = SqliteDatabase(tmp_path / "stories.db")
+    yield SqliteStoryStore(db, clock)
+    db.close()
+
+
+def test_add_purges_expired_stories_for_good(
+    clock_purged_store: StoryStore, clock: StepClock
+) -> None:
     """Once the clock passes ``expires_at`` a later write removes the story, as a TTL would:
     even a reader with an older ``now`` no longer finds it."""
+    store = clock_purged_store
     store.add(story(1))
     clock.current = story(1).expires_at
     store.add(story(2, created_at=clock.current))
