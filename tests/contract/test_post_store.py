@@ -248,3 +248,41 @@ def test_sqlite_posts_survive_reopening_the_file(tmp_path: Path) -> None:
         assert store.count_published("ann") == 1
     finally:
         reopened.close()
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    initial=st.sets(st.integers(1, 5_000), min_size=1, max_size=25),
+    limit=st.integers(1, 6),
+    data=st.data(),
+)
+def test_the_grid_pages_without_gaps_or_duplicates_while_posts_come_and_go(
+    new_post_store: Callable[[], PostStore], initial: set[int], limit: int, data: st.DataObject
+) -> None:
+    """Between two pages, new posts are published (Snowflake ids: newer than any) and posts
+    anywhere in the grid are deleted. Every post that stayed is seen exactly once, in order;
+    a deleted post behind the cursor is never served; new ones are above the cursor."""
+    store = new_post_store()
+    for post_id in initial:
+        store.add(make_post(post_id))
+    alive, deleted = set(initial), set[int]()
+    next_id = 10_000
+    seen: list[int] = []
+    before: int | None = None
+    while page := store.by_author("ann", before, limit, published_only=False):
+        assert not deleted.intersection(ids(page))
+        seen.extend(ids(page))
+        before = page[-1].post_id
+        for _ in range(data.draw(st.integers(0, 2), label="new posts")):
+            store.add(make_post(next_id))
+            next_id += 1
+        if alive and data.draw(st.booleans(), label="delete one"):
+            victim = data.draw(st.sampled_from(sorted(alive)), label="deleted")
+            assert store.delete(victim) is not None
+            alive.discard(victim)
+            deleted.add(victim)
+    assert seen == sorted(set(seen), reverse=True)  # newest first, no duplicates
+    assert alive <= set(seen)  # no gaps
+    assert set(seen) <= set(initial)  # nothing newer than the first page slips in

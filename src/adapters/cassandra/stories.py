@@ -64,8 +64,11 @@ def _story(row: Any) -> Story:
 
 
 def ttl_seconds(expires_at: datetime, now: datetime) -> int:
-    """Whole seconds left, rounded up, so Cassandra never deletes a story early."""
-    return math.ceil((expires_at - now).total_seconds())
+    """Whole seconds left, rounded up, plus one: the server counts a TTL from its current
+    whole second (a write at 10.9 s with TTL 1 dies at 11 s), so this never deletes a story
+    before ``expires_at``. Reads hide it from ``expires_at`` on, to the microsecond."""
+    left = (expires_at - now).total_seconds()
+    return math.ceil(left) + 1 if left > 0 else 0
 
 
 class CassandraStoryStore:
