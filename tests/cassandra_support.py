@@ -10,7 +10,8 @@ from __future__ import annotations
 import pytest
 
 from adapters.cassandra.migrate import apply_migrations
-from adapters.cassandra.session import CassandraSession, CassandraSettings
+from adapters.cassandra.session import CassandraSession
+from adapters.cassandra.settings import CassandraSettings
 from tests.jvm_engines import CassandraServer
 
 KEYSPACE = "contract"

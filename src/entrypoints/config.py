@@ -54,10 +54,22 @@ class Settings:
     s3_region: str = "us-east-1"
     s3_access_key_id: str = ""
     s3_secret_access_key: str = ""
+    # Cassandra: comma-separated contact points; replication as SimpleStrategy:<n> or
+    # NetworkTopologyStrategy:<dc>=<n>,<dc>=<n> (see docs/data-model.md).
+    cassandra_contact_points: str = ""
+    cassandra_port: int = 9042
+    cassandra_keyspace: str = "instagram"
+    cassandra_local_dc: str = "datacenter1"
+    cassandra_replication: str = "SimpleStrategy:1"
+    cassandra_timeout_seconds: float = 5.0
 
     def missing_engines(self) -> list[str]:
         """The production settings that are not set, by variable name."""
-        needed = {"redis_url": self.redis_url, "mysql_url": self.mysql_url}
+        needed = {
+            "redis_url": self.redis_url,
+            "mysql_url": self.mysql_url,
+            "cassandra_contact_points": self.cassandra_contact_points,
+        }
         return [ENV_PREFIX + name.upper() for name, value in needed.items() if not value]
 
     @property
@@ -86,6 +98,8 @@ _CONVERTERS: dict[str, Any] = {
     "workers": int,
     "media_workers": int,
     "mysql_pool_size": int,
+    "cassandra_port": int,
+    "cassandra_timeout_seconds": float,
     "fanout_celebrity_threshold": int,
     "feed_inactive_days": int,
     "feed_page_cache_seconds": float,
@@ -124,6 +138,14 @@ def load_settings(
     if missing_engines:
         missing = ", ".join(missing_engines)
         raise ValueError(f"the production profile needs {missing}")
+    if settings.profile == "production":
+        from adapters.cassandra.settings import check_keyspace, replication_map
+
+        try:  # a malformed spec is refused at start, with the variable's name
+            replication_map(settings.cassandra_replication)
+            check_keyspace(settings.cassandra_keyspace)
+        except ValueError as exc:
+            raise ValueError(f"INSTAGRAM_CASSANDRA_*: {exc}") from exc
     if not settings.secret_key:
         settings = attrs.evolve(settings, secret_key=_stored_secret(settings.data_dir))
     return settings

@@ -15,12 +15,12 @@ import time
 import uuid
 from importlib.resources import files
 
-from adapters.cassandra.session import CassandraSession, CassandraSettings
+from adapters.cassandra.session import CassandraSession
+from adapters.cassandra.settings import CassandraSettings, check_keyspace
 from adapters.mysql.migrate import statements
 from instagram_core.domain.errors import Unavailable
 
 _FILE_NAME = re.compile(r"(\d{4}_[a-z0-9_]+)\.cql")
-_KEYSPACE_NAME = re.compile(r"[a-z][a-z0-9_]{0,47}")
 _LEASE_SECONDS = 120
 _LEASE_WAIT_SECONDS = 60.0
 
@@ -33,12 +33,6 @@ def available_migrations() -> list[tuple[str, str]]:
         if match is not None:
             found.append((match.group(1), entry.read_text(encoding="utf-8")))
     return sorted(found)
-
-
-def check_keyspace(name: str) -> str:
-    if _KEYSPACE_NAME.fullmatch(name) is None:
-        raise ValueError(f"keyspace {name!r}: use lowercase letters, digits and _")
-    return name
 
 
 def apply_migrations(settings: CassandraSettings) -> list[str]:

@@ -15,7 +15,6 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-import attrs
 from cassandra import ConsistencyLevel, DriverException, RequestExecutionException
 from cassandra.cluster import (
     EXEC_PROFILE_DEFAULT,
@@ -32,43 +31,11 @@ from cassandra.policies import (
 )
 from cassandra.query import BatchStatement, BatchType, PreparedStatement
 
+from adapters.cassandra.settings import CassandraSettings
 from instagram_core.domain.errors import Unavailable
 
 # In-flight requests of one concurrent fan-out (a page of 50 ids is one wave).
 CONCURRENCY = 64
-
-
-@attrs.frozen
-class CassandraSettings:
-    """Where the cluster is and how to talk to it; ``replication`` is the keyspace's
-    replication map as CQL, e.g. ``{'class': 'NetworkTopologyStrategy', 'dc1': 3}``."""
-
-    contact_points: tuple[str, ...] = ("127.0.0.1",)
-    port: int = 9042
-    keyspace: str = "instagram"
-    local_dc: str = "datacenter1"
-    replication: str = "{'class': 'SimpleStrategy', 'replication_factor': 1}"
-    request_timeout: float = 5.0  # seconds a request may take before it counts as failed
-    connect_timeout: float = 5.0
-
-
-def replication_map(spec: str) -> str:
-    """``SimpleStrategy:1`` or ``NetworkTopologyStrategy:dc1=3,dc2=3`` as a CQL map, so the
-    setting is one short environment variable; raises ``ValueError`` for anything else."""
-    strategy, _, args = spec.partition(":")
-    if strategy == "SimpleStrategy" and args.isdigit():
-        return f"{{'class': 'SimpleStrategy', 'replication_factor': {int(args)}}}"
-    if strategy == "NetworkTopologyStrategy" and args:
-        parts = []
-        for item in args.split(","):
-            dc, _, factor = item.partition("=")
-            if not dc.strip().replace("_", "").replace("-", "").isalnum() or not factor.isdigit():
-                raise ValueError(f"replication {spec!r}: expected dc=factor pairs")
-            parts.append(f"'{dc.strip()}': {int(factor)}")
-        return "{'class': 'NetworkTopologyStrategy', " + ", ".join(parts) + "}"
-    raise ValueError(
-        f"replication {spec!r}: use SimpleStrategy:<n> or NetworkTopologyStrategy:<dc>=<n>,..."
-    )
 
 
 @contextmanager
