@@ -183,6 +183,8 @@ class FeedPageOut(msgspec.Struct):
     items: list[PostOut]
     next_cursor: str | None
     ranked: bool
+    # Post ids of the feed that could not be loaded (a store is down); empty when healthy.
+    unhydrated: list[str] = msgspec.field(default_factory=list)
 
 
 class NewPostsOut(msgspec.Struct):
