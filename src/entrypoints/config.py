@@ -45,6 +45,8 @@ class Settings:
     feed_page_cache_seconds: float = 30.0
     feed_page_cache_mb: int = 64
     log_level: str = "info"
+    # How long a story lives (the seed's 24 h; Cassandra's TTL follows it). Tests shorten it.
+    story_lifetime_seconds: int = 86_400
     # The production profile's engines.
     redis_url: str = ""
     mysql_url: str = ""
@@ -104,6 +106,7 @@ _CONVERTERS: dict[str, Any] = {
     "feed_inactive_days": int,
     "feed_page_cache_seconds": float,
     "feed_page_cache_mb": int,
+    "story_lifetime_seconds": int,
     "data_dir": Path,
 }
 
@@ -129,6 +132,8 @@ def load_settings(
         raise ValueError(
             f"INSTAGRAM_FEED_PAGE_CACHE_SECONDS must be within 0..{MAX_FEED_PAGE_CACHE_SECONDS}"
         )
+    if settings.story_lifetime_seconds < 1:
+        raise ValueError("INSTAGRAM_STORY_LIFETIME_SECONDS must be at least 1")
     if settings.feed_page_cache_mb < 0:
         raise ValueError("INSTAGRAM_FEED_PAGE_CACHE_MB must not be negative")
     if settings.ranker not in RANKERS:
@@ -139,16 +144,21 @@ def load_settings(
         missing = ", ".join(missing_engines)
         raise ValueError(f"the production profile needs {missing}")
     if settings.profile == "production":
-        from adapters.cassandra.settings import check_keyspace, replication_map
-
-        try:  # a malformed spec is refused at start, with the variable's name
-            replication_map(settings.cassandra_replication)
-            check_keyspace(settings.cassandra_keyspace)
-        except ValueError as exc:
-            raise ValueError(f"INSTAGRAM_CASSANDRA_*: {exc}") from exc
+        _check_cassandra(settings)
     if not settings.secret_key:
         settings = attrs.evolve(settings, secret_key=_stored_secret(settings.data_dir))
     return settings
+
+
+def _check_cassandra(settings: Settings) -> None:
+    """A malformed keyspace or replication spec is refused at start, with its variable."""
+    from adapters.cassandra.settings import check_keyspace, replication_map
+
+    try:
+        replication_map(settings.cassandra_replication)
+        check_keyspace(settings.cassandra_keyspace)
+    except ValueError as exc:
+        raise ValueError(f"INSTAGRAM_CASSANDRA_*: {exc}") from exc
 
 
 def _convert(name: str, raw: str) -> Any:

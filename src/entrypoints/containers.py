@@ -6,7 +6,7 @@ stores, local disk for media, in-memory caches, an in-process event bus.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import attrs
 from dependency_injector import containers, providers
@@ -406,6 +406,7 @@ class Core(containers.DeclarativeContainer):
         ids=adapters.ids,
         clock=adapters.clock,
         bus=bus,
+        lifetime=providers.Callable(timedelta, seconds=config.story_lifetime_seconds),
     )
     workers = providers.Singleton(
         Workers,

@@ -4,7 +4,7 @@ account (newest trays first)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import attrs
 
@@ -63,7 +63,9 @@ class StoryService:
         ids: IdGenerator,
         clock: Clock,
         bus: EventBus,
+        lifetime: timedelta = STORY_LIFETIME,
     ) -> None:
+        self._lifetime = lifetime  # 24 hours; shorter only to watch expiry happen in tests
         self._trays = trays
         self._media_service = media_service
         self._stories = stories
@@ -81,7 +83,7 @@ class StoryService:
         self._media_service.require_usable(author_id, [media_id], for_story=True)
         now = self._clock.now()
         story = Story(
-            self._ids.next_id(), author_id, media_id, now, now + STORY_LIFETIME, music_id=music_id
+            self._ids.next_id(), author_id, media_id, now, now + self._lifetime, music_id=music_id
         )
         if not self._media.attach(media_id, story.story_id):
             raise InvalidInput(f"media {media_id} is already in use")
