@@ -139,6 +139,32 @@ def test_live_by_authors_hides_stories_from_exactly_expires_at(store: StoryStore
     assert store.live_by_authors(["alice"], story(2).expires_at + TICK) == {}
 
 
+def test_the_archive_keeps_every_story_of_its_owner_newest_first(
+    store: StoryStore, clock: StepClock
+) -> None:
+    for story_id in (1, 3, 2):
+        store.add(story(story_id))
+    store.add(story(9, author_id="bob"))
+    live = attrs.evolve(story(3), status=StoryStatus.LIVE)
+    store.update(live)
+    clock.current = story(1).expires_at  # every story of alice has expired
+    store.add(story(4, created_at=clock.current))
+    assert store.live_by_authors(["alice"], clock.current)["alice"] == [
+        story(4, created_at=clock.current)
+    ]
+    assert list(store.archived("alice", None, 10)) == [
+        story(4, created_at=clock.current),
+        live,
+        story(2),
+        story(1),
+    ]
+    assert [s.story_id for s in store.archived("alice", 3, 1)] == [2]
+    assert [s.story_id for s in store.archived("alice", 1, 10)] == []
+    assert [s.story_id for s in store.archived("bob", None, 10)] == [9]
+    assert list(store.archived("carol", None, 10)) == []
+    assert list(store.archived("alice", None, 0)) == []
+
+
 @pytest.fixture(params=["memory", "sqlite"])
 def clock_purged_store(
     request: pytest.FixtureRequest, tmp_path: Path, clock: StepClock
@@ -267,4 +293,4 @@ def test_cassandra_deletes_a_story_when_its_ttl_runs_out(request: pytest.Fixture
     assert (
         session.execute("SELECT story_id FROM stories WHERE author_id = 'ttl-author'").one() is None
     )
-    assert list(store.archived("ttl-author", None, 10)) == [stored]
+    assert list(store.archived("ttl-author", None, 10)) == [stored]  # the archive keeps it

@@ -63,6 +63,12 @@ def test_a_story_expires_by_cassandra_ttl_and_stays_in_the_archive(
 
     time.sleep(LIFETIME_SECONDS)
     assert api.client.get("/api/v1/stories/feed", headers=bob).json()["story_trays"] == []
+    archive = api.client.get("/api/v1/stories/archive", headers=alice).json()
+    assert [s["story_id"] for s in archive["items"]] == [str(story_id)]
+    assert api.client.get("/api/v1/stories/archive", headers=bob).json()["items"] == []
+    forged = api.client.get("/api/v1/stories/archive", params={"cursor": "x'"}, headers=alice)
+    assert forged.status_code == 400
+    assert forged.json()["error"]["code"] == "malformed_cursor"
 
     cassandra = CassandraSettings.from_config(
         settings.cassandra_contact_points,

@@ -246,6 +246,11 @@ class StoryFeed(msgspec.Struct):
     story_trays: list[StoryTrayOut]
 
 
+class StoryPage(msgspec.Struct):
+    items: list[StoryOut]
+    next_cursor: str | None
+
+
 class HashtagOut(msgspec.Struct):
     tag: str
     post_count: int

@@ -11,9 +11,9 @@ from collections.abc import Collection, Sequence
 
 import attrs
 
-from instagram_core.domain.errors import InvalidInput, Unavailable
+from instagram_core.domain.errors import InvalidInput, MalformedCursor, Unavailable
 from instagram_core.domain.events import FeedPageShown
-from instagram_core.domain.ids import parse_id
+from instagram_core.domain.ids import parse_cursor_id, parse_id
 from instagram_core.domain.pagination import check_limit
 from instagram_core.domain.posts import Post
 from instagram_core.policies.diversity import diversify
@@ -301,8 +301,8 @@ def _parse_cursor(cursor: str | None) -> tuple[str, str, int]:
         return "", "", 0
     parts = cursor.split(".")
     if len(parts) == 3 and parts[0] == _RANKED and parts[2].isdigit():
-        parse_id(parts[1], "cursor")
+        parse_cursor_id(parts[1])
         return _RANKED, parts[1], int(parts[2])
     if len(parts) == 2 and parts[0] == _CHRONOLOGICAL:
-        return _CHRONOLOGICAL, str(parse_id(parts[1], "cursor")), 0
-    raise InvalidInput("malformed cursor: pass back a next_cursor exactly as received")
+        return _CHRONOLOGICAL, str(parse_cursor_id(parts[1])), 0
+    raise MalformedCursor("malformed cursor: pass back a next_cursor exactly as received")
