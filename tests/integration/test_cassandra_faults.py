@@ -25,6 +25,7 @@ from entrypoints.containers import build_container
 from entrypoints.http.app import create_app
 from instagram_core.domain.comments import Comment
 from instagram_core.domain.errors import Unavailable
+from instagram_core.domain.posts import Post, PostStatus
 from tests.cassandra_support import fresh_session, settings_for
 from tests.integration.conftest import Api
 from tests.jvm_engines import CassandraServer
@@ -58,8 +59,18 @@ def wait_until(ready: Callable[[], bool], timeout: float = 90) -> None:
     raise AssertionError("not ready in time")
 
 
+def reconnected(request: pytest.FixtureRequest) -> bool:
+    """Whether the tests' shared session is back too, so later tests find it working."""
+    session: CassandraSession = request.getfixturevalue("cassandra_session")
+    try:
+        session.ping()
+    except Unavailable:
+        return False
+    return True
+
+
 def test_cassandra_down_is_503_the_cached_feed_serves_and_nothing_is_lost(
-    api: Api, cassandra: CassandraServer
+    api: Api, cassandra: CassandraServer, request: pytest.FixtureRequest
 ) -> None:
     alice, bob = api.register("alice"), api.register("bob")
     api.client.post("/api/v1/users/alice/follow", headers=bob)
@@ -101,6 +112,7 @@ def test_cassandra_down_is_503_the_cached_feed_serves_and_nothing_is_lost(
         cassandra.start()
 
     wait_until(lambda: api.client.get("/readyz").status_code == 200)
+    wait_until(lambda: reconnected(request))
     thread = api.client.get(comments, headers=bob).json()["items"]
     assert [c["text"] for c in thread] == ["acknowledged"]
     assert api.client.post(comments, json={"text": "after"}, headers=bob).status_code == 201
@@ -141,6 +153,7 @@ def test_every_acknowledged_write_survives_a_restart(
         before_restart = len(acknowledged)
         cassandra.start()
         wait_until(lambda: len(acknowledged) >= before_restart + 20)
+        wait_until(lambda: reconnected(request))
     finally:
         stop.set()
         writer.join()
@@ -160,3 +173,23 @@ def test_a_timeout_is_unavailable_never_a_driver_error(
             CassandraPostStore(session).get_many(range(50))
     finally:
         session.close()
+
+
+def test_a_post_whose_index_write_fails_is_taken_back(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The client hears 503 and publishes again under a new id: the first row must not
+    linger where no grid and no recovery sweep would ever list it."""
+    session = fresh_session(request, "posts")
+    store = CassandraPostStore(session)
+
+    def lost(*args: object) -> None:
+        raise Unavailable("the batch timed out")
+
+    monkeypatch.setattr(session, "batch", lost)
+    with pytest.raises(Unavailable):
+        store.add(Post(1, "ann", (10,), T0))
+    monkeypatch.undo()
+    assert store.get(1) is None
+    store.add(Post(1, "ann", (10,), T0))  # the id is free again
+    assert [p.post_id for p in store.by_status(PostStatus.PROCESSING, 5)] == [1]

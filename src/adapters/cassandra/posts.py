@@ -9,6 +9,7 @@ posts by id concurrently (:meth:`CassandraSession.rows_of_many`), never one by o
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -21,7 +22,7 @@ from adapters.cassandra.codecs import (
     to_micros,
 )
 from adapters.cassandra.session import CassandraSession
-from instagram_core.domain.errors import Conflict, NotFound
+from instagram_core.domain.errors import Conflict, NotFound, Unavailable
 from instagram_core.domain.posts import Location, Post, PostStatus
 
 _NAMES = (
@@ -110,7 +111,14 @@ class CassandraPostStore:
         applied, _ = self._db.applied(INSERT, values)
         if not applied:
             raise Conflict("post id already exists")
-        self._db.batch(self._index(post.author_id, post.post_id, values[2], values[3]))
+        try:
+            self._db.batch(self._index(post.author_id, post.post_id, values[2], values[3]))
+        except Unavailable:
+            # The caller hears 503 and publishes again under a new id: take this row back
+            # (best effort), so no post lingers that no grid or recovery sweep lists.
+            with contextlib.suppress(Unavailable):
+                self._db.applied(_DELETE, (post.post_id,))
+            raise
         if post.is_published:
             self._db.execute(_COUNT, (1, post.author_id))
 

@@ -148,10 +148,6 @@ class CassandraSession:
             )
         return [list(result) for _, result in results]
 
-    def run_many(self, cql: str, params: Sequence[Sequence[Any]]) -> None:
-        """Run one write for each parameter tuple, concurrently (see :meth:`rows_of_many`)."""
-        self.rows_of_many(cql, params)
-
     def ping(self) -> None:
         self.execute("SELECT release_version FROM system.local")
 
