@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import HealthCheck, settings
 
+from adapters.cassandra.session import CassandraSession
 from tests.engines import MariaDbServer, RedisServer, missing, start_mariadb, start_redis
 from tests.jvm_engines import CassandraServer, KafkaServer, start_cassandra, start_kafka
 
@@ -58,6 +59,17 @@ def cassandra_server() -> Iterator[CassandraServer]:
     assert server is not None
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def cassandra_session(cassandra_server: CassandraServer) -> Iterator[CassandraSession]:
+    """A session on the ``contract`` keyspace, migrated, shared by every Cassandra test
+    that does not stop its server (see ``tests/cassandra_support.py``)."""
+    from tests.cassandra_support import migrated_session
+
+    session = migrated_session(cassandra_server)
+    yield session
+    session.close()
 
 
 @pytest.fixture(scope="session")

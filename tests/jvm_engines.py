@@ -317,6 +317,7 @@ def start_cassandra(ready_timeout: float = 180) -> CassandraServer | None:
             counter_cache_size: 0MiB
             file_cache_size: 32MiB
             compaction_throughput: 0MiB/s
+            auto_snapshot: false
             """)
     )
     logback = workdir / "logback.xml"

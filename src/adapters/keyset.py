@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-from instagram_core.domain.errors import InvalidInput
+from instagram_core.domain.errors import MalformedCursor
 
 UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ONE_MICROSECOND = timedelta(microseconds=1)
@@ -35,5 +35,5 @@ def decode_keyset_cursor(cursor: str) -> tuple[int, str]:
     """The (micros, id) a cursor stands for; raises ``InvalidInput`` for anything else."""
     match = _CURSOR.fullmatch(cursor)
     if match is None:
-        raise InvalidInput("malformed cursor")
+        raise MalformedCursor("malformed cursor: pass back a next_cursor exactly as received")
     return int(match.group(1)), match.group(2)

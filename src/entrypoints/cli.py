@@ -10,10 +10,11 @@ from pathlib import Path
 
 import click
 
-from entrypoints.config import PROFILES, load_settings
+from entrypoints.config import PROFILES, Settings, load_settings
 from instagram_core.services.upload_sweeper import SweepReport
 
-STUCK_AFTER = timedelta(minutes=10)  # photos take seconds: a post processing longer is stuck
+STUCK_AFTER = timedelta(minutes=10)
+_DEFAULTS = Settings()  # photos take seconds: a post processing longer is stuck
 
 
 def _configure_logging(level: str) -> None:
@@ -115,11 +116,84 @@ def demo(
     "--mysql-url",
     envvar="INSTAGRAM_MYSQL_URL",
     show_envvar=True,
-    required=True,
     help="mysql://user:password@host:port/database of the production profile.",
 )
-def migrate(mysql_url: str) -> None:
-    """Apply pending MySQL schema migrations, in order; safe to run again."""
+@click.option(
+    "--cassandra-contact-points",
+    envvar="INSTAGRAM_CASSANDRA_CONTACT_POINTS",
+    show_envvar=True,
+    help="host1,host2 of the production profile's Cassandra cluster.",
+)
+@click.option(
+    "--cassandra-port", envvar="INSTAGRAM_CASSANDRA_PORT", default=_DEFAULTS.cassandra_port
+)
+@click.option(
+    "--cassandra-keyspace",
+    envvar="INSTAGRAM_CASSANDRA_KEYSPACE",
+    default=_DEFAULTS.cassandra_keyspace,
+)
+@click.option(
+    "--cassandra-local-dc",
+    envvar="INSTAGRAM_CASSANDRA_LOCAL_DC",
+    default=_DEFAULTS.cassandra_local_dc,
+)
+@click.option(
+    "--cassandra-replication",
+    envvar="INSTAGRAM_CASSANDRA_REPLICATION",
+    default=_DEFAULTS.cassandra_replication,
+    help="SimpleStrategy:<n> or NetworkTopologyStrategy:<dc>=<n>,...",
+)
+def migrate(
+    mysql_url: str | None,
+    cassandra_contact_points: str | None,
+    cassandra_port: int,
+    cassandra_keyspace: str,
+    cassandra_local_dc: str,
+    cassandra_replication: str,
+) -> None:
+    """Apply pending MySQL and Cassandra schema migrations, in order; safe to run again."""
+    if not mysql_url and not cassandra_contact_points:
+        raise click.UsageError("give --mysql-url, --cassandra-contact-points or both")
+    if mysql_url:
+        _migrate_mysql(mysql_url)
+    if cassandra_contact_points:
+        _migrate_cassandra(
+            cassandra_contact_points,
+            cassandra_port,
+            cassandra_keyspace,
+            cassandra_local_dc,
+            cassandra_replication,
+        )
+
+
+def _migrate_cassandra(
+    contact_points: str, port: int, keyspace: str, local_dc: str, replication: str
+) -> None:
+    from adapters.cassandra.migrate import apply_migrations
+    from adapters.cassandra.settings import CassandraSettings
+    from instagram_core.domain.errors import DomainError
+
+    try:
+        cassandra = CassandraSettings.from_config(
+            contact_points,
+            port,
+            keyspace,
+            local_dc,
+            replication,
+            _DEFAULTS.cassandra_timeout_seconds,
+        )
+        applied = apply_migrations(cassandra)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="INSTAGRAM_CASSANDRA_*") from exc
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    for version in applied:
+        click.echo(f"cassandra: applied {version}")
+    if not applied:
+        click.echo(f"cassandra: the schema of keyspace {cassandra.keyspace} is up to date")
+
+
+def _migrate_mysql(mysql_url: str) -> None:
     from adapters.mysql.migrate import apply_migrations
     from adapters.mysql.pool import MySqlPool
     from instagram_core.domain.errors import DomainError

@@ -52,6 +52,8 @@ class Settings:
     abandoned_upload_hours: float = 24.0
     upload_sweep_seconds: float = 3600.0
     log_level: str = "info"
+    # How long a story lives (the seed's 24 h; Cassandra's TTL follows it). Tests shorten it.
+    story_lifetime_seconds: int = 86_400
     # The production profile's engines.
     redis_url: str = ""
     mysql_url: str = ""
@@ -61,10 +63,22 @@ class Settings:
     s3_region: str = "us-east-1"
     s3_access_key_id: str = ""
     s3_secret_access_key: str = ""
+    # Cassandra: comma-separated contact points; replication as SimpleStrategy:<n> or
+    # NetworkTopologyStrategy:<dc>=<n>,<dc>=<n> (see docs/data-model.md).
+    cassandra_contact_points: str = ""
+    cassandra_port: int = 9042
+    cassandra_keyspace: str = "instagram"
+    cassandra_local_dc: str = "datacenter1"
+    cassandra_replication: str = "SimpleStrategy:1"
+    cassandra_timeout_seconds: float = 5.0
 
     def missing_engines(self) -> list[str]:
         """The production settings that are not set, by variable name."""
-        needed = {"redis_url": self.redis_url, "mysql_url": self.mysql_url}
+        needed = {
+            "redis_url": self.redis_url,
+            "mysql_url": self.mysql_url,
+            "cassandra_contact_points": self.cassandra_contact_points,
+        }
         return [ENV_PREFIX + name.upper() for name, value in needed.items() if not value]
 
     @property
@@ -93,12 +107,15 @@ _CONVERTERS: dict[str, Any] = {
     "workers": int,
     "media_workers": int,
     "mysql_pool_size": int,
+    "cassandra_port": int,
+    "cassandra_timeout_seconds": float,
     "fanout_celebrity_threshold": int,
     "feed_inactive_days": int,
     "feed_page_cache_seconds": float,
     "feed_page_cache_mb": int,
     "abandoned_upload_hours": float,
     "upload_sweep_seconds": float,
+    "story_lifetime_seconds": int,
     "data_dir": Path,
 }
 
@@ -124,6 +141,8 @@ def load_settings(
         raise ValueError(
             f"INSTAGRAM_FEED_PAGE_CACHE_SECONDS must be within 0..{MAX_FEED_PAGE_CACHE_SECONDS}"
         )
+    if settings.story_lifetime_seconds < 1:
+        raise ValueError("INSTAGRAM_STORY_LIFETIME_SECONDS must be at least 1")
     if settings.feed_page_cache_mb < 0:
         raise ValueError("INSTAGRAM_FEED_PAGE_CACHE_MB must not be negative")
     if timedelta(hours=settings.abandoned_upload_hours) <= URL_LIFETIME:
@@ -140,9 +159,22 @@ def load_settings(
     if missing_engines:
         missing = ", ".join(missing_engines)
         raise ValueError(f"the production profile needs {missing}")
+    if settings.profile == "production":
+        _check_cassandra(settings)
     if not settings.secret_key:
         settings = attrs.evolve(settings, secret_key=_stored_secret(settings.data_dir))
     return settings
+
+
+def _check_cassandra(settings: Settings) -> None:
+    """A malformed keyspace or replication spec is refused at start, with its variable."""
+    from adapters.cassandra.settings import check_keyspace, replication_map
+
+    try:
+        replication_map(settings.cassandra_replication)
+        check_keyspace(settings.cassandra_keyspace)
+    except ValueError as exc:
+        raise ValueError(f"INSTAGRAM_CASSANDRA_*: {exc}") from exc
 
 
 def _convert(name: str, raw: str) -> Any:

@@ -431,6 +431,7 @@ class Core(containers.DeclarativeContainer):
         ids=adapters.ids,
         clock=adapters.clock,
         bus=bus,
+        lifetime=providers.Callable(timedelta, seconds=config.story_lifetime_seconds),
     )
     workers = providers.Singleton(
         Workers,

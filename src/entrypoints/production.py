@@ -2,10 +2,10 @@
 
 Redis holds feeds, story trays, likes and saves, rate limits and feed snapshots; MySQL or
 MariaDB users, the social graph and the blocks and mutes beside it (one transaction for a
-block and the follows it ends); S3 the media. Everything else still runs on the embedded
-adapters (SQLite in the data dir, the in-process event bus) until its engine's adapter lands:
-posts, media records, comments, stories and notifications (Cassandra), search
-(Elasticsearch), the event bus (Kafka).
+block and the follows it ends); Cassandra posts and author grids, media records, comments,
+stories, notifications and affinity; S3 the media. The rest still runs on the embedded
+adapters until its engine's adapter lands: search (Elasticsearch; SQLite in the data dir
+meanwhile) and the event bus where Kafka is not configured.
 """
 
 from __future__ import annotations
@@ -16,6 +16,15 @@ from collections.abc import Iterator
 import redis
 from dependency_injector import containers, providers
 
+from adapters.cassandra.affinity import CassandraAffinityStore
+from adapters.cassandra.comments import CassandraCommentStore
+from adapters.cassandra.media import CassandraMediaStore
+from adapters.cassandra.migrate import apply_migrations as apply_cassandra_migrations
+from adapters.cassandra.notifications import CassandraNotificationStore
+from adapters.cassandra.posts import CassandraPostStore
+from adapters.cassandra.session import CassandraSession
+from adapters.cassandra.settings import CassandraSettings
+from adapters.cassandra.stories import CassandraStoryStore
 from adapters.mysql.migrate import apply_migrations
 from adapters.mysql.pool import MySqlPool
 from adapters.mysql.restrictions import MySqlRestrictions
@@ -53,6 +62,27 @@ def open_mysql(url: str, size: int) -> Iterator[MySqlPool]:
         pool.close()
 
 
+def open_cassandra(
+    contact_points: str,
+    port: int,
+    keyspace: str,
+    local_dc: str,
+    replication: str,
+    timeout_seconds: float,
+) -> Iterator[CassandraSession]:
+    """The session, with the keyspace created and migrated first (idempotent; concurrent
+    starts wait on a lease, see :mod:`adapters.cassandra.migrate`)."""
+    settings = CassandraSettings.from_config(
+        contact_points, port, keyspace, local_dc, replication, timeout_seconds
+    )
+    apply_cassandra_migrations(settings)
+    session = CassandraSession.connect(settings, settings.keyspace)
+    try:
+        yield session
+    finally:
+        session.close()
+
+
 def open_s3(
     endpoint_url: str,
     region: str,
@@ -82,6 +112,15 @@ class ProductionAdapters(containers.DeclarativeContainer):
 
     redis = providers.Resource(open_redis, config.redis_url)
     mysql = providers.Resource(open_mysql, config.mysql_url, config.mysql_pool_size)
+    cassandra = providers.Resource(
+        open_cassandra,
+        config.cassandra_contact_points,
+        config.cassandra_port,
+        config.cassandra_keyspace,
+        config.cassandra_local_dc,
+        config.cassandra_replication,
+        config.cassandra_timeout_seconds,
+    )
 
     clock = embedded.clock
     ids = embedded.ids
@@ -108,14 +147,14 @@ class ProductionAdapters(containers.DeclarativeContainer):
     )
     multipart = providers.Singleton(S3MultipartUploads, blobs)
     stale_uploads = blobs  # S3 lists the multipart uploads never finished
+    posts = providers.Singleton(CassandraPostStore, cassandra)
+    media = providers.Singleton(CassandraMediaStore, cassandra)
+    comments = providers.Singleton(CassandraCommentStore, cassandra)
+    stories = providers.Singleton(CassandraStoryStore, cassandra, clock)
+    notifications = providers.Singleton(CassandraNotificationStore, cassandra)
+    affinity = providers.Singleton(CassandraAffinityStore, cassandra)
 
-    # Still embedded (SQLite in the data dir, in-process caches) until their engines land.
-    affinity = embedded.affinity
-    posts = embedded.posts
-    media = embedded.media
-    comments = embedded.comments
-    stories = embedded.stories
-    notifications = embedded.notifications
+    # Still embedded until its engine lands: search (SQLite until Elasticsearch).
     search_index = embedded.search_index
     ranker = embedded.ranker
     engagement_model = embedded.engagement_model

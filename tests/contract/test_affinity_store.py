@@ -9,18 +9,23 @@ from pathlib import Path
 
 import pytest
 
+from adapters.cassandra.affinity import CassandraAffinityStore
 from adapters.memory.affinity import InMemoryAffinityStore
 from adapters.sqlite.affinity import SqliteAffinityStore
 from adapters.sqlite.database import SqliteDatabase
 from instagram_core.ports.affinity import AffinityStore
+from tests.cassandra_support import fresh_session
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "cassandra"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[AffinityStore]:
     if request.param == "memory":
         yield InMemoryAffinityStore()
+        return
+    if request.param == "cassandra":
+        yield CassandraAffinityStore(fresh_session(request, "affinity"))
         return
     db = SqliteDatabase(tmp_path / "db.sqlite3")
     yield SqliteAffinityStore(db)

@@ -10,18 +10,20 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from adapters.cassandra.comments import CassandraCommentStore
 from adapters.memory.comments import InMemoryCommentStore
 from adapters.sqlite.comments import SqliteCommentStore
 from adapters.sqlite.database import SqliteDatabase
 from instagram_core.domain.comments import Comment
 from instagram_core.domain.errors import Conflict
 from instagram_core.ports import CommentStore
+from tests.cassandra_support import fresh_session
 
 MakeStore = Callable[[], CommentStore]
 T0 = datetime(2024, 5, 1, 12, 0, 0, 123456, tzinfo=UTC)
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "cassandra"])
 def make_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[MakeStore]:
     """A factory of fresh, empty stores (hypothesis needs one per example)."""
     databases: list[SqliteDatabase] = []
@@ -29,6 +31,8 @@ def make_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[MakeS
     def make() -> CommentStore:
         if request.param == "memory":
             return InMemoryCommentStore()
+        if request.param == "cassandra":
+            return CassandraCommentStore(fresh_session(request, "comments"))
         databases.append(SqliteDatabase(tmp_path / f"comments-{len(databases)}.db"))
         return SqliteCommentStore(databases[-1])
 

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from adapters.cassandra.media import CassandraMediaStore
 from adapters.memory.media import InMemoryMediaStore
 from adapters.sqlite.database import SqliteDatabase
 from adapters.sqlite.media import SqliteMediaStore
@@ -26,6 +27,7 @@ from instagram_core.domain.media import (
     Variant,
 )
 from instagram_core.ports import MediaStore
+from tests.cassandra_support import fresh_session
 
 T0 = datetime(2024, 5, 17, 9, 30, 0, 654321, tzinfo=UTC)
 
@@ -52,7 +54,7 @@ def ready_media(media_id: int = 1) -> Media:
     )
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "cassandra"])
 def new_media_store(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> Iterator[Callable[[], MediaStore]]:
@@ -62,6 +64,8 @@ def new_media_store(
     def make() -> MediaStore:
         if request.param == "memory":
             return InMemoryMediaStore()
+        if request.param == "cassandra":
+            return CassandraMediaStore(fresh_session(request, "media"))
         databases.append(SqliteDatabase(tmp_path / f"media-{len(databases)}.db"))
         return SqliteMediaStore(databases[-1])
 

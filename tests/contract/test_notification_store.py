@@ -10,18 +10,20 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from adapters.cassandra.notifications import CassandraNotificationStore
 from adapters.memory.notifications import InMemoryNotificationStore
 from adapters.sqlite.database import SqliteDatabase
 from adapters.sqlite.notifications import SqliteNotificationStore
 from instagram_core.domain.errors import Conflict
 from instagram_core.domain.notifications import Notification, NotificationKind
 from instagram_core.ports import NotificationStore
+from tests.cassandra_support import fresh_session
 
 MakeStore = Callable[[], NotificationStore]
 T0 = datetime(2024, 5, 1, 12, 0, 0, 111111, tzinfo=UTC)
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "cassandra"])
 def make_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[MakeStore]:
     """A factory of fresh, empty stores (hypothesis needs one per example)."""
     databases: list[SqliteDatabase] = []
@@ -29,6 +31,8 @@ def make_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[MakeS
     def make() -> NotificationStore:
         if request.param == "memory":
             return InMemoryNotificationStore()
+        if request.param == "cassandra":
+            return CassandraNotificationStore(fresh_session(request, "notifications"))
         databases.append(SqliteDatabase(tmp_path / f"notifications-{len(databases)}.db"))
         return SqliteNotificationStore(databases[-1])
 

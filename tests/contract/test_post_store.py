@@ -12,12 +12,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from adapters.cassandra.posts import CassandraPostStore
 from adapters.memory.posts import InMemoryPostStore
 from adapters.sqlite.database import SqliteDatabase
 from adapters.sqlite.posts import SqlitePostStore
 from instagram_core.domain.errors import Conflict, NotFound
 from instagram_core.domain.posts import Location, Post, PostStatus
 from instagram_core.ports import PostStore
+from tests.cassandra_support import fresh_session
 
 T0 = datetime(2024, 5, 17, 9, 30, 0, 123456, tzinfo=UTC)
 PUBLISHED, PROCESSING = PostStatus.PUBLISHED, PostStatus.PROCESSING
@@ -46,7 +48,7 @@ def rich_post(post_id: int) -> Post:
     )
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "cassandra"])
 def new_post_store(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> Iterator[Callable[[], PostStore]]:
@@ -56,6 +58,8 @@ def new_post_store(
     def make() -> PostStore:
         if request.param == "memory":
             return InMemoryPostStore()
+        if request.param == "cassandra":
+            return CassandraPostStore(fresh_session(request, "posts"))
         databases.append(SqliteDatabase(tmp_path / f"posts-{len(databases)}.db"))
         return SqlitePostStore(databases[-1])
 
@@ -164,14 +168,23 @@ def test_by_author_of_an_unknown_author_is_empty(grid: PostStore) -> None:
 
 def test_by_status_lists_oldest_first_up_to_limit(grid: PostStore) -> None:
     assert ids(grid.by_status(PROCESSING, 10)) == [2, 5]
-    assert ids(grid.by_status(PUBLISHED, 3)) == [1, 3, 4]
+    assert ids(grid.by_status(PROCESSING, 1)) == [2]
     assert grid.by_status(PostStatus.FAILED, 10) == []
+
+
+def test_by_status_refuses_published(grid: PostStore) -> None:
+    """Published posts are listed by author only (see the port)."""
+    with pytest.raises(ValueError, match="by author"):
+        grid.by_status(PUBLISHED, 3)
 
 
 def test_by_status_follows_updates(grid: PostStore) -> None:
     grid.update(make_post(2, status=PUBLISHED))
     grid.update(make_post(4, status=PostStatus.REJECTED, failure_reason="nudity"))
     assert ids(grid.by_status(PROCESSING, 10)) == [5]
+    grid.update(make_post(5, status=PostStatus.FAILED, failure_reason="corrupt"))
+    assert ids(grid.by_status(PROCESSING, 10)) == []
+    assert ids(grid.by_status(PostStatus.FAILED, 10)) == [5]
     assert grid.by_status(PostStatus.REJECTED, 10) == [
         make_post(4, status=PostStatus.REJECTED, failure_reason="nudity")
     ]
@@ -235,3 +248,41 @@ def test_sqlite_posts_survive_reopening_the_file(tmp_path: Path) -> None:
         assert store.count_published("ann") == 1
     finally:
         reopened.close()
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    initial=st.sets(st.integers(1, 5_000), min_size=1, max_size=25),
+    limit=st.integers(1, 6),
+    data=st.data(),
+)
+def test_the_grid_pages_without_gaps_or_duplicates_while_posts_come_and_go(
+    new_post_store: Callable[[], PostStore], initial: set[int], limit: int, data: st.DataObject
+) -> None:
+    """Between two pages, new posts are published (Snowflake ids: newer than any) and posts
+    anywhere in the grid are deleted. Every post that stayed is seen exactly once, in order;
+    a deleted post behind the cursor is never served; new ones are above the cursor."""
+    store = new_post_store()
+    for post_id in initial:
+        store.add(make_post(post_id))
+    alive, deleted = set(initial), set[int]()
+    next_id = 10_000
+    seen: list[int] = []
+    before: int | None = None
+    while page := store.by_author("ann", before, limit, published_only=False):
+        assert not deleted.intersection(ids(page))
+        seen.extend(ids(page))
+        before = page[-1].post_id
+        for _ in range(data.draw(st.integers(0, 2), label="new posts")):
+            store.add(make_post(next_id))
+            next_id += 1
+        if alive and data.draw(st.booleans(), label="delete one"):
+            victim = data.draw(st.sampled_from(sorted(alive)), label="deleted")
+            assert store.delete(victim) is not None
+            alive.discard(victim)
+            deleted.add(victim)
+    assert seen == sorted(set(seen), reverse=True)  # newest first, no duplicates
+    assert alive <= set(seen)  # no gaps
+    assert set(seen) <= set(initial)  # nothing newer than the first page slips in

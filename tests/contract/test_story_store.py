@@ -4,19 +4,25 @@ A story is visible while ``now < expires_at``: at exactly ``expires_at`` it is g
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import attrs
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from adapters.cassandra.stories import CassandraStoryStore
+from adapters.memory.clock import SystemClock
 from adapters.memory.stories import InMemoryStoryStore
 from adapters.sqlite.database import SqliteDatabase
 from adapters.sqlite.stories import SqliteStoryStore
 from instagram_core.domain.errors import Conflict, NotFound
 from instagram_core.domain.stories import STORY_LIFETIME, Story, StoryStatus
 from instagram_core.ports import StoryStore
+from tests.cassandra_support import fresh_session
 
 T0 = datetime(2024, 5, 1, 12, 0, 0, 654321, tzinfo=UTC)
 TICK = timedelta(microseconds=1)
@@ -37,10 +43,13 @@ def clock() -> StepClock:
     return StepClock(T0)
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "cassandra"])
 def store(request: pytest.FixtureRequest, tmp_path: Path, clock: StepClock) -> Iterator[StoryStore]:
     if request.param == "memory":
         yield InMemoryStoryStore(clock)
+        return
+    if request.param == "cassandra":
+        yield CassandraStoryStore(fresh_session(request, "stories"), clock)
         return
     db = SqliteDatabase(tmp_path / "stories.db")
     yield SqliteStoryStore(db, clock)
@@ -130,9 +139,52 @@ def test_live_by_authors_hides_stories_from_exactly_expires_at(store: StoryStore
     assert store.live_by_authors(["alice"], story(2).expires_at + TICK) == {}
 
 
-def test_add_purges_expired_stories_for_good(store: StoryStore, clock: StepClock) -> None:
+def test_the_archive_keeps_every_story_of_its_owner_newest_first(
+    store: StoryStore, clock: StepClock
+) -> None:
+    for story_id in (1, 3, 2):
+        store.add(story(story_id))
+    store.add(story(9, author_id="bob"))
+    live = attrs.evolve(story(3), status=StoryStatus.LIVE)
+    store.update(live)
+    clock.current = story(1).expires_at  # every story of alice has expired
+    store.add(story(4, created_at=clock.current))
+    assert store.live_by_authors(["alice"], clock.current)["alice"] == [
+        story(4, created_at=clock.current)
+    ]
+    assert list(store.archived("alice", None, 10)) == [
+        story(4, created_at=clock.current),
+        live,
+        story(2),
+        story(1),
+    ]
+    assert [s.story_id for s in store.archived("alice", 3, 1)] == [2]
+    assert [s.story_id for s in store.archived("alice", 1, 10)] == []
+    assert [s.story_id for s in store.archived("bob", None, 10)] == [9]
+    assert list(store.archived("carol", None, 10)) == []
+    assert list(store.archived("alice", None, 0)) == []
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def clock_purged_store(
+    request: pytest.FixtureRequest, tmp_path: Path, clock: StepClock
+) -> Iterator[StoryStore]:
+    """The stores that emulate a TTL on the application's clock. Cassandra's TTL runs on the
+    server's clock instead: ``test_cassandra_deletes_a_story_when_its_ttl_runs_out`` pins it."""
+    if request.param == "memory":
+        yield InMemoryStoryStore(clock)
+        return
+    db = SqliteDatabase(tmp_path / "stories.db")
+    yield SqliteStoryStore(db, clock)
+    db.close()
+
+
+def test_add_purges_expired_stories_for_good(
+    clock_purged_store: StoryStore, clock: StepClock
+) -> None:
     """Once the clock passes ``expires_at`` a later write removes the story, as a TTL would:
     even a reader with an older ``now`` no longer finds it."""
+    store = clock_purged_store
     store.add(story(1))
     clock.current = story(1).expires_at
     store.add(story(2, created_at=clock.current))
@@ -178,3 +230,67 @@ def test_sqlite_stories_survive_reopening(tmp_path: Path) -> None:
         assert list(again.live_by_authors(["alice"], T0)["alice"]) == [story(1)]
     finally:
         reopened.close()
+
+
+SHORT_LIFETIME = timedelta(seconds=1)
+
+
+@pytest.fixture(params=["memory", "sqlite", "cassandra"])
+def wall_clock_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoryStore]:
+    """A store on the real clock: stories here live for :data:`SHORT_LIFETIME`."""
+    clock = SystemClock()
+    if request.param == "memory":
+        yield InMemoryStoryStore(clock)
+        return
+    if request.param == "cassandra":
+        yield CassandraStoryStore(fresh_session(request, "stories"), clock)
+        return
+    db = SqliteDatabase(tmp_path / "stories.db")
+    yield SqliteStoryStore(db, clock)
+    db.close()
+
+
+@settings(
+    max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    story_id=st.integers(1, 2**62),
+    checks=st.lists(st.floats(0.0, 1.6), min_size=1, max_size=5).map(sorted),
+)
+def test_a_story_is_readable_before_its_ttl_and_never_after(
+    wall_clock_store: StoryStore, story_id: int, checks: list[float]
+) -> None:
+    """With a short TTL on the real clock: at each check point, a read sees the story if
+    and only if its ``now`` is before ``expires_at``."""
+    store = wall_clock_store
+    created = SystemClock().now()
+    stored = Story(story_id, "ttl-author", 1, created, created + SHORT_LIFETIME)
+    store.add(stored)
+    for fraction in checks:
+        pause = (created + fraction * SHORT_LIFETIME - SystemClock().now()).total_seconds()
+        time.sleep(max(0.0, pause))
+        now = SystemClock().now()
+        live = now < stored.expires_at
+        assert (store.get(story_id, now) == stored) is live
+        assert (stored in store.live_by_authors(["ttl-author"], now).get("ttl-author", ())) is live
+
+
+def test_cassandra_deletes_a_story_when_its_ttl_runs_out(request: pytest.FixtureRequest) -> None:
+    """The TTL is Cassandra's own: after expiry the live rows are gone even for a reader
+    whose ``now`` is older, and the owner's archive keeps the story."""
+    session = fresh_session(request, "stories")
+    store = CassandraStoryStore(session, SystemClock())
+    created = SystemClock().now()
+    stored = Story(1, "ttl-author", 1, created, created + SHORT_LIFETIME)
+    store.add(stored)
+    assert store.get(1, created) == stored
+    deadline = time.monotonic() + 10
+    while store.get(1, created) is not None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert SystemClock().now() >= stored.expires_at
+    assert store.get(1, created) is None
+    assert store.live_by_authors(["ttl-author"], created) == {}
+    assert (
+        session.execute("SELECT story_id FROM stories WHERE author_id = 'ttl-author'").one() is None
+    )
+    assert list(store.archived("ttl-author", None, 10)) == [stored]  # the archive keeps it

@@ -103,10 +103,16 @@ def prod_settings(request: pytest.FixtureRequest, tmp_path: Path, s3_endpoint: s
     redis_url = request.getfixturevalue("redis_server").url
     redis.Redis.from_url(redis_url).flushdb()
     suffix = uuid.uuid4().hex[:8]
+    cassandra = request.getfixturevalue("cassandra_server")
     return embedded_settings(
         tmp_path / "data",
         profile="production",
         redis_url=redis_url,
+        cassandra_contact_points=",".join(cassandra.contact_points),
+        cassandra_port=cassandra.port,
+        cassandra_keyspace=f"it_{suffix}",
+        cassandra_local_dc=cassandra.local_dc,
+        cassandra_timeout_seconds=30.0,  # a loaded 2-core test machine
         mysql_url=create_database(mariadb(request), f"instagram_it_{suffix}"),
         s3_endpoint_url=s3_endpoint,
         s3_bucket=f"media-{suffix}",

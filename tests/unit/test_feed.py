@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+import pytest
+
 from instagram_core.domain.errors import Unavailable
 from tests.unit.conftest import World
 
@@ -97,6 +99,47 @@ def test_feed_degrades_to_chronological_when_the_cache_is_down(world: World) -> 
     rest = world.core.feed().home(bob.user_id, page.next_cursor, 2)
     assert [p.post_id for p in rest.items] == [posts[0].post_id]
     assert rest.next_cursor is None
+
+
+class _DownPostStore:
+    """Every read of a stopped post store."""
+
+    def __getattr__(self, name: str) -> object:
+        def down(*args: object, **kwargs: object) -> object:
+            raise Unavailable("post store down")
+
+        return down
+
+
+def test_with_the_post_store_down_the_cached_feed_says_what_it_could_not_hydrate(
+    world: World,
+) -> None:
+    alice, bob = world.register("alice"), world.register("bob")
+    world.follow(bob, alice)
+    posts = [world.post(alice) for _ in range(3)]
+    assert len(feed_ids(world, bob.user_id)) == 3  # bob's feed is now cached
+    world.adapters.posts.override(_DownPostStore())
+    world.core.feed_stores.reset()
+    world.core.feed.reset()
+    page = world.core.feed().home(bob.user_id, None, 2)
+    assert (page.items, page.ranked) == ([], False)
+    assert page.unhydrated == (posts[2].post_id, posts[1].post_id)
+    rest = world.core.feed().home(bob.user_id, page.next_cursor, 2)
+    assert rest.unhydrated == (posts[0].post_id,)
+    assert rest.next_cursor is None
+
+
+def test_with_the_post_store_and_the_cache_down_the_feed_is_unavailable(world: World) -> None:
+    alice, bob = world.register("alice"), world.register("bob")
+    world.follow(bob, alice)
+    world.post(alice)
+    world.adapters.posts.override(_DownPostStore())
+    world.adapters.feeds.override(_DownFeedCache())
+    world.core.feeds.reset()
+    world.core.feed_stores.reset()
+    world.core.feed.reset()
+    with pytest.raises(Unavailable):
+        world.core.feed().home(bob.user_id, None, 2)
 
 
 def test_new_posts_are_counted_since_a_post_or_a_cursor(world: World) -> None:

@@ -61,3 +61,26 @@ def test_story_media_live_under_stories_and_are_not_postable(world: World) -> No
         world.core.posts().create(alice.user_id, NewPost([story_media]))
     with pytest.raises(InvalidInput, match="purpose=story"):
         world.core.stories().create(alice.user_id, world.upload(alice))
+
+
+def test_the_archive_keeps_the_owners_expired_stories(world: World) -> None:
+    alice, bob = world.register("alice"), world.register("bob")
+    stories = world.core.stories()
+    made = []
+    for _ in range(3):
+        made.append(stories.create(alice.user_id, world.upload(alice, purpose="story")))
+        world.clock.advance(1)
+    stories.create(bob.user_id, world.upload(bob, purpose="story"))
+    world.clock.advance(timedelta(hours=25))  # every story has expired
+    page = stories.archive(alice.user_id, None, 2)
+    assert [v.story.story_id for v in page.items] == [made[2].story_id, made[1].story_id]
+    rest = stories.archive(alice.user_id, page.next_cursor, 2)
+    assert [v.story.story_id for v in rest.items] == [made[0].story_id]
+    assert rest.next_cursor is None
+    assert len(stories.archive(bob.user_id, None, 10).items) == 1
+
+
+def test_a_malformed_archive_cursor_is_invalid_input(world: World) -> None:
+    alice = world.register("alice")
+    with pytest.raises(InvalidInput):
+        world.core.stories().archive(alice.user_id, "not-an-id", 10)

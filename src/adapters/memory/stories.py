@@ -27,6 +27,7 @@ class InMemoryStoryStore:
         self._lock = threading.RLock()
         self._stories: dict[int, Story] = {}
         self._by_author: dict[str, set[int]] = {}
+        self._archive: dict[str, dict[int, Story]] = {}  # never purged
         # (expires_at, story_id); entries made stale by ``update`` are skipped when popped.
         self._expiries: list[tuple[datetime, int]] = []
 
@@ -36,6 +37,7 @@ class InMemoryStoryStore:
             if story.story_id in self._stories:
                 raise Conflict(f"story {story.story_id} exists")
             self._put(story)
+            self._archive.setdefault(story.author_id, {})[story.story_id] = story
 
     def get(self, story_id: int, now: datetime) -> Story | None:
         with self._lock:
@@ -49,6 +51,7 @@ class InMemoryStoryStore:
                 raise NotFound(f"story {story.story_id} is gone")
             self._remove(old)
             self._put(story)
+            self._archive.setdefault(story.author_id, {})[story.story_id] = story
 
     def live_by_authors(
         self, author_ids: Iterable[str], now: datetime
@@ -61,6 +64,12 @@ class InMemoryStoryStore:
                 if stories:
                     live[author_id] = stories
             return live
+
+    def archived(self, author_id: str, before: int | None, limit: int) -> Sequence[Story]:
+        with self._lock:
+            stories = self._archive.get(author_id, {})
+            ids = sorted((i for i in stories if before is None or i < before), reverse=True)
+            return [stories[i] for i in ids[: max(0, limit)]]
 
     def _put(self, story: Story) -> None:
         self._stories[story.story_id] = story

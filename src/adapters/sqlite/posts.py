@@ -158,6 +158,8 @@ class SqlitePostStore:
 
     def by_status(self, status: PostStatus, limit: int) -> Sequence[Post]:
         """Oldest by ``created_at`` first, ties broken by post id."""
+        if status is PostStatus.PUBLISHED:
+            raise ValueError("published posts are listed by author, not by status")
         if limit < 1:
             return []
         rows = self._db.query(

@@ -35,6 +35,17 @@ CREATE TABLE IF NOT EXISTS stories (
 );
 CREATE INDEX IF NOT EXISTS stories_by_author ON stories (author_id, story_id);
 CREATE INDEX IF NOT EXISTS stories_by_expiry ON stories (expires_at);
+-- The owner's archive: the same rows, never purged.
+CREATE TABLE IF NOT EXISTS story_archive (
+    story_id INTEGER PRIMARY KEY,
+    author_id TEXT NOT NULL,
+    media_id INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    music_id TEXT
+);
+CREATE INDEX IF NOT EXISTS story_archive_by_author ON story_archive (author_id, story_id);
 """
 
 _COLUMNS = "story_id, author_id, media_id, created_at, expires_at, status, music_id"
@@ -84,6 +95,10 @@ class SqliteStoryStore:
             conn.execute(
                 f"INSERT INTO stories ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)", _row(story)
             )
+            conn.execute(
+                f"INSERT OR REPLACE INTO story_archive ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                _row(story),
+            )
 
     def get(self, story_id: int, now: datetime) -> Story | None:
         row = self._db.query_one(
@@ -94,13 +109,18 @@ class SqliteStoryStore:
 
     def update(self, story: Story) -> None:
         story_id, *values = _row(story)
-        cursor = self._db.execute(
-            "UPDATE stories SET author_id = ?, media_id = ?, created_at = ?, expires_at = ?, "
-            "status = ?, music_id = ? WHERE story_id = ? AND expires_at > ?",
-            (*values, story_id, to_micros(self._clock.now())),
-        )
-        if cursor.rowcount == 0:
-            raise NotFound(f"story {story.story_id} is gone")
+        with self._db.transaction() as conn:
+            cursor = conn.execute(
+                "UPDATE stories SET author_id = ?, media_id = ?, created_at = ?, expires_at = ?, "
+                "status = ?, music_id = ? WHERE story_id = ? AND expires_at > ?",
+                (*values, story_id, to_micros(self._clock.now())),
+            )
+            if cursor.rowcount == 0:
+                raise NotFound(f"story {story.story_id} is gone")
+            conn.execute(
+                f"INSERT OR REPLACE INTO story_archive ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                _row(story),
+            )
 
     def live_by_authors(
         self, author_ids: Iterable[str], now: datetime
@@ -115,3 +135,14 @@ class SqliteStoryStore:
         for row in rows:
             live[row["author_id"]].append(_story(row))
         return {author_id: stories for author_id, stories in live.items() if stories}
+
+    def archived(self, author_id: str, before: int | None, limit: int) -> Sequence[Story]:
+        if limit <= 0:  # SQLite reads a negative LIMIT as "no limit"
+            return []
+        sql = f"SELECT {_COLUMNS} FROM story_archive WHERE author_id = ?"
+        params: tuple[object, ...] = (author_id,)
+        if before is not None:
+            sql += " AND story_id < ?"
+            params += (before,)
+        rows = self._db.query(sql + " ORDER BY story_id DESC LIMIT ?", (*params, limit))
+        return [_story(row) for row in rows]

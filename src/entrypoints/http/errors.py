@@ -9,6 +9,7 @@ from typing import Any
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import (
+    HTTP_400_BAD_REQUEST,
     HTTP_401_UNAUTHORIZED,
     HTTP_403_FORBIDDEN,
     HTTP_404_NOT_FOUND,
@@ -25,6 +26,7 @@ from instagram_core.domain import errors
 log = logging.getLogger("instagram.http")
 
 STATUS_BY_ERROR: dict[type[errors.DomainError], int] = {
+    errors.MalformedCursor: HTTP_400_BAD_REQUEST,  # before InvalidInput, its base
     errors.InvalidInput: HTTP_422_UNPROCESSABLE_ENTITY,
     errors.Unauthenticated: HTTP_401_UNAUTHORIZED,
     errors.Forbidden: HTTP_403_FORBIDDEN,
@@ -37,10 +39,10 @@ STATUS_BY_ERROR: dict[type[errors.DomainError], int] = {
 
 # Litestar's own errors get the code of the domain error with their status, or their own.
 _HTTP_CODES = {
+    **{status: kind.code for kind, status in STATUS_BY_ERROR.items()},
     400: "bad_request",
     405: "method_not_allowed",
     415: "unsupported_media_type",
-    **{status: kind.code for kind, status in STATUS_BY_ERROR.items()},
 }
 
 

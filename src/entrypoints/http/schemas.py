@@ -183,6 +183,8 @@ class FeedPageOut(msgspec.Struct):
     items: list[PostOut]
     next_cursor: str | None
     ranked: bool
+    # Post ids of the feed that could not be loaded (a store is down); empty when healthy.
+    unhydrated: list[str] = msgspec.field(default_factory=list)
 
 
 class NewPostsOut(msgspec.Struct):
@@ -242,6 +244,11 @@ class StoryTrayOut(msgspec.Struct):
 
 class StoryFeed(msgspec.Struct):
     story_trays: list[StoryTrayOut]
+
+
+class StoryPage(msgspec.Struct):
+    items: list[StoryOut]
+    next_cursor: str | None
 
 
 class HashtagOut(msgspec.Struct):

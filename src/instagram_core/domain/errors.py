@@ -19,6 +19,13 @@ class InvalidInput(DomainError):
     code = "invalid"
 
 
+class MalformedCursor(InvalidInput):
+    """A page cursor this service never handed out (forged, truncated or from another
+    listing): a malformed request, not a refused business rule."""
+
+    code = "malformed_cursor"
+
+
 class Unauthenticated(DomainError):
     """Missing, expired or wrong credentials."""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from instagram_core.domain.errors import InvalidInput
+from instagram_core.domain.errors import InvalidInput, MalformedCursor
 
 EPOCH_MS = 1_577_836_800_000  # 2020-01-01T00:00:00Z
 WORKER_BITS = 10
@@ -45,6 +45,16 @@ def id_datetime(snowflake: int) -> datetime:
 def lowest_id_at(moment: datetime) -> int:
     """The smallest id that could have been made at ``moment``: a cursor for time ranges."""
     return compose_id(max(int(moment.timestamp() * 1000), EPOCH_MS), 0, 0)
+
+
+def parse_cursor_id(raw: str) -> int:
+    """The id a keyset cursor carries; anything else is a ``MalformedCursor``."""
+    try:
+        return parse_id(raw, "cursor")
+    except InvalidInput as exc:
+        raise MalformedCursor(
+            "malformed cursor: pass back a next_cursor exactly as received"
+        ) from exc
 
 
 def parse_id(raw: str, what: str = "id") -> int:

@@ -37,7 +37,9 @@ class PostStore(Protocol):
 
     def by_status(self, status: PostStatus, limit: int) -> Sequence[Post]:
         """Up to ``limit`` posts in ``status``, oldest first: how a restarted worker finds
-        posts whose processing was interrupted."""
+        posts whose processing was interrupted. ``status`` is not ``PUBLISHED`` (raises
+        ``ValueError``): published posts are listed by author, and a wide-column store would
+        need one unbounded partition of every published post to list them by status."""
         ...
 
     def count_published(self, author_id: str) -> int:

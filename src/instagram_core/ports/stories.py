@@ -29,3 +29,9 @@ class StoryStore(Protocol):
         """Unexpired stories per author, newest (highest story id) first; authors without any
         are left out."""
         ...
+
+    def archived(self, author_id: str, before: int | None, limit: int) -> Sequence[Story]:
+        """The owner's archive: up to ``limit`` of the author's stories with ids below
+        ``before``, newest first, expired ones included (expiry hides a story from viewers,
+        not from its owner)."""
+        ...

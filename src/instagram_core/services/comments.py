@@ -8,7 +8,7 @@ from instagram_core.domain.captions import parse_mentions
 from instagram_core.domain.comments import Comment, check_comment_text
 from instagram_core.domain.errors import InvalidInput, NotFound
 from instagram_core.domain.events import CommentAdded
-from instagram_core.domain.ids import parse_id
+from instagram_core.domain.ids import parse_cursor_id
 from instagram_core.domain.pagination import Page, check_limit, page_from_overfetch
 from instagram_core.domain.users import User
 from instagram_core.policies.rate_limits import COMMENTS, enforce
@@ -81,7 +81,7 @@ class CommentService:
         self, viewer_id: str, post_id: int, cursor: str | None, limit: int
     ) -> Page[CommentView]:
         self._engagement.visible_post(viewer_id, post_id)
-        after = parse_id(cursor, "cursor") if cursor else None
+        after = parse_cursor_id(cursor) if cursor else None
         limit = check_limit(limit)
         found = self._comments.list(post_id, after, limit + 1)
         page = page_from_overfetch(found, limit, lambda c: str(c.comment_id))

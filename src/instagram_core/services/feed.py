@@ -11,9 +11,9 @@ from collections.abc import Collection, Sequence
 
 import attrs
 
-from instagram_core.domain.errors import InvalidInput, Unavailable
+from instagram_core.domain.errors import InvalidInput, MalformedCursor, Unavailable
 from instagram_core.domain.events import FeedPageShown
-from instagram_core.domain.ids import parse_id
+from instagram_core.domain.ids import parse_cursor_id, parse_id
 from instagram_core.domain.pagination import check_limit
 from instagram_core.domain.posts import Post
 from instagram_core.policies.diversity import diversify
@@ -50,6 +50,9 @@ class FeedPage:
     # What a ranked page was read under: it may be served again while
     # ``FeedService.is_current(stamp)``. None on the degraded path, which is not reused.
     stamp: ReadStamp | None = None
+    # Ids of the cached feed whose posts could not be read (the post store is down): the
+    # page says what it is missing instead of failing. Empty on every healthy read.
+    unhydrated: tuple[int, ...] = ()
 
 
 @attrs.frozen
@@ -88,17 +91,25 @@ class FeedService:
         A fresh read ranks every candidate once and keeps the order as a snapshot; the
         cursor continues that snapshot, so paging never repeats or skips a post while new
         ones arrive (they show on the next fresh read). With the cache down the feed is
-        served newest first, cursor by post id, and marked ``ranked: false``."""
+        served newest first, cursor by post id, and marked ``ranked: false``. With the post
+        store down too, the cached ids are served as ``unhydrated`` (see :meth:`_unhydrated`)."""
         limit = check_limit(limit)
         kind, token, position = _parse_cursor(cursor)
         if kind == _CHRONOLOGICAL:
-            return self._chronological(viewer_id, int(token), limit)
+            try:
+                return self._chronological(viewer_id, int(token), limit)
+            except Unavailable:
+                return self._unhydrated(viewer_id, int(token), limit)
         try:
             if kind == _RANKED:
                 return self._continue(viewer_id, token, position, limit)
             return self._fresh(viewer_id, limit)
         except Unavailable:
+            pass
+        try:
             return self._chronological(viewer_id, None, limit)
+        except Unavailable:
+            return self._unhydrated(viewer_id, None, limit)
 
     def is_current(self, stamp: ReadStamp) -> bool:
         """Whether a ranked page read under ``stamp`` still shows what a read now would
@@ -206,6 +217,17 @@ class FeedService:
         cursor = f"{_CHRONOLOGICAL}.{page[-1].post_id}" if len(posts) > limit else None
         return FeedPage(self._views.many(viewer_id, page), cursor, False)
 
+    def _unhydrated(self, viewer_id: str, before: int | None, limit: int) -> FeedPage:
+        """The last resort: the post store cannot be read, so the page lists the cached
+        feed's ids it could not hydrate (newest first; a chronological cursor continues
+        them). Raises ``Unavailable`` when the feed cache cannot answer either."""
+        ids = self._s.feeds.page(viewer_id, before, limit + 1)
+        if ids is None:
+            raise Unavailable("the post store is unavailable and this feed is not cached")
+        page = tuple(ids[:limit])
+        cursor = f"{_CHRONOLOGICAL}.{page[-1]}" if len(ids) > limit else None
+        return FeedPage([], cursor, False, unhydrated=page)
+
     def _rank(self, viewer_id: str, candidates: Sequence[Post]) -> list[int]:
         scores = self._ranker.score(viewer_id, candidates)
         return diversify(
@@ -279,8 +301,8 @@ def _parse_cursor(cursor: str | None) -> tuple[str, str, int]:
         return "", "", 0
     parts = cursor.split(".")
     if len(parts) == 3 and parts[0] == _RANKED and parts[2].isdigit():
-        parse_id(parts[1], "cursor")
+        parse_cursor_id(parts[1])
         return _RANKED, parts[1], int(parts[2])
     if len(parts) == 2 and parts[0] == _CHRONOLOGICAL:
-        return _CHRONOLOGICAL, str(parse_id(parts[1], "cursor")), 0
-    raise InvalidInput("malformed cursor: pass back a next_cursor exactly as received")
+        return _CHRONOLOGICAL, str(parse_cursor_id(parts[1])), 0
+    raise MalformedCursor("malformed cursor: pass back a next_cursor exactly as received")

@@ -13,7 +13,7 @@ from instagram_core.domain.events import (
     PostLiked,
     PostPublished,
 )
-from instagram_core.domain.ids import parse_id
+from instagram_core.domain.ids import parse_cursor_id
 from instagram_core.domain.notifications import Notification, NotificationKind
 from instagram_core.domain.pagination import Page, check_limit, page_from_overfetch
 from instagram_core.domain.users import User
@@ -98,7 +98,7 @@ class NotificationService:
     def activity(self, user_id: str, cursor: str | None, limit: int) -> Page[NotificationView]:
         """The reader's notifications, newest first, without the accounts blocked with the
         reader: a notification only they acted in is left out (the page may come out short)."""
-        before = parse_id(cursor, "cursor") if cursor else None
+        before = parse_cursor_id(cursor) if cursor else None
         limit = check_limit(limit)
         found = self._store.list(user_id, before, limit + 1)
         page = page_from_overfetch(found, limit, lambda n: str(n.notification_id))

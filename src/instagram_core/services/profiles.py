@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from instagram_core.domain.errors import NotFound
-from instagram_core.domain.ids import parse_id
+from instagram_core.domain.ids import parse_cursor_id
 from instagram_core.domain.pagination import Page, check_limit, page_from_overfetch
 from instagram_core.domain.users import Profile, User
 from instagram_core.policies.visibility import AudienceGate
@@ -56,7 +56,7 @@ class ProfileService:
         app can show their state; everyone else sees published posts only."""
         owner = user_named(self._users, username)
         self._gate.require(viewer_id, owner)
-        before = parse_id(cursor, "cursor") if cursor else None
+        before = parse_cursor_id(cursor) if cursor else None
         limit = check_limit(limit)
         posts = self._posts.by_author(
             owner.user_id, before, limit + 1, published_only=viewer_id != owner.user_id

@@ -4,7 +4,7 @@ account (newest trays first)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import attrs
 
@@ -15,7 +15,9 @@ from instagram_core.domain.events import (
     FollowRemoved,
     StoryCreated,
 )
+from instagram_core.domain.ids import parse_cursor_id
 from instagram_core.domain.media import Media
+from instagram_core.domain.pagination import Page, check_limit, page_from_overfetch
 from instagram_core.domain.stories import STORY_LIFETIME, Story, StoryStatus, StoryTray
 from instagram_core.domain.users import User
 from instagram_core.policies.fanout import FANOUT_CHUNK
@@ -65,7 +67,9 @@ class StoryService:
         ids: IdGenerator,
         clock: Clock,
         bus: EventBus,
+        lifetime: timedelta = STORY_LIFETIME,
     ) -> None:
+        self._lifetime = lifetime  # 24 hours; shorter only to watch expiry happen in tests
         self._trays = trays
         self._media_service = media_service
         self._stories = stories
@@ -84,7 +88,7 @@ class StoryService:
         self._media_service.require_usable(author_id, [media_id], for_story=True)
         now = self._clock.now()
         story = Story(
-            self._ids.next_id(), author_id, media_id, now, now + STORY_LIFETIME, music_id=music_id
+            self._ids.next_id(), author_id, media_id, now, now + self._lifetime, music_id=music_id
         )
         if not self._media.attach(media_id, story.story_id):
             raise InvalidInput(f"media {media_id} is already in use")
@@ -140,6 +144,17 @@ class StoryService:
             for t in trays
             if t.author_id in users
         ]
+
+    def archive(self, owner_id: str, cursor: str | None, limit: int) -> Page[StoryView]:
+        """The owner's own stories, newest first, expired ones included: only ever the
+        caller's archive. A media URL is given while the story's media still exists (the
+        bucket's lifecycle rule expires story media a day after upload)."""
+        limit = check_limit(limit)
+        before = parse_cursor_id(cursor) if cursor else None
+        stories = self._stories.archived(owner_id, before, limit + 1)
+        page = page_from_overfetch(stories, limit, lambda s: str(s.story_id))
+        media = self._media.get_many(s.media_id for s in page.items)
+        return Page(list(self._views(page.items, media)), page.next_cursor)
 
     def _latest_by_author(self, viewer_id: str, now: datetime) -> dict[str, datetime]:
         authors = [*self._graph.following_ids(viewer_id), viewer_id]

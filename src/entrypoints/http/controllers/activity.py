@@ -28,6 +28,18 @@ class StoriesController(Controller):
     ) -> schemas.StoryFeed:
         return schemas.StoryFeed([presenters.story_tray(t) for t in stories.tray(viewer.user_id)])
 
+    @get("/archive", sync_to_thread=True)
+    def archive(
+        self,
+        viewer: NamedDependency[User],
+        stories: NamedDependency[StoryService],
+        cursor: FromQuery[str | None] = None,
+        limit: FromQuery[int] = DEFAULT_PAGE_SIZE,
+    ) -> schemas.StoryPage:
+        """The caller's own stories, expired ones included, newest first."""
+        page = stories.archive(viewer.user_id, cursor, limit)
+        return schemas.StoryPage([presenters.story(v) for v in page.items], page.next_cursor)
+
     @post(
         "/",
         status_code=HTTP_201_CREATED,

@@ -71,7 +71,12 @@ def _read(
 ) -> bytes:
     page = feed.home(viewer_id, cursor, limit)
     body = encode_json(
-        schemas.FeedPageOut([presenters.post(p) for p in page.items], page.next_cursor, page.ranked)
+        schemas.FeedPageOut(
+            [presenters.post(p) for p in page.items],
+            page.next_cursor,
+            page.ranked,
+            [str(post_id) for post_id in page.unhydrated],
+        )
     )
     if page.stamp is not None:
         pages.put(viewer_id, cursor, limit, page.stamp, body)

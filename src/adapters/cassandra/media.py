@@ -1,0 +1,136 @@
+"""Media records on Cassandra, one partition per media id.
+
+Every write is a lightweight transaction: ``attach`` is a compare-and-set (two posts racing
+for one upload, one wins), and Cassandra advises against mixing LWT and plain writes on the
+same row, whose timestamps would then come from two clocks. Variants and EXIF metadata are
+JSON text: they are read whole, never queried.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from adapters.cassandra.codecs import from_json, from_micros, to_json, to_micros
+from adapters.cassandra.session import CassandraSession
+from instagram_core.domain.errors import Conflict, NotFound
+from instagram_core.domain.media import Media, MediaStatus, MediaType, PhotoMetadata, Variant
+
+_NAMES = (
+    "media_id",
+    "owner_id",
+    "type",
+    "content_type",
+    "created_us",
+    "status",
+    "post_id",
+    "width",
+    "height",
+    "variants",
+    "blurhash",
+    "metadata",
+    "failure_reason",
+    "duration_seconds",
+    "for_story",
+)
+_FIELDS = ", ".join(_NAMES)
+_INSERT = f"INSERT INTO media ({_FIELDS}) VALUES ({', '.join('?' * len(_NAMES))}) IF NOT EXISTS"
+_UPDATE = (
+    f"UPDATE media SET {', '.join(f'{n} = ?' for n in _NAMES[1:])} WHERE media_id = ? IF EXISTS"
+)
+_SELECT = f"SELECT {_FIELDS} FROM media WHERE media_id = ?"
+_TYPE = "SELECT media_id, type FROM media WHERE media_id = ?"
+# owner_id is set on every stored record, so the condition fails on a missing row instead
+# of creating one (an UPDATE is an upsert).
+_ATTACH = "UPDATE media SET post_id = ? WHERE media_id = ? IF owner_id != null AND post_id = null"
+_DELETE = "DELETE FROM media WHERE media_id = ? IF EXISTS"
+
+
+def _columns(media: Media) -> list[Any]:
+    return [
+        media.media_id,
+        media.owner_id,
+        media.type.value,
+        media.content_type,
+        to_micros(media.created_at),
+        media.status.value,
+        media.post_id,
+        media.width,
+        media.height,
+        to_json(media.variants),
+        media.blurhash,
+        None if media.metadata is None else to_json(media.metadata),
+        media.failure_reason,
+        media.duration_seconds,
+        media.for_story,
+    ]
+
+
+def _media(row: Any) -> Media:
+    return Media(
+        media_id=row.media_id,
+        owner_id=row.owner_id,
+        type=MediaType(row.type),
+        content_type=row.content_type,
+        created_at=from_micros(row.created_us),
+        status=MediaStatus(row.status),
+        post_id=row.post_id,
+        width=row.width,
+        height=row.height,
+        variants=from_json(row.variants, tuple[Variant, ...]),
+        blurhash=row.blurhash,
+        metadata=None if row.metadata is None else from_json(row.metadata, PhotoMetadata),
+        failure_reason=row.failure_reason,
+        duration_seconds=row.duration_seconds,
+        for_story=bool(row.for_story),
+    )
+
+
+class CassandraMediaStore:
+    """A :class:`~instagram_core.ports.MediaStore` on Cassandra."""
+
+    def __init__(self, session: CassandraSession) -> None:
+        self._db = session
+
+    def add(self, media: Media) -> None:
+        applied, _ = self._db.applied(_INSERT, _columns(media))
+        if not applied:
+            raise Conflict("media id already exists")
+
+    def get(self, media_id: int) -> Media | None:
+        row = self._db.execute(_SELECT, (media_id,)).one()
+        return None if row is None else _media(row)
+
+    def get_many(self, media_ids: Iterable[int]) -> Mapping[int, Media]:
+        wanted = [(media_id,) for media_id in dict.fromkeys(media_ids)]
+        return {
+            row.media_id: _media(row)
+            for rows in self._db.rows_of_many(_SELECT, wanted)
+            for row in rows
+        }
+
+    def types(self, media_ids: Iterable[int]) -> Mapping[int, MediaType]:
+        wanted = [(media_id,) for media_id in dict.fromkeys(media_ids)]
+        return {
+            row.media_id: MediaType(row.type)
+            for rows in self._db.rows_of_many(_TYPE, wanted)
+            for row in rows
+        }
+
+    def update(self, media: Media) -> None:
+        values = _columns(media)
+        applied, _ = self._db.applied(_UPDATE, [*values[1:], media.media_id])
+        if not applied:
+            raise NotFound("media not found")
+
+    def attach(self, media_id: int, post_id: int) -> bool:
+        applied, row = self._db.applied(_ATTACH, (post_id, media_id))
+        if applied:
+            return True
+        # Not applied: the row says why (missing, or claimed; by this post is fine).
+        return (
+            getattr(row, "owner_id", None) is not None and getattr(row, "post_id", None) == post_id
+        )
+
+    def delete(self, media_id: int) -> None:
+        self._db.applied(_DELETE, (media_id,))

@@ -1,0 +1,113 @@
+"""The Activity tab on Cassandra, as the seed has it: partition ``recipient_id``, newest
+first (``notification_id`` DESC).
+
+Everything a write touches lives in the recipient's one partition, so ``replace`` (remove
+the old group notification, add the collapsed one on top) is a single-partition
+conditional batch: atomic and isolated, with the ``IF NOT EXISTS`` that refuses to clobber
+another notification. "The latest of this group" reads the same partition through a
+storage-attached index on ``group_key``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from cassandra.query import BatchStatement, BatchType
+
+from adapters.cassandra.codecs import from_micros, to_micros
+from adapters.cassandra.session import CassandraSession, unavailable_on_driver_error
+from instagram_core.domain.errors import Conflict
+from instagram_core.domain.notifications import Notification, NotificationKind
+
+_NAMES = (
+    "recipient_id",
+    "notification_id",
+    "kind",
+    "group_key",
+    "actor_ids",
+    "actor_count",
+    "created_us",
+    "post_id",
+    "comment_id",
+)
+_COLUMNS = ", ".join(_NAMES)
+_VALUES = f"({_COLUMNS}) VALUES ({', '.join('?' * len(_NAMES))})"
+_INSERT = f"INSERT INTO notifications {_VALUES} IF NOT EXISTS"
+_OVERWRITE = f"INSERT INTO notifications {_VALUES}"
+_DELETE = "DELETE FROM notifications WHERE recipient_id = ? AND notification_id = ?"
+_LATEST_IN_GROUP = (
+    f"SELECT {_COLUMNS} FROM notifications WHERE recipient_id = ? AND group_key = ? LIMIT 1"
+)
+_PAGE = f"SELECT {_COLUMNS} FROM notifications WHERE recipient_id = ? LIMIT ?"
+_PAGE_BEFORE = (
+    f"SELECT {_COLUMNS} FROM notifications WHERE recipient_id = ? AND notification_id < ? LIMIT ?"
+)
+
+
+def _row(notification: Notification) -> list[Any]:
+    return [
+        notification.recipient_id,
+        notification.notification_id,
+        notification.kind.value,
+        notification.group_key,
+        list(notification.actor_ids),
+        notification.actor_count,
+        to_micros(notification.created_at),
+        notification.post_id,
+        notification.comment_id,
+    ]
+
+
+def _notification(row: Any) -> Notification:
+    return Notification(
+        notification_id=row.notification_id,
+        recipient_id=row.recipient_id,
+        kind=NotificationKind(row.kind),
+        group_key=row.group_key,
+        actor_ids=tuple(row.actor_ids or ()),
+        actor_count=row.actor_count,
+        created_at=from_micros(row.created_us),
+        post_id=row.post_id,
+        comment_id=row.comment_id,
+    )
+
+
+class CassandraNotificationStore:
+    """A :class:`~instagram_core.ports.NotificationStore` on Cassandra."""
+
+    def __init__(self, session: CassandraSession) -> None:
+        self._db = session
+
+    def add(self, notification: Notification) -> None:
+        applied, _ = self._db.applied(_INSERT, _row(notification))
+        if not applied:
+            raise Conflict(f"notification {notification.notification_id} exists")
+
+    def latest_in_group(self, recipient_id: str, group_key: str) -> Notification | None:
+        row = self._db.execute(_LATEST_IN_GROUP, (recipient_id, group_key)).one()
+        return None if row is None else _notification(row)
+
+    def replace(self, old_id: int, notification: Notification) -> None:
+        row = _row(notification)
+        if old_id == notification.notification_id:
+            # A delete and an insert of one row in one batch share a timestamp, and the
+            # tombstone would win: overwrite instead.
+            self._db.execute(_OVERWRITE, row)
+            return
+        batch = BatchStatement(batch_type=BatchType.LOGGED)
+        batch.add(self._db.prepare(_DELETE), (notification.recipient_id, old_id))
+        batch.add(self._db.prepare(_INSERT), row)
+        with unavailable_on_driver_error("replace a notification"):
+            result = self._db.raw.execute(batch)
+        if not result.was_applied:
+            raise Conflict(f"notification {notification.notification_id} exists")
+
+    def list(self, recipient_id: str, before: int | None, limit: int) -> Sequence[Notification]:
+        if limit <= 0:
+            return []
+        if before is None:
+            rows = self._db.execute(_PAGE, (recipient_id, limit))
+        else:
+            rows = self._db.execute(_PAGE_BEFORE, (recipient_id, before, limit))
+        return [_notification(row) for row in rows]

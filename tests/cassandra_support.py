@@ -1,0 +1,52 @@
+"""Helpers for the Cassandra adapters' tests: one migrated keyspace per test session, and
+fresh (truncated) tables per store.
+
+Plain functions: the contract modules call :func:`fresh_session` only for their
+``cassandra`` parameter, so the memory and SQLite runs never start Cassandra.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from adapters.cassandra.migrate import apply_migrations
+from adapters.cassandra.session import CassandraSession
+from adapters.cassandra.settings import CassandraSettings
+from tests.jvm_engines import CassandraServer
+
+KEYSPACE = "contract"
+# The tables each store writes: truncated before a test takes the store.
+TABLES = {
+    "posts": ("posts", "user_posts", "posts_by_status", "author_post_counts"),
+    "media": ("media",),
+    "comments": ("comments", "comment_counts"),
+    "stories": ("stories", "stories_by_id", "story_archive"),
+    "notifications": ("notifications",),
+    "affinity": ("affinity", "seen_posts"),
+}
+
+
+def settings_for(server: CassandraServer, keyspace: str = KEYSPACE) -> CassandraSettings:
+    return CassandraSettings(
+        contact_points=tuple(server.contact_points),
+        port=server.port,
+        keyspace=keyspace,
+        local_dc=server.local_dc,
+        request_timeout=30.0,  # a loaded 2-core test machine
+        connect_timeout=30.0,
+    )
+
+
+def migrated_session(server: CassandraServer, keyspace: str = KEYSPACE) -> CassandraSession:
+    """A session on ``keyspace``, migrated first (idempotent)."""
+    settings = settings_for(server, keyspace)
+    apply_migrations(settings)
+    return CassandraSession.connect(settings, keyspace)
+
+
+def fresh_session(request: pytest.FixtureRequest, store: str) -> CassandraSession:
+    """The test session's shared Cassandra session, with ``store``'s tables emptied."""
+    session: CassandraSession = request.getfixturevalue("cassandra_session")
+    for table in TABLES[store]:
+        session.execute(f"TRUNCATE {table}")
+    return session
