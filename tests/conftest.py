@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.engines import MariaDbServer, RedisServer, missing, start_mariadb, start_redis
+from tests.jvm_engines import CassandraServer, KafkaServer, start_cassandra, start_kafka
 
 
 @pytest.fixture(scope="session")
@@ -24,6 +25,26 @@ def mariadb_server() -> Iterator[MariaDbServer]:
     server = start_mariadb()
     if server is None:
         missing("MariaDB (mariadbd and mariadb-install-db)")
+    assert server is not None
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def kafka_server() -> Iterator[KafkaServer]:
+    server = start_kafka()
+    if server is None:
+        missing("Kafka (java and mvn, to fetch it from Maven Central)")
+    assert server is not None
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def cassandra_server() -> Iterator[CassandraServer]:
+    server = start_cassandra()
+    if server is None:
+        missing("Cassandra (java 17 and mvn, to fetch it from Maven Central)")
     assert server is not None
     yield server
     server.stop()

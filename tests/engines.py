@@ -17,13 +17,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
 REQUIRE_ENGINES = os.environ.get("INSTAGRAM_REQUIRE_ENGINES") == "1"
 
 
 def missing(what: str) -> None:
     """Skip (locally) or fail (in CI) a test whose engine is not installed."""
+    import pytest  # here, so that the launcher runs without the test dependencies
+
     message = f"{what} is not installed (run .ci/run, or `nox -s engines`, to install it)"
     if REQUIRE_ENGINES:
         pytest.fail(message)
@@ -37,12 +37,18 @@ def free_port() -> int:
         return port
 
 
+class EngineDied(RuntimeError):
+    """The server process exited while we waited for it."""
+
+
 def wait_for(ready: Callable[[], bool], what: str, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
             if ready():
                 return
+        except EngineDied:
+            raise
         except Exception:  # not up yet
             pass
         time.sleep(0.05)
@@ -58,11 +64,14 @@ def _accepts(port: int) -> bool:
 class ServerProcess:
     """A server started from a command line; ``stop``/``start`` for fault tests."""
 
-    def __init__(self, name: str, command: list[str], port: int, workdir: Path) -> None:
+    def __init__(
+        self, name: str, command: list[str], port: int, workdir: Path, ready_timeout: float = 30
+    ) -> None:
         self.name = name
         self.command = command
         self.port = port
         self.workdir = workdir
+        self.ready_timeout = ready_timeout
         self._process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
@@ -70,7 +79,16 @@ class ServerProcess:
             self._process = subprocess.Popen(
                 self.command, stdout=log, stderr=subprocess.STDOUT, cwd=self.workdir
             )
-        wait_for(lambda: _accepts(self.port), self.name)
+        process = self._process
+
+        def ready() -> bool:
+            if process.poll() is not None:
+                raise EngineDied(
+                    f"{self.name} exited with {process.returncode}:\n{self.log_tail()}"
+                )
+            return _accepts(self.port)
+
+        wait_for(ready, self.name, self.ready_timeout)
 
     def stop(self) -> None:
         if self._process is not None:
