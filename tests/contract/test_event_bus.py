@@ -1,5 +1,6 @@
-"""Contract of :class:`~instagram_core.ports.EventBus` for both in-process buses, then what
-only one of them does. Thread-based tests wait with ``drain()``, never with sleeps."""
+"""Contract of :class:`~instagram_core.ports.EventBus` for the in-process buses and the Kafka
+bus (a worker thread on fresh topics of a real broker), then what only some of them do.
+Thread-based tests wait with ``drain()``, never with sleeps."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 import attrs
 import pytest
 
+from adapters.kafka.topics import Route
 from adapters.memory.event_bus import DeadLetter, InProcessEventBus, SynchronousEventBus
 from instagram_core.domain.errors import (
     Conflict,
@@ -23,9 +25,10 @@ from instagram_core.domain.errors import (
     UnprocessableMedia,
 )
 from instagram_core.domain.events import Message
+from tests.kafka_support import KafkaBusHarness
 
 Handlers = dict[type[Message], list[Callable[[Any], None]]]
-Bus = InProcessEventBus | SynchronousEventBus
+Bus = InProcessEventBus | SynchronousEventBus | KafkaBusHarness
 MakeBus = Callable[..., Bus]
 
 
@@ -44,14 +47,26 @@ class Unheard(Message):
     pass
 
 
-@pytest.fixture(params=["in-process", "synchronous"])
+# Kafka topics for the test messages: Unheard has none, as it has no handler.
+ROUTES = {Ping: Route("test", "n"), Pong: Route("test", "n")}
+
+
+@pytest.fixture(params=["in-process", "synchronous", "kafka"])
 def make_bus(request: pytest.FixtureRequest) -> Iterator[MakeBus]:
-    """Buses of either kind; in-process ones run two workers without backoff delays."""
+    """Buses of every kind, without backoff delays; in-process ones run two workers."""
     started: list[InProcessEventBus] = []
+    harnesses: list[KafkaBusHarness] = []
 
     def make(handlers: Handlers, max_attempts: int = 3) -> Bus:
         if request.param == "synchronous":
             return SynchronousEventBus(handlers, max_attempts=max_attempts)
+        if request.param == "kafka":
+            kafka = request.getfixturevalue("kafka_server")
+            harness = KafkaBusHarness(
+                kafka.bootstrap_servers, handlers, ROUTES, max_attempts=max_attempts
+            )
+            harnesses.append(harness)
+            return harness
         bus = InProcessEventBus(handlers, max_attempts=max_attempts, backoff_seconds=0)
         bus.start()
         started.append(bus)
@@ -60,11 +75,15 @@ def make_bus(request: pytest.FixtureRequest) -> Iterator[MakeBus]:
     yield make
     for bus in started:
         assert bus.stop(timeout=5)
+    for harness in harnesses:
+        harness.close()
 
 
 def settle(bus: Bus) -> None:
     if isinstance(bus, InProcessEventBus):
         assert bus.drain(timeout=5)
+    elif isinstance(bus, KafkaBusHarness):
+        assert bus.drain(timeout=60)
 
 
 def flaky(

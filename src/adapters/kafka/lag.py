@@ -4,31 +4,32 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
+from kafka import KafkaAdminClient, TopicPartition
+from kafka.admin import OffsetSpec
 
 
 def group_lag(bootstrap_servers: str, group: str, topics: Iterable[str]) -> int:
     """Records in ``topics`` the group has not committed yet (a group that never committed
     a partition counts all of it: its workers start at the earliest offset)."""
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap_servers, group_id=None)
     admin = KafkaAdminClient(bootstrap_servers=bootstrap_servers)
     try:
         tps = [
-            TopicPartition(topic, partition)
-            for topic in topics
-            for partition in sorted(consumer.partitions_for_topic(topic) or ())
+            TopicPartition(topic["name"], partition["partition_index"])
+            for topic in admin.describe_topics(list(topics))
+            for partition in topic["partitions"]
         ]
         if not tps:
             return 0
-        ends = consumer.end_offsets(tps)
-        starts = consumer.beginning_offsets(tps)
+        # Commits first: a group that had committed up to ends read later was idle then
+        # (a record is written before the commit of the record whose handler wrote it).
         committed = admin.list_group_offsets(group).get(group, {})
+        starts = admin.list_partition_offsets(dict.fromkeys(tps, OffsetSpec.EARLIEST))
+        ends = admin.list_partition_offsets(dict.fromkeys(tps, OffsetSpec.LATEST))
         lag = 0
         for tp in tps:
             done = committed.get(tp)
-            position = done.offset if done is not None and done.offset >= 0 else starts[tp]
-            lag += max(0, ends[tp] - position)
+            position = done.offset if done is not None and done.offset >= 0 else starts[tp].offset
+            lag += max(0, ends[tp].offset - position)
         return lag
     finally:
         admin.close()
-        consumer.close()

@@ -104,6 +104,8 @@ class KafkaWorker:
             max_poll_records=200,
             session_timeout_ms=10_000,
             heartbeat_interval_ms=1_000,
+            # new retry topics and partitions are seen within seconds, not minutes
+            metadata_max_age_ms=5_000,
         )
         self._consumer = consumer
         return consumer
