@@ -93,7 +93,7 @@ class KafkaBusHarness:
         return letters
 
     def close(self) -> None:
-        for index, (stop, thread) in enumerate(self._members):
+        for index, (_stop, thread) in enumerate(self._members):
             if thread.is_alive():
                 self.stop_worker(index)
         self.bus.close()

@@ -10,6 +10,7 @@ go to the consumer group's retry topic, and every handler is idempotent.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Mapping
 
 import attrs
@@ -103,10 +104,9 @@ def ensure_topics(
         existing = set(admin.list_topics())
         missing = {name: spec for name, spec in wanted.items() if name not in existing}
         if missing:
-            try:
+            # another process may create some of them at the same time
+            with contextlib.suppress(TopicAlreadyExistsError):
                 admin.create_topics(missing, wait_for_metadata=True)
-            except TopicAlreadyExistsError:  # another process created them meanwhile
-                pass
         return sorted(missing)
     finally:
         admin.close()

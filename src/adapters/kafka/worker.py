@@ -65,9 +65,7 @@ class KafkaWorker:
         self.group = group
         self._types = {kind.__name__: kind for kind in handlers}
         self._handlers = {kind.__name__: tuple(found) for kind, found in handlers.items()}
-        self._by_name = {
-            handler_name(h): h for found in self._handlers.values() for h in found
-        }
+        self._by_name = {handler_name(h): h for found in self._handlers.values() for h in found}
         self._bus = bus
         self._max_attempts = max_attempts
         self._backoff = backoff_seconds
@@ -244,7 +242,9 @@ class KafkaWorker:
             letter_id,
             exc_info=exc,
         )
-        self._bus.send_raw(self._topology.dead_letter_topic, letter_id.encode(), encode_letter(letter))
+        self._bus.send_raw(
+            self._topology.dead_letter_topic, letter_id.encode(), encode_letter(letter)
+        )
         if self._on_dead_letter is not None and message is not None:
             try:
                 self._on_dead_letter(message, error)
