@@ -54,6 +54,13 @@ class Settings:
     s3_region: str = "us-east-1"
     s3_access_key_id: str = ""
     s3_secret_access_key: str = ""
+    # Kafka, the production profile's event bus when set (else the in-process bus).
+    kafka_bootstrap_servers: str = ""
+    kafka_topic_prefix: str = "instagram"
+    kafka_partitions: int = 6
+    kafka_retention_hours: int = 168
+    bus_max_attempts: int = 5
+    bus_backoff_seconds: float = 1.0
 
     def missing_engines(self) -> list[str]:
         """The production settings that are not set, by variable name."""
@@ -90,6 +97,10 @@ _CONVERTERS: dict[str, Any] = {
     "feed_inactive_days": int,
     "feed_page_cache_seconds": float,
     "feed_page_cache_mb": int,
+    "kafka_partitions": int,
+    "kafka_retention_hours": int,
+    "bus_max_attempts": int,
+    "bus_backoff_seconds": float,
     "data_dir": Path,
 }
 

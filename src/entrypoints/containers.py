@@ -469,6 +469,10 @@ def build_container(settings: Settings) -> Application:
     else:
         container = Application()
     container.config.from_dict(settings_dict(settings))
+    if settings.profile == "production" and settings.kafka_bootstrap_servers:
+        from entrypoints.kafka_bus import use_kafka_bus
+
+        use_kafka_bus(container, settings)
     return container
 
 
