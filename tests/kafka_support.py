@@ -86,7 +86,7 @@ class KafkaBusHarness:
 
     def dead_letters(self) -> list[DeadLetter]:
         letters = []
-        for letter in self.queue.list():
+        for letter in self.queue.letters():
             message = letter.message()
             assert message is not None
             letters.append(DeadLetter(message, letter.handler or "", letter.error, letter.attempts))

@@ -230,7 +230,7 @@ def _dead_letter_queue() -> Any:
 @dlq.command("list")
 def dlq_list() -> None:
     """Every open letter: id, worker group, handler, attempts, error, message."""
-    letters = _dead_letter_queue().list()
+    letters = _dead_letter_queue().letters()
     for letter in letters:
         message = letter.message()
         click.echo(

@@ -492,7 +492,7 @@ def test_kafka_dead_letters_are_replayed_after_a_fix_and_dropped(kafka_bootstrap
         for n in (1, 2):
             bus.publish(Ping(n))
         settle(bus)
-        letters = bus.queue.list()
+        letters = bus.queue.letters()
         assert sorted(((letter.message(), letter.attempts) for letter in letters), key=repr) == [
             (Ping(1), 2),
             (Ping(2), 2),
@@ -507,9 +507,9 @@ def test_kafka_dead_letters_are_replayed_after_a_fix_and_dropped(kafka_bootstrap
         assert bus.queue.replay([one.id]) == [one]
         settle(bus)
         assert handled == [1]
-        assert [letter.id for letter in bus.queue.list()] == [two.id]
+        assert [letter.id for letter in bus.queue.letters()] == [two.id]
         assert bus.queue.drop() == [two]
-        assert bus.queue.list() == []
+        assert bus.queue.letters() == []
         with pytest.raises(InvalidInput, match="no open dead letter"):
             bus.queue.replay([two.id])
     finally:
@@ -527,7 +527,7 @@ def test_kafka_a_poison_record_is_dead_lettered_whole(kafka_bootstrap: str) -> N
         bus.bus.send_raw(topic, b"1", b"\xff not an envelope")
         bus.publish(Ping(1))
         settle(bus)
-        [letter] = bus.queue.list()
+        [letter] = bus.queue.letters()
         assert letter.envelope == b"\xff not an envelope"
         assert letter.handler is None
         assert letter.error.startswith("undecodable envelope")

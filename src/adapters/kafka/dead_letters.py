@@ -24,7 +24,7 @@ class DeadLetterQueue:
         self._topology = topology
         self._bus = bus
 
-    def list(self) -> list[LetterV1]:
+    def letters(self) -> list[LetterV1]:
         return read_letters(self._bootstrap, self._topology.dead_letter_topic)
 
     def replay(self, ids: Iterable[str] | None = None) -> list[LetterV1]:
@@ -44,7 +44,7 @@ class DeadLetterQueue:
         return chosen
 
     def _choose(self, ids: Iterable[str] | None) -> list[LetterV1]:
-        letters = self.list()
+        letters = self.letters()
         if ids is None:
             return letters
         wanted = list(dict.fromkeys(ids))
