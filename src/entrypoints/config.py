@@ -37,6 +37,7 @@ class Settings:
     workers: int = 2  # in-process event-bus worker threads
     media_workers: int = -1  # image processes: -1 one per core, 0 none (in-thread)
     fanout_celebrity_threshold: int = 50_000
+    fanout_chunk: int = 1000  # followers per fan-out job
     ranker: str = "model"  # "model" (the learned engagement model) or "chronological"
     rank_weights: str = "like=1,comment=2,save=4,share=4,long_view=0.5"
     feed_inactive_days: int = 7
@@ -94,6 +95,7 @@ _CONVERTERS: dict[str, Any] = {
     "media_workers": int,
     "mysql_pool_size": int,
     "fanout_celebrity_threshold": int,
+    "fanout_chunk": int,
     "feed_inactive_days": int,
     "feed_page_cache_seconds": float,
     "feed_page_cache_mb": int,

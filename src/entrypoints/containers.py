@@ -328,7 +328,9 @@ class Core(containers.DeclarativeContainer):
         posts=adapters.posts,
     )
     fanout_policy = providers.Singleton(
-        FanoutPolicy, celebrity_threshold=config.fanout_celebrity_threshold
+        FanoutPolicy,
+        celebrity_threshold=config.fanout_celebrity_threshold,
+        chunk_size=config.fanout_chunk,
     )
     model_ranker = providers.Singleton(
         ModelRanker,

@@ -5,62 +5,24 @@ worker cleanly."""
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 import time
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
-import attrs
-import pytest
 from click.testing import CliRunner
 from litestar.testing import TestClient
 
 from adapters.kafka.publisher import KafkaEventBus
 from entrypoints.cli import main
-from entrypoints.config import ENV_PREFIX, Settings
+from entrypoints.config import Settings
 from entrypoints.containers import build_container
 from entrypoints.http.app import create_app
 from entrypoints.kafka_bus import topology
 from tests.integration.conftest import Api
+from tests.integration.kafka_fleet import fleet_env, kafka_settings, start_worker
 from tests.support import photo
 
-
-def settings_env(settings: Settings) -> dict[str, str]:
-    values = attrs.asdict(settings)
-    return {ENV_PREFIX + name.upper(): str(value) for name, value in values.items()}
-
-
-@pytest.fixture
-def kafka_settings(prod_settings: Settings, request: pytest.FixtureRequest) -> Settings:
-    kafka = request.getfixturevalue("kafka_server")
-    return attrs.evolve(
-        prod_settings,
-        kafka_bootstrap_servers=kafka.bootstrap_servers,
-        kafka_topic_prefix=f"it{uuid.uuid4().hex[:10]}",
-        kafka_partitions=2,
-        bus_max_attempts=2,
-        bus_backoff_seconds=0.1,
-    )
-
-
-@pytest.fixture
-def fleet_env(kafka_settings: Settings) -> Iterator[dict[str, str]]:
-    env = {**os.environ, **settings_env(kafka_settings)}
-    old = dict(os.environ)
-    os.environ.update(env)
-    yield env
-    os.environ.clear()
-    os.environ.update(old)
-
-
-def start_worker(env: dict[str, str], name: str, log: Path) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-c", "from entrypoints.cli import main; main()", "worker", name]
-    with log.open("ab") as out:
-        return subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+__all__ = ["fleet_env", "kafka_settings"]  # fixtures
 
 
 def test_handlers_run_in_a_worker_process_and_poison_goes_to_the_dlq(
