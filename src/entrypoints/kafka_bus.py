@@ -42,8 +42,11 @@ def create_topics(settings: Settings) -> list[str]:
     return ensure_topics(settings.kafka_bootstrap_servers, topology(settings), groups)
 
 
-def open_kafka_bus(bootstrap_servers: str, topology: Topology) -> Iterator[KafkaEventBus]:
-    bus = KafkaEventBus(bootstrap_servers, topology)
+def open_kafka_bus(settings: Settings) -> Iterator[KafkaEventBus]:
+    """The publisher, with the topics created first if missing (as MySQL is migrated at
+    start; ``instagram migrate`` does both ahead of a deploy)."""
+    create_topics(settings)
+    bus = KafkaEventBus(settings.kafka_bootstrap_servers, topology(settings))
     try:
         yield bus
     finally:
@@ -52,9 +55,7 @@ def open_kafka_bus(bootstrap_servers: str, topology: Topology) -> Iterator[Kafka
 
 def use_kafka_bus(container: Application, settings: Settings) -> None:
     """Replace the in-process bus by the Kafka publisher."""
-    container.core.running_bus.override(
-        providers.Resource(open_kafka_bus, settings.kafka_bootstrap_servers, topology(settings))
-    )
+    container.core.running_bus.override(providers.Resource(open_kafka_bus, settings))
 
 
 def dead_letter_queue(container: Application, settings: Settings) -> DeadLetterQueue:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import time
 import uuid
@@ -24,7 +25,7 @@ from tests.support import photo
 
 __all__ = ["fleet_env", "kafka_settings"]  # fixtures
 
-FOLLOWERS = 5_000
+FOLLOWERS = int(os.environ.get("H10_FOLLOWERS", "5000"))
 
 
 def feeds_with(client: redis.Redis, followers: list[str], post_id: int) -> int:

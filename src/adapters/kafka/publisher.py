@@ -57,6 +57,7 @@ class KafkaEventBus:
         try:
             self._open().send(topic, key=key, value=value).get(timeout=SEND_TIMEOUT_SECONDS)
         except KafkaError as exc:
+            logger.warning("could not publish to %s: %r", topic, exc)
             raise Unavailable("the event bus (Kafka) is unavailable") from exc
 
     def close(self) -> None:
