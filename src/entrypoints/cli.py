@@ -19,6 +19,7 @@ STUCK_AFTER = timedelta(minutes=10)  # photos take seconds: a post processing lo
 
 def _configure_logging(level: str) -> None:
     logging.basicConfig(level=level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("kafka").setLevel(max(logging.WARNING, logging.getLogger().level))
 
 
 @click.group()
