@@ -57,8 +57,10 @@ def demo(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def engines(session: nox.Session) -> None:
-    """Install (as root, from Debian's packages) and start Redis, MariaDB and an S3 server
-    on loopback, and print the settings of the production profile that use them."""
+    """Install (as root, from Debian's packages) Redis and MariaDB, then start them, an S3
+    server and Kafka on loopback in the background, writing the production profile's
+    settings to ``.engines.env`` (``nox -s engines -- down --env-file .engines.env`` stops
+    them)."""
     import os
     import shutil
 
@@ -69,4 +71,6 @@ def engines(session: nox.Session) -> None:
             "apt-get", "install", "-y", "-qq", "redis-server", "mariadb-server", external=True
         )
     session.install("-e", ".[test]")
-    session.run("python", "scripts/run_engines.py")
+    session.run(
+        "python", "scripts/engines.py", *(session.posargs or ["up", "--env-file", ".engines.env"])
+    )

@@ -100,6 +100,11 @@ class ServerProcess:
                 self._process.wait()
             self._process = None
 
+    @property
+    def pid(self) -> int | None:
+        """The running server's process id (``scripts/engines.py down`` stops it by this)."""
+        return None if self._process is None else self._process.pid
+
     def log_tail(self) -> str:
         path = self.workdir / f"{self.name}.log"
         return path.read_text(errors="replace")[-2000:] if path.exists() else ""

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import click
 
-from entrypoints.config import PROFILES, Settings, load_settings
+from entrypoints.config import ENV_PREFIX, PROFILES, Settings, load_settings
 from instagram_core.services.upload_sweeper import SweepReport
 
 STUCK_AFTER = timedelta(minutes=10)
@@ -19,6 +21,7 @@ _DEFAULTS = Settings()  # photos take seconds: a post processing longer is stuck
 
 def _configure_logging(level: str) -> None:
     logging.basicConfig(level=level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("kafka").setLevel(max(logging.WARNING, logging.getLogger().level))
 
 
 @click.group()
@@ -32,12 +35,20 @@ def main() -> None:
 @click.option("--data-dir", type=click.Path(path_type=Path), help="INSTAGRAM_DATA_DIR.")
 @click.option("--profile", type=click.Choice(PROFILES), help="INSTAGRAM_PROFILE.")
 @click.option("--workers", type=int, help="In-process event-bus threads (INSTAGRAM_WORKERS).")
+@click.option(
+    "--processes",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="API processes sharing the port (production profile only).",
+)
 def serve(
     host: str | None,
     port: int | None,
     data_dir: Path | None,
     profile: str | None,
     workers: int | None,
+    processes: int,
 ) -> None:
     """Serve the HTTP API (and, in the embedded profile, its background workers)."""
     import uvicorn
@@ -47,34 +58,66 @@ def serve(
     # load_settings leaves out the flags not given (None): the environment decides those.
     flags = {"host": host, "port": port, "data_dir": data_dir, "profile": profile}
     settings = load_settings({**flags, "workers": workers})
+    if processes > 1 and settings.profile != "production":
+        raise click.UsageError(
+            "--processes above 1 needs the production profile: the embedded profile keeps "
+            "its event queue and caches in this one process",
+            ctx=click.get_current_context(),
+        )
     _configure_logging(settings.log_level)
     click.echo(
         f"serving the {settings.profile} profile on {settings.base_url} "
         f"(data in {settings.data_dir.resolve()}; API docs at {settings.base_url}/schema)"
     )
+    if processes > 1:
+        # The children build their app from the environment: hand them the flags there.
+        for name, value in {**flags, "workers": workers}.items():
+            if value is not None:
+                os.environ[ENV_PREFIX + name.upper()] = str(value)
+        os.environ[ENV_PREFIX + "SECRET_KEY"] = settings.secret_key
+        uvicorn.run(
+            "entrypoints.http.app:create_app",
+            factory=True,
+            host=settings.host,
+            port=settings.port,
+            workers=processes,
+            log_level=settings.log_level,
+        )
+        return
     uvicorn.run(
         create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level
     )
 
 
+WORKER_NAMES = ("recovery", "media", "fanout", "notifications", "indexer", "all")
+
+
 @main.command()
-@click.argument("name", type=click.Choice(["recovery"]))
+@click.argument("name", type=click.Choice(WORKER_NAMES))
 @click.option("--data-dir", type=click.Path(path_type=Path), help="INSTAGRAM_DATA_DIR.")
 @click.option("--profile", type=click.Choice(PROFILES), help="INSTAGRAM_PROFILE.")
 @click.option("--every", default=60.0, show_default=True, help="Seconds between sweeps.")
 def worker(name: str, data_dir: Path | None, profile: str | None, every: float) -> None:
-    """Run a background worker without the HTTP API, until interrupted.
+    """Run a background worker without the HTTP API, until interrupted (SIGTERM or Ctrl-C).
 
     ``recovery`` sweeps for posts left ``processing`` (a crashed process, a lost message)
     and processes them again, every ``--every`` seconds; and, every
-    ``INSTAGRAM_UPLOAD_SWEEP_SECONDS``, removes what abandoned uploads left behind. The
-    event handlers themselves (media processing, fan-out, notifications, search) run inside
-    ``instagram serve`` while the event bus is in-process; they move to their own workers
-    with the Kafka bus."""
+    ``INSTAGRAM_UPLOAD_SWEEP_SECONDS``, removes what abandoned uploads left behind.
+    ``media``, ``fanout``, ``notifications`` and ``indexer`` (or ``all`` of them) consume the
+    Kafka topics of the production profile, each kind in its own consumer group; start as
+    many processes of a kind as its load needs. SIGTERM finishes the message in hand,
+    commits, and hands the rest back to the group."""
     from entrypoints.containers import build_container
 
     settings = load_settings({"data_dir": data_dir, "profile": profile})
     _configure_logging(settings.log_level)
+    if name != "recovery" and not settings.kafka_bootstrap_servers:
+        raise click.UsageError(
+            f"worker {name} consumes Kafka: set INSTAGRAM_PROFILE=production and "
+            "INSTAGRAM_KAFKA_BOOTSTRAP_SERVERS (the embedded profile runs its handlers "
+            "inside instagram serve)",
+            ctx=click.get_current_context(),
+        )
     container = build_container(settings)
     container.init_resources()
     stop = threading.Event()
@@ -82,18 +125,31 @@ def worker(name: str, data_dir: Path | None, profile: str | None, every: float) 
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     click.echo(f"worker {name} running on the {settings.profile} profile; Ctrl-C stops it")
     try:
-        while not stop.is_set():
-            resumed = container.core.publishing().recover_interrupted(older_than=STUCK_AFTER)
-            if resumed:
-                click.echo(f"resumed {resumed} interrupted posts")
-            if settings.upload_sweep_seconds > 0:
-                swept = container.core.upload_sweeper().sweep_if_due()
-                if swept is not None and swept != SweepReport():
-                    click.echo(f"swept abandoned uploads: {swept}")
-            container.core.running_bus().drain(timeout=every)
-            stop.wait(every)
+        if name == "recovery":
+            _sweep(container, stop, every)
+        else:
+            from entrypoints.kafka_bus import run_workers
+            from instagram_core.services.handlers import WORKER_KINDS
+
+            kinds = list(WORKER_KINDS) if name == "all" else [name]
+            run_workers(container, settings, kinds, stop)
     finally:
         container.shutdown_resources()
+
+
+def _sweep(container: Any, stop: threading.Event, every: float) -> None:
+    while not stop.is_set():
+        resumed = container.core.publishing().recover_interrupted(older_than=STUCK_AFTER)
+        if resumed:
+            click.echo(f"resumed {resumed} interrupted posts")
+        if container.config.upload_sweep_seconds() > 0:
+            swept = container.core.upload_sweeper().sweep_if_due()
+            if swept is not None and swept != SweepReport():
+                click.echo(f"swept abandoned uploads: {swept}")
+        bus = container.core.running_bus()
+        if hasattr(bus, "drain"):  # the in-process bus runs the resumed work here
+            bus.drain(timeout=every)
+        stop.wait(every)
 
 
 @main.command()
@@ -143,6 +199,12 @@ def demo(
     default=_DEFAULTS.cassandra_replication,
     help="SimpleStrategy:<n> or NetworkTopologyStrategy:<dc>=<n>,...",
 )
+@click.option(
+    "--kafka-bootstrap-servers",
+    envvar="INSTAGRAM_KAFKA_BOOTSTRAP_SERVERS",
+    show_envvar=True,
+    help="Also create the Kafka topics (partitions and retention from INSTAGRAM_KAFKA_*).",
+)
 def migrate(
     mysql_url: str | None,
     cassandra_contact_points: str | None,
@@ -150,10 +212,14 @@ def migrate(
     cassandra_keyspace: str,
     cassandra_local_dc: str,
     cassandra_replication: str,
+    kafka_bootstrap_servers: str | None,
 ) -> None:
-    """Apply pending MySQL and Cassandra schema migrations, in order; safe to run again."""
-    if not mysql_url and not cassandra_contact_points:
-        raise click.UsageError("give --mysql-url, --cassandra-contact-points or both")
+    """Apply pending MySQL and Cassandra schema migrations, in order, and create missing
+    Kafka topics; safe to run again."""
+    if not mysql_url and not cassandra_contact_points and not kafka_bootstrap_servers:
+        raise click.UsageError(
+            "give --mysql-url, --cassandra-contact-points, --kafka-bootstrap-servers or several"
+        )
     if mysql_url:
         _migrate_mysql(mysql_url)
     if cassandra_contact_points:
@@ -164,6 +230,8 @@ def migrate(
             cassandra_local_dc,
             cassandra_replication,
         )
+    if kafka_bootstrap_servers:
+        _create_topics(kafka_bootstrap_servers)
 
 
 def _migrate_cassandra(
@@ -212,6 +280,83 @@ def _migrate_mysql(mysql_url: str) -> None:
         click.echo(f"applied {version}")
     if not applied:
         click.echo("the schema is up to date")
+
+
+def _create_topics(bootstrap_servers: str) -> None:
+    from entrypoints.kafka_bus import create_topics
+
+    # The topic settings only: no secret is read or made for this.
+    overrides = {"kafka_bootstrap_servers": bootstrap_servers, "secret_key": "-"}
+    settings = load_settings({**overrides, "profile": "embedded"})
+    created = create_topics(settings)
+    for topic in created:
+        click.echo(f"created topic {topic}")
+    if not created:
+        click.echo("the Kafka topics exist")
+
+
+@main.group()
+def dlq() -> None:
+    """Dead letters of the Kafka bus: messages a handler gave up on, with the error."""
+
+
+def _dead_letter_queue() -> Any:
+    from entrypoints.containers import build_container
+    from entrypoints.kafka_bus import dead_letter_queue
+
+    settings = load_settings()
+    if not settings.kafka_bootstrap_servers:
+        raise click.UsageError("set INSTAGRAM_KAFKA_BOOTSTRAP_SERVERS (production profile)")
+    container = build_container(settings)
+    return dead_letter_queue(container, settings)
+
+
+@dlq.command("list")
+def dlq_list() -> None:
+    """Every open letter: id, worker group, handler, attempts, error, message."""
+    letters = _dead_letter_queue().letters()
+    for letter in letters:
+        message = letter.message()
+        click.echo(
+            f"{letter.id}\n  group {letter.group}, handler {letter.handler or '(any)'}, "
+            f"{letter.attempts} attempts\n  error {letter.error}\n"
+            f"  message {message if message is not None else letter.envelope!r}"
+        )
+    click.echo(f"{len(letters)} open dead letters")
+
+
+def _ids_or_all(ids: tuple[str, ...], every: bool) -> list[str] | None:
+    if bool(ids) == every:
+        raise click.UsageError("name letter ids, or give --all")
+    return None if every else list(ids)
+
+
+@dlq.command("replay")
+@click.argument("ids", nargs=-1)
+@click.option("--all", "every", is_flag=True, help="Every open letter.")
+def dlq_replay(ids: tuple[str, ...], every: bool) -> None:
+    """Send letters back to their worker group (attempt 1) and close them."""
+    from instagram_core.domain.errors import DomainError
+
+    try:
+        done = _dead_letter_queue().replay(_ids_or_all(ids, every))
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"replayed {len(done)} dead letters")
+
+
+@dlq.command("drop")
+@click.argument("ids", nargs=-1)
+@click.option("--all", "every", is_flag=True, help="Every open letter.")
+def dlq_drop(ids: tuple[str, ...], every: bool) -> None:
+    """Close letters without running them again."""
+    from instagram_core.domain.errors import DomainError
+
+    try:
+        done = _dead_letter_queue().drop(_ids_or_all(ids, every))
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"dropped {len(done)} dead letters")
 
 
 def _register_train_ranker() -> None:

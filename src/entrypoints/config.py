@@ -40,6 +40,7 @@ class Settings:
     workers: int = 2  # in-process event-bus worker threads
     media_workers: int = -1  # image processes: -1 one per core, 0 none (in-thread)
     fanout_celebrity_threshold: int = CELEBRITY_THRESHOLD  # see docs/feed-at-scale.md
+    fanout_chunk: int = 1000  # followers per fan-out job
     ranker: str = "model"  # "model" (the learned engagement model) or "chronological"
     rank_weights: str = "like=1,comment=2,save=4,share=4,long_view=0.5"
     feed_inactive_days: int = 7
@@ -71,6 +72,13 @@ class Settings:
     cassandra_local_dc: str = "datacenter1"
     cassandra_replication: str = "SimpleStrategy:1"
     cassandra_timeout_seconds: float = 5.0
+    # Kafka, the production profile's event bus when set (else the in-process bus).
+    kafka_bootstrap_servers: str = ""
+    kafka_topic_prefix: str = "instagram"
+    kafka_partitions: int = 6
+    kafka_retention_hours: int = 168
+    bus_max_attempts: int = 5
+    bus_backoff_seconds: float = 1.0
 
     def missing_engines(self) -> list[str]:
         """The production settings that are not set, by variable name."""
@@ -110,12 +118,17 @@ _CONVERTERS: dict[str, Any] = {
     "cassandra_port": int,
     "cassandra_timeout_seconds": float,
     "fanout_celebrity_threshold": int,
+    "fanout_chunk": int,
     "feed_inactive_days": int,
     "feed_page_cache_seconds": float,
     "feed_page_cache_mb": int,
     "abandoned_upload_hours": float,
     "upload_sweep_seconds": float,
     "story_lifetime_seconds": int,
+    "kafka_partitions": int,
+    "kafka_retention_hours": int,
+    "bus_max_attempts": int,
+    "bus_backoff_seconds": float,
     "data_dir": Path,
 }
 

@@ -340,7 +340,9 @@ class Core(containers.DeclarativeContainer):
         posts=adapters.posts,
     )
     fanout_policy = providers.Singleton(
-        FanoutPolicy, celebrity_threshold=config.fanout_celebrity_threshold
+        FanoutPolicy,
+        celebrity_threshold=config.fanout_celebrity_threshold,
+        chunk_size=config.fanout_chunk,
     )
     model_ranker = providers.Singleton(
         ModelRanker,
@@ -498,6 +500,10 @@ def build_container(settings: Settings) -> Application:
     else:
         container = Application()
     container.config.from_dict(settings_dict(settings))
+    if settings.profile == "production" and settings.kafka_bootstrap_servers:
+        from entrypoints.kafka_bus import use_kafka_bus
+
+        use_kafka_bus(container, settings)
     return container
 
 

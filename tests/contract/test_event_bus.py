@@ -1,5 +1,6 @@
-"""Contract of :class:`~instagram_core.ports.EventBus` for both in-process buses, then what
-only one of them does. Thread-based tests wait with ``drain()``, never with sleeps."""
+"""Contract of :class:`~instagram_core.ports.EventBus` for the in-process buses and the Kafka
+bus (a worker thread on fresh topics of a real broker), then what only some of them do.
+Thread-based tests wait with ``drain()``, never with sleeps."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 import attrs
 import pytest
 
+from adapters.kafka.topics import Route
 from adapters.memory.event_bus import DeadLetter, InProcessEventBus, SynchronousEventBus
 from instagram_core.domain.errors import (
     Conflict,
@@ -23,9 +25,10 @@ from instagram_core.domain.errors import (
     UnprocessableMedia,
 )
 from instagram_core.domain.events import Message
+from tests.kafka_support import KafkaBusHarness
 
 Handlers = dict[type[Message], list[Callable[[Any], None]]]
-Bus = InProcessEventBus | SynchronousEventBus
+Bus = InProcessEventBus | SynchronousEventBus | KafkaBusHarness
 MakeBus = Callable[..., Bus]
 
 
@@ -44,14 +47,26 @@ class Unheard(Message):
     pass
 
 
-@pytest.fixture(params=["in-process", "synchronous"])
+# Kafka topics for the test messages: Unheard has none, as it has no handler.
+ROUTES = {Ping: Route("test", "n"), Pong: Route("test", "n")}
+
+
+@pytest.fixture(params=["in-process", "synchronous", "kafka"])
 def make_bus(request: pytest.FixtureRequest) -> Iterator[MakeBus]:
-    """Buses of either kind; in-process ones run two workers without backoff delays."""
+    """Buses of every kind, without backoff delays; in-process ones run two workers."""
     started: list[InProcessEventBus] = []
+    harnesses: list[KafkaBusHarness] = []
 
     def make(handlers: Handlers, max_attempts: int = 3) -> Bus:
         if request.param == "synchronous":
             return SynchronousEventBus(handlers, max_attempts=max_attempts)
+        if request.param == "kafka":
+            kafka = request.getfixturevalue("kafka_server")
+            harness = KafkaBusHarness(
+                kafka.bootstrap_servers, handlers, ROUTES, max_attempts=max_attempts
+            )
+            harnesses.append(harness)
+            return harness
         bus = InProcessEventBus(handlers, max_attempts=max_attempts, backoff_seconds=0)
         bus.start()
         started.append(bus)
@@ -60,11 +75,15 @@ def make_bus(request: pytest.FixtureRequest) -> Iterator[MakeBus]:
     yield make
     for bus in started:
         assert bus.stop(timeout=5)
+    for harness in harnesses:
+        harness.close()
 
 
 def settle(bus: Bus) -> None:
     if isinstance(bus, InProcessEventBus):
         assert bus.drain(timeout=5)
+    elif isinstance(bus, KafkaBusHarness):
+        assert bus.drain(timeout=60)
 
 
 def flaky(
@@ -365,3 +384,172 @@ def test_synchronous_bus_paused_by_a_handler_defers_the_rest() -> None:
     bus = SynchronousEventBus({Ping: [pause_briefly], Pong: [lambda m: seen.append(m.n * 10)]})
     bus.publish(Ping(1))
     assert seen == [1, -1, 10]
+
+
+@pytest.fixture
+def kafka_bootstrap(kafka_server: Any) -> str:
+    return str(kafka_server.bootstrap_servers)
+
+
+@pytest.mark.parametrize("kind", ["synchronous", "kafka"])
+def test_messages_of_one_key_are_handled_in_the_order_published(
+    kind: str, request: pytest.FixtureRequest
+) -> None:
+    """Ping and Pong share the key ``n``: each key's messages arrive in publish order,
+    whatever the partition, while other keys interleave freely."""
+    seen: list[tuple[str, int]] = []
+
+    def record(message: Ping | Pong) -> None:
+        seen.append((type(message).__name__, message.n))
+
+    handlers: Handlers = {Ping: [record], Pong: [record]}
+    bus: Bus
+    if kind == "kafka":
+        bus = KafkaBusHarness(request.getfixturevalue("kafka_bootstrap"), handlers, ROUTES)
+    else:
+        bus = SynchronousEventBus(handlers)
+    try:
+        for round_ in range(10):
+            for n in range(6):
+                bus.publish(Ping(n) if round_ % 2 == 0 else Pong(n))
+        settle(bus)
+    finally:
+        if isinstance(bus, KafkaBusHarness):
+            bus.close()
+    for n in range(6):
+        kinds = [name for name, key in seen if key == n]
+        assert kinds == ["Ping", "Pong"] * 5
+
+
+def test_kafka_a_message_in_flight_at_shutdown_is_redelivered(kafka_bootstrap: str) -> None:
+    """A worker stopped while a handler runs finishes that record or hands it back
+    uncommitted; the next member of the group gets every record, at least once."""
+    started = threading.Event()
+    release = threading.Event()
+    seen: list[int] = []
+
+    def slow(message: Ping) -> None:
+        if message.n == 0 and not release.is_set():
+            started.set()
+            release.wait(10)
+        seen.append(message.n)
+
+    bus = KafkaBusHarness(kafka_bootstrap, {Ping: [slow]}, ROUTES, partitions=1)
+    try:
+        for n in range(5):
+            bus.publish(Ping(n))
+        assert started.wait(30)
+        stopping = threading.Thread(target=bus.stop_worker, args=(0,))
+        stopping.start()
+        release.set()
+        stopping.join(30)
+        assert bus.lag() > 0  # the rest was handed back, not committed unhandled
+        bus.add_worker()
+        settle(bus)
+    finally:
+        bus.close()
+    assert sorted(set(seen)) == list(range(5))
+    assert seen.count(0) >= 1
+
+
+def test_kafka_a_retry_never_holds_its_partition(kafka_bootstrap: str) -> None:
+    """With one partition and a long backoff, messages published after a failing one are
+    handled before its retry."""
+    order: list[str] = []
+
+    def fail_first(message: Ping) -> None:
+        order.append(f"ping {message.n}")
+        if order.count(f"ping {message.n}") == 1 and message.n == 0:
+            raise RuntimeError("first attempt")
+
+    bus = KafkaBusHarness(
+        kafka_bootstrap,
+        {Ping: [fail_first], Pong: [lambda m: order.append(f"pong {m.n}")]},
+        ROUTES,
+        partitions=1,
+        backoff_seconds=1.0,
+    )
+    try:
+        bus.publish(Ping(0))
+        bus.publish(Pong(1))
+        settle(bus)
+    finally:
+        bus.close()
+    assert order == ["ping 0", "pong 1", "ping 0"]
+
+
+def test_kafka_dead_letters_are_replayed_after_a_fix_and_dropped(kafka_bootstrap: str) -> None:
+    fixed = threading.Event()
+    handled: list[int] = []
+
+    def fragile(message: Ping) -> None:
+        if not fixed.is_set():
+            raise RuntimeError(f"bug on {message.n}")
+        handled.append(message.n)
+
+    bus = KafkaBusHarness(kafka_bootstrap, {Ping: [fragile]}, ROUTES, max_attempts=2)
+    try:
+        for n in (1, 2):
+            bus.publish(Ping(n))
+        settle(bus)
+        letters = bus.queue.letters()
+        assert sorted(((letter.message(), letter.attempts) for letter in letters), key=repr) == [
+            (Ping(1), 2),
+            (Ping(2), 2),
+        ]
+        assert {letter.error for letter in letters} == {
+            "RuntimeError('bug on 1')",
+            "RuntimeError('bug on 2')",
+        }
+        fixed.set()
+        [one] = [letter for letter in letters if letter.message() == Ping(1)]
+        [two] = [letter for letter in letters if letter.message() == Ping(2)]
+        assert bus.queue.replay([one.id]) == [one]
+        settle(bus)
+        assert handled == [1]
+        assert [letter.id for letter in bus.queue.letters()] == [two.id]
+        assert bus.queue.drop() == [two]
+        assert bus.queue.letters() == []
+        with pytest.raises(InvalidInput, match="no open dead letter"):
+            bus.queue.replay([two.id])
+    finally:
+        bus.close()
+    assert handled == [1]
+
+
+def test_kafka_a_poison_record_is_dead_lettered_whole(kafka_bootstrap: str) -> None:
+    """Bytes no release can read do not stop the partition: the record is kept whole as a
+    letter and the next message is handled."""
+    seen: list[int] = []
+    bus = KafkaBusHarness(kafka_bootstrap, {Ping: [lambda m: seen.append(m.n)]}, ROUTES)
+    try:
+        topic = bus.topology.topic("test")
+        bus.bus.send_raw(topic, b"1", b"\xff not an envelope")
+        bus.publish(Ping(1))
+        settle(bus)
+        [letter] = bus.queue.letters()
+        assert letter.envelope == b"\xff not an envelope"
+        assert letter.handler is None
+        assert letter.error.startswith("undecodable envelope")
+        assert letter.message() is None
+        with pytest.raises(InvalidInput, match="no readable envelope"):
+            bus.queue.replay([letter.id])
+    finally:
+        bus.close()
+    assert seen == [1]
+
+
+def test_kafka_the_dead_letter_hook_hears_every_letter(kafka_bootstrap: str) -> None:
+    given_up: list[tuple[Message, str]] = []
+    bus = KafkaBusHarness(
+        kafka_bootstrap,
+        {Ping: [flaky(99, [], NotFound("gone"))]},
+        ROUTES,
+        on_dead_letter=lambda message, error: given_up.append((message, error)),
+    )
+    try:
+        bus.publish(Ping(4))
+        settle(bus)
+    finally:
+        bus.close()
+    assert given_up == [(Ping(4), "NotFound('gone')")]

@@ -16,6 +16,7 @@ from types import TracebackType
 from typing import Any
 
 from adapters.pillow.filters import filter_named
+from adapters.pillow.parent_watch import exit_with_parent
 from adapters.pillow.processor import PillowMediaProcessor
 from instagram_core.domain.errors import Unavailable
 from instagram_core.ports.processing import MediaHeader, ProcessedImage
@@ -23,8 +24,9 @@ from instagram_core.ports.processing import MediaHeader, ProcessedImage
 _worker_processor: PillowMediaProcessor | None = None  # one per worker process
 
 
-def _start_worker(processor_kwargs: dict[str, Any]) -> None:
+def _start_worker(processor_kwargs: dict[str, Any], parent_pid: int) -> None:
     global _worker_processor  # noqa: PLW0603 -- the worker's one processor, built once
+    exit_with_parent(parent_pid)
     _worker_processor = PillowMediaProcessor(**processor_kwargs)
 
 
@@ -45,7 +47,8 @@ class ProcessPoolMediaProcessor:
     ``InvalidInput`` come back from a worker as themselves. When a worker dies (killed,
     out of memory), the photo it held and any queued with it fail with ``Unavailable``,
     which the caller may retry; the next call starts a fresh pool. After :meth:`close`,
-    every call raises ``Unavailable``.
+    every call raises ``Unavailable``. Workers exit by themselves when this process dies,
+    even by ``kill -9`` (``parent_watch``).
     """
 
     def __init__(self, workers: int | None = None, **processor_kwargs: Any) -> None:
@@ -100,7 +103,7 @@ class ProcessPoolMediaProcessor:
                     self._workers,
                     mp_context=multiprocessing.get_context("spawn"),
                     initializer=_start_worker,
-                    initargs=(self._processor_kwargs,),
+                    initargs=(self._processor_kwargs, os.getpid()),
                 )
             return self._pool
 

@@ -69,3 +69,44 @@ def message_handlers(w: Workers) -> Mapping[type[events.Message], Sequence[Handl
 def dead_letter_handlers(w: Workers) -> Mapping[type[events.Message], Callable[[Any, str], None]]:
     """What to do when a message's handler failed on every attempt."""
     return {events.PostCreated: w.publishing.give_up}
+
+
+WORKER_KINDS = ("media", "fanout", "notifications", "indexer")
+
+
+def worker_handlers(w: Workers) -> Mapping[str, Mapping[type[events.Message], Sequence[Handler]]]:
+    """:func:`message_handlers` split by the worker process that runs them, so each kind
+    scales (and fails) on its own: media is CPU-bound, fan-out writes feeds, notifications
+    push, the indexer keeps search and ranking up to date. Every handler is in exactly one
+    kind (``tests/unit/test_worker_handlers.py``)."""
+    return {
+        "media": {
+            events.PostCreated: [w.publishing.process_post],
+            events.StoryCreated: [w.stories.process_story],
+            events.PostDeleted: [w.cleanup.on_post_deleted],
+        },
+        "fanout": {
+            events.PostPublished: [w.fanout.on_post_published],
+            events.FanOutPost: [w.fanout.fan_out_chunk],
+            events.PostDeleted: [w.fanout.on_post_deleted],
+            events.FollowCreated: [w.fanout.on_follow_created, w.stories.on_follow_changed],
+            events.FollowApproved: [w.fanout.on_follow_approved, w.stories.on_follow_changed],
+            events.FollowRemoved: [w.fanout.on_follow_removed, w.stories.on_follow_changed],
+        },
+        "notifications": {
+            events.PostPublished: [w.notifications.on_post_published],
+            events.FollowCreated: [w.notifications.on_follow_created],
+            events.FollowApproved: [w.notifications.on_follow_approved],
+            events.PostLiked: [w.notifications.on_post_liked],
+            events.CommentAdded: [w.notifications.on_comment_added],
+        },
+        "indexer": {
+            events.UserRegistered: [w.search.on_user_changed],
+            events.ProfileUpdated: [w.search.on_user_changed],
+            events.PostPublished: [w.search.on_post_published],
+            events.PostDeleted: [w.search.on_post_deleted],
+            events.PostLiked: [w.ranking.on_post_liked],
+            events.CommentAdded: [w.ranking.on_comment_added],
+            events.FeedPageShown: [w.ranking.on_page_shown],
+        },
+    }
