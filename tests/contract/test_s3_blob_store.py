@@ -207,20 +207,22 @@ def test_s3_originals_are_never_cacheable_however_they_arrive(
     s3: S3BlobStore, s3_endpoint: str
 ) -> None:
     """Written by us, by a client through a presigned PUT (the header is signed: S3 refuses
-    the PUT without it), or joined from parts: private, no-store every time."""
-    s3.put(ORIGINAL, b"exif and all", "image/jpeg")
-    assert head(s3, s3_endpoint, ORIGINAL)["CacheControl"] == PRIVATE
-    upload = s3.presign_upload(ORIGINAL, "image/jpeg", 1000, 60)
+    the PUT without it), or joined from parts: private, no-store every time. Each path
+    writes its own original, since an original is written once (single-use uploads)."""
+    by_us, by_client, from_parts = (ORIGINAL.replace("/42/", f"/{n}/") for n in (42, 43, 44))
+    s3.put(by_us, b"exif and all", "image/jpeg")
+    assert head(s3, s3_endpoint, by_us)["CacheControl"] == PRIVATE
+    upload = s3.presign_upload(by_client, "image/jpeg", 1000, 60)
     assert upload.headers["Cache-Control"] == PRIVATE
     assert "cache-control" in params(upload.url)["X-Amz-SignedHeaders"].split(";")
     assert httpx.put(upload.url, content=b"again", headers=upload.headers).status_code == 200
-    assert head(s3, s3_endpoint, ORIGINAL)["CacheControl"] == PRIVATE
+    assert head(s3, s3_endpoint, by_client)["CacheControl"] == PRIVATE
     parts = S3MultipartUploads(s3)
-    upload_id = parts.start(ORIGINAL, "image/jpeg")
-    sent = httpx.put(parts.part_url(ORIGINAL, upload_id, 1, 60).url, content=b"parted")
+    upload_id = parts.start(from_parts, "image/jpeg")
+    sent = httpx.put(parts.part_url(from_parts, upload_id, 1, 60).url, content=b"parted")
     assert sent.status_code == 200
-    parts.complete(ORIGINAL, upload_id, parts.parts(ORIGINAL, upload_id))
-    stored = head(s3, s3_endpoint, ORIGINAL)
+    parts.complete(from_parts, upload_id, parts.parts(from_parts, upload_id))
+    stored = head(s3, s3_endpoint, from_parts)
     assert (stored["CacheControl"], stored["ContentLength"]) == (PRIVATE, 6)
 
 
