@@ -18,7 +18,7 @@ KEYSPACE = "contract"
 # The tables each store writes: truncated before a test takes the store.
 TABLES = {
     "posts": ("posts", "user_posts", "posts_by_status", "author_post_counts"),
-    "media": ("media",),
+    "media": ("media", "unclaimed_media", "unclaimed_media_days"),
     "comments": ("comments", "comment_counts"),
     "stories": ("stories", "stories_by_id", "story_archive"),
     "notifications": ("notifications",),

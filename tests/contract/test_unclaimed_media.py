@@ -10,19 +10,24 @@ from pathlib import Path
 
 import pytest
 
+from adapters.cassandra.media import CassandraMediaStore
 from adapters.memory.media import InMemoryMediaStore
 from adapters.sqlite.database import SqliteDatabase
 from adapters.sqlite.media import SqliteMediaStore
 from instagram_core.ports.abandoned_uploads import UnclaimedMedia
+from tests.cassandra_support import fresh_session
 from tests.contract.test_media_store import T0, make_media
 
 HOUR = timedelta(hours=1)
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "cassandra"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[UnclaimedMedia]:
     if request.param == "memory":
         yield InMemoryMediaStore()
+        return
+    if request.param == "cassandra":
+        yield CassandraMediaStore(fresh_session(request, "media"))
         return
     database = SqliteDatabase(tmp_path / "media.db")
     yield SqliteMediaStore(database)

@@ -13,6 +13,7 @@ from typing import Any
 
 from adapters.cassandra.codecs import from_json, from_micros, to_json, to_micros
 from adapters.cassandra.session import CassandraSession
+from adapters.cassandra.unclaimed import UnclaimedIndex, index_writes, unindex
 from instagram_core.domain.errors import Conflict, NotFound
 from instagram_core.domain.media import Media, MediaStatus, MediaType, PhotoMetadata, Variant
 
@@ -86,8 +87,10 @@ def _media(row: Any) -> Media:
     )
 
 
-class CassandraMediaStore:
-    """A :class:`~instagram_core.ports.MediaStore` on Cassandra."""
+class CassandraMediaStore(UnclaimedIndex):
+    """A :class:`~instagram_core.ports.MediaStore` on Cassandra, and the upload sweeper's
+    :class:`~instagram_core.ports.abandoned_uploads.UnclaimedMedia` (see
+    :mod:`adapters.cassandra.unclaimed`)."""
 
     def __init__(self, session: CassandraSession) -> None:
         self._db = session
@@ -96,6 +99,10 @@ class CassandraMediaStore:
         applied, _ = self._db.applied(_INSERT, _columns(media))
         if not applied:
             raise Conflict("media id already exists")
+        # After the record: an index row never points at a record that was refused. A
+        # crash in between leaves an unindexed upload, which S3's own lifecycle rule and
+        # the record's owner still bound; the sweeper cannot see it.
+        self._db.batch(index_writes(media))
 
     def get(self, media_id: int) -> Media | None:
         row = self._db.execute(_SELECT, (media_id,)).one()
@@ -126,6 +133,9 @@ class CassandraMediaStore:
     def attach(self, media_id: int, post_id: int) -> bool:
         applied, row = self._db.applied(_ATTACH, (post_id, media_id))
         if applied:
+            media = self.get(media_id)
+            if media is not None:
+                unindex(self._db, media)  # if this is lost, the sweeper drops the row
             return True
         # Not applied: the row says why (missing, or claimed; by this post is fine).
         return (
