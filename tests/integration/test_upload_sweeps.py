@@ -31,7 +31,9 @@ def test_serve_sweeps_an_abandoned_upload_and_keeps_a_claimed_one(tmp_path: Path
         blobs.put(media.original_key, b"\xff\xd8 jpeg", "image/jpeg")
     with TestClient(create_app(container=container)):
         deadline = time.monotonic() + PATIENCE  # a bound on waiting, not a timing assertion
-        while media_store.get(1) is not None and time.monotonic() < deadline:
+        while time.monotonic() < deadline and (
+            media_store.get(1) is not None or blobs.info(abandoned.original_key) is not None
+        ):  # the record goes first, then the files
             time.sleep(0.05)
         assert media_store.get(1) is None
         assert blobs.info(abandoned.original_key) is None
