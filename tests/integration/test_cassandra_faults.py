@@ -32,6 +32,8 @@ from tests.jvm_engines import CassandraServer
 from tests.support import photo
 
 T0 = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+# Stopping and starting Cassandra takes a minute or more on a loaded 2-core machine.
+RESTART_BUDGET = pytest.mark.timeout(600)
 
 
 @pytest.fixture
@@ -69,6 +71,8 @@ def reconnected(request: pytest.FixtureRequest) -> bool:
     return True
 
 
+@pytest.mark.slow
+@RESTART_BUDGET
 def test_cassandra_down_is_503_the_cached_feed_serves_and_nothing_is_lost(
     api: Api, cassandra: CassandraServer, request: pytest.FixtureRequest
 ) -> None:
@@ -121,6 +125,8 @@ def test_cassandra_down_is_503_the_cached_feed_serves_and_nothing_is_lost(
     assert feed["unhydrated"] == []
 
 
+@pytest.mark.slow
+@RESTART_BUDGET
 def test_every_acknowledged_write_survives_a_restart(
     request: pytest.FixtureRequest, cassandra: CassandraServer
 ) -> None:

@@ -63,4 +63,5 @@ def test_new_posts_pill_and_cursor_errors_are_unchanged(api: Api) -> None:
     api.publish(alice, jpeg_bytes())
     assert feed(api, bob, since=first["post_id"]) == {"new_posts": 1}
     broken = api.client.get("/api/v1/feed", params={"cursor": "nonsense"}, headers=bob)
-    assert broken.status_code == 422
+    assert broken.status_code == 400
+    assert broken.json()["error"]["code"] == "malformed_cursor"
