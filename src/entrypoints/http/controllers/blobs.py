@@ -70,7 +70,7 @@ def _file(description: str) -> ResponseSpec:
     return ResponseSpec(
         bytes,
         description=description,
-        media_type="application/octet-stream",
+        media_type="*/*",  # the type the file was uploaded with
         generate_examples=False,
     )
 
