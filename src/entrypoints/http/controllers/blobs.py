@@ -85,7 +85,7 @@ class BlobsController(Controller):
         request_max_body_size=None,
         responses={
             HTTP_200_OK: ResponseSpec(
-                StoredBlob | StoredPart,  # type: ignore[arg-type]
+                StoredBlob | StoredPart,
                 description="Stored: the blob (`StoredBlob`), or a part with its ETag "
                 "(`StoredPart`).",
                 generate_examples=False,
