@@ -27,6 +27,7 @@ RESERVED = reserved_usernames()
 VALID_NAMES = st.from_regex(USERNAME_PATTERN, fullmatch=True)
 
 
+@settings(deadline=None)  # timing is not the property; CI machines are loaded
 @given(
     word=st.sampled_from(sorted(RESERVED | DOT_SEGMENTS)),
     upper=st.lists(st.booleans(), min_size=30, max_size=30),
@@ -40,6 +41,7 @@ def test_every_reserved_name_is_refused_in_any_letter_case(
         check_new_username(pad + spelled + pad, RESERVED)
 
 
+@settings(deadline=None)  # timing is not the property; CI machines are loaded
 @given(VALID_NAMES)
 def test_every_other_valid_name_is_accepted(name: str) -> None:
     if name in RESERVED or name in DOT_SEGMENTS:
@@ -55,6 +57,7 @@ def test_the_account_service_refuses_route_words_and_dot_segments() -> None:
     assert world.core.accounts().register("me.too", "correct horse").username == "me.too"
 
 
+@settings(deadline=None)  # timing is not the property; CI machines are loaded
 @given(st.integers(min_value=0, max_value=3 * MAX_PASSWORD_LENGTH))
 def test_a_password_length_error_names_the_bound_it_breaks(length: int) -> None:
     if MIN_PASSWORD_LENGTH <= length <= MAX_PASSWORD_LENGTH:
@@ -71,13 +74,14 @@ def _nested(depth: int, leaf: Any) -> Any:
     return leaf
 
 
+@settings(deadline=None)  # timing is not the property; CI machines are loaded
 @given(depth=st.integers(min_value=0, max_value=200), text=st.text())
 def test_json_depth_counts_nesting_and_ignores_brackets_in_strings(depth: int, text: str) -> None:
     body = json.dumps(_nested(depth, text)).encode()
     assert json_depth(body) == depth
 
 
-@settings(max_examples=30)
+@settings(max_examples=30, deadline=None)
 @given(st.integers(min_value=0, max_value=200_000))
 def test_json_depth_never_recurses(depth: int) -> None:
     assert json_depth(b"[" * depth + b"]" * depth) == depth
@@ -89,6 +93,7 @@ def search() -> SearchService:
     return service
 
 
+@settings(deadline=None)  # timing is not the property; CI machines are loaded
 @given(limit=st.integers().filter(lambda n: not 1 <= n <= 50))
 def test_search_and_trending_refuse_limits_outside_1_to_50(
     search: SearchService, limit: int

@@ -36,7 +36,7 @@ ERROR_DESCRIPTIONS: Mapping[int, str] = {
 
 RULE_ERRORS: Mapping[str, tuple[int, ...]] = {
     "POST /api/v1/accounts": (409,),
-    "POST /api/v1/auth/token": (429,),
+    "POST /api/v1/auth/token": (401, 429),
     "GET /api/v1/feed": (401,),  # reads its token itself, for the page cache's fast path
     "GET /api/v1/media/upload-url": (429,),
     "POST /api/v1/media/{media_id}/parts/{upload_id}/complete": (413,),

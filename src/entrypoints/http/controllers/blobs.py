@@ -69,7 +69,7 @@ def _file(description: str) -> ResponseSpec:
     return ResponseSpec(
         bytes,
         description=description,
-        media_type="application/octet-stream",
+        media_type="*/*",  # the type the file was uploaded with
         generate_examples=False,
     )
 
@@ -84,7 +84,7 @@ class BlobsController(Controller):
         request_max_body_size=None,
         responses={
             HTTP_200_OK: ResponseSpec(
-                StoredBlob | StoredPart,  # type: ignore[arg-type]
+                StoredBlob | StoredPart,
                 description="Stored: the blob (`StoredBlob`), or a part with its ETag "
                 "(`StoredPart`).",
                 generate_examples=False,

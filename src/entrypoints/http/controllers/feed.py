@@ -29,7 +29,7 @@ class FeedController(Controller):
         "/",
         responses={
             200: ResponseSpec(
-                data_container=schemas.FeedPageOut | schemas.NewPostsOut,  # type: ignore[arg-type]
+                data_container=schemas.FeedPageOut | schemas.NewPostsOut,
                 description="A page of the feed (`FeedPageOut`); with `since`, the number of "
                 "newer posts waiting (`NewPostsOut`).",
                 generate_examples=False,
