@@ -17,6 +17,7 @@ from litestar.testing import TestClient
 from entrypoints.config import Settings
 from entrypoints.containers import build_container
 from entrypoints.http.app import create_app
+from instagram_core.domain.media import VARIANT_SPECS
 from instagram_core.domain.social import Follow, FollowStatus
 from instagram_core.domain.users import User
 from tests.integration.conftest import Api
@@ -92,3 +93,43 @@ def test_a_fanout_worker_killed_mid_fanout_loses_and_doubles_nothing(
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
                 process.wait(60)
+
+
+@pytest.mark.slow
+def test_a_media_worker_killed_while_a_post_processes_publishes_it_after_restart(
+    kafka_settings: Settings, fleet_env: dict[str, str], tmp_path: Path
+) -> None:
+    """SIGKILL to the media worker (and so to its pool) while a post is still processing;
+    the next media worker gets the uncommitted message: the post ends published with every
+    variant, once."""
+    container = build_container(kafka_settings)
+    log = tmp_path / "workers.log"
+    media = start_worker(fleet_env, "media", log)
+    try:
+        with TestClient(create_app(container=container)) as client:
+            api = Api(client, container)
+            alice = api.register("alice")
+            media_id = api.upload(alice, photo("mobile_jolla.jpg"))
+            created = client.post("/api/v1/posts", json={"media_ids": [media_id]}, headers=alice)
+            post_id = created.json()["post_id"]
+            media.send_signal(signal.SIGKILL)
+            media.wait(10)
+            status = client.get(f"/api/v1/posts/{post_id}", headers=alice).json()["status"]
+            assert status == "processing"  # killed before the post was done
+
+            media = start_worker(fleet_env, "media", log)
+            deadline = time.monotonic() + 120
+            post = {"status": "processing"}
+            while post["status"] == "processing":
+                assert time.monotonic() < deadline, log.read_text()[-3000:]
+                time.sleep(0.1)
+                post = client.get(f"/api/v1/posts/{post_id}", headers=alice).json()
+            assert post["status"] == "published", post
+            [item] = post["media"]
+            assert set(item["variants"]) == {spec.name for spec in VARIANT_SPECS}
+            same = client.get(f"/api/v1/posts/{post_id}", headers=alice).json()
+            assert same["media"] == post["media"]
+    finally:
+        if media.poll() is None:
+            media.send_signal(signal.SIGTERM)
+            media.wait(60)
