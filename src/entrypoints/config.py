@@ -148,6 +148,14 @@ def load_settings(
         if value is not None:
             values[name] = _convert(name, value) if isinstance(value, str) else value
     settings = Settings(**values)
+    _check(settings)
+    if not settings.secret_key:
+        settings = attrs.evolve(settings, secret_key=_stored_secret(settings.data_dir))
+    return settings
+
+
+def _check(settings: Settings) -> None:
+    """Refuse a setting out of its range, with the variable that sets it."""
     if settings.profile not in PROFILES:
         raise ValueError(f"INSTAGRAM_PROFILE must be one of {', '.join(PROFILES)}")
     if not 0 <= settings.feed_page_cache_seconds <= MAX_FEED_PAGE_CACHE_SECONDS:
@@ -174,9 +182,6 @@ def load_settings(
         raise ValueError(f"the production profile needs {missing}")
     if settings.profile == "production":
         _check_cassandra(settings)
-    if not settings.secret_key:
-        settings = attrs.evolve(settings, secret_key=_stored_secret(settings.data_dir))
-    return settings
 
 
 def _check_cassandra(settings: Settings) -> None:
