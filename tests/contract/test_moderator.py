@@ -157,8 +157,6 @@ ORDINARY_PHOTOS = [
 @pytest.mark.slow
 def test_onnx_refuses_no_ordinary_photo_and_scores_each() -> None:
     moderator = onnx_moderator()
-    if not PHOTOS.is_dir():
-        pytest.skip(f"the shared test photos ({PHOTOS}) are not available")
     for name in ORDINARY_PHOTOS:
         data = photo(name)
         scores = moderator.scores(data)
