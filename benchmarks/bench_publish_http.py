@@ -25,7 +25,9 @@ from bench_feed_http import (
     wait_until,
 )
 
-PHOTO = Path(__file__).resolve().parents[1] / "tests" / "data" / "photos" / "tests_42_IndexError.jpg"
+PHOTO = (
+    Path(__file__).resolve().parents[1] / "tests" / "data" / "photos" / "tests_42_IndexError.jpg"
+)
 RUNS = 7
 GOAL_SECONDS = 1.0
 

@@ -8,6 +8,8 @@ import pytest
 
 from tests.engines import MariaDbServer, RedisServer, missing, start_mariadb, start_redis
 
+pytest_plugins = ["tests.no_skips"]  # CI fails on any skipped test
+
 
 @pytest.fixture(scope="session")
 def redis_server() -> Iterator[RedisServer]:

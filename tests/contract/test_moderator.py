@@ -15,7 +15,7 @@ from adapters.onnx.image_moderator import UNREADABLE_REASON, explicit_verdict
 from adapters.textmod.classifier import TextClassifierModerator
 from adapters.textmod.corpus import LABELS, load_examples, split
 from instagram_core.ports import ModerationVerdict, Moderator
-from tests.support import PHOTOS, jpeg_bytes, photo
+from tests.support import jpeg_bytes, photo
 
 
 @functools.cache
