@@ -16,7 +16,7 @@ _REASONS = {"spam": "text looks like spam", "abuse": "text looks abusive"}
 
 
 def packaged_weights() -> Path:
-    """``weights.npz`` beside this module, as written by ``python -m adapters.textmod.train``."""
+    """``weights.npz`` beside this module, as ``python -m adapters.textmod.train`` writes it."""
     return Path(str(resources.files("adapters.textmod").joinpath("weights.npz")))
 
 
