@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import tomllib
 from pathlib import Path
 
@@ -50,6 +51,7 @@ def typecheck(session: nox.Session) -> None:
     ``py.typed``: an editable install maps the prefixed names by an import hook mypy cannot
     follow, so the project is installed as a wheel (rebuilt each run, not from the cache)."""
     session.install(".[all,train,typecheck]")
+    shutil.rmtree("build", ignore_errors=True)  # setuptools would pack stale modules left there
     session.install("--force-reinstall", "--no-deps", ".")
     session.run("mypy", *(f"--package={package}" for package in PACKAGES), *session.posargs)
 
@@ -80,7 +82,6 @@ def engines(session: nox.Session) -> None:
     """Install (as root, from Debian's packages) and start Redis, MariaDB and an S3 server
     on loopback, and print the settings of the production profile that use them."""
     import os
-    import shutil
 
     missing = [b for b in ("redis-server", "mariadb-install-db") if shutil.which(b) is None]
     if missing and hasattr(os, "geteuid") and os.geteuid() == 0:

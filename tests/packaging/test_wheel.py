@@ -75,8 +75,10 @@ def _run(*args: str | Path) -> str:
 
 @pytest.fixture(scope="session")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Built as a release is: the sdist, then the wheel from it, never from this tree's
+    ``build/`` folder (setuptools would pack modules left there by an earlier build)."""
     out = tmp_path_factory.mktemp("wheel")
-    _run(*_uv(), "build", "--quiet", "--wheel", "--out-dir", out, ROOT)
+    _run(*_uv(), "build", "--quiet", "--out-dir", out, ROOT)
     (built,) = out.glob("instagram_backend-*.whl")
     return built
 
