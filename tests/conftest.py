@@ -5,10 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import settings
 
 from tests.engines import MariaDbServer, RedisServer, missing, start_mariadb, start_redis
 
 pytest_plugins = ["tests.no_skips"]  # CI fails on any skipped test
+
+# Hypothesis's default deadline (200 ms an example) is a wall-clock assertion: on a loaded
+# machine it fails correct code (seen in a whole run on shared cores), so no test has one.
+settings.register_profile("no-deadline", deadline=None)
+settings.load_profile("no-deadline")
 
 
 @pytest.fixture(scope="session")
