@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT / "src"))  # works from a plain checkout too
 
 from adapters.pillow.pool import ProcessPoolMediaProcessor  # noqa: E402
 
-PHOTO = ROOT.parent / "shared" / "testdata" / "photos" / "tests_42_IndexError.jpg"
+PHOTO = ROOT / "tests" / "data" / "photos" / "tests_42_IndexError.jpg"
 
 
 def images_per_second(workers: int, data: bytes, batch: int, rounds: int) -> float:
@@ -45,9 +45,6 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=8, help="photos per batch")
     parser.add_argument("--rounds", type=int, default=3, help="timed batches per pool")
     args = parser.parse_args()
-    if not PHOTO.is_file():
-        print(f"bench_media_pool: skipped, {PHOTO} is absent (the shared test photos are missing)")
-        return
     data = PHOTO.read_bytes()
     rates = {w: images_per_second(w, data, args.batch, args.rounds) for w in (1, 2)}
     print(f"bench_media_pool: batches of {args.batch} x {PHOTO.name}, {os.cpu_count()} cores")

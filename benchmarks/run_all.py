@@ -1,7 +1,7 @@
 """Run every ``benchmarks/bench_*.py`` in turn, each in its own interpreter.
 
 Benchmarks print figures and never assert: the exit status is non-zero only when a script
-crashes. Scripts that need the shared test photos skip themselves when they are absent.
+crashes. The photos they work on are the test photos, in ``tests/data/photos``.
 
 Run: ``python benchmarks/run_all.py [NAME ...]`` (the nox session ``bench`` calls it, passing
 its arguments on); names pick scripts by substring, e.g. ``run_all.py feed``.
@@ -15,7 +15,6 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-PHOTOS = HERE.parent.parent / "shared" / "testdata" / "photos"
 
 
 def main(names: list[str]) -> int:
@@ -24,8 +23,6 @@ def main(names: list[str]) -> int:
         for script in sorted(HERE.glob("bench_*.py"))
         if not names or any(name in script.name for name in names)
     ]
-    if not PHOTOS.is_dir():
-        print(f"note: {PHOTOS} is absent; benchmarks on real photos skip themselves\n")
     failed = []
     started = time.perf_counter()
     for script in scripts:

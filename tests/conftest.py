@@ -20,6 +20,8 @@ from tests.jvm_engines import CassandraServer, KafkaServer, start_cassandra, sta
 settings.register_profile("suite", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
+pytest_plugins = ["tests.no_skips"]  # CI fails on any skipped test
+
 
 @pytest.fixture(scope="session")
 def redis_server() -> Iterator[RedisServer]:

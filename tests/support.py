@@ -1,15 +1,15 @@
-"""Helpers shared by the test suites: generated images and the real photo folder."""
+"""Helpers shared by the test suites: generated images and the real photos in
+``tests/data/photos`` (``tests/data/README.md`` gives their origin and licence)."""
 
 from __future__ import annotations
 
 import io
 from pathlib import Path
 
-import pytest
 from PIL import Image
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-PHOTOS = PROJECT_ROOT.parent / "shared" / "testdata" / "photos"
+PHOTOS = PROJECT_ROOT / "tests" / "data" / "photos"
 
 
 def jpeg_bytes(
@@ -21,8 +21,5 @@ def jpeg_bytes(
 
 
 def photo(name: str) -> bytes:
-    """A real photo from ``../shared/testdata/photos``; skips the test when it is absent."""
-    path = PHOTOS / name
-    if not path.exists():
-        pytest.skip(f"test photo {path} is not available (the shared test data folder is absent)")
-    return path.read_bytes()
+    """The bytes of a real photo from ``tests/data/photos``."""
+    return (PHOTOS / name).read_bytes()

@@ -34,7 +34,7 @@ from instagram_core.policies.rate_limits import COMMENTS as COMMENT_RULE
 PASSWORD = "demo-password"
 API = "/api/v1"
 
-# The shared test photos that decode cleanly (the folder also holds deliberately broken ones).
+# The test photos that decode cleanly (the folder also holds deliberately broken ones).
 GOOD_PHOTOS = (
     "gps_DSCN0010.jpg",
     "gps_DSCN0021.jpg",
@@ -248,13 +248,14 @@ class Photo:
 
 
 def default_photo_dir() -> Path:
-    """``../shared/testdata/photos`` next to the project root (or the working directory)."""
+    """The repository's test photos (``tests/data/photos``) when run from a checkout, found
+    from the source tree or the working directory; an installed wheel has none."""
     project_root = Path(__file__).resolve().parents[2]
     for base in (project_root, Path.cwd()):
-        candidate = base.parent / "shared" / "testdata" / "photos"
+        candidate = base / "tests" / "data" / "photos"
         if candidate.is_dir():
             return candidate
-    return project_root.parent / "shared" / "testdata" / "photos"
+    return Path.cwd() / "tests" / "data" / "photos"
 
 
 def load_photos(folder: Path | None) -> list[Photo]:

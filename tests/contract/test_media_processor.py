@@ -1,5 +1,5 @@
 """Contract of :class:`~instagram_core.ports.processing.MediaProcessor`, run against every
-adapter on real camera and phone files (see ``shared/testdata/README.md``); the process
+adapter on real camera and phone files (see ``tests/data/README.md``); the process
 pool's own behaviour (errors across processes, dead workers, closing) is tested at the end."""
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import struct
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from functools import cache
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -25,10 +24,8 @@ from adapters.pillow.pool import ProcessPoolMediaProcessor
 from instagram_core.domain.errors import InvalidInput, Unavailable, UnprocessableMedia
 from instagram_core.domain.media import IMAGE_CONTENT_TYPES, VARIANT_SPECS
 from instagram_core.ports.processing import MediaProcessor, ProcessedImage, RenderedVariant
+from tests.support import PHOTOS
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-PHOTOS = PROJECT_ROOT / "../shared/testdata/photos"
-NO_PHOTOS = "the shared test photos (../shared/testdata/photos) are not available"
 SPEC_NAMES = [spec.name for spec in VARIANT_SPECS]
 SPECS = {spec.name: spec for spec in VARIANT_SPECS}
 # Served formats: content type -> (Pillow's format name, file extension).
@@ -39,11 +36,11 @@ ADAPTERS: dict[str, Callable[[], MediaProcessor]] = {
 }
 
 
-def photos(pattern: str = "*") -> Sequence[object]:
-    """Test-photo names for ``parametrize``; one skipped case when the folder is absent."""
-    if not PHOTOS.is_dir():
-        return [pytest.param("absent", marks=pytest.mark.skip(reason=NO_PHOTOS))]
-    return sorted(p.name for p in PHOTOS.glob(pattern) if p.is_file())
+def photos(pattern: str = "*") -> Sequence[str]:
+    """Test-photo names for ``parametrize``."""
+    names = sorted(p.name for p in PHOTOS.glob(pattern) if p.is_file())
+    assert names, f"no test photo matches {pattern!r} in {PHOTOS}"
+    return names
 
 
 @pytest.fixture(scope="module", params=list(ADAPTERS))
@@ -199,8 +196,6 @@ def assert_pixels_only(variant: RenderedVariant) -> None:
 
 
 def test_gps_south_west_is_negative(process: Callable[[str], ProcessedImage]) -> None:
-    if not (PHOTOS / "hdr_iphone_hdr_YES.jpg").is_file():
-        pytest.skip(NO_PHOTOS)
     metadata = process("hdr_iphone_hdr_YES.jpg").metadata
     assert metadata.gps is not None
     assert metadata.gps.lat == pytest.approx(40.44697, abs=1e-4)
@@ -213,8 +208,6 @@ def test_gps_south_west_is_negative(process: Callable[[str], ProcessedImage]) ->
 def test_heic_upload_is_decoded(process: Callable[[str], ProcessedImage]) -> None:
     if importlib.util.find_spec("pillow_heif") is None:
         pytest.skip("pillow-heif is not installed, so HEIC is refused")
-    if not (PHOTOS / "mobile_iphone_13_pro_max.HEIC").is_file():
-        pytest.skip(NO_PHOTOS)
     result = process("mobile_iphone_13_pro_max.HEIC")
     assert result.source_content_type == "image/heic"
     assert (result.width, result.height) == (3024, 4032)
@@ -422,9 +415,8 @@ def blurhash_samples() -> list[Image.Image]:
     ]
     real = []
     for name in ("Canon_40D.jpg", "gps_DSCN0010.jpg", "orientation_portrait_5.jpg"):
-        if (PHOTOS / name).is_file():
-            with Image.open(PHOTOS / name) as photo:
-                real.append(ImageOps.fit(photo.convert("RGB"), (150, 150)))
+        with Image.open(PHOTOS / name) as photo:
+            real.append(ImageOps.fit(photo.convert("RGB"), (150, 150)))
     return [gradient(150, 150), gradient(150, 100), *flat, *noise, *real]
 
 
@@ -518,10 +510,8 @@ def test_pillow_threads_and_the_memfd_fallback_change_no_byte(
     files as encoding in the caller, and so does the ``BytesIO`` used where memfd is not."""
     if name == "gradient.png":
         data = encoded(gradient(500, 300), "PNG")
-    elif (PHOTOS / name).is_file():
-        data = (PHOTOS / name).read_bytes()
     else:
-        pytest.skip(NO_PHOTOS)
+        data = (PHOTOS / name).read_bytes()
     threaded = PillowMediaProcessor(threads=3).process_image(data, "lark")
     assert PillowMediaProcessor().process_image(data, "lark") == threaded
 

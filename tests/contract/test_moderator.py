@@ -15,7 +15,7 @@ from adapters.onnx.image_moderator import UNREADABLE_REASON, explicit_verdict
 from adapters.textmod.classifier import TextClassifierModerator
 from adapters.textmod.corpus import LABELS, load_examples, split
 from instagram_core.ports import ModerationVerdict, Moderator
-from tests.support import PHOTOS, jpeg_bytes, photo
+from tests.support import jpeg_bytes, photo
 
 
 @functools.cache
@@ -159,8 +159,6 @@ ORDINARY_PHOTOS = [
 @pytest.mark.slow
 def test_onnx_refuses_no_ordinary_photo_and_scores_each() -> None:
     moderator = onnx_moderator()
-    if not PHOTOS.is_dir():
-        pytest.skip(f"the shared test photos ({PHOTOS}) are not available")
     for name in ORDINARY_PHOTOS:
         data = photo(name)
         scores = moderator.scores(data)

@@ -23,8 +23,7 @@ SEED = 3
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DemoSummary]:
     data_dir = tmp_path_factory.mktemp("demo") / "data"
-    photos = PHOTOS if PHOTOS.is_dir() else None  # without them the demo draws its own
-    summary = run_demo(url=None, data_dir=data_dir, user_count=USERS, photos=photos, seed=SEED)
+    summary = run_demo(url=None, data_dir=data_dir, user_count=USERS, photos=PHOTOS, seed=SEED)
     return data_dir, summary
 
 

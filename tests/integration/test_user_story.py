@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from tests.integration.conftest import Api, local
-from tests.support import photo
+from tests.support import PHOTOS, photo
 
 VARIANTS = {"thumb_150", "small_320", "medium_640", "large_1080"}
 
@@ -134,10 +134,6 @@ def test_delete_removes_the_post_everywhere(api: Api) -> None:
 
 
 def test_every_test_photo_processes_or_fails_with_a_reason(api: Api) -> None:
-    from tests.support import PHOTOS
-
-    if not PHOTOS.exists():
-        pytest.skip("the shared test photos are absent")
     alice = api.register("alice")
     for path in sorted(PHOTOS.iterdir()):
         content_type = {

@@ -1,7 +1,12 @@
-"""ONNX adapter: image moderation by NudeNet's nudity detector on onnxruntime (optional
-``moderation`` extra; importing this package needs neither onnxruntime nor nudenet)."""
+"""ONNX adapter: image moderation by NudeNet's nudity detector on onnxruntime (the ``ml``
+extra). The model comes from the optional, AGPL ``moderation`` extra: importing this package
+does not need it, and without it image moderation is off."""
 
-from adapters.onnx.detector import ModerationModelMissing
-from adapters.onnx.image_moderator import EXPLICIT_CLASSES, OnnxImageModerator
+from adapters.extras import require
+
+require(__name__, numpy="ml", onnxruntime="ml", PIL="media")
+
+from adapters.onnx.detector import ModerationModelMissing  # noqa: E402
+from adapters.onnx.image_moderator import EXPLICIT_CLASSES, OnnxImageModerator  # noqa: E402
 
 __all__ = ["EXPLICIT_CLASSES", "ModerationModelMissing", "OnnxImageModerator"]

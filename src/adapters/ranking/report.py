@@ -95,7 +95,7 @@ Columns in this order (`instagram_core.domain.ranking.FEATURES`), computed by
   `{files.weights.name}` ({files.weights.stat().st_size:,} bytes, the numpy fallback) and
   `{files.metadata.name}` (features, heads, seed, plan, AUCs).
 - Served by `load_engagement_model(head_weights)` in `adapters/ranking/model.py`:
-  `OnnxEngagementModel` when onnxruntime (the `ranking` extra) is installed, otherwise
+  `OnnxEngagementModel` when onnxruntime (the `ml` extra) is installed, otherwise
   `NumpyEngagementModel`; both score the rows of `feature_rows(viewer, candidates)`.
 - The head weights are applied after the network, so changing them needs no re-export.
   Largest difference between the ONNX and numpy head probabilities on the held-out

@@ -82,8 +82,8 @@ def _successor(prefix: bytes) -> bytes:
 class SqliteSearchIndex:
     """The durable :class:`~instagram_core.ports.SearchIndex` of the embedded profile.
 
-    Same semantics as :class:`~adapters.memory.search.InMemorySearchIndex`: users rank exact
-    username first, then shorter usernames, then alphabetically (then by id, where folded
+    Same semantics as :class:`~adapters.memory.search.InMemorySearchIndex`: users rank
+    exact username first, then shorter usernames, then alphabetically (then by id, where folded
     usernames tie); hashtags by how many posts use them, then alphabetically. An empty user
     query finds nobody; an empty hashtag prefix lists the most used tags. ``#`` before a tag
     and ``@`` before a username are ignored.

@@ -5,6 +5,10 @@ The weights (``weights.npz``) are trained by ``python -m adapters.textmod.train`
 made-up lines of ``captions.tsv``, both shipped in this package.
 """
 
-from adapters.textmod.classifier import TextClassifier, TextClassifierModerator
+from adapters.extras import require
+
+require(__name__, numpy="ml")
+
+from adapters.textmod.classifier import TextClassifier, TextClassifierModerator  # noqa: E402
 
 __all__ = ["TextClassifier", "TextClassifierModerator"]

@@ -16,7 +16,7 @@ _REASONS = {"spam": "text looks like spam", "abuse": "text looks abusive"}
 
 
 def packaged_weights() -> Path:
-    """``weights.npz`` beside this module, as written by ``python -m adapters.textmod.train``."""
+    """The packaged ``weights.npz``, written by ``python -m adapters.textmod.train``."""
     return Path(str(resources.files("adapters.textmod").joinpath("weights.npz")))
 
 

@@ -1,4 +1,5 @@
-"""Trains the text classifier and writes ``weights.npz``: ``python -m adapters.textmod.train``.
+"""Trains the text classifier and writes the packaged ``weights.npz``; run it with
+``python -m adapters.textmod.train``.
 
 Multinomial logistic regression with L2 regularisation, fitted by full-batch Adam from zero
 weights: with the seeded split of ``corpus.split`` the run is reproducible. The shipped
