@@ -40,12 +40,18 @@ sys.path.insert(0, str(ROOT))
 from cassandra.concurrent import execute_concurrent, execute_concurrent_with_args  # noqa: E402
 from cassandra.query import BatchStatement, BatchType  # noqa: E402
 
-from adapters.cassandra.comments import CassandraCommentStore  # noqa: E402
-from adapters.cassandra.media import CassandraMediaStore  # noqa: E402
-from adapters.cassandra.migrate import apply_migrations  # noqa: E402
-from adapters.cassandra.posts import INDEX, INSERT, SELECT_ONE, CassandraPostStore, columns  # noqa: E402
-from adapters.cassandra.session import CassandraSession  # noqa: E402
-from adapters.cassandra.settings import CassandraSettings  # noqa: E402
+from instagram_adapters.cassandra.comments import CassandraCommentStore  # noqa: E402
+from instagram_adapters.cassandra.media import CassandraMediaStore  # noqa: E402
+from instagram_adapters.cassandra.migrate import apply_migrations  # noqa: E402
+from instagram_adapters.cassandra.posts import (  # noqa: E402
+    INDEX,
+    INSERT,
+    SELECT_ONE,
+    CassandraPostStore,
+    columns,
+)
+from instagram_adapters.cassandra.session import CassandraSession  # noqa: E402
+from instagram_adapters.cassandra.settings import CassandraSettings  # noqa: E402
 from instagram_core.domain.ids import compose_id  # noqa: E402
 from instagram_core.domain.media import Media, MediaStatus, MediaType, Variant  # noqa: E402
 from instagram_core.domain.posts import Post, PostStatus  # noqa: E402

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.cassandra.migrate import apply_migrations
-from adapters.cassandra.session import CassandraSession
-from adapters.cassandra.settings import CassandraSettings
+from instagram_adapters.cassandra.migrate import apply_migrations
+from instagram_adapters.cassandra.session import CassandraSession
+from instagram_adapters.cassandra.settings import CassandraSettings
 from tests.jvm_engines import CassandraServer
 
 KEYSPACE = "contract"

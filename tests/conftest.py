@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import HealthCheck, settings
 
-from adapters.cassandra.session import CassandraSession
+from instagram_adapters.cassandra.session import CassandraSession
 from tests.engines import MariaDbServer, RedisServer, missing, start_mariadb, start_redis
 from tests.jvm_engines import CassandraServer, KafkaServer, start_cassandra, start_kafka
 

@@ -8,12 +8,12 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from adapters.kafka.dead_letters import DeadLetterQueue
-from adapters.kafka.lag import group_lag
-from adapters.kafka.publisher import KafkaEventBus
-from adapters.kafka.topics import Route, Topology, ensure_topics
-from adapters.kafka.worker import HandlerMap, KafkaWorker
-from adapters.memory.event_dispatch import DeadLetter
+from instagram_adapters.kafka.dead_letters import DeadLetterQueue
+from instagram_adapters.kafka.lag import group_lag
+from instagram_adapters.kafka.publisher import KafkaEventBus
+from instagram_adapters.kafka.topics import Route, Topology, ensure_topics
+from instagram_adapters.kafka.worker import HandlerMap, KafkaWorker
+from instagram_adapters.memory.event_dispatch import DeadLetter
 from instagram_core.domain.events import Message
 
 

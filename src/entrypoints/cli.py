@@ -12,8 +12,8 @@ from typing import Any
 
 import click
 
-from entrypoints.config import ENV_PREFIX, PROFILES, Settings, load_settings
 from instagram_core.services.upload_sweeper import SweepReport
+from instagram_entrypoints.config import ENV_PREFIX, PROFILES, Settings, load_settings
 
 STUCK_AFTER = timedelta(minutes=10)
 _DEFAULTS = Settings()  # photos take seconds: a post processing longer is stuck
@@ -53,7 +53,7 @@ def serve(
     """Serve the HTTP API (and, in the embedded profile, its background workers)."""
     import uvicorn
 
-    from entrypoints.http.app import create_app
+    from instagram_entrypoints.http.app import create_app
 
     # load_settings leaves out the flags not given (None): the environment decides those.
     flags = {"host": host, "port": port, "data_dir": data_dir, "profile": profile}
@@ -76,7 +76,7 @@ def serve(
                 os.environ[ENV_PREFIX + name.upper()] = str(value)
         os.environ[ENV_PREFIX + "SECRET_KEY"] = settings.secret_key
         uvicorn.run(
-            "entrypoints.http.app:create_app",
+            "instagram_entrypoints.http.app:create_app",
             factory=True,
             host=settings.host,
             port=settings.port,
@@ -107,7 +107,7 @@ def worker(name: str, data_dir: Path | None, profile: str | None, every: float) 
     Kafka topics of the production profile, each kind in its own consumer group; start as
     many processes of a kind as its load needs. SIGTERM finishes the message in hand,
     commits, and hands the rest back to the group."""
-    from entrypoints.containers import build_container
+    from instagram_entrypoints.containers import build_container
 
     settings = load_settings({"data_dir": data_dir, "profile": profile})
     _configure_logging(settings.log_level)
@@ -128,8 +128,8 @@ def worker(name: str, data_dir: Path | None, profile: str | None, every: float) 
         if name == "recovery":
             _sweep(container, stop, every)
         else:
-            from entrypoints.kafka_bus import run_workers
             from instagram_core.services.handlers import WORKER_KINDS
+            from instagram_entrypoints.kafka_bus import run_workers
 
             kinds = list(WORKER_KINDS) if name == "all" else [name]
             run_workers(container, settings, kinds, stop)
@@ -162,7 +162,7 @@ def demo(
     url: str | None, data_dir: Path | None, user_count: int, photos: Path | None, seed: int
 ) -> None:
     """Fill an instance with users, follows, posts of real photos, likes and comments."""
-    from entrypoints.demo import run_demo
+    from instagram_entrypoints.demo import run_demo
 
     run_demo(url=url, data_dir=data_dir, user_count=user_count, photos=photos, seed=seed)
 
@@ -237,8 +237,8 @@ def migrate(
 def _migrate_cassandra(
     contact_points: str, port: int, keyspace: str, local_dc: str, replication: str
 ) -> None:
-    from adapters.cassandra.migrate import apply_migrations
-    from adapters.cassandra.settings import CassandraSettings
+    from instagram_adapters.cassandra.migrate import apply_migrations
+    from instagram_adapters.cassandra.settings import CassandraSettings
     from instagram_core.domain.errors import DomainError
 
     try:
@@ -262,8 +262,8 @@ def _migrate_cassandra(
 
 
 def _migrate_mysql(mysql_url: str) -> None:
-    from adapters.mysql.migrate import apply_migrations
-    from adapters.mysql.pool import MySqlPool
+    from instagram_adapters.mysql.migrate import apply_migrations
+    from instagram_adapters.mysql.pool import MySqlPool
     from instagram_core.domain.errors import DomainError
 
     try:
@@ -283,7 +283,7 @@ def _migrate_mysql(mysql_url: str) -> None:
 
 
 def _create_topics(bootstrap_servers: str) -> None:
-    from entrypoints.kafka_bus import create_topics
+    from instagram_entrypoints.kafka_bus import create_topics
 
     # The topic settings only: no secret is read or made for this.
     overrides = {"kafka_bootstrap_servers": bootstrap_servers, "secret_key": "-"}
@@ -301,8 +301,8 @@ def dlq() -> None:
 
 
 def _dead_letter_queue() -> Any:
-    from entrypoints.containers import build_container
-    from entrypoints.kafka_bus import dead_letter_queue
+    from instagram_entrypoints.containers import build_container
+    from instagram_entrypoints.kafka_bus import dead_letter_queue
 
     settings = load_settings()
     if not settings.kafka_bootstrap_servers:
@@ -362,7 +362,7 @@ def dlq_drop(ids: tuple[str, ...], every: bool) -> None:
 def _register_train_ranker() -> None:
     """``instagram train-ranker`` lives in its own module: it imports the training stack
     only when it runs."""
-    from entrypoints.train_ranker import train_ranker_command
+    from instagram_entrypoints.train_ranker import train_ranker_command
 
     main.add_command(train_ranker_command)
 

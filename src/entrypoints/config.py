@@ -186,7 +186,7 @@ def _check(settings: Settings) -> None:
 
 def _check_cassandra(settings: Settings) -> None:
     """A malformed keyspace or replication spec is refused at start, with its variable."""
-    from adapters.cassandra.settings import check_keyspace, replication_map
+    from instagram_adapters.cassandra.settings import check_keyspace, replication_map
 
     try:
         replication_map(settings.cassandra_replication)

@@ -1,7 +1,7 @@
 """The production profile on Kafka: API processes publish, ``instagram worker`` consumes.
 
 Set ``INSTAGRAM_KAFKA_BOOTSTRAP_SERVERS`` and the bus every service publishes to becomes
-:class:`~adapters.kafka.publisher.KafkaEventBus`: no handler runs in the API process any
+:class:`~instagram_adapters.kafka.publisher.KafkaEventBus`: no handler runs in the API process any
 more, each runs in the worker kind that owns it (``worker_handlers``).
 """
 
@@ -13,13 +13,13 @@ from collections.abc import Iterator
 
 from dependency_injector import providers
 
-from adapters.kafka.dead_letters import DeadLetterQueue
-from adapters.kafka.publisher import KafkaEventBus
-from adapters.kafka.topics import Topology, ensure_topics
-from adapters.kafka.worker import KafkaWorker
-from entrypoints.config import Settings
-from entrypoints.containers import Application
+from instagram_adapters.kafka.dead_letters import DeadLetterQueue
+from instagram_adapters.kafka.publisher import KafkaEventBus
+from instagram_adapters.kafka.topics import Topology, ensure_topics
+from instagram_adapters.kafka.worker import KafkaWorker
 from instagram_core.services.handlers import WORKER_KINDS, worker_handlers
+from instagram_entrypoints.config import Settings
+from instagram_entrypoints.containers import Application
 
 log = logging.getLogger("instagram")
 

@@ -16,31 +16,31 @@ from collections.abc import Iterator
 import redis
 from dependency_injector import containers, providers
 
-from adapters.cassandra.affinity import CassandraAffinityStore
-from adapters.cassandra.comments import CassandraCommentStore
-from adapters.cassandra.media import CassandraMediaStore
-from adapters.cassandra.migrate import apply_migrations as apply_cassandra_migrations
-from adapters.cassandra.notifications import CassandraNotificationStore
-from adapters.cassandra.posts import CassandraPostStore
-from adapters.cassandra.session import CassandraSession
-from adapters.cassandra.settings import CassandraSettings
-from adapters.cassandra.stories import CassandraStoryStore
-from adapters.mysql.migrate import apply_migrations
-from adapters.mysql.pool import MySqlPool
-from adapters.mysql.restrictions import MySqlRestrictions
-from adapters.mysql.social_graph import MySqlSocialGraph
-from adapters.mysql.users import MySqlUserStore
-from adapters.redis.change_versions import RedisChangeVersions
-from adapters.redis.client import redis_client
-from adapters.redis.engagement import RedisEngagementStore
-from adapters.redis.feed_cache import RedisFeedCache
-from adapters.redis.feed_snapshots import RedisFeedSnapshots
-from adapters.redis.rate_limiter import RedisRateLimiter
-from adapters.redis.story_trays import RedisStoryTrayCache
-from adapters.redis.trending import RedisTrendingTags
-from adapters.s3.blobs import S3BlobStore
-from adapters.s3.multipart import S3MultipartUploads
-from entrypoints.containers import Application, Core, EmbeddedAdapters
+from instagram_adapters.cassandra.affinity import CassandraAffinityStore
+from instagram_adapters.cassandra.comments import CassandraCommentStore
+from instagram_adapters.cassandra.media import CassandraMediaStore
+from instagram_adapters.cassandra.migrate import apply_migrations as apply_cassandra_migrations
+from instagram_adapters.cassandra.notifications import CassandraNotificationStore
+from instagram_adapters.cassandra.posts import CassandraPostStore
+from instagram_adapters.cassandra.session import CassandraSession
+from instagram_adapters.cassandra.settings import CassandraSettings
+from instagram_adapters.cassandra.stories import CassandraStoryStore
+from instagram_adapters.mysql.migrate import apply_migrations
+from instagram_adapters.mysql.pool import MySqlPool
+from instagram_adapters.mysql.restrictions import MySqlRestrictions
+from instagram_adapters.mysql.social_graph import MySqlSocialGraph
+from instagram_adapters.mysql.users import MySqlUserStore
+from instagram_adapters.redis.change_versions import RedisChangeVersions
+from instagram_adapters.redis.client import redis_client
+from instagram_adapters.redis.engagement import RedisEngagementStore
+from instagram_adapters.redis.feed_cache import RedisFeedCache
+from instagram_adapters.redis.feed_snapshots import RedisFeedSnapshots
+from instagram_adapters.redis.rate_limiter import RedisRateLimiter
+from instagram_adapters.redis.story_trays import RedisStoryTrayCache
+from instagram_adapters.redis.trending import RedisTrendingTags
+from instagram_adapters.s3.blobs import S3BlobStore
+from instagram_adapters.s3.multipart import S3MultipartUploads
+from instagram_entrypoints.containers import Application, Core, EmbeddedAdapters
 
 
 def open_redis(url: str) -> Iterator[redis.Redis]:
@@ -71,7 +71,7 @@ def open_cassandra(
     timeout_seconds: float,
 ) -> Iterator[CassandraSession]:
     """The session, with the keyspace created and migrated first (idempotent; concurrent
-    starts wait on a lease, see :mod:`adapters.cassandra.migrate`)."""
+    starts wait on a lease, see :mod:`instagram_adapters.cassandra.migrate`)."""
     settings = CassandraSettings.from_config(
         contact_points, port, keyspace, local_dc, replication, timeout_seconds
     )

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from adapters.cassandra.affinity import CassandraAffinityStore
-from adapters.memory.affinity import InMemoryAffinityStore
-from adapters.sqlite.affinity import SqliteAffinityStore
-from adapters.sqlite.database import SqliteDatabase
+from instagram_adapters.cassandra.affinity import CassandraAffinityStore
+from instagram_adapters.memory.affinity import InMemoryAffinityStore
+from instagram_adapters.sqlite.affinity import SqliteAffinityStore
+from instagram_adapters.sqlite.database import SqliteDatabase
 from instagram_core.ports.affinity import AffinityStore
 from tests.cassandra_support import fresh_session
 

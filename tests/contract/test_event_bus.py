@@ -12,8 +12,8 @@ from typing import Any
 import attrs
 import pytest
 
-from adapters.kafka.topics import Route
-from adapters.memory.event_bus import DeadLetter, InProcessEventBus, SynchronousEventBus
+from instagram_adapters.kafka.topics import Route
+from instagram_adapters.memory.event_bus import DeadLetter, InProcessEventBus, SynchronousEventBus
 from instagram_core.domain.errors import (
     Conflict,
     DomainError,

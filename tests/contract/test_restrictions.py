@@ -18,13 +18,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from adapters.memory.restrictions import InMemoryRestrictions
-from adapters.memory.social_graph import InMemorySocialGraph
-from adapters.mysql.pool import MySqlPool
-from adapters.mysql.restrictions import MySqlRestrictions
-from adapters.sqlite.database import SqliteDatabase
-from adapters.sqlite.restrictions import SqliteRestrictions
-from adapters.sqlite.social_graph import SqliteSocialGraph
+from instagram_adapters.memory.restrictions import InMemoryRestrictions
+from instagram_adapters.memory.social_graph import InMemorySocialGraph
+from instagram_adapters.mysql.pool import MySqlPool
+from instagram_adapters.mysql.restrictions import MySqlRestrictions
+from instagram_adapters.sqlite.database import SqliteDatabase
+from instagram_adapters.sqlite.restrictions import SqliteRestrictions
+from instagram_adapters.sqlite.social_graph import SqliteSocialGraph
 from instagram_core.domain.errors import NotFound
 from instagram_core.domain.social import BlockOutcome, Follow, FollowStatus
 from instagram_core.ports import Restrictions, SocialGraph

@@ -20,12 +20,12 @@ from pathlib import Path
 import attrs
 import pytest
 
-from adapters.local_disk import LocalDiskBlobStore
-from adapters.local_disk.multipart import LocalDiskMultipartUploads
-from adapters.memory.blobs import InMemoryBlobStore
-from adapters.memory.clock import ManualClock
-from adapters.memory.multipart import InMemoryMultipartUploads
-from adapters.s3 import S3MultipartUploads
+from instagram_adapters.local_disk import LocalDiskBlobStore
+from instagram_adapters.local_disk.multipart import LocalDiskMultipartUploads
+from instagram_adapters.memory.blobs import InMemoryBlobStore
+from instagram_adapters.memory.clock import ManualClock
+from instagram_adapters.memory.multipart import InMemoryMultipartUploads
+from instagram_adapters.s3 import S3MultipartUploads
 from instagram_core.ports.abandoned_uploads import StaleUploads
 from instagram_core.ports.blobs import BlobStore
 from instagram_core.ports.multipart import MultipartUploads

@@ -14,11 +14,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from adapters.cassandra.stories import CassandraStoryStore
-from adapters.memory.clock import SystemClock
-from adapters.memory.stories import InMemoryStoryStore
-from adapters.sqlite.database import SqliteDatabase
-from adapters.sqlite.stories import SqliteStoryStore
+from instagram_adapters.cassandra.stories import CassandraStoryStore
+from instagram_adapters.memory.clock import SystemClock
+from instagram_adapters.memory.stories import InMemoryStoryStore
+from instagram_adapters.sqlite.database import SqliteDatabase
+from instagram_adapters.sqlite.stories import SqliteStoryStore
 from instagram_core.domain.errors import Conflict, NotFound
 from instagram_core.domain.stories import STORY_LIFETIME, Story, StoryStatus
 from instagram_core.ports import StoryStore

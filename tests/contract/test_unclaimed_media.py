@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from adapters.cassandra.media import CassandraMediaStore
-from adapters.memory.media import InMemoryMediaStore
-from adapters.sqlite.database import SqliteDatabase
-from adapters.sqlite.media import SqliteMediaStore
+from instagram_adapters.cassandra.media import CassandraMediaStore
+from instagram_adapters.memory.media import InMemoryMediaStore
+from instagram_adapters.sqlite.database import SqliteDatabase
+from instagram_adapters.sqlite.media import SqliteMediaStore
 from instagram_core.ports.abandoned_uploads import UnclaimedMedia
 from tests.cassandra_support import fresh_session
 from tests.contract.test_media_store import T0, make_media

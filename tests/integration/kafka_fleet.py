@@ -12,7 +12,7 @@ from pathlib import Path
 import attrs
 import pytest
 
-from entrypoints.config import ENV_PREFIX, Settings
+from instagram_entrypoints.config import ENV_PREFIX, Settings
 
 
 def settings_env(settings: Settings) -> dict[str, str]:
@@ -45,6 +45,12 @@ def fleet_env(kafka_settings: Settings) -> Iterator[dict[str, str]]:
 
 
 def start_worker(env: dict[str, str], name: str, log: Path) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-c", "from entrypoints.cli import main; main()", "worker", name]
+    command = [
+        sys.executable,
+        "-c",
+        "from instagram_entrypoints.cli import main; main()",
+        "worker",
+        name,
+    ]
     with log.open("ab") as out:
         return subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)

@@ -17,15 +17,15 @@ import attrs
 import pytest
 from litestar.testing import TestClient
 
-from adapters.cassandra.comments import CassandraCommentStore
-from adapters.cassandra.posts import CassandraPostStore
-from adapters.cassandra.session import CassandraSession
-from entrypoints.config import Settings
-from entrypoints.containers import build_container
-from entrypoints.http.app import create_app
+from instagram_adapters.cassandra.comments import CassandraCommentStore
+from instagram_adapters.cassandra.posts import CassandraPostStore
+from instagram_adapters.cassandra.session import CassandraSession
 from instagram_core.domain.comments import Comment
 from instagram_core.domain.errors import Unavailable
 from instagram_core.domain.posts import Post, PostStatus
+from instagram_entrypoints.config import Settings
+from instagram_entrypoints.containers import build_container
+from instagram_entrypoints.http.app import create_app
 from tests.cassandra_support import fresh_session, settings_for
 from tests.integration.conftest import Api
 from tests.jvm_engines import CassandraServer

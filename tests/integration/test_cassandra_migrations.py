@@ -8,8 +8,8 @@ import uuid
 import pytest
 from click.testing import CliRunner
 
-from adapters.cassandra.migrate import apply_migrations, available_migrations
-from entrypoints.cli import main
+from instagram_adapters.cassandra.migrate import apply_migrations, available_migrations
+from instagram_entrypoints.cli import main
 from tests.cassandra_support import settings_for
 from tests.jvm_engines import CassandraServer
 

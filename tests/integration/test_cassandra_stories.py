@@ -11,12 +11,12 @@ import httpx
 import pytest
 from litestar.testing import TestClient
 
-from adapters.cassandra.session import CassandraSession
-from adapters.cassandra.settings import CassandraSettings
-from adapters.cassandra.stories import CassandraStoryStore
-from entrypoints.config import Settings
-from entrypoints.containers import build_container
-from entrypoints.http.app import create_app
+from instagram_adapters.cassandra.session import CassandraSession
+from instagram_adapters.cassandra.settings import CassandraSettings
+from instagram_adapters.cassandra.stories import CassandraStoryStore
+from instagram_entrypoints.config import Settings
+from instagram_entrypoints.containers import build_container
+from instagram_entrypoints.http.app import create_app
 from tests.integration.conftest import Api
 from tests.support import photo
 

@@ -16,15 +16,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from litestar.testing import TestClient
 
-from entrypoints.containers import build_container
-from entrypoints.http.app import create_app
-from entrypoints.http.request_guard import (
+from instagram_core.domain.users import DOT_SEGMENTS, USERNAME_PATTERN
+from instagram_entrypoints.containers import build_container
+from instagram_entrypoints.http.app import create_app
+from instagram_entrypoints.http.request_guard import (
     JSON_BODY_LIMIT,
     MAX_JSON_DEPTH,
     SMALL_JSON_BODY_LIMIT,
 )
-from entrypoints.http.routes import reserved_usernames
-from instagram_core.domain.users import DOT_SEGMENTS, USERNAME_PATTERN
+from instagram_entrypoints.http.routes import reserved_usernames
 from tests.integration.conftest import Api, embedded_settings
 
 SHARED = settings(

@@ -14,12 +14,12 @@ import pytest
 import redis
 from litestar.testing import TestClient
 
-from entrypoints.config import Settings
-from entrypoints.containers import build_container
-from entrypoints.http.app import create_app
 from instagram_core.domain.media import VARIANT_SPECS
 from instagram_core.domain.social import Follow, FollowStatus
 from instagram_core.domain.users import User
+from instagram_entrypoints.config import Settings
+from instagram_entrypoints.containers import build_container
+from instagram_entrypoints.http.app import create_app
 from tests.integration.conftest import Api
 from tests.integration.kafka_fleet import fleet_env, kafka_settings, start_worker
 from tests.support import photo

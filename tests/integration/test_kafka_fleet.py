@@ -24,7 +24,7 @@ __all__ = ["fleet_env", "kafka_settings"]  # fixtures
 
 def serve(env: dict[str, str], port: int, processes: int, log: Path) -> subprocess.Popen[bytes]:
     command = [
-        *(sys.executable, "-c", "from entrypoints.cli import main; main()"),
+        *(sys.executable, "-c", "from instagram_entrypoints.cli import main; main()"),
         *("serve", "--port", str(port), "--processes", str(processes)),
     ]
     with log.open("ab") as out:

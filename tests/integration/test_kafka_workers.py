@@ -12,12 +12,12 @@ from pathlib import Path
 from click.testing import CliRunner
 from litestar.testing import TestClient
 
-from adapters.kafka.publisher import KafkaEventBus
-from entrypoints.cli import main
-from entrypoints.config import Settings
-from entrypoints.containers import build_container
-from entrypoints.http.app import create_app
-from entrypoints.kafka_bus import topology
+from instagram_adapters.kafka.publisher import KafkaEventBus
+from instagram_entrypoints.cli import main
+from instagram_entrypoints.config import Settings
+from instagram_entrypoints.containers import build_container
+from instagram_entrypoints.http.app import create_app
+from instagram_entrypoints.kafka_bus import topology
 from tests.integration.conftest import Api
 from tests.integration.kafka_fleet import fleet_env, kafka_settings, start_worker
 from tests.support import photo

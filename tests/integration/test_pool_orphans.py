@@ -12,7 +12,7 @@ import pytest
 
 PARENT = """
 import multiprocessing, sys, time
-from adapters.pillow.pool import ProcessPoolMediaProcessor
+from instagram_adapters.pillow.pool import ProcessPoolMediaProcessor
 from tests.support import photo
 pool = ProcessPoolMediaProcessor(workers=2)
 pool.process_image(photo("mobile_jolla.jpg"), None)

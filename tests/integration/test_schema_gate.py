@@ -29,8 +29,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from entrypoints.containers import Application, build_container
-from entrypoints.http.app import create_app
+from instagram_entrypoints.containers import Application, build_container
+from instagram_entrypoints.http.app import create_app
 from tests.integration.conftest import embedded_settings
 
 pytestmark = [pytest.mark.schemathesis, pytest.mark.slow, pytest.mark.timeout(600)]

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from litestar.testing import TestClient
 
-from entrypoints.containers import build_container
-from entrypoints.http.app import create_app
 from instagram_core.domain.media import Media, MediaType
+from instagram_entrypoints.containers import build_container
+from instagram_entrypoints.http.app import create_app
 from tests.integration.conftest import embedded_settings
 
 PATIENCE = 60.0  # seconds to wait for the first sweep on a loaded machine

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import uvicorn
 
-from entrypoints.http.app import create_app
+from instagram_entrypoints.http.app import create_app
 from tests.engines import free_port, missing
 from tests.integration.conftest import embedded_settings
 from tests.support import PROJECT_ROOT, photo

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from adapters.cassandra.settings import CassandraSettings, replication_map
-from entrypoints.config import load_settings
+from instagram_adapters.cassandra.settings import CassandraSettings, replication_map
+from instagram_entrypoints.config import load_settings
 
 PRODUCTION = {
     "INSTAGRAM_PROFILE": "production",

@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from entrypoints.config import Settings
 from instagram_core.policies.fanout import CELEBRITY_THRESHOLD, FanoutPolicy
+from instagram_entrypoints.config import Settings
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "simulate_feed_scale.py"
 

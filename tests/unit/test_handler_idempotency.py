@@ -21,7 +21,7 @@ from typing import Any
 import attrs
 import pytest
 
-from adapters.memory.event_dispatch import handler_name
+from instagram_adapters.memory.event_dispatch import handler_name
 from instagram_core.domain.events import Message
 from instagram_core.services.handlers import message_handlers
 from tests.support import jpeg_bytes

@@ -9,8 +9,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from entrypoints.http.request_guard import json_depth
-from entrypoints.http.routes import reserved_usernames
 from instagram_core.domain.errors import InvalidInput
 from instagram_core.domain.users import (
     DOT_SEGMENTS,
@@ -21,6 +19,8 @@ from instagram_core.domain.users import (
     check_password,
 )
 from instagram_core.services.search import SearchService
+from instagram_entrypoints.http.request_guard import json_depth
+from instagram_entrypoints.http.routes import reserved_usernames
 from tests.unit.conftest import new_world
 
 RESERVED = reserved_usernames()

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from adapters.kafka.envelope import (
+from instagram_adapters.kafka.envelope import (
     CURRENT_VERSION,
     Envelope,
     UnknownMessageType,

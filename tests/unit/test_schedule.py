@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from entrypoints.schedule import Periodic, upload_sweeps
+from instagram_entrypoints.schedule import Periodic, upload_sweeps
 
 PATIENCE = 60.0  # seconds to wait for a run on a loaded machine; a pass takes milliseconds
 

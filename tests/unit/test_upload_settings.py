@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from entrypoints.config import load_settings
-from entrypoints.containers import settings_dict
+from instagram_entrypoints.config import load_settings
+from instagram_entrypoints.containers import settings_dict
 
 ENV = {"INSTAGRAM_SECRET_KEY": "s" * 48}
 

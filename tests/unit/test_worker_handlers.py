@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, datetime
 
-from entrypoints.containers import memory_container
 from instagram_core.services.handlers import WORKER_KINDS, message_handlers, worker_handlers
+from instagram_entrypoints.containers import memory_container
 
 
 def test_every_handler_belongs_to_exactly_one_worker_kind() -> None:

@@ -22,8 +22,8 @@ from datetime import datetime
 
 from cassandra.query import BatchStatement, BatchType
 
-from adapters.cassandra.codecs import to_micros
-from adapters.cassandra.session import CassandraSession, unavailable_on_driver_error
+from instagram_adapters.cassandra.codecs import to_micros
+from instagram_adapters.cassandra.session import CassandraSession, unavailable_on_driver_error
 from instagram_core.domain.ranking import ViewerHistory
 from instagram_core.policies.affinity import SEEN_FOR_SECONDS
 from instagram_core.ports.affinity import HALF_LIFE_DAYS

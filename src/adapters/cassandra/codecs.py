@@ -11,7 +11,7 @@ from typing import Any, TypeVar, cast
 
 import msgspec
 
-from adapters.keyset import from_micros, to_micros
+from instagram_adapters.keyset import from_micros, to_micros
 
 __all__ = [
     "from_json",

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from adapters.cassandra.codecs import from_micros, to_micros
-from adapters.cassandra.session import CassandraSession
+from instagram_adapters.cassandra.codecs import from_micros, to_micros
+from instagram_adapters.cassandra.session import CassandraSession
 from instagram_core.domain.comments import Comment
 from instagram_core.domain.errors import Conflict
 

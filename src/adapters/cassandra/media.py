@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from adapters.cassandra.codecs import from_json, from_micros, to_json, to_micros
-from adapters.cassandra.session import CassandraSession
-from adapters.cassandra.unclaimed import UnclaimedIndex, index_writes, unindex
+from instagram_adapters.cassandra.codecs import from_json, from_micros, to_json, to_micros
+from instagram_adapters.cassandra.session import CassandraSession
+from instagram_adapters.cassandra.unclaimed import UnclaimedIndex, index_writes, unindex
 from instagram_core.domain.errors import Conflict, NotFound
 from instagram_core.domain.media import Media, MediaStatus, MediaType, PhotoMetadata, Variant
 
@@ -90,7 +90,7 @@ def _media(row: Any) -> Media:
 class CassandraMediaStore(UnclaimedIndex):
     """A :class:`~instagram_core.ports.MediaStore` on Cassandra, and the upload sweeper's
     :class:`~instagram_core.ports.abandoned_uploads.UnclaimedMedia` (see
-    :mod:`adapters.cassandra.unclaimed`)."""
+    :mod:`instagram_adapters.cassandra.unclaimed`)."""
 
     def __init__(self, session: CassandraSession) -> None:
         self._db = session

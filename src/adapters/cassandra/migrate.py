@@ -15,9 +15,9 @@ import time
 import uuid
 from importlib.resources import files
 
-from adapters.cassandra.session import CassandraSession
-from adapters.cassandra.settings import CassandraSettings, check_keyspace
-from adapters.mysql.migrate import statements
+from instagram_adapters.cassandra.session import CassandraSession
+from instagram_adapters.cassandra.settings import CassandraSettings, check_keyspace
+from instagram_adapters.mysql.migrate import statements
 from instagram_core.domain.errors import Unavailable
 
 _FILE_NAME = re.compile(r"(\d{4}_[a-z0-9_]+)\.cql")
@@ -28,7 +28,7 @@ _LEASE_WAIT_SECONDS = 60.0
 def available_migrations() -> list[tuple[str, str]]:
     """(version, CQL) of every migration file shipped with the package, in order."""
     found: list[tuple[str, str]] = []
-    for entry in files("adapters.cassandra").joinpath("migrations").iterdir():
+    for entry in files("instagram_adapters.cassandra").joinpath("migrations").iterdir():
         match = _FILE_NAME.fullmatch(entry.name)
         if match is not None:
             found.append((match.group(1), entry.read_text(encoding="utf-8")))

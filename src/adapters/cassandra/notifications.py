@@ -15,8 +15,8 @@ from typing import Any
 
 from cassandra.query import BatchStatement, BatchType
 
-from adapters.cassandra.codecs import from_micros, to_micros
-from adapters.cassandra.session import CassandraSession, unavailable_on_driver_error
+from instagram_adapters.cassandra.codecs import from_micros, to_micros
+from instagram_adapters.cassandra.session import CassandraSession, unavailable_on_driver_error
 from instagram_core.domain.errors import Conflict
 from instagram_core.domain.notifications import Notification, NotificationKind
 

@@ -13,7 +13,7 @@ import contextlib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from adapters.cassandra.codecs import (
+from instagram_adapters.cassandra.codecs import (
     from_json,
     from_micros,
     optional_datetime,
@@ -21,7 +21,7 @@ from adapters.cassandra.codecs import (
     to_json,
     to_micros,
 )
-from adapters.cassandra.session import CassandraSession
+from instagram_adapters.cassandra.session import CassandraSession
 from instagram_core.domain.errors import Conflict, NotFound, Unavailable
 from instagram_core.domain.posts import Location, Post, PostStatus
 

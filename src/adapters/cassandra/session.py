@@ -31,7 +31,7 @@ from cassandra.policies import (
 )
 from cassandra.query import BatchStatement, BatchType, PreparedStatement
 
-from adapters.cassandra.settings import CassandraSettings
+from instagram_adapters.cassandra.settings import CassandraSettings
 from instagram_core.domain.errors import Unavailable
 
 # In-flight requests of one concurrent fan-out (a page of 50 ids is one wave).

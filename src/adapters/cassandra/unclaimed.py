@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-from adapters.cassandra.codecs import to_micros
-from adapters.cassandra.session import CassandraSession
+from instagram_adapters.cassandra.codecs import to_micros
+from instagram_adapters.cassandra.session import CassandraSession
 from instagram_core.domain.media import Media
 
 SHARD = 0  # the days fit one partition: a few thousand rows in ten years

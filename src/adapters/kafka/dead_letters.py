@@ -6,10 +6,10 @@ from collections.abc import Iterable
 
 import msgspec
 
-from adapters.kafka.envelope import Envelope
-from adapters.kafka.letters import LetterV1, read_letters
-from adapters.kafka.publisher import KafkaEventBus
-from adapters.kafka.topics import Topology
+from instagram_adapters.kafka.envelope import Envelope
+from instagram_adapters.kafka.letters import LetterV1, read_letters
+from instagram_adapters.kafka.publisher import KafkaEventBus
+from instagram_adapters.kafka.topics import Topology
 from instagram_core.domain.errors import InvalidInput
 
 

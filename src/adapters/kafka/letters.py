@@ -7,7 +7,7 @@ import time
 import msgspec
 from kafka import KafkaConsumer, TopicPartition
 
-from adapters.kafka.envelope import Envelope, UnknownMessageType, decode, open_message
+from instagram_adapters.kafka.envelope import Envelope, UnknownMessageType, decode, open_message
 from instagram_core.domain.events import Message
 
 

@@ -8,8 +8,8 @@ import threading
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
-from adapters.kafka.envelope import Envelope, encode, wrap
-from adapters.kafka.topics import Topology
+from instagram_adapters.kafka.envelope import Envelope, encode, wrap
+from instagram_adapters.kafka.topics import Topology
 from instagram_core.domain.errors import Unavailable
 from instagram_core.domain.events import Message
 

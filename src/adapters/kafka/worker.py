@@ -23,11 +23,11 @@ from kafka import KafkaConsumer, OffsetAndMetadata, TopicPartition
 from kafka.consumer.fetcher import ConsumerRecord
 from kafka.errors import KafkaError
 
-from adapters.kafka.envelope import Envelope, UnknownMessageType, decode, open_message
-from adapters.kafka.letters import LetterV1, encode_letter
-from adapters.kafka.publisher import KafkaEventBus
-from adapters.kafka.topics import Topology
-from adapters.memory.event_dispatch import PERMANENT_ERRORS, handler_name
+from instagram_adapters.kafka.envelope import Envelope, UnknownMessageType, decode, open_message
+from instagram_adapters.kafka.letters import LetterV1, encode_letter
+from instagram_adapters.kafka.publisher import KafkaEventBus
+from instagram_adapters.kafka.topics import Topology
+from instagram_adapters.memory.event_dispatch import PERMANENT_ERRORS, handler_name
 from instagram_core.domain.errors import Unavailable
 from instagram_core.domain.events import Message
 

@@ -19,10 +19,10 @@ import shutil
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from adapters.local_disk import files
-from adapters.local_disk.blobs import LocalDiskBlobStore
-from adapters.local_disk.keys import validate_content_type, validate_key
-from adapters.local_disk.parts import (
+from instagram_adapters.local_disk import files
+from instagram_adapters.local_disk.blobs import LocalDiskBlobStore
+from instagram_adapters.local_disk.keys import validate_content_type, validate_key
+from instagram_adapters.local_disk.parts import (
     PartUrls,
     SignedPartUrls,
     check_part_number,
@@ -31,8 +31,8 @@ from adapters.local_disk.parts import (
     new_upload_id,
     select_parts,
 )
-from adapters.local_disk.stale_uploads import MANIFEST as _MANIFEST
-from adapters.local_disk.stale_uploads import StaleLocalUploads, manifest_started_at
+from instagram_adapters.local_disk.stale_uploads import MANIFEST as _MANIFEST
+from instagram_adapters.local_disk.stale_uploads import StaleLocalUploads, manifest_started_at
 from instagram_core.domain.errors import InvalidInput, NotFound
 from instagram_core.ports.clock import Clock
 from instagram_core.ports.multipart import PART_SIZE, UploadedPart

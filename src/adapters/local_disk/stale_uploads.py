@@ -30,7 +30,7 @@ def manifest_started_at(now: datetime) -> str:
 
 class StaleLocalUploads:
     """The :class:`~instagram_core.ports.abandoned_uploads.StaleUploads` methods of
-    :class:`adapters.local_disk.multipart.LocalDiskMultipartUploads`, over its upload
+    :class:`instagram_adapters.local_disk.multipart.LocalDiskMultipartUploads`, over its upload
     directories ``_uploads`` inside the store's staging directory ``_staging``."""
 
     _uploads: Path

@@ -10,8 +10,8 @@ from datetime import datetime
 
 import attrs
 
-from adapters.local_disk.keys import validate_content_type, validate_key
-from adapters.local_disk.parts import (
+from instagram_adapters.local_disk.keys import validate_content_type, validate_key
+from instagram_adapters.local_disk.parts import (
     PartUrls,
     SignedPartUrls,
     check_part_number,

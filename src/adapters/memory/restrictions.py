@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 
-from adapters.memory.social_graph import InMemorySocialGraph
+from instagram_adapters.memory.social_graph import InMemorySocialGraph
 from instagram_core.domain.social import BlockOutcome
 
 

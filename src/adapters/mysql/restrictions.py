@@ -1,16 +1,16 @@
 """Blocks and mutes in MySQL, beside the follows (migration ``0002_blocks_and_mutes``).
 
 A block locks both accounts' ``users`` rows (as every follow write does, see
-:mod:`adapters.mysql.social_graph`), records itself and deletes the follows in both
+:mod:`instagram_adapters.mysql.social_graph`), records itself and deletes the follows in both
 directions, in one transaction: a follow racing it either committed first and is deleted
 here, or waits for this commit and then finds the block.
 """
 
 from __future__ import annotations
 
-from adapters.mysql.connect import Cursor
-from adapters.mysql.pool import MySqlPool
-from adapters.mysql.social_graph import lock_accounts, remove_edge
+from instagram_adapters.mysql.connect import Cursor
+from instagram_adapters.mysql.pool import MySqlPool
+from instagram_adapters.mysql.social_graph import lock_accounts, remove_edge
 from instagram_core.domain.social import BlockOutcome
 
 

@@ -1,8 +1,8 @@
 """The follow graph in MySQL: the seed's ``follows`` table, counters on the ``users`` rows.
 
 Every write (``put``, ``activate``, ``remove``, and a block in
-:mod:`adapters.mysql.restrictions`) first locks both accounts' ``users`` rows, in key order,
-with one ``SELECT ... FOR UPDATE``. That is the point where a follow and a block of the
+:mod:`instagram_adapters.mysql.restrictions`) first locks both accounts' ``users`` rows, in
+key order, with one ``SELECT ... FOR UPDATE``. That is the point where a follow and a block of the
 same pair are ordered: whichever comes second waits, then reads the other's committed
 result (READ COMMITTED reads afresh per statement), so a follow never lands after a block
 that missed it. Taking the rows first, in key order, also means opposite follows (a->b,
@@ -23,11 +23,21 @@ from typing import Any
 
 import pymysql
 
-from adapters.keyset import encode_keyset_cursor
-from adapters.mysql.codecs import cursor_position, from_utc_naive, in_batches, to_utc_naive
-from adapters.mysql.connect import Cursor
-from adapters.mysql.errors import DUPLICATE_KEY, MISSING_PARENT_ROW, Contention, error_code
-from adapters.mysql.pool import MySqlPool
+from instagram_adapters.keyset import encode_keyset_cursor
+from instagram_adapters.mysql.codecs import (
+    cursor_position,
+    from_utc_naive,
+    in_batches,
+    to_utc_naive,
+)
+from instagram_adapters.mysql.connect import Cursor
+from instagram_adapters.mysql.errors import (
+    DUPLICATE_KEY,
+    MISSING_PARENT_ROW,
+    Contention,
+    error_code,
+)
+from instagram_adapters.mysql.pool import MySqlPool
 from instagram_core.domain.errors import InvalidInput, NotFound
 from instagram_core.domain.pagination import Page, page_from_overfetch
 from instagram_core.domain.social import Follow, FollowStatus

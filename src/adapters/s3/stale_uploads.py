@@ -1,7 +1,7 @@
 """What the upload sweeper finds in an S3 bucket: multipart uploads never completed nor
 aborted, with the time S3 says each was initiated. Their parts are stored (and billed)
 until someone aborts them; the bucket's ``AbortIncompleteMultipartUpload`` rule (see
-:mod:`adapters.s3.lifecycle`) is the backstop, the sweeper the schedule that does not wait
+:mod:`instagram_adapters.s3.lifecycle`) is the backstop, the sweeper the schedule that does not wait
 for S3's daily lifecycle run. See
 :class:`~instagram_core.ports.abandoned_uploads.StaleUploads`."""
 
@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from adapters.s3.client import S3Client
-from adapters.s3.errors import s3_boundary
+from instagram_adapters.s3.client import S3Client
+from instagram_adapters.s3.errors import s3_boundary
 from instagram_core.ports.abandoned_uploads import PendingUpload
 
 
 class StaleMultipartUploads:
     """The :class:`~instagram_core.ports.abandoned_uploads.StaleUploads` methods of
-    :class:`adapters.s3.blobs.S3BlobStore`."""
+    :class:`instagram_adapters.s3.blobs.S3BlobStore`."""
 
     _client: S3Client
     _bucket: str

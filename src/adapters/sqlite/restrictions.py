@@ -3,8 +3,8 @@ social graph's schema creates: a block deletes the follows in the transaction re
 
 from __future__ import annotations
 
-from adapters.sqlite import social_graph
-from adapters.sqlite.database import SqliteDatabase
+from instagram_adapters.sqlite import social_graph
+from instagram_adapters.sqlite.database import SqliteDatabase
 from instagram_core.domain.social import BlockOutcome
 
 

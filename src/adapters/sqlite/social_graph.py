@@ -3,9 +3,10 @@
 Counters are read on every profile view, so they are kept rather than counted: each edge
 change adjusts them in the same transaction, and only for moves into or out of ``active``.
 
-The ``restrictions`` table (blocks and mutes, :mod:`adapters.sqlite.restrictions`) is created
-here too: ``put`` reads it in the transaction that writes the edge, and a block deletes the
-edges in the transaction that records it, so the two are ordered by SQLite's write lock.
+The ``restrictions`` table (blocks and mutes, :mod:`instagram_adapters.sqlite.restrictions`)
+is created here too: ``put`` reads it in the transaction that writes the edge, and a block
+deletes the edges in the transaction that records it, so the two are ordered by SQLite's
+write lock.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Sequence
 
-from adapters.sqlite.codecs import (
+from instagram_adapters.sqlite.codecs import (
     JSON_IDS,
     decode_keyset_cursor,
     encode_keyset_cursor,
@@ -21,7 +22,7 @@ from adapters.sqlite.codecs import (
     json_ids,
     to_micros,
 )
-from adapters.sqlite.database import SqliteDatabase
+from instagram_adapters.sqlite.database import SqliteDatabase
 from instagram_core.domain.errors import InvalidInput, NotFound
 from instagram_core.domain.pagination import Page, page_from_overfetch
 from instagram_core.domain.social import Follow, FollowStatus

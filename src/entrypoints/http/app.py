@@ -7,14 +7,14 @@ import logging
 from litestar import Litestar
 from litestar.datastructures import State
 
-from entrypoints.config import Settings, load_settings
-from entrypoints.containers import Application, build_container
-from entrypoints.http.dependencies import DEPENDENCIES
-from entrypoints.http.errors import EXCEPTION_HANDLERS
-from entrypoints.http.openapi import declare_errors, openapi_config
-from entrypoints.http.request_guard import guard_request
-from entrypoints.http.routes import BLOB_CONTROLLERS, EDGE_CONTROLLERS, api_router
-from entrypoints.schedule import Periodic, upload_sweeps
+from instagram_entrypoints.config import Settings, load_settings
+from instagram_entrypoints.containers import Application, build_container
+from instagram_entrypoints.http.dependencies import DEPENDENCIES
+from instagram_entrypoints.http.errors import EXCEPTION_HANDLERS
+from instagram_entrypoints.http.openapi import declare_errors, openapi_config
+from instagram_entrypoints.http.request_guard import guard_request
+from instagram_entrypoints.http.routes import BLOB_CONTROLLERS, EDGE_CONTROLLERS, api_router
+from instagram_entrypoints.schedule import Periodic, upload_sweeps
 
 log = logging.getLogger("instagram")
 

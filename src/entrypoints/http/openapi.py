@@ -19,7 +19,7 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.params import ParameterKwarg
 from litestar.routes import HTTPRoute
 
-from entrypoints.http.schemas import ErrorOut
+from instagram_entrypoints.http.schemas import ErrorOut
 
 ERROR_DESCRIPTIONS: Mapping[int, str] = {
     400: "The request cannot be read: not JSON, nested too deep, a field of the wrong type, "

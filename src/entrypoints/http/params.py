@@ -1,5 +1,5 @@
 """Query parameters shared by many routes, declared once with their bounds: the OpenAPI
-schema shows the bounds, and :mod:`entrypoints.http.request_guard` enforces them (422)."""
+schema shows the bounds, and :mod:`instagram_entrypoints.http.request_guard` enforces them (422)."""
 
 from __future__ import annotations
 

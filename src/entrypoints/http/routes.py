@@ -11,23 +11,27 @@ from functools import cache
 from litestar import Litestar, Router
 from litestar.types import ControllerRouterHandler
 
-from entrypoints.http.controllers.accounts import AccountsController
-from entrypoints.http.controllers.activity import (
+from instagram_core.domain.users import USERNAME_PATTERN
+from instagram_entrypoints.http.controllers.accounts import AccountsController
+from instagram_entrypoints.http.controllers.activity import (
     NotificationsController,
     SearchController,
     StoriesController,
 )
-from entrypoints.http.controllers.blobs import BlobsController
-from entrypoints.http.controllers.feed import FeedController
-from entrypoints.http.controllers.health import HealthController
-from entrypoints.http.controllers.posts import FiltersController, MediaController, PostsController
-from entrypoints.http.controllers.uploads import UploadsController
-from entrypoints.http.controllers.users import FollowRequestsController, UsersController
-from entrypoints.http.controllers.web import index, web_assets
-from entrypoints.http.dependencies import DEPENDENCIES
-from entrypoints.http.openapi import openapi_config
-from entrypoints.http.request_guard import JSON_BODY_LIMIT
-from instagram_core.domain.users import USERNAME_PATTERN
+from instagram_entrypoints.http.controllers.blobs import BlobsController
+from instagram_entrypoints.http.controllers.feed import FeedController
+from instagram_entrypoints.http.controllers.health import HealthController
+from instagram_entrypoints.http.controllers.posts import (
+    FiltersController,
+    MediaController,
+    PostsController,
+)
+from instagram_entrypoints.http.controllers.uploads import UploadsController
+from instagram_entrypoints.http.controllers.users import FollowRequestsController, UsersController
+from instagram_entrypoints.http.controllers.web import index, web_assets
+from instagram_entrypoints.http.dependencies import DEPENDENCIES
+from instagram_entrypoints.http.openapi import openapi_config
+from instagram_entrypoints.http.request_guard import JSON_BODY_LIMIT
 
 API_PATH = "/api/v1"
 API_CONTROLLERS: tuple[ControllerRouterHandler, ...] = (

@@ -9,9 +9,9 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from entrypoints.http import presenters, schemas
-from entrypoints.http.request_guard import SMALL_JSON_BODY_LIMIT
 from instagram_core.services.accounts import AccountService
+from instagram_entrypoints.http import presenters, schemas
+from instagram_entrypoints.http.request_guard import SMALL_JSON_BODY_LIMIT
 
 
 class AccountsController(Controller):

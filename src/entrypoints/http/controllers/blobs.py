@@ -23,7 +23,9 @@ from litestar.status_codes import (
     HTTP_416_REQUESTED_RANGE_NOT_SATISFIABLE,
 )
 
-from entrypoints.http.byte_ranges import (
+from instagram_core.domain.errors import InvalidInput, PayloadTooLarge
+from instagram_core.policies.blob_caching import cache_control
+from instagram_entrypoints.http.byte_ranges import (
     RangeNotSatisfiable,
     byte_range,
     none_match,
@@ -31,10 +33,8 @@ from entrypoints.http.byte_ranges import (
     read_span,
     strong_etag,
 )
-from entrypoints.http.dependencies import container_of
-from entrypoints.http.schemas import StoredBlob, StoredPart
-from instagram_core.domain.errors import InvalidInput, PayloadTooLarge
-from instagram_core.policies.blob_caching import cache_control
+from instagram_entrypoints.http.dependencies import container_of
+from instagram_entrypoints.http.schemas import StoredBlob, StoredPart
 
 
 def _query(request: Request[Any, Any, Any], name: str) -> str:

@@ -7,14 +7,14 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
-from entrypoints.http import presenters, schemas
-from entrypoints.http.params import PageLimit
-from entrypoints.http.request_guard import SMALL_JSON_BODY_LIMIT
 from instagram_core.domain.pagination import DEFAULT_PAGE_SIZE, Page
 from instagram_core.domain.users import User
 from instagram_core.services.accounts import AccountService
 from instagram_core.services.profiles import ProfileService
 from instagram_core.services.social import SocialService
+from instagram_entrypoints.http import presenters, schemas
+from instagram_entrypoints.http.params import PageLimit
+from instagram_entrypoints.http.request_guard import SMALL_JSON_BODY_LIMIT
 
 
 def _users(page: Page[User]) -> schemas.UserPage:
