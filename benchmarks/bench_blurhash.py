@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT / "src"))  # works from a plain checkout too
 
 from PIL import Image, ImageOps  # noqa: E402
 
-from adapters.pillow import blurhash  # noqa: E402
+from instagram_adapters.pillow import blurhash  # noqa: E402
 
 PHOTOS = ROOT / "tests" / "data" / "photos"
 PHOTO = PHOTOS / "tests_42_IndexError.jpg"

@@ -35,10 +35,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))  # works from a plain checkout too
 
-from adapters.memory.feed_cache import InMemoryFeedCache  # noqa: E402
-from adapters.redis.change_versions import RedisChangeVersions  # noqa: E402
-from adapters.redis.client import redis_client  # noqa: E402
-from adapters.redis.feed_cache import RedisFeedCache  # noqa: E402
+from instagram_adapters.memory.feed_cache import InMemoryFeedCache  # noqa: E402
+from instagram_adapters.redis.change_versions import RedisChangeVersions  # noqa: E402
+from instagram_adapters.redis.client import redis_client  # noqa: E402
+from instagram_adapters.redis.feed_cache import RedisFeedCache  # noqa: E402
 from instagram_core.domain.ids import compose_id  # noqa: E402
 from instagram_core.policies.fanout import FANOUT_CHUNK  # noqa: E402
 from instagram_core.ports import FeedCache  # noqa: E402

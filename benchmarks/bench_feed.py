@@ -34,9 +34,9 @@ sys.path.insert(0, str(ROOT / "src"))  # works from a plain checkout too
 
 from PIL import Image  # noqa: E402
 
-from entrypoints.containers import Application, memory_container  # noqa: E402
 from instagram_core.services.posts import NewPost  # noqa: E402
 from instagram_core.services.views import PostView  # noqa: E402
+from instagram_entrypoints.containers import Application, memory_container  # noqa: E402
 
 START = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 PAGE = 50

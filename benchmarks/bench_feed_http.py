@@ -185,7 +185,7 @@ def instagram_argv(port: int, data_dir: Path) -> list[str]:
     head = (
         [str(script)]
         if script.is_file()
-        else [sys.executable, "-c", "from entrypoints.cli import main; main()"]
+        else [sys.executable, "-c", "from instagram_entrypoints.cli import main; main()"]
     )
     return [*head, "serve", "--host", HOST, "--port", str(port), "--data-dir", str(data_dir)]
 
@@ -589,9 +589,9 @@ def check_requirements() -> None:
             missing.append(module)
     sys.path.insert(0, str(SRC))
     try:
-        __import__("entrypoints.cli")
+        __import__("instagram_entrypoints.cli")
     except ImportError as exc:
-        missing.append(f"entrypoints.cli ({exc})")
+        missing.append(f"instagram_entrypoints.cli ({exc})")
     if missing:
         raise Skip(f"missing: {', '.join(missing)}")
 

@@ -30,8 +30,8 @@ sys.path.insert(0, str(ROOT / "src"))  # works from a plain checkout too
 
 from PIL import Image, ImageOps  # noqa: E402
 
-from adapters.pillow import blurhash  # noqa: E402
-from adapters.pillow.processor import PillowMediaProcessor  # noqa: E402
+from instagram_adapters.pillow import blurhash  # noqa: E402
+from instagram_adapters.pillow.processor import PillowMediaProcessor  # noqa: E402
 from instagram_core.domain.media import VARIANT_SPECS, VariantSpec  # noqa: E402
 
 PHOTO = ROOT / "tests" / "data" / "photos" / "tests_42_IndexError.jpg"  # 4032x3024

@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))  # works from a plain checkout too
 
-from adapters.pillow.pool import ProcessPoolMediaProcessor  # noqa: E402
+from instagram_adapters.pillow.pool import ProcessPoolMediaProcessor  # noqa: E402
 
 PHOTO = ROOT / "tests" / "data" / "photos" / "tests_42_IndexError.jpg"
 

@@ -36,12 +36,12 @@ for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))  # works from a plain checkout too
 
-from adapters.ranking.features import (  # noqa: E402
+from instagram_adapters.ranking.features import (  # noqa: E402
     VELOCITY_FLOOR_HOURS,
     feature_rows,
     mean_tag_affinity,
 )
-from adapters.ranking.model import (  # noqa: E402
+from instagram_adapters.ranking.model import (  # noqa: E402
     SHIPPED_ONNX,
     SHIPPED_WEIGHTS,
     NumpyEngagementModel,
@@ -172,7 +172,7 @@ def main() -> None:
     numpy_model = NumpyEngagementModel(SHIPPED_WEIGHTS, weights)
     paths["numpy"] = lambda: numpy_model.predict(feature_rows(viewer, candidates))
     try:
-        from adapters.ranking.model import OnnxEngagementModel
+        from instagram_adapters.ranking.model import OnnxEngagementModel
 
         onnx_model = OnnxEngagementModel(SHIPPED_ONNX, weights)
         paths["onnx"] = lambda: onnx_model.predict(feature_rows(viewer, candidates))

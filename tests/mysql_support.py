@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.mysql.migrate import apply_migrations
-from adapters.mysql.pool import MySqlPool
-from adapters.mysql.social_graph import MySqlSocialGraph
+from instagram_adapters.mysql.migrate import apply_migrations
+from instagram_adapters.mysql.pool import MySqlPool
+from instagram_adapters.mysql.social_graph import MySqlSocialGraph
 from instagram_core.domain.social import Follow
 from tests.engines import MariaDbServer
 

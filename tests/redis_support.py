@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import redis
 
-from adapters.redis.client import redis_client
+from instagram_adapters.redis.client import redis_client
 
 
 def fresh_redis(request: pytest.FixtureRequest) -> redis.Redis:

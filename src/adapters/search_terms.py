@@ -3,7 +3,7 @@ the in-memory and SQLite indexes answer a query alike)."""
 
 from __future__ import annotations
 
-from adapters.text_folding import fold
+from instagram_adapters.text_folding import fold
 from instagram_core.domain.users import User
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from entrypoints.config import PROFILES, load_settings
+from instagram_entrypoints.config import PROFILES, load_settings
 
 STUCK_AFTER = timedelta(minutes=10)  # photos take seconds: a post processing longer is stuck
 
@@ -40,7 +40,7 @@ def serve(
     """Serve the HTTP API (and, in the embedded profile, its background workers)."""
     import uvicorn
 
-    from entrypoints.http.app import create_app
+    from instagram_entrypoints.http.app import create_app
 
     # load_settings leaves out the flags not given (None): the environment decides those.
     flags = {"host": host, "port": port, "data_dir": data_dir, "profile": profile}
@@ -67,7 +67,7 @@ def worker(name: str, data_dir: Path | None, profile: str | None, every: float) 
     and processes them again, every ``--every`` seconds. The event handlers themselves
     (media processing, fan-out, notifications, search) run inside ``instagram serve`` while
     the event bus is in-process; they move to their own workers with the Kafka bus."""
-    from entrypoints.containers import build_container
+    from instagram_entrypoints.containers import build_container
 
     settings = load_settings({"data_dir": data_dir, "profile": profile})
     _configure_logging(settings.log_level)
@@ -98,7 +98,7 @@ def demo(
     url: str | None, data_dir: Path | None, user_count: int, photos: Path | None, seed: int
 ) -> None:
     """Fill an instance with users, follows, posts of real photos, likes and comments."""
-    from entrypoints.demo import run_demo
+    from instagram_entrypoints.demo import run_demo
 
     run_demo(url=url, data_dir=data_dir, user_count=user_count, photos=photos, seed=seed)
 
@@ -113,8 +113,8 @@ def demo(
 )
 def migrate(mysql_url: str) -> None:
     """Apply pending MySQL schema migrations, in order; safe to run again."""
-    from adapters.mysql.migrate import apply_migrations
-    from adapters.mysql.pool import MySqlPool
+    from instagram_adapters.mysql.migrate import apply_migrations
+    from instagram_adapters.mysql.pool import MySqlPool
     from instagram_core.domain.errors import DomainError
 
     try:
@@ -136,7 +136,7 @@ def migrate(mysql_url: str) -> None:
 def _register_train_ranker() -> None:
     """``instagram train-ranker`` lives in its own module: it imports the training stack
     only when it runs."""
-    from entrypoints.train_ranker import train_ranker_command
+    from instagram_entrypoints.train_ranker import train_ranker_command
 
     main.add_command(train_ranker_command)
 

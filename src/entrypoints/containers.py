@@ -11,59 +11,49 @@ from datetime import datetime
 import attrs
 from dependency_injector import containers, providers
 
-from adapters.argon2.hasher import Argon2PasswordHasher
-from adapters.av.transcoder import PyAvVideoTranscoder
-from adapters.jwt.tokens import JwtTokenService
-from adapters.local_disk.blobs import LocalDiskBlobStore
-from adapters.local_disk.multipart import LocalDiskMultipartUploads
-from adapters.memory.affinity import InMemoryAffinityStore
-from adapters.memory.blobs import InMemoryBlobStore
-from adapters.memory.change_versions import InMemoryChangeVersions
-from adapters.memory.clock import ManualClock, SystemClock
-from adapters.memory.comments import InMemoryCommentStore
-from adapters.memory.engagement import InMemoryEngagementStore
-from adapters.memory.event_bus import SynchronousEventBus
-from adapters.memory.feed_cache import InMemoryFeedCache
-from adapters.memory.feed_snapshots import InMemoryFeedSnapshots
-from adapters.memory.ids import SnowflakeIdGenerator
-from adapters.memory.media import InMemoryMediaStore
-from adapters.memory.moderation import WordListModerator
-from adapters.memory.multipart import InMemoryMultipartUploads
-from adapters.memory.notifications import InMemoryNotificationStore
-from adapters.memory.posts import InMemoryPostStore
-from adapters.memory.push import LoggingPushGateway
-from adapters.memory.ranking import ChronologicalRanker
-from adapters.memory.rate_limiter import InMemoryRateLimiter
-from adapters.memory.restrictions import InMemoryRestrictions
-from adapters.memory.search import InMemorySearchIndex
-from adapters.memory.social_graph import InMemorySocialGraph
-from adapters.memory.stories import InMemoryStoryStore
-from adapters.memory.story_trays import InMemoryStoryTrayCache
-from adapters.memory.trending import InMemoryTrendingTags
-from adapters.memory.users import InMemoryUserStore
-from adapters.pillow.processor import PillowMediaProcessor
-from adapters.ranking.model import load_engagement_model
-from adapters.sqlite.affinity import SqliteAffinityStore
-from adapters.sqlite.comments import SqliteCommentStore
-from adapters.sqlite.engagement import SqliteEngagementStore
-from adapters.sqlite.media import SqliteMediaStore
-from adapters.sqlite.notifications import SqliteNotificationStore
-from adapters.sqlite.posts import SqlitePostStore
-from adapters.sqlite.restrictions import SqliteRestrictions
-from adapters.sqlite.search import SqliteSearchIndex
-from adapters.sqlite.social_graph import SqliteSocialGraph
-from adapters.sqlite.stories import SqliteStoryStore
-from adapters.sqlite.users import SqliteUserStore
-from entrypoints.config import CHANGE_RETENTION_SECONDS, Settings, head_weights
-from entrypoints.http.feed_pages import FeedPageCache
-from entrypoints.wiring import (
-    DeadLetterRouter,
-    LateBoundBus,
-    default_moderator,
-    open_database,
-    open_media_processor,
-    run_event_bus,
-)
+from instagram_adapters.argon2.hasher import Argon2PasswordHasher
+from instagram_adapters.av.transcoder import PyAvVideoTranscoder
+from instagram_adapters.jwt.tokens import JwtTokenService
+from instagram_adapters.local_disk.blobs import LocalDiskBlobStore
+from instagram_adapters.local_disk.multipart import LocalDiskMultipartUploads
+from instagram_adapters.memory.affinity import InMemoryAffinityStore
+from instagram_adapters.memory.blobs import InMemoryBlobStore
+from instagram_adapters.memory.change_versions import InMemoryChangeVersions
+from instagram_adapters.memory.clock import ManualClock, SystemClock
+from instagram_adapters.memory.comments import InMemoryCommentStore
+from instagram_adapters.memory.engagement import InMemoryEngagementStore
+from instagram_adapters.memory.event_bus import SynchronousEventBus
+from instagram_adapters.memory.feed_cache import InMemoryFeedCache
+from instagram_adapters.memory.feed_snapshots import InMemoryFeedSnapshots
+from instagram_adapters.memory.ids import SnowflakeIdGenerator
+from instagram_adapters.memory.media import InMemoryMediaStore
+from instagram_adapters.memory.moderation import WordListModerator
+from instagram_adapters.memory.multipart import InMemoryMultipartUploads
+from instagram_adapters.memory.notifications import InMemoryNotificationStore
+from instagram_adapters.memory.posts import InMemoryPostStore
+from instagram_adapters.memory.push import LoggingPushGateway
+from instagram_adapters.memory.ranking import ChronologicalRanker
+from instagram_adapters.memory.rate_limiter import InMemoryRateLimiter
+from instagram_adapters.memory.restrictions import InMemoryRestrictions
+from instagram_adapters.memory.search import InMemorySearchIndex
+from instagram_adapters.memory.social_graph import InMemorySocialGraph
+from instagram_adapters.memory.stories import InMemoryStoryStore
+from instagram_adapters.memory.story_trays import InMemoryStoryTrayCache
+from instagram_adapters.memory.trending import InMemoryTrendingTags
+from instagram_adapters.memory.users import InMemoryUserStore
+from instagram_adapters.pillow.processor import PillowMediaProcessor
+from instagram_adapters.ranking.model import load_engagement_model
+from instagram_adapters.sqlite.affinity import SqliteAffinityStore
+from instagram_adapters.sqlite.comments import SqliteCommentStore
+from instagram_adapters.sqlite.engagement import SqliteEngagementStore
+from instagram_adapters.sqlite.media import SqliteMediaStore
+from instagram_adapters.sqlite.notifications import SqliteNotificationStore
+from instagram_adapters.sqlite.posts import SqlitePostStore
+from instagram_adapters.sqlite.restrictions import SqliteRestrictions
+from instagram_adapters.sqlite.search import SqliteSearchIndex
+from instagram_adapters.sqlite.social_graph import SqliteSocialGraph
+from instagram_adapters.sqlite.stories import SqliteStoryStore
+from instagram_adapters.sqlite.users import SqliteUserStore
 from instagram_core.policies.fanout import FanoutPolicy
 from instagram_core.policies.visibility import AudienceGate
 from instagram_core.services.accounts import AccountService
@@ -86,6 +76,16 @@ from instagram_core.services.social import SocialService
 from instagram_core.services.stories import StoryService
 from instagram_core.services.tracked_feed_cache import TrackedFeedCache
 from instagram_core.services.views import DOWNLOAD_URL_TTL, PostViews
+from instagram_entrypoints.config import CHANGE_RETENTION_SECONDS, Settings, head_weights
+from instagram_entrypoints.http.feed_pages import FeedPageCache
+from instagram_entrypoints.wiring import (
+    DeadLetterRouter,
+    LateBoundBus,
+    default_moderator,
+    open_database,
+    open_media_processor,
+    run_event_bus,
+)
 
 
 def _secret_bytes(secret: str) -> bytes:
@@ -463,7 +463,7 @@ def build_container(settings: Settings) -> Application:
     when asked for, so the embedded default needs none of their drivers."""
     container: Application
     if settings.profile == "production":
-        from entrypoints.production import ProductionApplication
+        from instagram_entrypoints.production import ProductionApplication
 
         container = ProductionApplication()
     else:

@@ -650,10 +650,10 @@ def _run_embedded(
     from dependency_injector import providers
     from litestar.testing import TestClient
 
-    from adapters.argon2.hasher import Argon2PasswordHasher
-    from entrypoints.config import load_settings
-    from entrypoints.containers import build_container
-    from entrypoints.http.app import create_app
+    from instagram_adapters.argon2.hasher import Argon2PasswordHasher
+    from instagram_entrypoints.config import load_settings
+    from instagram_entrypoints.containers import build_container
+    from instagram_entrypoints.http.app import create_app
 
     settings = load_settings({"data_dir": data_dir})
     summary = DemoSummary(

@@ -14,21 +14,21 @@ from collections.abc import Iterator
 import redis
 from dependency_injector import containers, providers
 
-from adapters.mysql.migrate import apply_migrations
-from adapters.mysql.pool import MySqlPool
-from adapters.mysql.social_graph import MySqlSocialGraph
-from adapters.mysql.users import MySqlUserStore
-from adapters.redis.change_versions import RedisChangeVersions
-from adapters.redis.client import redis_client
-from adapters.redis.engagement import RedisEngagementStore
-from adapters.redis.feed_cache import RedisFeedCache
-from adapters.redis.feed_snapshots import RedisFeedSnapshots
-from adapters.redis.rate_limiter import RedisRateLimiter
-from adapters.redis.story_trays import RedisStoryTrayCache
-from adapters.redis.trending import RedisTrendingTags
-from adapters.s3.blobs import S3BlobStore
-from adapters.s3.multipart import S3MultipartUploads
-from entrypoints.containers import Application, Core, EmbeddedAdapters
+from instagram_adapters.mysql.migrate import apply_migrations
+from instagram_adapters.mysql.pool import MySqlPool
+from instagram_adapters.mysql.social_graph import MySqlSocialGraph
+from instagram_adapters.mysql.users import MySqlUserStore
+from instagram_adapters.redis.change_versions import RedisChangeVersions
+from instagram_adapters.redis.client import redis_client
+from instagram_adapters.redis.engagement import RedisEngagementStore
+from instagram_adapters.redis.feed_cache import RedisFeedCache
+from instagram_adapters.redis.feed_snapshots import RedisFeedSnapshots
+from instagram_adapters.redis.rate_limiter import RedisRateLimiter
+from instagram_adapters.redis.story_trays import RedisStoryTrayCache
+from instagram_adapters.redis.trending import RedisTrendingTags
+from instagram_adapters.s3.blobs import S3BlobStore
+from instagram_adapters.s3.multipart import S3MultipartUploads
+from instagram_entrypoints.containers import Application, Core, EmbeddedAdapters
 
 
 def open_redis(url: str) -> Iterator[redis.Redis]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from entrypoints.containers import Application
+from instagram_entrypoints.containers import Application
 
 
 def _check(probe: Callable[[], object]) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from adapters.ranking.defaults import DEFAULT_IMPRESSIONS, DEFAULT_SEED, MODEL_DIR
+from instagram_adapters.ranking.defaults import DEFAULT_IMPRESSIONS, DEFAULT_SEED, MODEL_DIR
 
 
 @click.command("train-ranker")
@@ -41,7 +41,7 @@ def train_ranker_command(seed: int, out: Path, impressions: int, docs: Path) -> 
     try:
         import onnx  # noqa: F401
 
-        from adapters.ranking.train import train_ranker
+        from instagram_adapters.ranking.train import train_ranker
     except ImportError as exc:
         raise click.ClickException(f"training needs the onnx package ({exc})") from exc
     started = time.perf_counter()

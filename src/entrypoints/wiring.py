@@ -7,13 +7,13 @@ import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
-from adapters.memory.event_bus import InProcessEventBus
-from adapters.onnx.detector import ModerationModelMissing
-from adapters.onnx.image_moderator import OnnxImageModerator
-from adapters.pillow.pool import ProcessPoolMediaProcessor
-from adapters.pillow.processor import PillowMediaProcessor
-from adapters.sqlite.database import SqliteDatabase
-from adapters.textmod.classifier import TextClassifierModerator
+from instagram_adapters.memory.event_bus import InProcessEventBus
+from instagram_adapters.onnx.detector import ModerationModelMissing
+from instagram_adapters.onnx.image_moderator import OnnxImageModerator
+from instagram_adapters.pillow.pool import ProcessPoolMediaProcessor
+from instagram_adapters.pillow.processor import PillowMediaProcessor
+from instagram_adapters.sqlite.database import SqliteDatabase
+from instagram_adapters.textmod.classifier import TextClassifierModerator
 from instagram_core.domain.events import Message
 from instagram_core.ports.events import EventBus
 from instagram_core.ports.moderation import Moderator

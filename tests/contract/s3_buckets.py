@@ -11,8 +11,8 @@ from functools import cache
 import botocore.auth
 import pytest
 
-from adapters.s3 import S3BlobStore
-from adapters.s3.client import S3Client, make_client
+from instagram_adapters.s3 import S3BlobStore
+from instagram_adapters.s3.client import S3Client, make_client
 from instagram_core.ports.clock import Clock
 
 REGION = "us-east-1"

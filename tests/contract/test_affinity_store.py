@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from adapters.memory.affinity import InMemoryAffinityStore
-from adapters.sqlite.affinity import SqliteAffinityStore
-from adapters.sqlite.database import SqliteDatabase
+from instagram_adapters.memory.affinity import InMemoryAffinityStore
+from instagram_adapters.sqlite.affinity import SqliteAffinityStore
+from instagram_adapters.sqlite.database import SqliteDatabase
 from instagram_core.ports.affinity import AffinityStore
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)

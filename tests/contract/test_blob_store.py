@@ -12,8 +12,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
-from adapters.local_disk import LocalDiskBlobStore
-from adapters.memory.blobs import InMemoryBlobStore
+from instagram_adapters.local_disk import LocalDiskBlobStore
+from instagram_adapters.memory.blobs import InMemoryBlobStore
 from instagram_core.domain.errors import (
     Conflict,
     Forbidden,

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from adapters.memory.change_versions import InMemoryChangeVersions
-from adapters.memory.clock import ManualClock
-from adapters.redis.change_versions import RedisChangeVersions
+from instagram_adapters.memory.change_versions import InMemoryChangeVersions
+from instagram_adapters.memory.clock import ManualClock
+from instagram_adapters.redis.change_versions import RedisChangeVersions
 from instagram_core.domain.errors import Unavailable
 from instagram_core.ports.change_versions import ChangeVersions
 from tests.redis_support import fresh_redis
@@ -87,7 +87,7 @@ def test_redis_keys_expire_after_the_retention(request: pytest.FixtureRequest) -
 
 
 def test_redis_down_is_unavailable() -> None:
-    from adapters.redis.client import redis_client
+    from instagram_adapters.redis.client import redis_client
 
     versions = RedisChangeVersions(redis_client("redis://127.0.0.1:1/0"))
     with pytest.raises(Unavailable):

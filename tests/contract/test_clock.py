@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from adapters.memory.clock import ManualClock, SystemClock
+from instagram_adapters.memory.clock import ManualClock, SystemClock
 from instagram_core.ports import Clock
 
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
@@ -60,7 +60,7 @@ def test_system_clock_holds_its_last_reading_when_the_wall_clock_steps_back(
         def now(cls, tz: object = None) -> SteppingDatetime:
             return next(readings)  # type: ignore[return-value]
 
-    monkeypatch.setattr("adapters.memory.clock.datetime", SteppingDatetime)
+    monkeypatch.setattr("instagram_adapters.memory.clock.datetime", SteppingDatetime)
     clock = SystemClock()
     assert [clock.now(), clock.now(), clock.now()] == [T0, T0, T0 + timedelta(seconds=1)]
 

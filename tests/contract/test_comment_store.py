@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from adapters.memory.comments import InMemoryCommentStore
-from adapters.sqlite.comments import SqliteCommentStore
-from adapters.sqlite.database import SqliteDatabase
+from instagram_adapters.memory.comments import InMemoryCommentStore
+from instagram_adapters.sqlite.comments import SqliteCommentStore
+from instagram_adapters.sqlite.database import SqliteDatabase
 from instagram_core.domain.comments import Comment
 from instagram_core.domain.errors import Conflict
 from instagram_core.ports import CommentStore

@@ -11,17 +11,17 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from adapters.ranking.evaluation import auc, baseline_scores
-from adapters.ranking.features import CandidateFacts, ViewerHistory, feature_rows
-from adapters.ranking.model import (
+from instagram_adapters.ranking.evaluation import auc, baseline_scores
+from instagram_adapters.ranking.features import CandidateFacts, ViewerHistory, feature_rows
+from instagram_adapters.ranking.model import (
     SHIPPED_ONNX,
     SHIPPED_WEIGHTS,
     NumpyEngagementModel,
     OnnxEngagementModel,
     load_engagement_model,
 )
-from adapters.ranking.network import TrainingPlan, fit
-from adapters.ranking.simulator import simulate
+from instagram_adapters.ranking.network import TrainingPlan, fit
+from instagram_adapters.ranking.simulator import simulate
 from instagram_core.domain.ranking import FEATURES, HEADS, HeadWeights
 from instagram_core.ports.ranking import EngagementModel
 
@@ -165,7 +165,7 @@ def test_the_same_seed_trains_the_same_weights() -> None:
 
 def test_training_writes_the_same_small_files_twice(tmp_path: Path) -> None:
     pytest.importorskip("onnx", reason="training needs the onnx package")
-    from adapters.ranking.train import train_ranker
+    from instagram_adapters.ranking.train import train_ranker
 
     plan = TrainingPlan(epochs=1)
     for run in ("a", "b"):

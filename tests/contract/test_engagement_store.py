@@ -11,10 +11,10 @@ import redis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from adapters.memory.engagement import InMemoryEngagementStore
-from adapters.redis.engagement import RedisEngagementStore
-from adapters.sqlite.database import SqliteDatabase
-from adapters.sqlite.engagement import SqliteEngagementStore
+from instagram_adapters.memory.engagement import InMemoryEngagementStore
+from instagram_adapters.redis.engagement import RedisEngagementStore
+from instagram_adapters.sqlite.database import SqliteDatabase
+from instagram_adapters.sqlite.engagement import SqliteEngagementStore
 from instagram_core.ports import EngagementStore
 from tests.redis_support import fresh_redis
 

@@ -11,7 +11,7 @@ from typing import Any
 import attrs
 import pytest
 
-from adapters.memory.event_bus import DeadLetter, InProcessEventBus, SynchronousEventBus
+from instagram_adapters.memory.event_bus import DeadLetter, InProcessEventBus, SynchronousEventBus
 from instagram_core.domain.errors import (
     Conflict,
     DomainError,

@@ -12,9 +12,9 @@ import redis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from adapters.memory.feed_cache import InMemoryFeedCache
-from adapters.redis.client import KEYS_PER_CALL
-from adapters.redis.feed_cache import RedisFeedCache
+from instagram_adapters.memory.feed_cache import InMemoryFeedCache
+from instagram_adapters.redis.client import KEYS_PER_CALL
+from instagram_adapters.redis.feed_cache import RedisFeedCache
 from instagram_core.domain.ids import MAX_ID, compose_id
 from instagram_core.ports import FeedCache
 from instagram_core.ports.feed_cache import FEED_CAPACITY

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import pytest
 import redis
 
-from adapters.memory.clock import ManualClock
-from adapters.memory.feed_cache import InMemoryFeedCache
-from adapters.redis.feed_cache import RedisFeedCache
+from instagram_adapters.memory.clock import ManualClock
+from instagram_adapters.memory.feed_cache import InMemoryFeedCache
+from instagram_adapters.redis.feed_cache import RedisFeedCache
 from instagram_core.ports.feed_cache import FeedCache
 from tests.engines import RedisServer
 

@@ -22,9 +22,9 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from adapters.memory.feed_cache import InMemoryFeedCache
-from adapters.redis.client import redis_client
-from adapters.redis.feed_cache import RedisFeedCache
+from instagram_adapters.memory.feed_cache import InMemoryFeedCache
+from instagram_adapters.redis.client import redis_client
+from instagram_adapters.redis.feed_cache import RedisFeedCache
 from instagram_core.domain.ids import EPOCH_MS, MAX_SEQUENCE, MAX_WORKER_ID, compose_id
 from tests.engines import RedisServer
 

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from adapters.memory.clock import ManualClock
-from adapters.memory.feed_snapshots import InMemoryFeedSnapshots
-from adapters.redis.client import redis_client
-from adapters.redis.feed_snapshots import RedisFeedSnapshots
+from instagram_adapters.memory.clock import ManualClock
+from instagram_adapters.memory.feed_snapshots import InMemoryFeedSnapshots
+from instagram_adapters.redis.client import redis_client
+from instagram_adapters.redis.feed_snapshots import RedisFeedSnapshots
 from instagram_core.ports.feed_snapshots import FeedSnapshots
 from tests.engines import RedisServer
 

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from adapters.memory.clock import ManualClock
-from adapters.memory.ids import SnowflakeIdGenerator
+from instagram_adapters.memory.clock import ManualClock
+from instagram_adapters.memory.ids import SnowflakeIdGenerator
 from instagram_core.domain.ids import MAX_SEQUENCE, MAX_WORKER_ID, SEQUENCE_BITS, id_timestamp_ms
 from instagram_core.ports import Clock, IdGenerator
 

@@ -19,8 +19,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageOps, TiffImagePlugin
 
-from adapters.pillow import PillowMediaProcessor
-from adapters.pillow.pool import ProcessPoolMediaProcessor
+from instagram_adapters.pillow import PillowMediaProcessor
+from instagram_adapters.pillow.pool import ProcessPoolMediaProcessor
 from instagram_core.domain.errors import InvalidInput, Unavailable, UnprocessableMedia
 from instagram_core.domain.media import IMAGE_CONTENT_TYPES, VARIANT_SPECS
 from instagram_core.ports.processing import MediaProcessor, ProcessedImage, RenderedVariant
@@ -423,7 +423,7 @@ def blurhash_samples() -> list[Image.Image]:
 @pytest.mark.filterwarnings("ignore:.*getdata:DeprecationWarning")  # inside blurhash-python
 def test_blurhash_equals_the_reference_c_encoder() -> None:
     reference = pytest.importorskip("blurhash", reason="blurhash-python is not installed")
-    from adapters.pillow import blurhash
+    from instagram_adapters.pillow import blurhash
 
     for image in blurhash_samples():
         assert blurhash.encode(image) == reference.encode(image.copy(), 4, 3), image.size

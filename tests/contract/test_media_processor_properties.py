@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from adapters.pillow import PillowMediaProcessor
+from instagram_adapters.pillow import PillowMediaProcessor
 from instagram_core.domain.media import VARIANT_SPECS, VariantSpec
 from instagram_core.ports.processing import MediaProcessor, ProcessedImage, RenderedVariant
 

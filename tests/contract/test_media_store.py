@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from adapters.memory.media import InMemoryMediaStore
-from adapters.sqlite.database import SqliteDatabase
-from adapters.sqlite.media import SqliteMediaStore
+from instagram_adapters.memory.media import InMemoryMediaStore
+from instagram_adapters.sqlite.database import SqliteDatabase
+from instagram_adapters.sqlite.media import SqliteMediaStore
 from instagram_core.domain.errors import Conflict, NotFound
 from instagram_core.domain.media import (
     GeoPoint,

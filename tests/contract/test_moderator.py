@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from adapters.memory.moderation import WordListModerator, default_blocked_words
-from adapters.onnx import EXPLICIT_CLASSES, ModerationModelMissing, OnnxImageModerator
-from adapters.onnx.image_moderator import UNREADABLE_REASON, explicit_verdict
-from adapters.textmod.classifier import TextClassifierModerator
-from adapters.textmod.corpus import LABELS, load_examples, split
+from instagram_adapters.memory.moderation import WordListModerator, default_blocked_words
+from instagram_adapters.onnx import EXPLICIT_CLASSES, ModerationModelMissing, OnnxImageModerator
+from instagram_adapters.onnx.image_moderator import UNREADABLE_REASON, explicit_verdict
+from instagram_adapters.textmod.classifier import TextClassifierModerator
+from instagram_adapters.textmod.corpus import LABELS, load_examples, split
 from instagram_core.ports import ModerationVerdict, Moderator
 from tests.support import jpeg_bytes, photo
 

@@ -16,11 +16,11 @@ import attrs
 import httpx
 import pytest
 
-from adapters.local_disk import LocalDiskBlobStore
-from adapters.local_disk.multipart import LocalDiskMultipartUploads
-from adapters.memory.blobs import InMemoryBlobStore
-from adapters.memory.multipart import InMemoryMultipartUploads
-from adapters.s3 import S3MultipartUploads
+from instagram_adapters.local_disk import LocalDiskBlobStore
+from instagram_adapters.local_disk.multipart import LocalDiskMultipartUploads
+from instagram_adapters.memory.blobs import InMemoryBlobStore
+from instagram_adapters.memory.multipart import InMemoryMultipartUploads
+from instagram_adapters.s3 import S3MultipartUploads
 from instagram_core.domain.errors import Forbidden, InvalidInput, NotFound, PayloadTooLarge
 from instagram_core.ports.blobs import BlobStore
 from instagram_core.ports.multipart import MIN_PART_SIZE, MultipartUploads, UploadedPart

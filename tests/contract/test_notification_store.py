@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from adapters.memory.notifications import InMemoryNotificationStore
-from adapters.sqlite.database import SqliteDatabase
-from adapters.sqlite.notifications import SqliteNotificationStore
+from instagram_adapters.memory.notifications import InMemoryNotificationStore
+from instagram_adapters.sqlite.database import SqliteDatabase
+from instagram_adapters.sqlite.notifications import SqliteNotificationStore
 from instagram_core.domain.errors import Conflict
 from instagram_core.domain.notifications import Notification, NotificationKind
 from instagram_core.ports import NotificationStore

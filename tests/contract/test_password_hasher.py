@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from adapters.argon2 import Argon2PasswordHasher
+from instagram_adapters.argon2 import Argon2PasswordHasher
 from instagram_core.ports import PasswordHasher
 
 PASSWORD = "correct horse battery staple"

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from adapters.memory.posts import InMemoryPostStore
-from adapters.sqlite.database import SqliteDatabase
-from adapters.sqlite.posts import SqlitePostStore
+from instagram_adapters.memory.posts import InMemoryPostStore
+from instagram_adapters.sqlite.database import SqliteDatabase
+from instagram_adapters.sqlite.posts import SqlitePostStore
 from instagram_core.domain.errors import Conflict, NotFound
 from instagram_core.domain.posts import Location, Post, PostStatus
 from instagram_core.ports import PostStore

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from adapters.memory.ranking import ChronologicalRanker
+from instagram_adapters.memory.ranking import ChronologicalRanker
 from instagram_core.domain.posts import Post
 from instagram_core.ports import Ranker
 

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from adapters.memory.clock import ManualClock
-from adapters.memory.rate_limiter import InMemoryRateLimiter
-from adapters.redis.rate_limiter import RedisRateLimiter
+from instagram_adapters.memory.clock import ManualClock
+from instagram_adapters.memory.rate_limiter import InMemoryRateLimiter
+from instagram_adapters.redis.rate_limiter import RedisRateLimiter
 from instagram_core.ports import Clock, RateLimiter
 from tests.redis_support import fresh_redis
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from adapters.memory.restrictions import InMemoryRestrictions
-from adapters.sqlite.database import SqliteDatabase
-from adapters.sqlite.restrictions import SqliteRestrictions
+from instagram_adapters.memory.restrictions import InMemoryRestrictions
+from instagram_adapters.sqlite.database import SqliteDatabase
+from instagram_adapters.sqlite.restrictions import SqliteRestrictions
 from instagram_core.ports.restrictions import Restrictions
 
 

@@ -32,7 +32,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from adapters.s3 import S3BlobStore
+from instagram_adapters.s3 import S3BlobStore
 from instagram_core.domain.errors import InvalidInput, NotFound
 from tests.contract.s3_buckets import fresh_store
 

@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from adapters.s3 import S3BlobStore
-from adapters.s3.lifecycle import lifecycle_rules
+from instagram_adapters.s3 import S3BlobStore
+from instagram_adapters.s3.lifecycle import lifecycle_rules
 from instagram_core.domain.errors import InvalidInput
 from tests.contract.s3_buckets import ACCESS_KEY, REGION, SECRET_KEY, fresh_store, shared_client
 

@@ -15,8 +15,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from botocore.exceptions import BotoCoreError, ClientError
 
-from adapters.s3 import S3BlobStore
-from adapters.s3.client import make_client
+from instagram_adapters.s3 import S3BlobStore
+from instagram_adapters.s3.client import make_client
 from instagram_core.domain.errors import Unavailable
 from tests.engines import free_port
 

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from adapters.memory.search import InMemorySearchIndex
-from adapters.sqlite.database import SqliteDatabase
-from adapters.sqlite.search import SqliteSearchIndex
+from instagram_adapters.memory.search import InMemorySearchIndex
+from instagram_adapters.sqlite.database import SqliteDatabase
+from instagram_adapters.sqlite.search import SqliteSearchIndex
 from instagram_core.domain.users import User
 from instagram_core.ports import SearchIndex
 from instagram_core.ports.search import HashtagHit

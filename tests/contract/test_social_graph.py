@@ -13,11 +13,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from adapters.memory.social_graph import InMemorySocialGraph
-from adapters.mysql.pool import MySqlPool
-from adapters.mysql.social_graph import MySqlSocialGraph
-from adapters.sqlite.database import SqliteDatabase
-from adapters.sqlite.social_graph import SqliteSocialGraph
+from instagram_adapters.memory.social_graph import InMemorySocialGraph
+from instagram_adapters.mysql.pool import MySqlPool
+from instagram_adapters.mysql.social_graph import MySqlSocialGraph
+from instagram_adapters.sqlite.database import SqliteDatabase
+from instagram_adapters.sqlite.social_graph import SqliteSocialGraph
 from instagram_core.domain.errors import InvalidInput, NotFound
 from instagram_core.domain.pagination import Page
 from instagram_core.domain.social import Follow, FollowStatus

@@ -17,9 +17,9 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
-from adapters.memory.social_graph import InMemorySocialGraph
-from adapters.mysql.pool import MySqlPool
-from adapters.mysql.social_graph import MySqlSocialGraph
+from instagram_adapters.memory.social_graph import InMemorySocialGraph
+from instagram_adapters.mysql.pool import MySqlPool
+from instagram_adapters.mysql.social_graph import MySqlSocialGraph
 from instagram_core.domain.pagination import Page
 from instagram_core.domain.social import Follow, FollowStatus
 from tests.mysql_support import mariadb, open_test_pool, register_accounts, reset

@@ -11,9 +11,9 @@ from pathlib import Path
 import attrs
 import pytest
 
-from adapters.memory.stories import InMemoryStoryStore
-from adapters.sqlite.database import SqliteDatabase
-from adapters.sqlite.stories import SqliteStoryStore
+from instagram_adapters.memory.stories import InMemoryStoryStore
+from instagram_adapters.sqlite.database import SqliteDatabase
+from instagram_adapters.sqlite.stories import SqliteStoryStore
 from instagram_core.domain.errors import Conflict, NotFound
 from instagram_core.domain.stories import STORY_LIFETIME, Story, StoryStatus
 from instagram_core.ports import StoryStore

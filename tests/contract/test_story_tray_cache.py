@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 import redis
 
-from adapters.memory.clock import ManualClock
-from adapters.memory.story_trays import InMemoryStoryTrayCache
-from adapters.redis.client import KEYS_PER_CALL
-from adapters.redis.story_trays import RedisStoryTrayCache
+from instagram_adapters.memory.clock import ManualClock
+from instagram_adapters.memory.story_trays import InMemoryStoryTrayCache
+from instagram_adapters.redis.client import KEYS_PER_CALL
+from instagram_adapters.redis.story_trays import RedisStoryTrayCache
 from instagram_core.ports.story_trays import StoryTrayCache
 from tests.redis_support import fresh_redis
 

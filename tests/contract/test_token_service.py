@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 import jwt
 import pytest
 
-from adapters.jwt import JwtTokenService
-from adapters.memory.clock import ManualClock
+from instagram_adapters.jwt import JwtTokenService
+from instagram_adapters.memory.clock import ManualClock
 from instagram_core.domain.errors import Unauthenticated
 from instagram_core.ports import Clock, TokenService
 

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from adapters.memory.trending import InMemoryTrendingTags
-from adapters.redis.client import redis_client
-from adapters.redis.trending import RedisTrendingTags
+from instagram_adapters.memory.trending import InMemoryTrendingTags
+from instagram_adapters.redis.client import redis_client
+from instagram_adapters.redis.trending import RedisTrendingTags
 from instagram_core.ports.trending import TrendingTags
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)

@@ -13,11 +13,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from adapters.memory.users import InMemoryUserStore
-from adapters.mysql.pool import MySqlPool
-from adapters.mysql.users import MySqlUserStore
-from adapters.sqlite.database import SqliteDatabase
-from adapters.sqlite.users import SqliteUserStore
+from instagram_adapters.memory.users import InMemoryUserStore
+from instagram_adapters.mysql.pool import MySqlPool
+from instagram_adapters.mysql.users import MySqlUserStore
+from instagram_adapters.sqlite.database import SqliteDatabase
+from instagram_adapters.sqlite.users import SqliteUserStore
 from instagram_core.domain.errors import Conflict, InvalidInput, NotFound
 from instagram_core.domain.users import User
 from instagram_core.ports import UserStore

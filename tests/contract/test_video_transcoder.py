@@ -16,7 +16,7 @@ import pytest
 from av.video.stream import VideoStream
 from PIL import Image
 
-from adapters.av import PyAvVideoTranscoder
+from instagram_adapters.av import PyAvVideoTranscoder
 from instagram_core.domain.errors import UnprocessableMedia
 from instagram_core.ports.processing import ProcessedVideo, RenderedVariant, VideoTranscoder
 

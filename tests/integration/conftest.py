@@ -14,9 +14,9 @@ import pytest
 import redis
 from litestar.testing import TestClient
 
-from entrypoints.config import Settings
-from entrypoints.containers import Application, build_container
-from entrypoints.http.app import create_app
+from instagram_entrypoints.config import Settings
+from instagram_entrypoints.containers import Application, build_container
+from instagram_entrypoints.http.app import create_app
 from tests.mysql_support import create_database, mariadb
 
 

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 
-from entrypoints.config import load_settings
-from entrypoints.containers import build_container
-from entrypoints.demo import PASSWORD, DemoSummary, make_plan, run_demo
-from entrypoints.http.app import create_app
+from instagram_entrypoints.config import load_settings
+from instagram_entrypoints.containers import build_container
+from instagram_entrypoints.demo import PASSWORD, DemoSummary, make_plan, run_demo
+from instagram_entrypoints.http.app import create_app
 from tests.support import PHOTOS
 
 USERS = 12

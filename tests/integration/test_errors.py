@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from adapters.memory.clock import ManualClock
+from instagram_adapters.memory.clock import ManualClock
 from instagram_core.domain.errors import Unavailable
 from tests.integration.conftest import Api, local
 from tests.support import jpeg_bytes
@@ -144,8 +144,8 @@ def test_expired_links_are_403(tmp_path: Any) -> None:
     from dependency_injector import providers
     from litestar.testing import TestClient
 
-    from entrypoints.containers import build_container
-    from entrypoints.http.app import create_app
+    from instagram_entrypoints.containers import build_container
+    from instagram_entrypoints.http.app import create_app
     from tests.integration.conftest import embedded_settings
 
     clock = ManualClock(datetime.now(UTC))
@@ -172,8 +172,8 @@ def test_expired_links_are_403(tmp_path: Any) -> None:
 def test_oversized_uploads_are_413(tmp_path: Any) -> None:
     from litestar.testing import TestClient
 
-    from entrypoints.containers import build_container
-    from entrypoints.http.app import create_app
+    from instagram_entrypoints.containers import build_container
+    from instagram_entrypoints.http.app import create_app
     from tests.integration.conftest import embedded_settings
 
     container = build_container(embedded_settings(tmp_path, max_upload_bytes=1000))

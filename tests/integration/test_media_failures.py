@@ -11,8 +11,8 @@ from dependency_injector import providers
 from litestar.testing import TestClient
 from PIL import Image
 
-from entrypoints.containers import build_container
-from entrypoints.http.app import create_app
+from instagram_entrypoints.containers import build_container
+from instagram_entrypoints.http.app import create_app
 from tests.integration.conftest import Api, embedded_settings
 from tests.support import jpeg_bytes, photo
 

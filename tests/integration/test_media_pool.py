@@ -6,9 +6,9 @@ from pathlib import Path
 
 from litestar.testing import TestClient
 
-from adapters.pillow.pool import ProcessPoolMediaProcessor
-from entrypoints.containers import build_container
-from entrypoints.http.app import create_app
+from instagram_adapters.pillow.pool import ProcessPoolMediaProcessor
+from instagram_entrypoints.containers import build_container
+from instagram_entrypoints.http.app import create_app
 from tests.integration.conftest import Api, embedded_settings
 from tests.support import photo
 

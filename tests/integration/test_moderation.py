@@ -9,14 +9,14 @@ import pytest
 from dependency_injector import providers
 from litestar.testing import TestClient
 
-from entrypoints.containers import build_container
-from entrypoints.http.app import create_app
+from instagram_entrypoints.containers import build_container
+from instagram_entrypoints.http.app import create_app
 from tests.integration.conftest import Api, embedded_settings
 from tests.support import photo
 
 
 def test_a_refused_photo_leaves_the_post_rejected(tmp_path: Path) -> None:
-    image_moderator = pytest.importorskip("adapters.onnx.image_moderator")
+    image_moderator = pytest.importorskip("instagram_adapters.onnx.image_moderator")
     try:
         strict = image_moderator.OnnxImageModerator(threshold=0.6, refused_classes={"FACE_FEMALE"})
     except Exception as missing:  # the optional extra is not installed

@@ -14,11 +14,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from adapters.mysql import social_graph as social_graph_module
-from adapters.mysql.connect import Cursor
-from adapters.mysql.pool import MySqlPool
-from adapters.mysql.social_graph import MySqlSocialGraph
-from adapters.mysql.users import MySqlUserStore
+from instagram_adapters.mysql import social_graph as social_graph_module
+from instagram_adapters.mysql.connect import Cursor
+from instagram_adapters.mysql.pool import MySqlPool
+from instagram_adapters.mysql.social_graph import MySqlSocialGraph
+from instagram_adapters.mysql.users import MySqlUserStore
 from instagram_core.domain.errors import Unavailable
 from instagram_core.domain.social import Follow, FollowStatus
 from instagram_core.domain.users import User

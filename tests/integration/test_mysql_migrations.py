@@ -8,9 +8,9 @@ from collections.abc import Iterator
 import pytest
 from click.testing import CliRunner
 
-from adapters.mysql.migrate import apply_migrations
-from adapters.mysql.pool import MySqlPool
-from entrypoints.cli import main
+from instagram_adapters.mysql.migrate import apply_migrations
+from instagram_adapters.mysql.pool import MySqlPool
+from instagram_entrypoints.cli import main
 from tests.engines import MariaDbServer
 from tests.mysql_support import mariadb
 

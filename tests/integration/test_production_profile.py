@@ -10,9 +10,9 @@ import redis
 from litestar.testing import TestClient
 from PIL import Image
 
-from entrypoints.config import Settings
-from entrypoints.containers import build_container
-from entrypoints.http.app import create_app
+from instagram_entrypoints.config import Settings
+from instagram_entrypoints.containers import build_container
+from instagram_entrypoints.http.app import create_app
 from tests.integration.conftest import Api
 from tests.mysql_support import mariadb
 from tests.support import photo

@@ -35,7 +35,7 @@ def tour_block() -> str:
 def server(tmp_path: Path) -> Iterator[str]:
     """``instagram serve`` in its own process; yields its address (host:port)."""
     port = free_port()
-    command = [sys.executable, "-c", "from entrypoints.cli import main; main()", "serve"]
+    command = [sys.executable, "-c", "from instagram_entrypoints.cli import main; main()", "serve"]
     command += ["--port", str(port), "--data-dir", str(tmp_path / "data")]
     log = (tmp_path / "server.log").open("wb")
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path)

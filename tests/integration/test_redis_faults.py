@@ -21,19 +21,19 @@ import pytest
 import redis
 from dependency_injector import providers
 
-from adapters.memory.clock import ManualClock
-from adapters.redis.client import redis_client
-from adapters.redis.engagement import RedisEngagementStore
-from adapters.redis.feed_cache import RedisFeedCache
-from adapters.redis.rate_limiter import RedisRateLimiter
-from adapters.redis.story_trays import RedisStoryTrayCache
-from entrypoints.containers import Application, memory_container
+from instagram_adapters.memory.clock import ManualClock
+from instagram_adapters.redis.client import redis_client
+from instagram_adapters.redis.engagement import RedisEngagementStore
+from instagram_adapters.redis.feed_cache import RedisFeedCache
+from instagram_adapters.redis.rate_limiter import RedisRateLimiter
+from instagram_adapters.redis.story_trays import RedisStoryTrayCache
 from instagram_core.domain.errors import Unavailable
 from instagram_core.domain.events import FanOutPost, Message
 from instagram_core.domain.users import User
 from instagram_core.policies.fanout import FanoutPolicy
 from instagram_core.services.fanout import FanoutService
 from instagram_core.services.posts import NewPost
+from instagram_entrypoints.containers import Application, memory_container
 from tests.engines import RedisServer
 from tests.support import jpeg_bytes
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from litestar.testing import TestClient
 
-from entrypoints.containers import build_container
-from entrypoints.http.app import create_app
+from instagram_entrypoints.containers import build_container
+from instagram_entrypoints.http.app import create_app
 from tests.integration.conftest import Api, embedded_settings
 from tests.support import jpeg_bytes
 

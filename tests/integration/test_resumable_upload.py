@@ -15,9 +15,9 @@ import pytest
 from litestar.testing import TestClient
 from PIL import Image
 
-from entrypoints.containers import build_container
-from entrypoints.http.app import create_app
 from instagram_core.ports.multipart import PART_SIZE
+from instagram_entrypoints.containers import build_container
+from instagram_entrypoints.http.app import create_app
 from tests.integration.conftest import Api, embedded_settings, local
 
 pytestmark = pytest.mark.slow

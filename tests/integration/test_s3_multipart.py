@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from adapters.s3 import S3BlobStore, UploadedPart
+from instagram_adapters.s3 import S3BlobStore, UploadedPart
 from instagram_core.domain.errors import InvalidInput, NotFound
 from tests.contract.s3_buckets import fresh_store
 

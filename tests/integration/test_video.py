@@ -7,8 +7,8 @@ from pathlib import Path
 
 from litestar.testing import TestClient
 
-from entrypoints.containers import build_container
-from entrypoints.http.app import create_app
+from instagram_entrypoints.containers import build_container
+from instagram_entrypoints.http.app import create_app
 from tests.contract.test_video_transcoder import clip
 from tests.integration.conftest import Api, embedded_settings
 

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from adapters.memory.clock import ManualClock
-from entrypoints.config import Settings
-from entrypoints.containers import Application, memory_container
+from instagram_adapters.memory.clock import ManualClock
 from instagram_core.domain.posts import Post
 from instagram_core.domain.users import User
 from instagram_core.services.posts import NewPost
+from instagram_entrypoints.config import Settings
+from instagram_entrypoints.containers import Application, memory_container
 from tests.support import jpeg_bytes
 
 START = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)

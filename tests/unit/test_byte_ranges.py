@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from entrypoints.http.byte_ranges import RangeNotSatisfiable, byte_range, none_match
+from instagram_entrypoints.http.byte_ranges import RangeNotSatisfiable, byte_range, none_match
 
 sizes = st.integers(min_value=0, max_value=10**12)
 offsets = st.integers(min_value=0, max_value=2 * 10**12)

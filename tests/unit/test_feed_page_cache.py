@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from entrypoints.http.feed_pages import FeedPageCache
 from instagram_core.services.freshness import ReadStamp
+from instagram_entrypoints.http.feed_pages import FeedPageCache
 
 STAMP = ReadStamp(("post:1",), (1,))
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.mysql.connect import MySqlUrl, parse_mysql_url
-from adapters.mysql.migrate import available_migrations, statements
+from instagram_adapters.mysql.connect import MySqlUrl, parse_mysql_url
+from instagram_adapters.mysql.migrate import available_migrations, statements
 
 
 def test_a_full_url_is_split_and_percent_decoded() -> None:

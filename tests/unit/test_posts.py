@@ -171,7 +171,7 @@ class _BrokenProcessor:
 def test_a_processing_failure_is_retried_then_dead_lettered_and_the_post_failed() -> None:
     from dependency_injector import providers
 
-    from entrypoints.containers import memory_container
+    from instagram_entrypoints.containers import memory_container
     from tests.unit.conftest import START, unit_settings
 
     container = memory_container(START, unit_settings())

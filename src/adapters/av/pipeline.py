@@ -7,9 +7,9 @@ import contextlib
 from av.audio.frame import AudioFrame
 from av.video.frame import VideoFrame
 
-from adapters.av import sizes
-from adapters.av.poster import PosterPicker
-from adapters.av.rendition import Encoding, FrameSource, Rendition
+from instagram_adapters.av import sizes
+from instagram_adapters.av.poster import PosterPicker
+from instagram_adapters.av.rendition import Encoding, FrameSource, Rendition
 from instagram_core.ports.processing import RenderedVariant
 
 

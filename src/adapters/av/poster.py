@@ -1,6 +1,6 @@
 """The poster frame: which frame it is, and its JPEG, WebP and BlurHash renderings.
 
-Encoding and hashing are the photo pipeline's own (``adapters.pillow``), so a poster is
+Encoding and hashing are the photo pipeline's own (``instagram_adapters.pillow``), so a poster is
 served in the same formats, at the same quality scale, as a photo's variants.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from av.video.frame import VideoFrame
 from PIL import Image
 
-from adapters.pillow import blurhash, encoding
+from instagram_adapters.pillow import blurhash, encoding
 from instagram_core.domain.media import VARIANT_SPECS
 from instagram_core.ports.processing import RenderedVariant
 

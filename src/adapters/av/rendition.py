@@ -16,8 +16,8 @@ from av.video.format import VideoFormat
 from av.video.frame import VideoFrame
 from av.video.stream import VideoStream
 
-from adapters.av import readback
-from adapters.av.sizes import RenditionSize, upright
+from instagram_adapters.av import readback
+from instagram_adapters.av.sizes import RenditionSize, upright
 from instagram_core.ports.processing import RenderedVariant
 
 # Rotation (degrees counter-clockwise, as FFmpeg's display matrix says) -> the filters

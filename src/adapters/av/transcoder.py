@@ -11,9 +11,9 @@ from av.container import InputContainer
 from av.video.frame import VideoFrame
 from av.video.stream import VideoStream
 
-from adapters.av import poster, sniffing
-from adapters.av.pipeline import Pipeline
-from adapters.av.rendition import Encoding
+from instagram_adapters.av import poster, sniffing
+from instagram_adapters.av.pipeline import Pipeline
+from instagram_adapters.av.rendition import Encoding
 from instagram_core.domain.errors import UnprocessableMedia
 from instagram_core.ports.processing import MediaHeader, ProcessedVideo
 

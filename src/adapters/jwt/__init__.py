@@ -1,5 +1,5 @@
 """Bearer tokens as HS256-signed JWTs (PyJWT)."""
 
-from adapters.jwt.tokens import JwtTokenService
+from instagram_adapters.jwt.tokens import JwtTokenService
 
 __all__ = ["JwtTokenService"]

@@ -1,5 +1,5 @@
 """Local-disk adapter: a durable blob store with HMAC-signed URLs served by our HTTP edge."""
 
-from adapters.local_disk.blobs import LocalDiskBlobStore
+from instagram_adapters.local_disk.blobs import LocalDiskBlobStore
 
 __all__ = ["LocalDiskBlobStore"]

@@ -3,7 +3,7 @@
 Objects live at ``root/<key>``, so the tree mirrors the seed's bucket layout and can be
 served or backed up as plain files. Each object's content type is kept in a JSON sidecar at
 ``root/.meta/<key>.json``; staging files live in ``root/.tmp``. Every write is atomic and
-durable (see :mod:`adapters.local_disk.files`).
+durable (see :mod:`instagram_adapters.local_disk.files`).
 
 Presigned URLs point at our own HTTP edge (``base_url``), which checks them with
 :meth:`LocalDiskBlobStore.verify_upload` / :meth:`~LocalDiskBlobStore.verify_download`
@@ -18,13 +18,13 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from adapters.local_disk import files
-from adapters.local_disk.keys import (
+from instagram_adapters.local_disk import files
+from instagram_adapters.local_disk.keys import (
     validate_content_type,
     validate_key,
     validate_prefix,
 )
-from adapters.local_disk.signing import BlobUrls, SignedUrlBlobs
+from instagram_adapters.local_disk.signing import BlobUrls, SignedUrlBlobs
 from instagram_core.domain.errors import Conflict, NotFound
 from instagram_core.ports.blobs import BlobInfo
 from instagram_core.ports.clock import Clock

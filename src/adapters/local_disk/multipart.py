@@ -19,10 +19,10 @@ import shutil
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from adapters.local_disk import files
-from adapters.local_disk.blobs import LocalDiskBlobStore
-from adapters.local_disk.keys import validate_content_type, validate_key
-from adapters.local_disk.parts import (
+from instagram_adapters.local_disk import files
+from instagram_adapters.local_disk.blobs import LocalDiskBlobStore
+from instagram_adapters.local_disk.keys import validate_content_type, validate_key
+from instagram_adapters.local_disk.parts import (
     PartUrls,
     SignedPartUrls,
     check_part_number,

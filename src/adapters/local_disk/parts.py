@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from urllib.parse import quote, urlencode
 
-from adapters.local_disk.keys import validate_key
-from adapters.local_disk.signing import UrlSigner
+from instagram_adapters.local_disk.keys import validate_key
+from instagram_adapters.local_disk.signing import UrlSigner
 from instagram_core.domain.errors import Forbidden, InvalidInput, NotFound
 from instagram_core.ports.blobs import PresignedUpload
 from instagram_core.ports.clock import Clock

@@ -14,7 +14,7 @@ import math
 from datetime import UTC, datetime
 from urllib.parse import quote, urlencode
 
-from adapters.local_disk.keys import same_media_type, validate_content_type, validate_key
+from instagram_adapters.local_disk.keys import same_media_type, validate_content_type, validate_key
 from instagram_core.domain.errors import Forbidden, InvalidInput
 from instagram_core.ports.blobs import PresignedUpload
 from instagram_core.ports.clock import Clock

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import threading
 
-from adapters.local_disk.keys import validate_content_type, validate_key, validate_prefix
-from adapters.local_disk.signing import BlobUrls, SignedUrlBlobs
+from instagram_adapters.local_disk.keys import validate_content_type, validate_key, validate_prefix
+from instagram_adapters.local_disk.signing import BlobUrls, SignedUrlBlobs
 from instagram_core.domain.errors import NotFound
 from instagram_core.ports.blobs import BlobInfo
 from instagram_core.ports.clock import Clock

@@ -1,6 +1,6 @@
 """In-process event buses: background worker threads, or inline for unit tests.
 
-Both share :class:`~adapters.memory.event_dispatch.Dispatcher`: a job is one message for
+Both share :class:`~instagram_adapters.memory.event_dispatch.Dispatcher`: a job is one message for
 one handler, failures are retried up to ``max_attempts``, permanent domain errors and last
 attempts are dead-lettered, and every failure is logged on ``instagram.bus``. Nothing here
 survives a restart: the durable bus is a different adapter.
@@ -17,7 +17,7 @@ from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from adapters.memory.event_dispatch import (
+from instagram_adapters.memory.event_dispatch import (
     DeadLetter,
     DeadLetterHook,
     Dispatcher,

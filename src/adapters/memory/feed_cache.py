@@ -7,7 +7,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
-from adapters.memory.sorted_lists import discard_sorted
+from instagram_adapters.memory.sorted_lists import discard_sorted
 from instagram_core.ports.clock import Clock
 from instagram_core.ports.feed_cache import FEED_CAPACITY
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import uuid
 
-from adapters.keyset import to_micros
+from instagram_adapters.keyset import to_micros
 from instagram_core.domain.ids import MAX_SEQUENCE, MAX_WORKER_ID, compose_id
 from instagram_core.ports.clock import Clock
 

@@ -46,7 +46,11 @@ def _phrase_pattern(phrase: str) -> str:
 
 def default_blocked_words() -> list[str]:
     """The packaged list (``blocked_words.txt``): blank lines and ``#`` comments skipped."""
-    text = resources.files("adapters.memory").joinpath("blocked_words.txt").read_text("utf-8")
+    text = (
+        resources.files("instagram_adapters.memory")
+        .joinpath("blocked_words.txt")
+        .read_text("utf-8")
+    )
     lines = (line.strip() for line in text.splitlines())
     return [line for line in lines if line and not line.startswith("#")]
 

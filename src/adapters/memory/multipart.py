@@ -9,8 +9,8 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
-from adapters.local_disk.keys import validate_content_type, validate_key
-from adapters.local_disk.parts import (
+from instagram_adapters.local_disk.keys import validate_content_type, validate_key
+from instagram_adapters.local_disk.parts import (
     PartUrls,
     SignedPartUrls,
     check_part_number,

@@ -6,7 +6,7 @@ import bisect
 import threading
 from collections.abc import Sequence
 
-from adapters.memory.sorted_lists import discard_sorted
+from instagram_adapters.memory.sorted_lists import discard_sorted
 from instagram_core.domain.errors import Conflict
 from instagram_core.domain.notifications import Notification
 

@@ -10,8 +10,8 @@ import threading
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
-from adapters.keyset import to_micros
-from adapters.memory.sorted_lists import discard_sorted
+from instagram_adapters.keyset import to_micros
+from instagram_adapters.memory.sorted_lists import discard_sorted
 from instagram_core.domain.errors import Conflict, NotFound
 from instagram_core.domain.posts import Post, PostStatus
 

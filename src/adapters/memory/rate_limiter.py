@@ -7,7 +7,7 @@ from collections import deque
 
 import attrs
 
-from adapters.keyset import to_micros
+from instagram_adapters.keyset import to_micros
 from instagram_core.ports.clock import Clock
 from instagram_core.ports.rate_limit import RateDecision
 

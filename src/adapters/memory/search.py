@@ -6,8 +6,8 @@ import threading
 from bisect import bisect_left, insort
 from collections.abc import Iterator, Sequence
 
-from adapters.search_terms import hashtag_term, user_terms
-from adapters.text_folding import fold
+from instagram_adapters.search_terms import hashtag_term, user_terms
+from instagram_adapters.text_folding import fold
 from instagram_core.domain.users import User
 from instagram_core.ports.search import HashtagHit
 

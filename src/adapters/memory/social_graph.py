@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
-from adapters.keyset import decode_keyset_cursor, encode_keyset_cursor, to_micros
-from adapters.memory.sorted_lists import discard_sorted
+from instagram_adapters.keyset import decode_keyset_cursor, encode_keyset_cursor, to_micros
+from instagram_adapters.memory.sorted_lists import discard_sorted
 from instagram_core.domain.errors import InvalidInput
 from instagram_core.domain.pagination import Page, page_from_overfetch
 from instagram_core.domain.social import Follow, FollowStatus

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
-from adapters.keyset import to_micros
+from instagram_adapters.keyset import to_micros
 from instagram_core.domain.errors import Conflict, NotFound
 from instagram_core.domain.users import User
 

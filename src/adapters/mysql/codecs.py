@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 
-from adapters.keyset import decode_keyset_cursor, from_micros
+from instagram_adapters.keyset import decode_keyset_cursor, from_micros
 
 BATCH_SIZE = 1000  # ids per ``IN %s``: keeps statements far below max_allowed_packet
 # What a far-out (never issued, yet well-formed) cursor is clamped to.

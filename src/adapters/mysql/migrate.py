@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from importlib.resources import files
 
-from adapters.mysql.connect import Cursor
-from adapters.mysql.pool import MySqlPool
+from instagram_adapters.mysql.connect import Cursor
+from instagram_adapters.mysql.pool import MySqlPool
 from instagram_core.domain.errors import Unavailable
 
 _FILE_NAME = re.compile(r"(\d{4}_[a-z0-9_]+)\.sql")
@@ -30,7 +30,7 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
 def available_migrations() -> list[tuple[str, str]]:
     """(version, SQL) of every migration file shipped with the package, in order."""
     found: list[tuple[str, str]] = []
-    for entry in files("adapters.mysql").joinpath("migrations").iterdir():
+    for entry in files("instagram_adapters.mysql").joinpath("migrations").iterdir():
         match = _FILE_NAME.fullmatch(entry.name)
         if match is not None:
             found.append((match.group(1), entry.read_text(encoding="utf-8")))

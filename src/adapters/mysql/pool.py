@@ -1,8 +1,8 @@
 """A small thread-safe pool of pymysql connections with explicit transactions.
 
-Connections are in autocommit mode (see :mod:`adapters.mysql.connect`), so a read is one
+Connections are in autocommit mode (see :mod:`instagram_adapters.mysql.connect`), so a read is one
 statement; :meth:`MySqlPool.transaction` wraps writes in BEGIN ... COMMIT. The pool is the
-boundary where pymysql errors become core errors (:mod:`adapters.mysql.errors`).
+boundary where pymysql errors become core errors (:mod:`instagram_adapters.mysql.errors`).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from typing import Any, TypeVar
 
 import pymysql
 
-from adapters.mysql.connect import Connection, Cursor, Params, connector
-from adapters.mysql.errors import Contention, breaks_connection, to_domain_error
+from instagram_adapters.mysql.connect import Connection, Cursor, Params, connector
+from instagram_adapters.mysql.errors import Contention, breaks_connection, to_domain_error
 from instagram_core.domain.errors import Unavailable
 
 T = TypeVar("T")

@@ -20,11 +20,21 @@ from typing import Any
 
 import pymysql
 
-from adapters.keyset import encode_keyset_cursor
-from adapters.mysql.codecs import cursor_position, from_utc_naive, in_batches, to_utc_naive
-from adapters.mysql.connect import Cursor
-from adapters.mysql.errors import DUPLICATE_KEY, MISSING_PARENT_ROW, Contention, error_code
-from adapters.mysql.pool import MySqlPool
+from instagram_adapters.keyset import encode_keyset_cursor
+from instagram_adapters.mysql.codecs import (
+    cursor_position,
+    from_utc_naive,
+    in_batches,
+    to_utc_naive,
+)
+from instagram_adapters.mysql.connect import Cursor
+from instagram_adapters.mysql.errors import (
+    DUPLICATE_KEY,
+    MISSING_PARENT_ROW,
+    Contention,
+    error_code,
+)
+from instagram_adapters.mysql.pool import MySqlPool
 from instagram_core.domain.errors import InvalidInput, NotFound
 from instagram_core.domain.pagination import Page, page_from_overfetch
 from instagram_core.domain.social import Follow, FollowStatus

@@ -12,9 +12,9 @@ from typing import Any
 
 import pymysql
 
-from adapters.mysql.codecs import from_utc_naive, in_batches, to_utc_naive
-from adapters.mysql.errors import DUPLICATE_KEY, error_code
-from adapters.mysql.pool import MySqlPool
+from instagram_adapters.mysql.codecs import from_utc_naive, in_batches, to_utc_naive
+from instagram_adapters.mysql.errors import DUPLICATE_KEY, error_code
+from instagram_adapters.mysql.pool import MySqlPool
 from instagram_core.domain.errors import Conflict, NotFound
 from instagram_core.domain.users import User
 

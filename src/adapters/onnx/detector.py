@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from adapters.onnx.letterbox import Pixels, letterbox_blob
+from instagram_adapters.onnx.letterbox import Pixels, letterbox_blob
 
 MODEL_FILE = "nudenet/320n.onnx"
 EXTRA_HINT = "install the 'moderation' extra: pip install 'instagram-backend[moderation]'"

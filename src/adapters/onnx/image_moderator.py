@@ -15,11 +15,11 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from adapters.memory.moderation import WordListModerator
-from adapters.onnx.detector import ModerationModelMissing, NudityDetector
-from adapters.onnx.letterbox import Pixels
-from adapters.pillow.decoding import DECODE_ERRORS
-from adapters.pillow.quiet import pillow_warnings_ignored
+from instagram_adapters.memory.moderation import WordListModerator
+from instagram_adapters.onnx.detector import ModerationModelMissing, NudityDetector
+from instagram_adapters.onnx.letterbox import Pixels
+from instagram_adapters.pillow.decoding import DECODE_ERRORS
+from instagram_adapters.pillow.quiet import pillow_warnings_ignored
 from instagram_core.domain.errors import Unavailable
 from instagram_core.ports.moderation import ModerationVerdict, Moderator
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 import numpy as np
 from PIL import Image, ImageCms, ImageFile
 
-from adapters.pillow.quiet import pillow_warnings_ignored
+from instagram_adapters.pillow.quiet import pillow_warnings_ignored
 from instagram_core.domain.errors import UnprocessableMedia
 from instagram_core.domain.media import IMAGE_CONTENT_TYPES
 

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from PIL import Image
 
-from adapters.pillow.quiet import pillow_warnings_ignored
+from instagram_adapters.pillow.quiet import pillow_warnings_ignored
 from instagram_core.domain.media import GeoPoint, PhotoMetadata
 
 _T = TypeVar("_T")

@@ -15,8 +15,8 @@ from concurrent.futures.process import BrokenProcessPool
 from types import TracebackType
 from typing import Any
 
-from adapters.pillow.filters import filter_named
-from adapters.pillow.processor import PillowMediaProcessor
+from instagram_adapters.pillow.filters import filter_named
+from instagram_adapters.pillow.processor import PillowMediaProcessor
 from instagram_core.domain.errors import Unavailable
 from instagram_core.ports.processing import MediaHeader, ProcessedImage
 

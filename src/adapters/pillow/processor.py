@@ -8,9 +8,14 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 from PIL import Image
 
-from adapters.pillow import blurhash, decoding, encoding, exif
-from adapters.pillow.filters import FILTERS, filter_named
-from adapters.pillow.rendering import oriented, renditions, upright_and_filtered, working_size
+from instagram_adapters.pillow import blurhash, decoding, encoding, exif
+from instagram_adapters.pillow.filters import FILTERS, filter_named
+from instagram_adapters.pillow.rendering import (
+    oriented,
+    renditions,
+    upright_and_filtered,
+    working_size,
+)
 from instagram_core.domain.errors import UnprocessableMedia
 from instagram_core.domain.media import VARIANT_SPECS, VariantSpec
 from instagram_core.ports.processing import MediaHeader, ProcessedImage, RenderedVariant
@@ -27,7 +32,7 @@ class PillowMediaProcessor:
     ``threads`` > 1 encodes the variants on that many threads while the calling thread
     resizes (both release the GIL). It can only shorten one photo's latency while other
     cores idle; the default is 1 because photos run in a process pool sized to the cores
-    (:class:`~adapters.pillow.pool.ProcessPoolMediaProcessor`), where a second thread
+    (:class:`~instagram_adapters.pillow.pool.ProcessPoolMediaProcessor`), where a second thread
     per photo measured no gain in throughput. HEIC is accepted when pillow-heif is
     installed.
     """

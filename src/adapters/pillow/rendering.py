@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from PIL import Image
 
-from adapters.pillow.filters import Filter
+from instagram_adapters.pillow.filters import Filter
 from instagram_core.domain.media import VariantSpec
 
 # EXIF orientation -> the transposition that makes the stored pixels upright.

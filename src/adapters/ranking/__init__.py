@@ -2,6 +2,6 @@
 small multi-task network trained in numpy, exported to ONNX, and served by onnxruntime or,
 without it, by numpy with the same scores. See ``docs/ranking.md``."""
 
-from adapters.extras import require
+from instagram_adapters.extras import require
 
 require(__name__, numpy="ml")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from adapters.ranking.simulator import EngagementLog
+from instagram_adapters.ranking.simulator import EngagementLog
 from instagram_core.domain.ranking import FEATURES, HEADS
 
 Scores = npt.NDArray[np.floating]

@@ -16,8 +16,13 @@ from typing import Any
 import attrs
 import numpy as np
 
-from adapters.ranking.model import SHIPPED_ONNX, SHIPPED_WEIGHTS, WEIGHT_ARRAYS, save_weights
-from adapters.ranking.network import NetWeights
+from instagram_adapters.ranking.model import (
+    SHIPPED_ONNX,
+    SHIPPED_WEIGHTS,
+    WEIGHT_ARRAYS,
+    save_weights,
+)
+from instagram_adapters.ranking.network import NetWeights
 from instagram_core.domain.ranking import FEATURES, HEADS
 
 OPSET, IR_VERSION = 17, 8

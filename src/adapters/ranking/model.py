@@ -19,9 +19,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from adapters.ranking.defaults import MODEL_DIR
-from adapters.ranking.features import feature_rows
-from adapters.ranking.network import NetWeights
+from instagram_adapters.ranking.defaults import MODEL_DIR
+from instagram_adapters.ranking.features import feature_rows
+from instagram_adapters.ranking.network import NetWeights
 from instagram_core.domain.ranking import (
     FEATURES,
     HEADS,

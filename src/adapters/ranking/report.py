@@ -6,12 +6,12 @@ from __future__ import annotations
 import inspect
 from typing import TYPE_CHECKING
 
-from adapters.ranking import network, simulator
-from adapters.ranking.export import OPSET
+from instagram_adapters.ranking import network, simulator
+from instagram_adapters.ranking.export import OPSET
 from instagram_core.domain.ranking import FEATURES, HEADS, HeadWeights
 
 if TYPE_CHECKING:
-    from adapters.ranking.train import TrainingReport
+    from instagram_adapters.ranking.train import TrainingReport
 
 RANKERS = ("chronological", "popularity", "velocity", "model", "ceiling")
 DEFINITIONS = {

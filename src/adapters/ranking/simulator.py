@@ -49,7 +49,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from adapters.ranking.features import feature_matrix
+from instagram_adapters.ranking.features import feature_matrix
 from instagram_core.domain.ranking import FEATURES
 
 TOPICS, TAGS_PER_TOPIC, GENERIC_TAGS = 12, 15, 20

@@ -12,13 +12,13 @@ from pathlib import Path
 import attrs
 import numpy as np
 
-from adapters.ranking.defaults import DEFAULT_IMPRESSIONS, DEFAULT_SEED, MODEL_DIR
-from adapters.ranking.evaluation import AucTable, auc_table
-from adapters.ranking.export import ModelFiles, write_metadata, write_model
-from adapters.ranking.model import NumpyEngagementModel
-from adapters.ranking.network import TrainingPlan, fit
-from adapters.ranking.report import render_docs
-from adapters.ranking.simulator import EngagementLog, simulate
+from instagram_adapters.ranking.defaults import DEFAULT_IMPRESSIONS, DEFAULT_SEED, MODEL_DIR
+from instagram_adapters.ranking.evaluation import AucTable, auc_table
+from instagram_adapters.ranking.export import ModelFiles, write_metadata, write_model
+from instagram_adapters.ranking.model import NumpyEngagementModel
+from instagram_adapters.ranking.network import TrainingPlan, fit
+from instagram_adapters.ranking.report import render_docs
+from instagram_adapters.ranking.simulator import EngagementLog, simulate
 from instagram_core.domain.ranking import HEADS, HeadWeights
 
 HELD_OUT_EVERY = 5  # viewers whose id is a multiple of this are held out
@@ -90,7 +90,7 @@ def _onnx_agreement(files: ModelFiles, held_out: EngagementLog) -> float | None:
     """Largest difference between the exported graph's and numpy's head probabilities on
     the held-out rows: the fallback promise (1e-5), checked on every export."""
     try:
-        from adapters.ranking.model import OnnxEngagementModel
+        from instagram_adapters.ranking.model import OnnxEngagementModel
 
         graph = OnnxEngagementModel(files.onnx, HeadWeights())
     except ImportError:

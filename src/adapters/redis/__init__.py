@@ -1,8 +1,8 @@
 """Redis adapters: the production caches and counters (feeds, story trays, likes and saves,
 rate limits). Each takes a built client (see
-:func:`adapters.redis.client.redis_client`) and turns every driver error into
+:func:`instagram_adapters.redis.client.redis_client`) and turns every driver error into
 :class:`~instagram_core.domain.errors.Unavailable`."""
 
-from adapters.extras import require
+from instagram_adapters.extras import require
 
 require(__name__, redis="production")

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 
 import redis
 
-from adapters.redis.client import chunked, translate_errors
+from instagram_adapters.redis.client import chunked, translate_errors
 
 _PREFIX = "change:"
 

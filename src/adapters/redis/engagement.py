@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 
 import redis
 
-from adapters.redis.client import as_text, chunked, translate_errors
+from instagram_adapters.redis.client import as_text, chunked, translate_errors
 
 # KEYS: liked set, counter. ARGV: user. Returns {added, count}.
 _LIKE = """

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 
 import redis
 
-from adapters.redis.client import chunked, translate_errors
+from instagram_adapters.redis.client import chunked, translate_errors
 from instagram_core.domain.ids import MAX_ID, TIMESTAMP_SHIFT
 from instagram_core.ports.feed_cache import FEED_CAPACITY
 

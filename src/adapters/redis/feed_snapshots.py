@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import redis
 
-from adapters.redis.client import translate_errors
+from instagram_adapters.redis.client import translate_errors
 
 # KEYS[1]: the snapshot. ARGV: start, stop (inclusive). Renews the TTL it was saved with.
 _LOAD = """

@@ -6,8 +6,8 @@ import uuid
 
 import redis
 
-from adapters.keyset import to_micros
-from adapters.redis.client import translate_errors
+from instagram_adapters.keyset import to_micros
+from instagram_adapters.redis.client import translate_errors
 from instagram_core.ports.clock import Clock
 from instagram_core.ports.rate_limit import RateDecision
 

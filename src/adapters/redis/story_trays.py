@@ -17,8 +17,8 @@ from typing import cast
 
 import redis
 
-from adapters.keyset import ONE_MICROSECOND, UNIX_EPOCH, from_micros
-from adapters.redis.client import as_text, chunked, translate_errors
+from instagram_adapters.keyset import ONE_MICROSECOND, UNIX_EPOCH, from_micros
+from instagram_adapters.redis.client import as_text, chunked, translate_errors
 
 _SENTINEL = ""  # no author id is empty
 

@@ -9,7 +9,7 @@ from datetime import datetime
 
 import redis
 
-from adapters.redis.client import as_text, translate_errors
+from instagram_adapters.redis.client import as_text, translate_errors
 from instagram_core.policies.trending import (
     WINDOW_DAYS,
     decayed,

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from botocore.exceptions import ClientError
 
-from adapters.local_disk.keys import validate_content_type, validate_key, validate_prefix
-from adapters.s3 import lifecycle
-from adapters.s3.client import S3Client, ensure_bucket, make_client
-from adapters.s3.errors import MISSING_KEY, error_code, s3_boundary
-from adapters.s3.multipart import MultipartUploads
-from adapters.s3.urls import presign, signed_expiry
+from instagram_adapters.local_disk.keys import validate_content_type, validate_key, validate_prefix
+from instagram_adapters.s3 import lifecycle
+from instagram_adapters.s3.client import S3Client, ensure_bucket, make_client
+from instagram_adapters.s3.errors import MISSING_KEY, error_code, s3_boundary
+from instagram_adapters.s3.multipart import MultipartUploads
+from instagram_adapters.s3.urls import presign, signed_expiry
 from instagram_core.domain.errors import InvalidInput, NotFound, Unavailable
 from instagram_core.ports.blobs import BlobInfo, PresignedUpload
 
@@ -50,7 +50,7 @@ class S3BlobStore(MultipartUploads):
         secret_key: str | None,
         public_endpoint_url: str | None = None,
     ) -> S3BlobStore:
-        """A store with its own clients (see :func:`adapters.s3.client.make_client`); no
+        """A store with its own clients (see :func:`instagram_adapters.s3.client.make_client`); no
         network call happens until the first operation. ``None`` credentials fall back to
         boto3's chain (environment, instance role)."""
         client = make_client(endpoint_url, region, access_key, secret_key)
@@ -75,7 +75,7 @@ class S3BlobStore(MultipartUploads):
 
     def configure_story_lifecycle(self, prefix: str = "stories/", days: int = 1) -> None:
         """Have S3 delete objects under ``prefix`` ``days`` days after upload, keeping the
-        bucket's other lifecycle rules (see :mod:`adapters.s3.lifecycle`)."""
+        bucket's other lifecycle rules (see :mod:`instagram_adapters.s3.lifecycle`)."""
         lifecycle.put_expiry_rule(self._client, self._bucket, STORY_RULE_ID, prefix, days)
 
     def put(self, key: str, data: bytes, content_type: str) -> None:
@@ -145,7 +145,7 @@ class S3BlobStore(MultipartUploads):
 
     def download_url(self, key: str, expires_in: int) -> str:
         """A presigned GetObject URL, valid for at least ``expires_in`` seconds; it changes
-        every second, unlike the local store's (see :mod:`adapters.s3.urls`)."""
+        every second, unlike the local store's (see :mod:`instagram_adapters.s3.urls`)."""
         validate_key(key)
         return presign(
             self._presign, "get_object", {"Bucket": self._bucket, "Key": key}, expires_in

@@ -12,7 +12,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from adapters.s3.errors import error_code, s3_boundary
+from instagram_adapters.s3.errors import error_code, s3_boundary
 
 S3Client = Any
 """A boto3 S3 client; boto3 ships no type information."""

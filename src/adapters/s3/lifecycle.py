@@ -11,9 +11,9 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from adapters.local_disk.keys import validate_prefix
-from adapters.s3.client import S3Client
-from adapters.s3.errors import error_code, s3_boundary
+from instagram_adapters.local_disk.keys import validate_prefix
+from instagram_adapters.s3.client import S3Client
+from instagram_adapters.s3.errors import error_code, s3_boundary
 from instagram_core.domain.errors import InvalidInput
 
 

@@ -17,11 +17,11 @@ from typing import NamedTuple
 
 from botocore.exceptions import ClientError
 
-from adapters.local_disk.keys import validate_content_type, validate_key
-from adapters.local_disk.parts import check_part_number, select_parts
-from adapters.s3.client import S3Client
-from adapters.s3.errors import error_code, s3_boundary
-from adapters.s3.urls import presign, signed_expiry
+from instagram_adapters.local_disk.keys import validate_content_type, validate_key
+from instagram_adapters.local_disk.parts import check_part_number, select_parts
+from instagram_adapters.s3.client import S3Client
+from instagram_adapters.s3.errors import error_code, s3_boundary
+from instagram_adapters.s3.urls import presign, signed_expiry
 from instagram_core.domain.errors import InvalidInput, NotFound
 from instagram_core.ports import multipart as port
 from instagram_core.ports.blobs import PresignedUpload
@@ -52,7 +52,7 @@ def _upload_errors(upload_id: str) -> Iterator[None]:
 
 
 class MultipartUploads:
-    """The multipart methods of :class:`adapters.s3.blobs.S3BlobStore`."""
+    """The multipart methods of :class:`instagram_adapters.s3.blobs.S3BlobStore`."""
 
     _client: S3Client
     _presign: S3Client

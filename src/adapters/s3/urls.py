@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from adapters.s3.errors import s3_boundary
+from instagram_adapters.s3.errors import s3_boundary
 from instagram_core.domain.errors import InvalidInput
 
 MAX_EXPIRES_IN = 7 * 24 * 3600 - 1

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from adapters.sqlite.codecs import JSON_IDS, from_micros, json_ids, to_micros
-from adapters.sqlite.database import SqliteDatabase
+from instagram_adapters.sqlite.codecs import JSON_IDS, from_micros, json_ids, to_micros
+from instagram_adapters.sqlite.database import SqliteDatabase
 from instagram_core.domain.ranking import ViewerHistory
 from instagram_core.policies.affinity import SEEN_FOR_SECONDS, decayed
 

@@ -18,7 +18,7 @@ from typing import Any, TypeVar, cast
 
 import msgspec
 
-from adapters.keyset import (
+from instagram_adapters.keyset import (
     decode_keyset_cursor,
     encode_keyset_cursor,
     from_micros,

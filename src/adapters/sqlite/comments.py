@@ -5,14 +5,14 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 
-from adapters.sqlite.codecs import (
+from instagram_adapters.sqlite.codecs import (
     JSON_IDS,
     conflict_on_integrity_error,
     from_micros,
     json_ids,
     to_micros,
 )
-from adapters.sqlite.database import SqliteDatabase
+from instagram_adapters.sqlite.database import SqliteDatabase
 from instagram_core.domain.comments import Comment
 
 SCHEMA = """

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from adapters.sqlite.codecs import JSON_IDS, json_ids
-from adapters.sqlite.database import SqliteDatabase
+from instagram_adapters.sqlite.codecs import JSON_IDS, json_ids
+from instagram_adapters.sqlite.database import SqliteDatabase
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS likes (

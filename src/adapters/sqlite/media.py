@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from adapters.sqlite.codecs import (
+from instagram_adapters.sqlite.codecs import (
     JSON_IDS,
     conflict_on_integrity_error,
     from_json,
@@ -17,7 +17,7 @@ from adapters.sqlite.codecs import (
     to_json,
     to_micros,
 )
-from adapters.sqlite.database import SqliteDatabase
+from instagram_adapters.sqlite.database import SqliteDatabase
 from instagram_core.domain.errors import NotFound
 from instagram_core.domain.media import Media, MediaStatus, MediaType, PhotoMetadata, Variant
 

@@ -9,8 +9,8 @@ import json
 import sqlite3
 from collections.abc import Sequence
 
-from adapters.sqlite.codecs import conflict_on_integrity_error, from_micros, to_micros
-from adapters.sqlite.database import SqliteDatabase
+from instagram_adapters.sqlite.codecs import conflict_on_integrity_error, from_micros, to_micros
+from instagram_adapters.sqlite.database import SqliteDatabase
 from instagram_core.domain.notifications import Notification, NotificationKind
 
 SCHEMA = """

@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from adapters.sqlite.codecs import (
+from instagram_adapters.sqlite.codecs import (
     conflict_on_integrity_error,
     from_json,
     from_micros,
@@ -21,7 +21,7 @@ from adapters.sqlite.codecs import (
     to_json,
     to_micros,
 )
-from adapters.sqlite.database import SqliteDatabase
+from instagram_adapters.sqlite.database import SqliteDatabase
 from instagram_core.domain.errors import NotFound
 from instagram_core.domain.posts import Location, Post, PostStatus
 

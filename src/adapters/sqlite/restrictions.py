@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from adapters.sqlite.database import SqliteDatabase
+from instagram_adapters.sqlite.database import SqliteDatabase
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS restrictions (

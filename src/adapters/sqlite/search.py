@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from adapters.search_terms import hashtag_term, user_terms
-from adapters.sqlite.database import SqliteDatabase
-from adapters.text_folding import fold
+from instagram_adapters.search_terms import hashtag_term, user_terms
+from instagram_adapters.sqlite.database import SqliteDatabase
+from instagram_adapters.text_folding import fold
 from instagram_core.domain.users import User
 from instagram_core.ports.search import HashtagHit
 
@@ -82,7 +82,7 @@ def _successor(prefix: bytes) -> bytes:
 class SqliteSearchIndex:
     """The durable :class:`~instagram_core.ports.SearchIndex` of the embedded profile.
 
-    Same semantics as :class:`~adapters.memory.search.InMemorySearchIndex`: users rank
+    Same semantics as :class:`~instagram_adapters.memory.search.InMemorySearchIndex`: users rank
     exact username first, then shorter usernames, then alphabetically (then by id, where folded
     usernames tie); hashtags by how many posts use them, then alphabetically. An empty user
     query finds nobody; an empty hashtag prefix lists the most used tags. ``#`` before a tag

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Sequence
 
-from adapters.sqlite.codecs import (
+from instagram_adapters.sqlite.codecs import (
     JSON_IDS,
     decode_keyset_cursor,
     encode_keyset_cursor,
@@ -17,7 +17,7 @@ from adapters.sqlite.codecs import (
     json_ids,
     to_micros,
 )
-from adapters.sqlite.database import SqliteDatabase
+from instagram_adapters.sqlite.database import SqliteDatabase
 from instagram_core.domain.errors import InvalidInput
 from instagram_core.domain.pagination import Page, page_from_overfetch
 from instagram_core.domain.social import Follow, FollowStatus

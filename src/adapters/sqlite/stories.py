@@ -11,14 +11,14 @@ import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
-from adapters.sqlite.codecs import (
+from instagram_adapters.sqlite.codecs import (
     JSON_IDS,
     conflict_on_integrity_error,
     from_micros,
     json_ids,
     to_micros,
 )
-from adapters.sqlite.database import SqliteDatabase
+from instagram_adapters.sqlite.database import SqliteDatabase
 from instagram_core.domain.errors import NotFound
 from instagram_core.domain.stories import Story, StoryStatus
 from instagram_core.ports.clock import Clock

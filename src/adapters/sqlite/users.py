@@ -9,13 +9,13 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Mapping
 
-from adapters.sqlite.codecs import (
+from instagram_adapters.sqlite.codecs import (
     conflict_on_integrity_error,
     from_micros,
     in_batches,
     to_micros,
 )
-from adapters.sqlite.database import SqliteDatabase
+from instagram_adapters.sqlite.database import SqliteDatabase
 from instagram_core.domain.errors import NotFound
 from instagram_core.domain.users import User
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from adapters.memory.moderation import WordListModerator
-from adapters.textmod.features import vectorize
+from instagram_adapters.memory.moderation import WordListModerator
+from instagram_adapters.textmod.features import vectorize
 from instagram_core.ports.moderation import ModerationVerdict
 
 DEFAULT_THRESHOLD = 0.6
@@ -16,8 +16,8 @@ _REASONS = {"spam": "text looks like spam", "abuse": "text looks abusive"}
 
 
 def packaged_weights() -> Path:
-    """The packaged ``weights.npz``, written by ``python -m adapters.textmod.train``."""
-    return Path(str(resources.files("adapters.textmod").joinpath("weights.npz")))
+    """The packaged ``weights.npz``, written by ``python -m instagram_adapters.textmod.train``."""
+    return Path(str(resources.files("instagram_adapters.textmod").joinpath("weights.npz")))
 
 
 class TextClassifier:

@@ -20,7 +20,7 @@ class Example:
 
 def load_examples() -> list[Example]:
     """Every line of the packaged ``captions.tsv``; ``#`` comments and blank lines skipped."""
-    data = resources.files("adapters.textmod").joinpath("captions.tsv").read_text("utf-8")
+    data = resources.files("instagram_adapters.textmod").joinpath("captions.tsv").read_text("utf-8")
     examples = []
     for line in data.splitlines():
         if line.strip() and not line.startswith("#"):

@@ -14,7 +14,9 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 import numpy.typing as npt
 
-from adapters.text_folding import fold as normalize  # NFKC, case folded, white space collapsed
+from instagram_adapters.text_folding import (
+    fold as normalize,  # NFKC, case folded, white space collapsed
+)
 
 Vector = npt.NDArray[np.float32]
 NGRAM_SIZES = (3, 4, 5)  # chosen by grouped cross-validation (see train.py)

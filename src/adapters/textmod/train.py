@@ -1,5 +1,5 @@
 """Trains the text classifier and writes the packaged ``weights.npz``; run it with
-``python -m adapters.textmod.train``.
+``python -m instagram_adapters.textmod.train``.
 
 Multinomial logistic regression with L2 regularisation, fitted by full-batch Adam from zero
 weights: with the seeded split of ``corpus.split`` the run is reproducible. The shipped
@@ -17,9 +17,9 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from adapters.textmod.classifier import packaged_weights
-from adapters.textmod.corpus import LABELS, Example, load_examples, split
-from adapters.textmod.features import BUCKETS, NGRAM_SIZES, vectorize_all
+from instagram_adapters.textmod.classifier import packaged_weights
+from instagram_adapters.textmod.corpus import LABELS, Example, load_examples, split
+from instagram_adapters.textmod.features import BUCKETS, NGRAM_SIZES, vectorize_all
 
 Matrix = npt.NDArray[np.float32]
 

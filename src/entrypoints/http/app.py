@@ -9,26 +9,26 @@ from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 
-from entrypoints.config import Settings, load_settings
-from entrypoints.containers import Application, build_container
-from entrypoints.http.controllers.accounts import AccountsController
-from entrypoints.http.controllers.activity import (
+from instagram_entrypoints.config import Settings, load_settings
+from instagram_entrypoints.containers import Application, build_container
+from instagram_entrypoints.http.controllers.accounts import AccountsController
+from instagram_entrypoints.http.controllers.activity import (
     NotificationsController,
     SearchController,
     StoriesController,
 )
-from entrypoints.http.controllers.blobs import BlobsController
-from entrypoints.http.controllers.feed import FeedController
-from entrypoints.http.controllers.health import HealthController
-from entrypoints.http.controllers.posts import (
+from instagram_entrypoints.http.controllers.blobs import BlobsController
+from instagram_entrypoints.http.controllers.feed import FeedController
+from instagram_entrypoints.http.controllers.health import HealthController
+from instagram_entrypoints.http.controllers.posts import (
     FiltersController,
     MediaController,
     PostsController,
 )
-from entrypoints.http.controllers.uploads import UploadsController
-from entrypoints.http.controllers.users import FollowRequestsController, UsersController
-from entrypoints.http.dependencies import DEPENDENCIES
-from entrypoints.http.errors import EXCEPTION_HANDLERS
+from instagram_entrypoints.http.controllers.uploads import UploadsController
+from instagram_entrypoints.http.controllers.users import FollowRequestsController, UsersController
+from instagram_entrypoints.http.dependencies import DEPENDENCIES
+from instagram_entrypoints.http.errors import EXCEPTION_HANDLERS
 
 log = logging.getLogger("instagram")
 

@@ -14,7 +14,7 @@ from instagram_core.domain.ids import parse_id
 from instagram_core.domain.users import User
 
 if TYPE_CHECKING:
-    from entrypoints.containers import Application
+    from instagram_entrypoints.containers import Application
 
 
 def container_of(state: State) -> Application:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from entrypoints.http import schemas as s
 from instagram_core.domain.users import Profile, User
 from instagram_core.policies.notification_batching import summary_text
 from instagram_core.services.comments import CommentView
 from instagram_core.services.notifications import NotificationView
 from instagram_core.services.stories import StoryTrayView, StoryView
 from instagram_core.services.views import MediaView, PostView, VariantView
+from instagram_entrypoints.http import schemas as s
 
 
 def account(user: User) -> s.Account:

@@ -7,8 +7,8 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from entrypoints.http import presenters, schemas
 from instagram_core.services.accounts import AccountService
+from instagram_entrypoints.http import presenters, schemas
 
 
 class AccountsController(Controller):

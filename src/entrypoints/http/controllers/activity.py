@@ -7,13 +7,13 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
-from entrypoints.http import presenters, schemas
-from entrypoints.http.dependencies import media_id
 from instagram_core.domain.pagination import DEFAULT_PAGE_SIZE
 from instagram_core.domain.users import User
 from instagram_core.services.notifications import NotificationService
 from instagram_core.services.search import SearchService
 from instagram_core.services.stories import StoryService, StoryView
+from instagram_entrypoints.http import presenters, schemas
+from instagram_entrypoints.http.dependencies import media_id
 
 
 class StoriesController(Controller):

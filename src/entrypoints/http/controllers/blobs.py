@@ -22,7 +22,8 @@ from litestar.status_codes import (
     HTTP_416_REQUESTED_RANGE_NOT_SATISFIABLE,
 )
 
-from entrypoints.http.byte_ranges import (
+from instagram_core.domain.errors import InvalidInput, PayloadTooLarge
+from instagram_entrypoints.http.byte_ranges import (
     RangeNotSatisfiable,
     byte_range,
     none_match,
@@ -30,8 +31,7 @@ from entrypoints.http.byte_ranges import (
     read_span,
     strong_etag,
 )
-from entrypoints.http.dependencies import container_of
-from instagram_core.domain.errors import InvalidInput, PayloadTooLarge
+from instagram_entrypoints.http.dependencies import container_of
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 

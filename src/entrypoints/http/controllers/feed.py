@@ -13,11 +13,11 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromQuery
 from litestar.serialization import encode_json
 
-from entrypoints.http import presenters, schemas
-from entrypoints.http.dependencies import container_of, provide_viewer
-from entrypoints.http.feed_pages import FeedPageCache
 from instagram_core.domain.pagination import DEFAULT_PAGE_SIZE
 from instagram_core.services.feed import FeedService
+from instagram_entrypoints.http import presenters, schemas
+from instagram_entrypoints.http.dependencies import container_of, provide_viewer
+from instagram_entrypoints.http.feed_pages import FeedPageCache
 
 
 class FeedController(Controller):

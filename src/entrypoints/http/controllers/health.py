@@ -6,8 +6,8 @@ from litestar import Controller, Response, get
 from litestar.datastructures import State
 from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 
-from entrypoints.http.dependencies import container_of
-from entrypoints.readiness import check_dependencies
+from instagram_entrypoints.http.dependencies import container_of
+from instagram_entrypoints.readiness import check_dependencies
 
 
 class HealthController(Controller):

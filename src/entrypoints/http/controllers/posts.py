@@ -7,8 +7,6 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from entrypoints.http import presenters, schemas
-from entrypoints.http.dependencies import media_id, path_id
 from instagram_core.domain.pagination import DEFAULT_PAGE_SIZE
 from instagram_core.domain.posts import Location
 from instagram_core.domain.users import User
@@ -16,6 +14,8 @@ from instagram_core.services.comments import CommentService
 from instagram_core.services.engagement import EngagementService
 from instagram_core.services.media import MediaService
 from instagram_core.services.posts import NewPost, PostService
+from instagram_entrypoints.http import presenters, schemas
+from instagram_entrypoints.http.dependencies import media_id, path_id
 
 
 class MediaController(Controller):

@@ -19,9 +19,9 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from entrypoints.http.dependencies import path_id
 from instagram_core.domain.users import User
 from instagram_core.services.media import MediaService
+from instagram_entrypoints.http.dependencies import path_id
 
 
 class UploadStarted(msgspec.Struct):

@@ -7,12 +7,12 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
-from entrypoints.http import presenters, schemas
 from instagram_core.domain.pagination import DEFAULT_PAGE_SIZE, Page
 from instagram_core.domain.users import User
 from instagram_core.services.accounts import AccountService
 from instagram_core.services.profiles import ProfileService
 from instagram_core.services.social import SocialService
+from instagram_entrypoints.http import presenters, schemas
 
 
 def _users(page: Page[User]) -> schemas.UserPage:
