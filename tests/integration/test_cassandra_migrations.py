@@ -19,6 +19,8 @@ EXPECTED_TABLES = {
     "posts_by_status",
     "author_post_counts",
     "media",
+    "unclaimed_media",
+    "unclaimed_media_days",
     "comments",
     "comment_counts",
     "stories",

@@ -66,8 +66,10 @@ class Target:
     token: str
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target]:
+    """One app per run: schemathesis ends an ASGI app's lifespan when a run ends, which
+    closes the container's resources, so the next run gets an app of its own."""
     container = build_container(embedded_settings(tmp_path_factory.mktemp("fuzzed")))
     app = create_app(container=container)
     # Loading the schema starts the app's lifespan, so the container's resources are up.

@@ -140,7 +140,11 @@ def test_a_replayed_put_racing_the_post_never_replaces_the_original(api: Api) ->
 def test_s3_refuses_a_replayed_upload_url_itself(prod_api: Api) -> None:
     alice = prod_api.register("alice")
     issued = ticket(prod_api, alice)
-    assert issued["headers"] == {"Content-Type": "image/jpeg", "If-None-Match": "*"}
+    assert issued["headers"] == {
+        "Content-Type": "image/jpeg",
+        "If-None-Match": "*",
+        "Cache-Control": "private, no-store",
+    }
     assert put(prod_api, issued, FIRST).status_code == 200
     assert put(prod_api, issued, SECOND).status_code == 412  # S3's PreconditionFailed
     assert create_post(prod_api, alice, issued["media_id"]).status_code == 201

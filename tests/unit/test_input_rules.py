@@ -99,6 +99,6 @@ def test_search_and_trending_refuse_limits_outside_1_to_50(
     search: SearchService, limit: int
 ) -> None:
     with pytest.raises(InvalidInput, match="limit"):
-        search.search("a", limit)
+        search.search("viewer", "a", limit)
     with pytest.raises(InvalidInput, match="limit"):
         search.trending(limit)
