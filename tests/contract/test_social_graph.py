@@ -351,6 +351,45 @@ def test_activate_racing_a_withdrawal_leaves_no_edge(
         assert counts(graph, "star") == (0, 0), trial
 
 
+def test_remove_pending_deletes_only_a_pending_edge(social_graph: SocialGraph) -> None:
+    social_graph.put(edge("a", "b", PENDING))
+    social_graph.put(edge("c", "b"))
+    assert social_graph.remove_pending("c", "b") is None  # active: left alone
+    assert social_graph.get("c", "b") == edge("c", "b")
+    assert social_graph.remove_pending("x", "b") is None  # no edge
+    assert social_graph.remove_pending("a", "b") == edge("a", "b", PENDING)
+    assert social_graph.get("a", "b") is None
+    assert counts(social_graph, "b") == (1, 0)
+
+
+def test_a_rejection_racing_an_approval_never_ends_an_approved_follow(
+    new_social_graph: Callable[[], SocialGraph],
+) -> None:
+    """Approvals and rejections of four requests at once on real threads, many times: each
+    request ends either active (the approval won, the rejection changed nothing) or gone
+    (the rejection won, the approval found nothing), and the counts match the edges."""
+    graph = new_social_graph()
+    for trial in range(50):
+        followers = [f"f{trial}-{n}" for n in range(4)]
+        for follower in followers:
+            graph.put(edge(follower, "star", PENDING))
+        results = race(
+            *(partial(graph.activate, follower, "star") for follower in followers),
+            *(partial(graph.remove_pending, follower, "star") for follower in followers),
+        )
+        approved, rejected = results[:4], results[4:]
+        for n, follower in enumerate(followers):
+            after = graph.get(follower, "star")
+            assert (approved[n] is None) != (rejected[n] is None), (trial, follower)
+            if approved[n] is not None:
+                assert after is not None, (trial, follower)
+                assert after.status is ACTIVE, (trial, follower)
+            else:
+                assert after is None, (trial, follower)
+    total_active = len(graph.followers("star", ACTIVE, None, 500).items)
+    assert counts(graph, "star")[0] == total_active
+
+
 def test_sqlite_graph_survives_reopening_the_file(tmp_path: Path) -> None:
     path = tmp_path / "graph.db"
     db = SqliteDatabase(path)

@@ -92,3 +92,27 @@ def test_an_approval_racing_a_withdrawal_never_brings_the_request_back(
         assert names(api, "/follow-requests", alice) == [], trial
         assert counts(api, "alice", alice) == (0, 0), trial
         assert counts(api, "bob", bob) == (0, 0), trial
+
+
+def test_a_rejection_racing_an_approval_never_ends_an_approved_follow(profile_api: Api) -> None:
+    """alice approves bob's request on one device and rejects it on another at the same
+    moment: exactly one of them applies. If the approval won, bob follows her and the
+    rejection answers 404; if the rejection won, no request is left and the approval answers
+    404. Never both answer success, and never is an approved follow silently undone."""
+    api = profile_api
+    alice, bob = api.register("alice", private=True), api.register("bob")
+    for trial in range(TRIALS):
+        requested = api.client.post(f"{V1}/users/alice/follow", headers=bob)
+        assert requested.json() == {"status": "pending"}, (trial, requested.text)
+        approve, reject = race(
+            lambda: api.client.post(f"{V1}/follow-requests/bob/approve", headers=alice),
+            lambda: api.client.post(f"{V1}/follow-requests/bob/reject", headers=alice),
+        )
+        statuses = sorted((approve.status_code, reject.status_code))
+        assert statuses == [204, 404], (trial, approve.text, reject.text)
+        followers = names(api, "/users/alice/followers", alice)
+        assert followers == (["bob"] if approve.status_code == 204 else []), trial
+        assert names(api, "/follow-requests", alice) == [], trial
+        assert counts(api, "alice", alice) == (len(followers), 0), trial
+        if followers:  # start the next trial from no edge
+            assert api.client.delete(f"{V1}/users/alice/follow", headers=bob).status_code == 204

@@ -77,6 +77,13 @@ class InMemorySocialGraph:
                 self._unindex(edge)
             return edge
 
+    def remove_pending(self, follower_id: str, followee_id: str) -> Follow | None:
+        with self._lock:
+            edge = self._edges.get((follower_id, followee_id))
+            if edge is None or edge.status is not FollowStatus.PENDING:
+                return None
+            return self.remove(follower_id, followee_id)
+
     def record_block(self, blocker_id: str, blocked_id: str) -> BlockOutcome:
         """The Restrictions port's ``block``: the block and the edges it ends, at once."""
         with self._lock:

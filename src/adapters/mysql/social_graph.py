@@ -158,6 +158,14 @@ def _remove(cur: Cursor, follower_id: str, followee_id: str) -> Follow | None:
     return remove_edge(cur, follower_id, followee_id)
 
 
+def _remove_pending(cur: Cursor, follower_id: str, followee_id: str) -> Follow | None:
+    lock_accounts(cur, follower_id, followee_id)
+    edge = _locked_edge(cur, follower_id, followee_id)
+    if edge is None or edge.is_active:
+        return None
+    return remove_edge(cur, follower_id, followee_id)
+
+
 class MySqlSocialGraph:
     """A :class:`~instagram_core.ports.SocialGraph` on a :class:`MySqlPool`."""
 
@@ -176,6 +184,11 @@ class MySqlSocialGraph:
 
     def remove(self, follower_id: str, followee_id: str) -> Follow | None:
         return self._pool.run_in_transaction(lambda cur: _remove(cur, follower_id, followee_id))
+
+    def remove_pending(self, follower_id: str, followee_id: str) -> Follow | None:
+        return self._pool.run_in_transaction(
+            lambda cur: _remove_pending(cur, follower_id, followee_id)
+        )
 
     def activate(self, follower_id: str, followee_id: str) -> Follow | None:
         return self._pool.run_in_transaction(lambda cur: _activate(cur, follower_id, followee_id))

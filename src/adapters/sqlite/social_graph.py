@@ -159,6 +159,17 @@ class SqliteSocialGraph:
         with self._db.transaction() as conn:
             return remove_edge(conn, follower_id, followee_id)
 
+    def remove_pending(self, follower_id: str, followee_id: str) -> Follow | None:
+        # One conditional statement: a pending edge moves no counter, and an edge approved
+        # an instant earlier no longer matches.
+        with self._db.transaction() as conn:
+            rows = conn.execute(
+                "DELETE FROM follows WHERE follower_id = ? AND followee_id = ? AND status = ?"
+                " RETURNING *",
+                (follower_id, followee_id, FollowStatus.PENDING.value),
+            ).fetchall()
+        return _follow(rows[0]) if rows else None
+
     def followers(
         self, user_id: str, status: FollowStatus, cursor: str | None, limit: int
     ) -> Page[Follow]:

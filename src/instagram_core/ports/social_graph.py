@@ -38,6 +38,12 @@ class SocialGraph(Protocol):
         """Delete the edge and return it; ``None`` (and a no-op) if there was none."""
         ...
 
+    def remove_pending(self, follower_id: str, followee_id: str) -> Follow | None:
+        """Delete the edge only if it is still *pending*, and return it; ``None`` and no
+        change if there is none or it is active: rejecting a request approved at the same
+        moment never ends the approved follow."""
+        ...
+
     def followers(
         self, user_id: str, status: FollowStatus, cursor: str | None, limit: int
     ) -> Page[Follow]:

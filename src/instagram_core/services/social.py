@@ -117,9 +117,12 @@ class SocialService:
         self._bus.publish(FollowApproved(follower.user_id, user_id))
 
     def reject(self, user_id: str, requester: str) -> None:
+        """Delete a request only while it is pending: one approved (or withdrawn) at the
+        same moment is left as it is, and the rejection answers ``NotFound``."""
         follow = self._pending_from(user_id, requester)
-        if self._graph.remove(follow.follower_id, user_id) is not None:
-            self._ties_changed(follow.follower_id, user_id)
+        if self._graph.remove_pending(follow.follower_id, user_id) is None:
+            raise NotFound(f"no pending follow request from {requester!r}")
+        self._ties_changed(follow.follower_id, user_id)
 
     def followers(
         self, viewer_id: str, username: str, cursor: str | None, limit: int
