@@ -4,8 +4,8 @@
     set -a; . ./.engines.env; set +a                         # INSTAGRAM_* for the fleet
     python scripts/engines.py down --env-file .engines.env
 
-Redis and MariaDB come from the installed binaries, Kafka from Maven Central (cached in the
-ignored ``.cache/engines``), the S3 server is moto. They are the same private servers the
+Redis and MariaDB come from the installed binaries, Kafka and Cassandra from Maven Central
+(cached in the ignored ``.cache/engines``), the S3 server is moto. They are the same private servers the
 tests start (``tests/engines.py``, ``tests/jvm_engines.py``). The env file holds the
 settings and, as comments, each engine's process id and data directory for ``down``.
 """
@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 import pymysql  # noqa: E402 -- after the path set-up above
 from tests.engines import free_port, start_mariadb, start_redis, wait_for  # noqa: E402
-from tests.jvm_engines import start_kafka  # noqa: E402
+from tests.jvm_engines import start_cassandra, start_kafka  # noqa: E402
 
 ENGINE_LINE = "# engine "
 
@@ -80,6 +80,16 @@ def up(env_file: Path) -> int:
         started.append(("kafka", _pid(kafka.pid), kafka.workdir))
         settings["INSTAGRAM_KAFKA_BOOTSTRAP_SERVERS"] = kafka.bootstrap_servers
         timings["kafka"] = time.monotonic() - t0
+
+        t0 = time.monotonic()
+        cassandra = start_cassandra()
+        if cassandra is None:
+            raise SystemExit("Cassandra needs java 17 and mvn (it is fetched from Maven Central)")
+        started.append(("cassandra", _pid(cassandra.pid), cassandra.workdir))
+        settings["INSTAGRAM_CASSANDRA_CONTACT_POINTS"] = ",".join(cassandra.contact_points)
+        settings["INSTAGRAM_CASSANDRA_PORT"] = str(cassandra.port)
+        settings["INSTAGRAM_CASSANDRA_LOCAL_DC"] = cassandra.local_dc
+        timings["cassandra"] = time.monotonic() - t0
     except BaseException:
         _stop(started)
         raise
