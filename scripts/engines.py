@@ -5,8 +5,8 @@
     python scripts/engines.py down --env-file .engines.env
 
 Redis and MariaDB come from the installed binaries, Kafka and Cassandra from Maven Central
-(cached in the ignored ``.cache/engines``), the S3 server is moto. They are the same private servers the
-tests start (``tests/engines.py``, ``tests/jvm_engines.py``). The env file holds the
+(cached in the ignored ``.cache/engines``), the S3 server is moto. They are the same private
+servers the tests start (``tests/engines.py``, ``tests/jvm_engines.py``). The env file holds the
 settings and, as comments, each engine's process id and data directory for ``down``.
 """
 
@@ -73,23 +73,7 @@ def up(env_file: Path) -> int:
         settings["INSTAGRAM_S3_SECRET_ACCESS_KEY"] = "testing"
         timings["s3"] = time.monotonic() - t0
 
-        t0 = time.monotonic()
-        kafka = start_kafka()
-        if kafka is None:
-            raise SystemExit("Kafka needs java and mvn (it is fetched from Maven Central)")
-        started.append(("kafka", _pid(kafka.pid), kafka.workdir))
-        settings["INSTAGRAM_KAFKA_BOOTSTRAP_SERVERS"] = kafka.bootstrap_servers
-        timings["kafka"] = time.monotonic() - t0
-
-        t0 = time.monotonic()
-        cassandra = start_cassandra()
-        if cassandra is None:
-            raise SystemExit("Cassandra needs java 17 and mvn (it is fetched from Maven Central)")
-        started.append(("cassandra", _pid(cassandra.pid), cassandra.workdir))
-        settings["INSTAGRAM_CASSANDRA_CONTACT_POINTS"] = ",".join(cassandra.contact_points)
-        settings["INSTAGRAM_CASSANDRA_PORT"] = str(cassandra.port)
-        settings["INSTAGRAM_CASSANDRA_LOCAL_DC"] = cassandra.local_dc
-        timings["cassandra"] = time.monotonic() - t0
+        _start_jvm_engines(started, settings, timings)
     except BaseException:
         _stop(started)
         raise
@@ -100,6 +84,31 @@ def up(env_file: Path) -> int:
         print(f"{name} ready in {seconds:.1f} s")
     print(f"settings written to {env_file}")
     return 0
+
+
+def _start_jvm_engines(
+    started: list[tuple[str, int, Path | None]],
+    settings: dict[str, str],
+    timings: dict[str, float],
+) -> None:
+    """Kafka and Cassandra, fetched from Maven Central on first use."""
+    t0 = time.monotonic()
+    kafka = start_kafka()
+    if kafka is None:
+        raise SystemExit("Kafka needs java and mvn (it is fetched from Maven Central)")
+    started.append(("kafka", _pid(kafka.pid), kafka.workdir))
+    settings["INSTAGRAM_KAFKA_BOOTSTRAP_SERVERS"] = kafka.bootstrap_servers
+    timings["kafka"] = time.monotonic() - t0
+
+    t0 = time.monotonic()
+    cassandra = start_cassandra()
+    if cassandra is None:
+        raise SystemExit("Cassandra needs java 17 and mvn (it is fetched from Maven Central)")
+    started.append(("cassandra", _pid(cassandra.pid), cassandra.workdir))
+    settings["INSTAGRAM_CASSANDRA_CONTACT_POINTS"] = ",".join(cassandra.contact_points)
+    settings["INSTAGRAM_CASSANDRA_PORT"] = str(cassandra.port)
+    settings["INSTAGRAM_CASSANDRA_LOCAL_DC"] = cassandra.local_dc
+    timings["cassandra"] = time.monotonic() - t0
 
 
 def down(env_file: Path) -> int:
