@@ -37,6 +37,7 @@ def feeds_with(client: redis.Redis, followers: list[str], post_id: int) -> int:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(600)  # worker and API processes on a real broker
 def test_a_fanout_worker_killed_mid_fanout_loses_and_doubles_nothing(
     kafka_settings: Settings, fleet_env: dict[str, str], tmp_path: Path
 ) -> None:
@@ -96,6 +97,7 @@ def test_a_fanout_worker_killed_mid_fanout_loses_and_doubles_nothing(
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(600)  # worker and API processes on a real broker
 def test_a_media_worker_killed_while_a_post_processes_publishes_it_after_restart(
     kafka_settings: Settings, fleet_env: dict[str, str], tmp_path: Path
 ) -> None:

@@ -49,6 +49,7 @@ def until(check: Any, what: str, timeout: float = 60) -> Any:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(600)  # worker and API processes on a real broker
 def test_writes_to_one_api_reads_from_another_with_workers_apart(
     fleet_env: dict[str, str], tmp_path: Path
 ) -> None:

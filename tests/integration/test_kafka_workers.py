@@ -9,6 +9,7 @@ import signal
 import time
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from litestar.testing import TestClient
 
@@ -25,6 +26,8 @@ from tests.support import photo
 __all__ = ["fleet_env", "kafka_settings"]  # fixtures
 
 
+# Worker processes, a broker and a dead-letter round trip: minutes on a loaded 2-core runner.
+@pytest.mark.timeout(600)
 def test_handlers_run_in_a_worker_process_and_poison_goes_to_the_dlq(
     kafka_settings: Settings, fleet_env: dict[str, str], tmp_path: Path
 ) -> None:
