@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from instagram_adapters.cassandra.codecs import to_micros
 from instagram_adapters.cassandra.session import CassandraSession
@@ -52,8 +53,9 @@ class UnclaimedIndex:
 
     _db: CassandraSession
 
-    def get(self, media_id: int) -> Media | None:  # provided by the store
-        raise NotImplementedError
+    if TYPE_CHECKING:  # the store's own ``get``, which this half reads through
+
+        def get(self, media_id: int) -> Media | None: ...
 
     def unclaimed(self, created_before: datetime, limit: int) -> Sequence[Media]:
         found: list[Media] = []
