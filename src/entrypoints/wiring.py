@@ -95,7 +95,11 @@ def open_media_processor(max_pixels: int, workers: int) -> Iterator[MediaProcess
     processor also encodes on a second thread while it resizes: a lone upload then uses an
     idle core too, and a busy pool loses no throughput (measured in bench_media_pool)."""
     if workers == 0:
-        yield PillowMediaProcessor(max_pixels=max_pixels, threads=ENCODER_THREADS)
+        in_thread = PillowMediaProcessor(max_pixels=max_pixels, threads=ENCODER_THREADS)
+        try:
+            yield in_thread
+        finally:
+            in_thread.close()
         return
     pool = ProcessPoolMediaProcessor(
         workers=workers if workers > 0 else None,

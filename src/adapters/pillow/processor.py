@@ -61,6 +61,12 @@ class PillowMediaProcessor:
         self._threads = ThreadPoolExecutor(threads, "encode") if threads > 1 else None
         self.heif_supported = decoding.heif_supported()
 
+    def close(self) -> None:
+        """Stop the encoding threads; a processor per container would otherwise leave two
+        idle threads behind for each one built (every test's app, every restart)."""
+        if self._threads is not None:
+            self._threads.shutdown(wait=True)
+
     def filters(self) -> tuple[str, ...]:
         return tuple(FILTERS)
 

@@ -21,6 +21,18 @@ from instagram_core.domain.errors import Unavailable
 Params = Sequence[Any] | dict[str, Any]
 
 
+class _ReadConnection:
+    """A thread's read connection and the lock that keeps :meth:`SqliteDatabase.close` from
+    closing it under a running statement: closing a connection that another thread is
+    stepping through crashes the interpreter, it does not raise."""
+
+    __slots__ = ("conn", "lock")
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.lock = threading.Lock()
+
+
 class SqliteDatabase:
     """A thread-safe connection with explicit transactions.
 
@@ -34,7 +46,7 @@ class SqliteDatabase:
         self._depth = 0
         self._writer_thread: int | None = None
         self._readers = threading.local()
-        self._reader_conns: list[sqlite3.Connection] = []
+        self._reader_conns: list[_ReadConnection] = []
         self._closed = False
         self._conn = self._connect()
         try:
@@ -54,26 +66,29 @@ class SqliteDatabase:
             raise Unavailable(f"cannot open the database at {self._path}: {exc}") from exc
         return conn
 
-    def _reader(self) -> sqlite3.Connection:
-        """This thread's read connection; the writer's inside a transaction, so a block
-        reads its own uncommitted writes. ``:memory:`` databases are per connection, so
-        they always read through the writer."""
+    def _reader(self) -> _ReadConnection | None:
+        """This thread's read connection, or ``None`` to read through the writer: inside a
+        transaction, so that a block reads its own uncommitted writes, and always for
+        ``:memory:`` databases, which are per connection."""
         if self._path == ":memory:" or self._writer_thread == threading.get_ident():
-            return self._conn
-        conn: sqlite3.Connection | None = getattr(self._readers, "conn", None)
-        if conn is None:
-            conn = self._readers.conn = self._connect()
+            return None
+        reader: _ReadConnection | None = getattr(self._readers, "conn", None)
+        if reader is None:
+            reader = _ReadConnection(self._connect())
             with self._lock:
                 if self._closed:
-                    conn.close()
+                    reader.conn.close()
                     raise Unavailable("the database is closed")
-                self._reader_conns.append(conn)
-        return conn
+                self._reader_conns.append(reader)
+            self._readers.conn = reader
+        return reader
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """Run the block atomically; nested blocks join the outer transaction."""
         with self._lock:
+            if self._closed:
+                raise Unavailable("the database is closed")
             outermost = self._depth == 0
             try:
                 if outermost:
@@ -103,12 +118,15 @@ class SqliteDatabase:
 
     def query(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         """Read rows; reads see every committed write (and, inside a transaction, its own)."""
-        conn = self._reader()
+        reader = self._reader()
         try:
-            if conn is self._conn:
+            if reader is None:
                 with self._lock:
-                    return conn.execute(sql, params).fetchall()
-            return conn.execute(sql, params).fetchall()
+                    return self._conn.execute(sql, params).fetchall()
+            with reader.lock:
+                if self._closed:
+                    raise Unavailable("the database is closed")
+                return reader.conn.execute(sql, params).fetchall()
         except sqlite3.Error as exc:
             if _is_outage(exc):
                 raise Unavailable(f"database error: {exc}") from exc
@@ -136,11 +154,15 @@ class SqliteDatabase:
                     conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {declaration}")
 
     def close(self) -> None:
+        """Close every connection, each once no statement is running on it; later reads and
+        writes raise :class:`Unavailable`."""
         with self._lock:
             self._closed = True
-            for conn in self._reader_conns:
-                conn.close()
+            readers, self._reader_conns = self._reader_conns, []
             self._conn.close()
+        for reader in readers:
+            with reader.lock:
+                reader.conn.close()
 
 
 def _is_outage(exc: BaseException) -> bool:
