@@ -40,6 +40,7 @@ from instagram_adapters.memory.social_graph import InMemorySocialGraph
 from instagram_adapters.memory.stories import InMemoryStoryStore
 from instagram_adapters.memory.story_trays import InMemoryStoryTrayCache
 from instagram_adapters.memory.trending import InMemoryTrendingTags
+from instagram_adapters.memory.unit_of_work import PublishAfterWork
 from instagram_adapters.memory.users import InMemoryUserStore
 from instagram_adapters.pillow.processor import PillowMediaProcessor
 from instagram_adapters.ranking.model import load_engagement_model
@@ -233,6 +234,9 @@ class Core(containers.DeclarativeContainer):
     # What services publish to; bound below the class to ``running_bus``, whose handlers are
     # the very services that publish.
     bus = providers.Singleton(LateBoundBus)
+    # Writes and the messages announcing them (see instagram_core.ports.units). Where the
+    # stores share no transaction with the bus, the messages are published after the write.
+    unit = providers.Singleton(PublishAfterWork, bus)
 
     freshness = providers.Singleton(Freshness, adapters.change_versions)
     # Every feed write goes through this wrapper, which marks the feed changed.
@@ -261,8 +265,8 @@ class Core(containers.DeclarativeContainer):
         limiter=adapters.limiter,
         ids=adapters.ids,
         clock=adapters.clock,
-        bus=bus,
         freshness=freshness,
+        unit=unit,
         reserved_usernames=providers.Callable(_route_words),
     )
     social = providers.Singleton(
@@ -272,8 +276,8 @@ class Core(containers.DeclarativeContainer):
         adapters.restrictions,
         gate,
         adapters.clock,
-        bus,
         freshness,
+        unit,
     )
     profiles = providers.Singleton(
         ProfileService, adapters.users, adapters.graph, adapters.posts, gate, views
