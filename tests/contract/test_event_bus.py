@@ -1,5 +1,6 @@
 """Contract of :class:`~instagram_core.ports.EventBus` for the in-process buses and the Kafka
-bus (a worker thread on fresh topics of a real broker), then what only some of them do.
+bus (a worker thread on fresh topics of a real broker), published directly or through the
+MariaDB outbox and its relay, then what only some of them do.
 Thread-based tests wait with ``drain()``, never with sleeps."""
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import pytest
 
 from instagram_adapters.kafka.topics import Route
 from instagram_adapters.memory.event_bus import DeadLetter, InProcessEventBus, SynchronousEventBus
+from instagram_adapters.mysql.migrate import apply_migrations
+from instagram_adapters.mysql.pool import MySqlPool
 from instagram_core.domain.errors import (
     Conflict,
     DomainError,
@@ -26,6 +29,7 @@ from instagram_core.domain.errors import (
 )
 from instagram_core.domain.events import Message
 from tests.kafka_support import KafkaBusHarness
+from tests.mysql_support import create_database, mariadb
 
 Handlers = dict[type[Message], list[Callable[[Any], None]]]
 Bus = InProcessEventBus | SynchronousEventBus | KafkaBusHarness
@@ -51,7 +55,17 @@ class Unheard(Message):
 ROUTES = {Ping: Route("test", "n"), Pong: Route("test", "n")}
 
 
-@pytest.fixture(params=["in-process", "synchronous", "kafka"])
+@pytest.fixture(scope="module")
+def outbox_pool(request: pytest.FixtureRequest) -> Iterator[MySqlPool]:
+    """A database of its own: no other test's outbox rows reach these relays."""
+    url = create_database(mariadb(request), "bus_outbox_contract")
+    pool = MySqlPool.from_url(url)
+    apply_migrations(pool)
+    yield pool
+    pool.close()
+
+
+@pytest.fixture(params=["in-process", "synchronous", "kafka", "kafka-outbox"])
 def make_bus(request: pytest.FixtureRequest) -> Iterator[MakeBus]:
     """Buses of every kind, without backoff delays; in-process ones run two workers."""
     started: list[InProcessEventBus] = []
@@ -60,10 +74,15 @@ def make_bus(request: pytest.FixtureRequest) -> Iterator[MakeBus]:
     def make(handlers: Handlers, max_attempts: int = 3) -> Bus:
         if request.param == "synchronous":
             return SynchronousEventBus(handlers, max_attempts=max_attempts)
-        if request.param == "kafka":
+        if request.param.startswith("kafka"):
             kafka = request.getfixturevalue("kafka_server")
+            outbox = request.param == "kafka-outbox"
             harness = KafkaBusHarness(
-                kafka.bootstrap_servers, handlers, ROUTES, max_attempts=max_attempts
+                kafka.bootstrap_servers,
+                handlers,
+                ROUTES,
+                max_attempts=max_attempts,
+                outbox_pool=request.getfixturevalue("outbox_pool") if outbox else None,
             )
             harnesses.append(harness)
             return harness
