@@ -54,6 +54,7 @@ from instagram_adapters.sqlite.restrictions import SqliteRestrictions
 from instagram_adapters.sqlite.search import SqliteSearchIndex
 from instagram_adapters.sqlite.social_graph import SqliteSocialGraph
 from instagram_adapters.sqlite.stories import SqliteStoryStore
+from instagram_adapters.sqlite.unit_of_work import SqliteUnitOfWork
 from instagram_adapters.sqlite.users import SqliteUserStore
 from instagram_core.policies.fanout import FanoutPolicy
 from instagram_core.policies.visibility import AudienceGate
@@ -86,6 +87,7 @@ from instagram_entrypoints.wiring import (
     default_moderator,
     open_database,
     open_media_processor,
+    run_durable_bus,
     run_event_bus,
 )
 
@@ -504,11 +506,28 @@ def build_container(settings: Settings) -> Application:
     else:
         container = Application()
     container.config.from_dict(settings_dict(settings))
+    if settings.profile == "embedded":
+        use_durable_bus(container)
     if settings.profile == "production" and settings.kafka_bootstrap_servers:
         from instagram_entrypoints.kafka_bus import use_kafka_bus
 
         use_kafka_bus(container, settings)
     return container
+
+
+def use_durable_bus(container: Application) -> None:
+    """The embedded profile's bus keeps its queue in the SQLite file, and a write and the
+    jobs of its messages commit together (see ``instagram_adapters.sqlite.event_bus``)."""
+    core = container.core
+    bus = providers.Resource(
+        run_durable_bus,
+        container.adapters.database,
+        handlers=core.handlers,
+        workers=container.config.workers,
+        on_dead_letter=core.give_up,
+    )
+    core.running_bus.override(bus)
+    core.unit.override(providers.Singleton(SqliteUnitOfWork, container.adapters.database, bus))
 
 
 def memory_container(start: datetime, settings: Settings | None = None) -> Application:
