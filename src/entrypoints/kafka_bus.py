@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 
 from dependency_injector import providers
 
@@ -51,16 +52,19 @@ def create_topics(settings: Settings) -> list[str]:
 
 
 def open_outbox_bus(settings: Settings, pool: MySqlPool) -> Iterator[OutboxEventBus]:
-    """The outbox bus and its relay thread. The topics are created first if Kafka answers
-    (as MySQL is migrated at start; ``instagram migrate`` does both ahead of a deploy); if it
-    does not, the process starts anyway and the outbox holds the messages until it does."""
+    """The outbox bus and its relay thread. The topics are created first if missing (as
+    MySQL is migrated at start; ``instagram migrate`` does both ahead of a deploy). With
+    Kafka down the process starts anyway, the outbox holds the messages, and the relay
+    creates the topics before its first send."""
+    prepare: Callable[[], object] | None = None
     try:
         create_topics(settings)
     except Exception as exc:  # any broker trouble: the outbox covers it
         log.warning("Kafka did not answer at start (%r); the outbox holds messages", exc)
+        prepare = partial(create_topics, settings)
     kafka = KafkaEventBus(settings.kafka_bootstrap_servers, topology(settings))
     outbox = MySqlOutbox(pool)
-    relay = OutboxRelay(outbox, kafka)
+    relay = OutboxRelay(outbox, kafka, prepare=prepare)
     relay.start()
     try:
         yield OutboxEventBus(outbox, topology(settings), relay, kafka)

@@ -4,6 +4,7 @@ only once its send returned, one relay at a time."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -151,3 +152,44 @@ def test_relays_take_turns_so_none_sends_a_row_twice_or_out_of_order(pool: MySql
     holder.join(30)
     assert outbox.relay_batch(lambda records: other.extend(r.payload for r in records)) == 1
     assert (first, other) == ([b"first"], [b"second"])
+
+
+class RecordingKafka:
+    """Stands in for the broker: keeps what the relay sent."""
+
+    def __init__(self) -> None:
+        self.sent: list[bytes] = []
+
+    def send_records(self, records: list[OutboxRecord]) -> None:
+        self.sent.extend(r.payload for r in records)
+
+
+def test_a_relay_started_while_kafka_was_down_prepares_the_topics_before_sending(
+    pool: MySqlPool,
+) -> None:
+    outbox = MySqlOutbox(pool)
+    outbox.append([OutboxRecord("t", None, b"waiting")])
+    kafka = RecordingKafka()
+    tries: list[int] = []
+
+    def create_topics() -> None:
+        tries.append(1)
+        if len(tries) == 1:
+            assert kafka.sent == []  # nothing goes out before the topics exist
+            raise Unavailable("Kafka is still down")
+
+    relay = OutboxRelay(
+        outbox,
+        kafka,  # type: ignore[arg-type]
+        idle_seconds=0.01,
+        max_backoff_seconds=0.05,
+        prepare=create_topics,
+    )
+    relay.start()
+    try:
+        deadline = time.monotonic() + 30
+        while outbox.pending() and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        relay.stop()
+    assert (len(tries), kafka.sent, outbox.pending()) == (2, [b"waiting"], 0)

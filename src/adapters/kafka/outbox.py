@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 
 from instagram_adapters.kafka.envelope import encode, wrap
 from instagram_adapters.kafka.publisher import KafkaEventBus
@@ -29,7 +30,11 @@ logger = logging.getLogger("instagram.bus")
 
 
 class OutboxRelay:
-    """Moves outbox rows to Kafka until :meth:`stop`; :meth:`wake` after a local publish."""
+    """Moves outbox rows to Kafka until :meth:`stop`; :meth:`wake` after a local publish.
+
+    ``prepare`` (creating the topics) runs before the first send, again after each failure
+    until it succeeds: a process started while Kafka was down sets the topics up once the
+    broker answers."""
 
     def __init__(
         self,
@@ -38,7 +43,9 @@ class OutboxRelay:
         batch: int = DEFAULT_BATCH,
         idle_seconds: float = 0.05,
         max_backoff_seconds: float = 5.0,
+        prepare: Callable[[], object] | None = None,
     ) -> None:
+        self._prepare = prepare  # run once before the first send (creating the topics)
         self._outbox = outbox
         self._kafka = kafka
         self._batch = batch
@@ -73,6 +80,9 @@ class OutboxRelay:
         backoff = self._idle
         while not self._stopping.is_set():
             try:
+                if self._prepare is not None:
+                    self._prepare()
+                    self._prepare = None
                 sent = self.relay_once()
             except Unavailable as exc:
                 logger.warning("outbox relay: %s; retrying in %.2f s", exc, backoff)
