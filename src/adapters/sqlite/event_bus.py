@@ -128,7 +128,7 @@ class SqliteEventBus:
         self._pid = os.getpid()
         self._wakeup = threading.Condition()
         self._exiting = False
-        self._running = 0  # jobs this process is running now
+        self._kicked = False  # a job may be ready: set with every notify, so none is lost
         self._threads: list[threading.Thread] = []
         database.apply_schema(SCHEMA)
 
@@ -155,7 +155,11 @@ class SqliteEventBus:
                 "INSERT INTO bus_jobs (envelope, handler, due_at) VALUES (?, ?, ?)",
                 [(envelope, self._names[id(h)], now) for h in handlers],
             )
+        self._kick()
+
+    def _kick(self) -> None:
         with self._wakeup:
+            self._kicked = True
             self._wakeup.notify_all()
 
     def pending(self) -> int:
@@ -207,8 +211,7 @@ class SqliteEventBus:
                 (time.time(),),
             ).rowcount
             conn.execute("DELETE FROM bus_dead_letters")
-        with self._wakeup:
-            self._wakeup.notify_all()
+        self._kick()
         return int(moved)
 
     def release_orphans(self, include_own: bool = False) -> int:
@@ -238,9 +241,11 @@ class SqliteEventBus:
                 last_sweep = time.monotonic()
             job = self._claim()
             if job is None:
+                wait = self._idle_wait()  # read before taking the condition: never both locks
                 with self._wakeup:
-                    if not self._exiting:
-                        self._wakeup.wait(self._idle_wait())
+                    if not self._exiting and not self._kicked:
+                        self._wakeup.wait(wait)
+                    self._kicked = False
                 continue
             try:
                 self._run(job)
@@ -290,8 +295,7 @@ class SqliteEventBus:
                 self._retry(job, message, exc)
         else:
             self._db.execute("DELETE FROM bus_jobs WHERE id = ?", (job.job_id,))
-        with self._wakeup:
-            self._wakeup.notify_all()
+        self._kick()
 
     def _retry(self, job: _Claimed, message: Message, exc: Exception) -> None:
         logger.warning(
