@@ -1,4 +1,5 @@
-"""A Kafka event bus with one worker thread, on fresh topics, for the contract suites."""
+"""A Kafka event bus with one worker thread, on fresh topics, for the contract suites;
+optionally published through the MySQL outbox and its relay, as the production profile does."""
 
 from __future__ import annotations
 
@@ -10,10 +11,13 @@ from typing import Any
 
 from instagram_adapters.kafka.dead_letters import DeadLetterQueue
 from instagram_adapters.kafka.lag import group_lag
+from instagram_adapters.kafka.outbox import OutboxEventBus, OutboxRelay
 from instagram_adapters.kafka.publisher import KafkaEventBus
 from instagram_adapters.kafka.topics import Route, Topology, ensure_topics
 from instagram_adapters.kafka.worker import HandlerMap, KafkaWorker
 from instagram_adapters.memory.event_dispatch import DeadLetter
+from instagram_adapters.mysql.outbox import MySqlOutbox
+from instagram_adapters.mysql.pool import MySqlPool
 from instagram_core.domain.events import Message
 
 
@@ -31,6 +35,7 @@ class KafkaBusHarness:
         on_dead_letter: Callable[[Message, str], None] | None = None,
         partitions: int = 3,
         workers: int = 1,
+        outbox_pool: MySqlPool | None = None,
     ) -> None:
         prefix = f"t{uuid.uuid4().hex[:12]}"
         self.bootstrap = bootstrap_servers
@@ -39,6 +44,14 @@ class KafkaBusHarness:
         ensure_topics(bootstrap_servers, self.topology, [self.group])
         self.bus = KafkaEventBus(bootstrap_servers, self.topology)
         self.queue = DeadLetterQueue(bootstrap_servers, self.topology, self.bus)
+        self.outbox: MySqlOutbox | None = None
+        self.relay: OutboxRelay | None = None
+        self.publisher: KafkaEventBus | OutboxEventBus = self.bus
+        if outbox_pool is not None:
+            self.outbox = MySqlOutbox(outbox_pool)
+            self.relay = OutboxRelay(self.outbox, self.bus)
+            self.relay.start()
+            self.publisher = OutboxEventBus(self.outbox, self.topology, self.relay, self.bus)
         self._handlers = handlers
         self._worker_args: dict[str, Any] = {
             "max_attempts": max_attempts,
@@ -70,7 +83,7 @@ class KafkaBusHarness:
         assert not thread.is_alive(), "the worker did not stop"
 
     def publish(self, message: Message) -> None:
-        self.bus.publish(message)
+        self.publisher.publish(message)
 
     def lag(self) -> int:
         topics = [*self.topology.family_topics(), self.topology.retry_topic(self.group)]
@@ -79,7 +92,7 @@ class KafkaBusHarness:
     def drain(self, timeout: float = 60) -> bool:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self.lag() == 0:
+            if (self.outbox is None or self.outbox.pending() == 0) and self.lag() == 0:
                 return True
             time.sleep(0.1)
         return False
@@ -96,4 +109,6 @@ class KafkaBusHarness:
         for index, (_stop, thread) in enumerate(self._members):
             if thread.is_alive():
                 self.stop_worker(index)
+        if self.relay is not None:
+            self.relay.stop()
         self.bus.close()

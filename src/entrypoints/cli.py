@@ -301,14 +301,12 @@ def dlq() -> None:
 
 
 def _dead_letter_queue() -> Any:
-    from instagram_entrypoints.containers import build_container
     from instagram_entrypoints.kafka_bus import dead_letter_queue
 
     settings = load_settings()
     if not settings.kafka_bootstrap_servers:
         raise click.UsageError("set INSTAGRAM_KAFKA_BOOTSTRAP_SERVERS (production profile)")
-    container = build_container(settings)
-    return dead_letter_queue(container, settings)
+    return dead_letter_queue(settings)
 
 
 @dlq.command("list")

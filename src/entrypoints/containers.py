@@ -40,6 +40,7 @@ from instagram_adapters.memory.social_graph import InMemorySocialGraph
 from instagram_adapters.memory.stories import InMemoryStoryStore
 from instagram_adapters.memory.story_trays import InMemoryStoryTrayCache
 from instagram_adapters.memory.trending import InMemoryTrendingTags
+from instagram_adapters.memory.unit_of_work import PublishAfterWork
 from instagram_adapters.memory.users import InMemoryUserStore
 from instagram_adapters.pillow.processor import PillowMediaProcessor
 from instagram_adapters.ranking.model import load_engagement_model
@@ -53,6 +54,7 @@ from instagram_adapters.sqlite.restrictions import SqliteRestrictions
 from instagram_adapters.sqlite.search import SqliteSearchIndex
 from instagram_adapters.sqlite.social_graph import SqliteSocialGraph
 from instagram_adapters.sqlite.stories import SqliteStoryStore
+from instagram_adapters.sqlite.unit_of_work import SqliteUnitOfWork
 from instagram_adapters.sqlite.users import SqliteUserStore
 from instagram_core.policies.fanout import FanoutPolicy
 from instagram_core.policies.visibility import AudienceGate
@@ -85,6 +87,7 @@ from instagram_entrypoints.wiring import (
     default_moderator,
     open_database,
     open_media_processor,
+    run_durable_bus,
     run_event_bus,
 )
 
@@ -233,6 +236,9 @@ class Core(containers.DeclarativeContainer):
     # What services publish to; bound below the class to ``running_bus``, whose handlers are
     # the very services that publish.
     bus = providers.Singleton(LateBoundBus)
+    # Writes and the messages announcing them (see instagram_core.ports.units). Where the
+    # stores share no transaction with the bus, the messages are published after the write.
+    unit = providers.Singleton(PublishAfterWork, bus)
 
     freshness = providers.Singleton(Freshness, adapters.change_versions)
     # Every feed write goes through this wrapper, which marks the feed changed.
@@ -261,8 +267,8 @@ class Core(containers.DeclarativeContainer):
         limiter=adapters.limiter,
         ids=adapters.ids,
         clock=adapters.clock,
-        bus=bus,
         freshness=freshness,
+        unit=unit,
         reserved_usernames=providers.Callable(_route_words),
     )
     social = providers.Singleton(
@@ -272,8 +278,8 @@ class Core(containers.DeclarativeContainer):
         adapters.restrictions,
         gate,
         adapters.clock,
-        bus,
         freshness,
+        unit,
     )
     profiles = providers.Singleton(
         ProfileService, adapters.users, adapters.graph, adapters.posts, gate, views
@@ -500,11 +506,28 @@ def build_container(settings: Settings) -> Application:
     else:
         container = Application()
     container.config.from_dict(settings_dict(settings))
+    if settings.profile == "embedded":
+        use_durable_bus(container)
     if settings.profile == "production" and settings.kafka_bootstrap_servers:
         from instagram_entrypoints.kafka_bus import use_kafka_bus
 
         use_kafka_bus(container, settings)
     return container
+
+
+def use_durable_bus(container: Application) -> None:
+    """The embedded profile's bus keeps its queue in the SQLite file, and a write and the
+    jobs of its messages commit together (see ``instagram_adapters.sqlite.event_bus``)."""
+    core = container.core
+    bus = providers.Resource(
+        run_durable_bus,
+        container.adapters.database,
+        handlers=core.handlers,
+        workers=container.config.workers,
+        on_dead_letter=core.give_up,
+    )
+    core.running_bus.override(bus)
+    core.unit.override(providers.Singleton(SqliteUnitOfWork, container.adapters.database, bus))
 
 
 def memory_container(start: datetime, settings: Settings | None = None) -> Application:

@@ -1,22 +1,31 @@
 """The production profile on Kafka: API processes publish, ``instagram worker`` consumes.
 
 Set ``INSTAGRAM_KAFKA_BOOTSTRAP_SERVERS`` and the bus every service publishes to becomes
-:class:`~instagram_adapters.kafka.publisher.KafkaEventBus`: no handler runs in the API process any
-more, each runs in the worker kind that owns it (``worker_handlers``).
+:class:`~instagram_adapters.kafka.outbox.OutboxEventBus`: a message is a row of the MySQL outbox
+(in the transaction of the write it announces, through
+:class:`~instagram_adapters.mysql.unit_of_work.MySqlUnitOfWork`), and an
+:class:`~instagram_adapters.kafka.outbox.OutboxRelay` thread in every API and worker process
+moves the rows to Kafka. No handler runs in the API process any more, each runs in the
+worker kind that owns it (``worker_handlers``).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 
 from dependency_injector import providers
 
 from instagram_adapters.kafka.dead_letters import DeadLetterQueue
+from instagram_adapters.kafka.outbox import OutboxEventBus, OutboxRelay
 from instagram_adapters.kafka.publisher import KafkaEventBus
 from instagram_adapters.kafka.topics import Topology, ensure_topics
 from instagram_adapters.kafka.worker import KafkaWorker
+from instagram_adapters.mysql.outbox import MySqlOutbox
+from instagram_adapters.mysql.pool import MySqlPool
+from instagram_adapters.mysql.unit_of_work import MySqlUnitOfWork
 from instagram_core.services.handlers import WORKER_KINDS, worker_handlers
 from instagram_entrypoints.config import Settings
 from instagram_entrypoints.containers import Application
@@ -42,25 +51,42 @@ def create_topics(settings: Settings) -> list[str]:
     return ensure_topics(settings.kafka_bootstrap_servers, topology(settings), groups)
 
 
-def open_kafka_bus(settings: Settings) -> Iterator[KafkaEventBus]:
-    """The publisher, with the topics created first if missing (as MySQL is migrated at
-    start; ``instagram migrate`` does both ahead of a deploy)."""
-    create_topics(settings)
-    bus = KafkaEventBus(settings.kafka_bootstrap_servers, topology(settings))
+def open_outbox_bus(settings: Settings, pool: MySqlPool) -> Iterator[OutboxEventBus]:
+    """The outbox bus and its relay thread. The topics are created first if missing (as
+    MySQL is migrated at start; ``instagram migrate`` does both ahead of a deploy). With
+    Kafka down the process starts anyway, the outbox holds the messages, and the relay
+    creates the topics before its first send."""
+    prepare: Callable[[], object] | None = None
     try:
-        yield bus
+        create_topics(settings)
+    except Exception as exc:  # any broker trouble: the outbox covers it
+        log.warning("Kafka did not answer at start (%r); the outbox holds messages", exc)
+        prepare = partial(create_topics, settings)
+    kafka = KafkaEventBus(settings.kafka_bootstrap_servers, topology(settings))
+    outbox = MySqlOutbox(pool)
+    relay = OutboxRelay(outbox, kafka, prepare=prepare)
+    relay.start()
+    try:
+        yield OutboxEventBus(outbox, topology(settings), relay, kafka)
     finally:
-        bus.close()
+        relay.stop()
+        kafka.close()
 
 
 def use_kafka_bus(container: Application, settings: Settings) -> None:
-    """Replace the in-process bus by the Kafka publisher."""
-    container.core.running_bus.override(providers.Resource(open_kafka_bus, settings))
+    """Replace the in-process bus by the Kafka outbox bus, and the unit of work by one
+    MySQL transaction that writes the outbox rows with the state."""
+    adapters = container.adapters
+    bus = providers.Resource(open_outbox_bus, settings, adapters.mysql)
+    container.core.running_bus.override(bus)
+    container.core.unit.override(
+        providers.Singleton(MySqlUnitOfWork, adapters.mysql, bus, on_commit=bus.provided.committed)
+    )
 
 
-def dead_letter_queue(container: Application, settings: Settings) -> DeadLetterQueue:
-    bus = container.core.running_bus()
-    assert isinstance(bus, KafkaEventBus)
+def dead_letter_queue(settings: Settings) -> DeadLetterQueue:
+    """The dead letters, through a plain Kafka publisher: inspecting them needs no outbox."""
+    bus = KafkaEventBus(settings.kafka_bootstrap_servers, topology(settings))
     return DeadLetterQueue(settings.kafka_bootstrap_servers, topology(settings), bus)
 
 
@@ -70,7 +96,7 @@ def run_workers(
     """One consumer-group member per kind, each in its own thread, until ``stop`` is set;
     each finishes its record in hand, commits and leaves its group."""
     bus = container.core.running_bus()
-    assert isinstance(bus, KafkaEventBus)
+    assert isinstance(bus, OutboxEventBus)
     split = worker_handlers(container.core.workers())
     threads = []
     for kind in kinds:
@@ -79,7 +105,7 @@ def run_workers(
             topology(settings),
             group(settings, kind),
             split[kind],
-            bus,
+            bus.kafka,
             max_attempts=settings.bus_max_attempts,
             backoff_seconds=settings.bus_backoff_seconds,
             on_dead_letter=container.core.give_up(),

@@ -13,6 +13,7 @@ from instagram_adapters.onnx.image_moderator import OnnxImageModerator
 from instagram_adapters.pillow.pool import ProcessPoolMediaProcessor
 from instagram_adapters.pillow.processor import PillowMediaProcessor
 from instagram_adapters.sqlite.database import SqliteDatabase
+from instagram_adapters.sqlite.event_bus import SqliteEventBus
 from instagram_adapters.textmod.classifier import TextClassifierModerator
 from instagram_core.domain.events import Message
 from instagram_core.ports.events import EventBus
@@ -63,6 +64,23 @@ def run_event_bus(
 ) -> Iterator[Any]:
     """Start the in-process bus's workers; on shutdown finish the queued work first."""
     bus = InProcessEventBus(handlers, workers=workers, on_dead_letter=on_dead_letter)
+    bus.start()
+    try:
+        yield bus
+    finally:
+        bus.stop(timeout=30)
+
+
+def run_durable_bus(
+    database: SqliteDatabase,
+    handlers: Mapping[type[Message], Sequence[Handler]],
+    workers: int,
+    on_dead_letter: Callable[[Message, str], None] | None = None,
+) -> Iterator[Any]:
+    """The embedded profile's bus, its queue in the SQLite file: work queued before a
+    crash (kill -9 included) runs at the next start. On shutdown, finish what can be
+    finished in 30 s; the rest stays queued in the file."""
+    bus = SqliteEventBus(database, handlers, workers=workers, on_dead_letter=on_dead_letter)
     bus.start()
     try:
         yield bus

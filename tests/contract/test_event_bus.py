@@ -1,12 +1,16 @@
 """Contract of :class:`~instagram_core.ports.EventBus` for the in-process buses and the Kafka
-bus (a worker thread on fresh topics of a real broker), then what only some of them do.
+bus (a worker thread on fresh topics of a real broker), published directly or through the
+MariaDB outbox and its relay, then what only some of them do.
 Thread-based tests wait with ``drain()``, never with sleeps."""
 
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -14,6 +18,10 @@ import pytest
 
 from instagram_adapters.kafka.topics import Route
 from instagram_adapters.memory.event_bus import DeadLetter, InProcessEventBus, SynchronousEventBus
+from instagram_adapters.mysql.migrate import apply_migrations
+from instagram_adapters.mysql.pool import MySqlPool
+from instagram_adapters.sqlite.database import SqliteDatabase
+from instagram_adapters.sqlite.event_bus import SqliteEventBus
 from instagram_core.domain.errors import (
     Conflict,
     DomainError,
@@ -26,9 +34,10 @@ from instagram_core.domain.errors import (
 )
 from instagram_core.domain.events import Message
 from tests.kafka_support import KafkaBusHarness
+from tests.mysql_support import create_database, mariadb
 
 Handlers = dict[type[Message], list[Callable[[Any], None]]]
-Bus = InProcessEventBus | SynchronousEventBus | KafkaBusHarness
+Bus = InProcessEventBus | SynchronousEventBus | KafkaBusHarness | SqliteEventBus
 MakeBus = Callable[..., Bus]
 
 
@@ -51,19 +60,45 @@ class Unheard(Message):
 ROUTES = {Ping: Route("test", "n"), Pong: Route("test", "n")}
 
 
-@pytest.fixture(params=["in-process", "synchronous", "kafka"])
-def make_bus(request: pytest.FixtureRequest) -> Iterator[MakeBus]:
-    """Buses of every kind, without backoff delays; in-process ones run two workers."""
-    started: list[InProcessEventBus] = []
+@pytest.fixture(scope="module")
+def outbox_pool(request: pytest.FixtureRequest) -> Iterator[MySqlPool]:
+    """A database of its own: no other test's outbox rows reach these relays."""
+    url = create_database(mariadb(request), "bus_outbox_contract")
+    pool = MySqlPool.from_url(url)
+    apply_migrations(pool)
+    yield pool
+    pool.close()
+
+
+@pytest.fixture(params=["in-process", "synchronous", "sqlite", "kafka", "kafka-outbox"])
+def make_bus(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[MakeBus]:
+    """Buses of every kind, without backoff delays; in-process and SQLite ones run two
+    workers (the SQLite bus on a file, as the embedded profile runs it)."""
+    started: list[InProcessEventBus | SqliteEventBus] = []
     harnesses: list[KafkaBusHarness] = []
+    databases: list[SqliteDatabase] = []
 
     def make(handlers: Handlers, max_attempts: int = 3) -> Bus:
         if request.param == "synchronous":
             return SynchronousEventBus(handlers, max_attempts=max_attempts)
-        if request.param == "kafka":
+        if request.param == "sqlite":
+            database = SqliteDatabase(tmp_path / f"bus{len(databases)}.db")
+            databases.append(database)
+            durable = SqliteEventBus(
+                database, handlers, max_attempts=max_attempts, backoff_seconds=0
+            )
+            durable.start()
+            started.append(durable)
+            return durable
+        if request.param.startswith("kafka"):
             kafka = request.getfixturevalue("kafka_server")
+            outbox = request.param == "kafka-outbox"
             harness = KafkaBusHarness(
-                kafka.bootstrap_servers, handlers, ROUTES, max_attempts=max_attempts
+                kafka.bootstrap_servers,
+                handlers,
+                ROUTES,
+                max_attempts=max_attempts,
+                outbox_pool=request.getfixturevalue("outbox_pool") if outbox else None,
             )
             harnesses.append(harness)
             return harness
@@ -77,11 +112,13 @@ def make_bus(request: pytest.FixtureRequest) -> Iterator[MakeBus]:
         assert bus.stop(timeout=5)
     for harness in harnesses:
         harness.close()
+    for database in databases:
+        database.close()
 
 
 def settle(bus: Bus) -> None:
-    if isinstance(bus, InProcessEventBus):
-        assert bus.drain(timeout=5)
+    if isinstance(bus, InProcessEventBus | SqliteEventBus):
+        assert bus.drain(timeout=10)
     elif isinstance(bus, KafkaBusHarness):
         assert bus.drain(timeout=60)
 
@@ -553,3 +590,77 @@ def test_kafka_the_dead_letter_hook_hears_every_letter(kafka_bootstrap: str) -> 
     finally:
         bus.close()
     assert given_up == [(Ping(4), "NotFound('gone')")]
+
+
+def test_sqlite_bus_keeps_queued_messages_across_a_restart(tmp_path: Path) -> None:
+    """Published while no worker runs (a process stopped, or killed, before handling):
+    the next bus on the file handles every message."""
+    seen: list[int] = []
+    database = SqliteDatabase(tmp_path / "bus.db")
+    stopped = SqliteEventBus(database, {Ping: [lambda m: seen.append(m.n)]})
+    for n in range(5):
+        stopped.publish(Ping(n))
+    database.close()
+    assert seen == []
+
+    database = SqliteDatabase(tmp_path / "bus.db")
+    bus = SqliteEventBus(database, {Ping: [lambda m: seen.append(m.n)]})
+    bus.start()
+    try:
+        assert bus.drain(timeout=10)
+    finally:
+        bus.stop(timeout=5)
+        database.close()
+    assert sorted(seen) == list(range(5))
+
+
+def test_sqlite_bus_redelivers_the_job_of_a_process_that_died(tmp_path: Path) -> None:
+    """A job claimed by a process that no longer runs goes back to the queue."""
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    seen: list[int] = []
+    database = SqliteDatabase(tmp_path / "bus.db")
+    bus = SqliteEventBus(database, {Ping: [lambda m: seen.append(m.n)]}, poll_seconds=0.05)
+    bus.publish(Ping(7))
+    database.execute("UPDATE bus_jobs SET claimed_by = ?", (dead.pid,))
+    bus.start()
+    try:
+        assert bus.drain(timeout=10)
+    finally:
+        bus.stop(timeout=5)
+        database.close()
+    assert seen == [7]
+
+
+def test_sqlite_bus_dead_letters_survive_a_restart_and_replay(tmp_path: Path) -> None:
+    fixed = threading.Event()
+    seen: list[int] = []
+
+    def broken_until_fixed(message: Ping) -> None:
+        if not fixed.is_set():
+            raise RuntimeError("a bug")
+        seen.append(message.n)
+
+    database = SqliteDatabase(tmp_path / "bus.db")
+    bus = SqliteEventBus(database, {Ping: [broken_until_fixed]}, max_attempts=2, backoff_seconds=0)
+    bus.start()
+    bus.publish(Ping(3))
+    assert bus.drain(timeout=10)
+    bus.stop(timeout=5)
+    database.close()
+
+    database = SqliteDatabase(tmp_path / "bus.db")
+    bus = SqliteEventBus(database, {Ping: [broken_until_fixed]}, max_attempts=2, backoff_seconds=0)
+    try:
+        [letter] = bus.dead_letters()
+        assert (letter.message, letter.attempts) == (Ping(3), 2)
+        assert "a bug" in letter.error
+        fixed.set()
+        bus.start()
+        assert bus.replay_dead_letters() == 1
+        assert bus.drain(timeout=10)
+        assert seen == [3]
+        assert bus.dead_letters() == []
+    finally:
+        bus.stop(timeout=5)
+        database.close()

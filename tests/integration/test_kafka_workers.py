@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from litestar.testing import TestClient
 
-from instagram_adapters.kafka.publisher import KafkaEventBus
+from instagram_adapters.kafka.outbox import OutboxEventBus
 from instagram_entrypoints.cli import main
 from instagram_entrypoints.config import Settings
 from instagram_entrypoints.containers import build_container
@@ -47,7 +47,7 @@ def test_handlers_run_in_a_worker_process_and_poison_goes_to_the_dlq(
         container = build_container(kafka_settings)
         with TestClient(create_app(container=container)) as client:
             api = Api(client, container)
-            assert isinstance(container.core.running_bus(), KafkaEventBus)
+            assert isinstance(container.core.running_bus(), OutboxEventBus)
             alice, bob = api.register("alice"), api.register("bob")
             assert client.post("/api/v1/users/alice/follow", headers=bob).status_code == 200
             media_id = api.upload(alice, photo("mobile_jolla.jpg"))
@@ -65,7 +65,7 @@ def test_handlers_run_in_a_worker_process_and_poison_goes_to_the_dlq(
             )
 
             bus = container.core.running_bus()
-            bus.send_raw(topology(kafka_settings).topic("posts"), b"1", b"not an envelope")
+            bus.kafka.send_raw(topology(kafka_settings).topic("posts"), b"1", b"not an envelope")
             deadline = time.monotonic() + 30
             listed = runner.invoke(main, ["dlq", "list"], env=fleet_env)
             while "4 open dead letters" not in listed.output and time.monotonic() < deadline:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Sequence
 
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
 from instagram_adapters.kafka.envelope import Envelope, encode, wrap
 from instagram_adapters.kafka.topics import Topology
+from instagram_adapters.mysql.outbox import OutboxRecord
 from instagram_core.domain.errors import Unavailable
 from instagram_core.domain.events import Message
 
@@ -58,6 +60,19 @@ class KafkaEventBus:
             self._open().send(topic, key=key, value=value).get(timeout=SEND_TIMEOUT_SECONDS)
         except KafkaError as exc:
             logger.warning("could not publish to %s: %r", topic, exc)
+            raise Unavailable("the event bus (Kafka) is unavailable") from exc
+
+    def send_records(self, records: Sequence[OutboxRecord]) -> None:
+        """Write ``records`` in order and wait until the broker acknowledged every one (the
+        outbox relay's step: the rows are deleted only after this returns)."""
+        try:
+            producer = self._open()
+            futures = [producer.send(r.topic, key=r.key, value=r.payload) for r in records]
+            producer.flush(timeout=SEND_TIMEOUT_SECONDS)
+            for future in futures:
+                future.get(timeout=SEND_TIMEOUT_SECONDS)
+        except KafkaError as exc:
+            logger.warning("could not relay %d records: %r", len(records), exc)
             raise Unavailable("the event bus (Kafka) is unavailable") from exc
 
     def close(self) -> None:

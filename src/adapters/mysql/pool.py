@@ -3,6 +3,11 @@
 Connections are in autocommit mode (see :mod:`instagram_adapters.mysql.connect`), so a read is one
 statement; :meth:`MySqlPool.transaction` wraps writes in BEGIN ... COMMIT. The pool is the
 boundary where pymysql errors become core errors (:mod:`instagram_adapters.mysql.errors`).
+
+:meth:`MySqlPool.unit` binds one transaction to the calling thread (a context variable):
+every statement the adapters run on this pool inside it joins that transaction, so several
+stores' writes and the outbox row of their event commit together
+(:mod:`instagram_adapters.mysql.unit_of_work`).
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 import pymysql
@@ -46,6 +52,9 @@ class MySqlPool:
         self._ping_after = ping_after
         self._failed_at = float("-inf")
         self._closed = False
+        self._bound: ContextVar[Connection | None] = ContextVar(
+            f"mysql-unit-{id(self)}", default=None
+        )
 
     @classmethod
     def from_url(
@@ -64,7 +73,16 @@ class MySqlPool:
 
     @contextmanager
     def connection(self) -> Iterator[Connection]:
-        """Check a connection out for the block; pymysql errors leave it as core errors."""
+        """Check a connection out for the block; pymysql errors leave it as core errors.
+
+        Inside :meth:`unit` this is the unit's connection, in its open transaction."""
+        bound = self._bound.get()
+        if bound is not None:
+            try:
+                yield bound
+            except pymysql.MySQLError as exc:
+                raise to_domain_error(exc) from exc
+            return
         conn = self._checkout()
         try:
             yield conn
@@ -81,8 +99,28 @@ class MySqlPool:
             self._checkin(conn)
 
     @contextmanager
+    def unit(self) -> Iterator[Cursor]:
+        """One transaction that every statement on this pool in this thread (or task) joins
+        until the block ends: COMMIT after it, ROLLBACK if anything escapes it."""
+        if self._bound.get() is not None:
+            raise RuntimeError("a unit of work is already open on this pool")
+        with self.transaction() as cur:
+            token = self._bound.set(cur.connection)
+            try:
+                yield cur
+            finally:
+                self._bound.reset(token)
+
+    @contextmanager
     def transaction(self) -> Iterator[Cursor]:
-        """BEGIN before the block, COMMIT after it, ROLLBACK if anything escapes it."""
+        """BEGIN before the block, COMMIT after it, ROLLBACK if anything escapes it.
+
+        Inside :meth:`unit` the block joins the unit's transaction, which commits later."""
+        bound = self._bound.get()
+        if bound is not None:
+            with self.connection() as conn, conn.cursor() as cur:
+                yield cur
+            return
         with self.connection() as conn:
             conn.begin()
             try:
@@ -98,7 +136,13 @@ class MySqlPool:
 
     def run_in_transaction(self, work: Callable[[Cursor], T], attempts: int = 3) -> T:
         """Run ``work`` in a transaction, again (up to ``attempts`` times) on
-        :class:`Contention`: deadlock victims and races the adapter detected itself."""
+        :class:`Contention`: deadlock victims and races the adapter detected itself.
+
+        Inside :meth:`unit` it runs once: a rolled-back transaction can only be retried
+        whole, which the unit of work does."""
+        if self._bound.get() is not None:
+            with self.transaction() as cur:
+                return work(cur)
         for _ in range(attempts - 1):
             try:
                 with self.transaction() as cur:

@@ -32,6 +32,7 @@ from instagram_core.ports.security import IssuedToken, PasswordHasher, TokenServ
 from instagram_core.ports.social_graph import SocialGraph
 from instagram_core.ports.stories import StoryStore
 from instagram_core.ports.story_trays import StoryTrayCache
+from instagram_core.ports.units import Emit, UnitOfWork
 from instagram_core.ports.users import UserStore
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "BlobStore",
     "Clock",
     "CommentStore",
+    "Emit",
     "EngagementModel",
     "EngagementStore",
     "EventBus",
@@ -67,6 +69,7 @@ __all__ = [
     "StoryStore",
     "StoryTrayCache",
     "TokenService",
+    "UnitOfWork",
     "UserStore",
     "VideoTranscoder",
 ]

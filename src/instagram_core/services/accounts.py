@@ -26,11 +26,11 @@ from instagram_core.policies.rate_limits import (
     peek,
 )
 from instagram_core.ports.clock import Clock
-from instagram_core.ports.events import EventBus
 from instagram_core.ports.ids import IdGenerator
 from instagram_core.ports.rate_limit import RateLimiter
 from instagram_core.ports.security import IssuedToken, PasswordHasher, TokenService
 from instagram_core.ports.social_graph import SocialGraph
+from instagram_core.ports.units import Emit, UnitOfWork
 from instagram_core.ports.users import UserStore
 from instagram_core.services.freshness import Freshness, profile_key, relations_key
 from instagram_core.services.known_users import KnownUsers
@@ -46,10 +46,11 @@ class AccountService:
         limiter: RateLimiter,
         ids: IdGenerator,
         clock: Clock,
-        bus: EventBus,
         freshness: Freshness,
+        unit: UnitOfWork,
         reserved_usernames: Collection[str] = frozenset(),
     ) -> None:
+        self._unit = unit
         self._reserved = frozenset(reserved_usernames)
         self._freshness = freshness
         self._users = users
@@ -59,7 +60,6 @@ class AccountService:
         self._limiter = limiter
         self._ids = ids
         self._clock = clock
-        self._bus = bus
         self._known = KnownUsers(users, freshness, clock)
 
     def register(
@@ -82,8 +82,13 @@ class AccountService:
             created_at=self._clock.now(),
             is_private=is_private,
         )
-        self._users.add(user, self._hasher.hash(password))
-        self._bus.publish(UserRegistered(user.user_id))
+        password_hash = self._hasher.hash(password)
+
+        def add(emit: Emit) -> None:
+            self._users.add(user, password_hash)
+            emit(UserRegistered(user.user_id))
+
+        self._unit.run(add)
         return user
 
     def log_in(self, username: str, password: str, client: str = "unknown") -> IssuedToken:
@@ -159,29 +164,41 @@ class AccountService:
             bio=user.bio if bio is None else check_bio(bio),
             is_private=user.is_private if is_private is None else is_private,
         )
-        self._users.update(updated)
-        self._freshness.changed([profile_key(user_id), relations_key(user_id)])
         became_public = user.is_private and not updated.is_private
+
+        def update(emit: Emit) -> None:
+            self._users.update(updated)
+            emit(
+                ProfileUpdated(
+                    user_id,
+                    became_private=updated.is_private and not user.is_private,
+                    became_public=became_public,
+                )
+            )
+
+        self._unit.run(update)
+        self._freshness.changed([profile_key(user_id), relations_key(user_id)])
         if became_public:
             self._approve_all_pending(user_id)
-        self._bus.publish(
-            ProfileUpdated(
-                user_id,
-                became_private=updated.is_private and not user.is_private,
-                became_public=became_public,
-            )
-        )
         return updated
+
+    def _activate(self, follower_id: str, user_id: str) -> bool:
+        def activate(emit: Emit) -> bool:
+            if self._graph.activate(follower_id, user_id) is None:
+                return False
+            emit(FollowApproved(follower_id, user_id))
+            return True
+
+        return self._unit.run(activate)
 
     def _approve_all_pending(self, user_id: str) -> None:
         cursor: str | None = None
         while True:
             page = self._graph.followers(user_id, FollowStatus.PENDING, cursor, 50)
             for follow in page.items:
-                if self._graph.activate(follow.follower_id, user_id) is None:
+                if not self._activate(follow.follower_id, user_id):
                     continue  # withdrawn (or ended by a block) since the page was read
                 self._freshness.changed([relations_key(follow.follower_id)])
-                self._bus.publish(FollowApproved(follow.follower_id, user_id))
             if page.next_cursor is None:
                 return
             cursor = page.next_cursor

@@ -14,15 +14,19 @@ from instagram_core.domain.social import Follow, FollowStatus
 from instagram_core.domain.users import User
 from instagram_core.policies.visibility import AudienceGate
 from instagram_core.ports.clock import Clock
-from instagram_core.ports.events import EventBus
 from instagram_core.ports.restrictions import Restrictions
 from instagram_core.ports.social_graph import SocialGraph
+from instagram_core.ports.units import Emit, UnitOfWork
 from instagram_core.ports.users import UserStore
 from instagram_core.services.freshness import Freshness, relations_key
 from instagram_core.services.lookups import user_named
 
 
 class SocialService:
+    """Every graph write and the message announcing it go through one unit of work, so a
+    follow is never kept while its ``FollowCreated`` is lost (or announced and rolled back).
+    """
+
     def __init__(
         self,
         users: UserStore,
@@ -30,16 +34,16 @@ class SocialService:
         restrictions: Restrictions,
         gate: AudienceGate,
         clock: Clock,
-        bus: EventBus,
         freshness: Freshness,
+        unit: UnitOfWork,
     ) -> None:
+        self._unit = unit
         self._freshness = freshness
         self._restrictions = restrictions
         self._users = users
         self._graph = graph
         self._gate = gate
         self._clock = clock
-        self._bus = bus
 
     def user_named(self, username: str) -> User:
         return user_named(self._users, username)
@@ -56,23 +60,34 @@ class SocialService:
             return existing.status
         status = FollowStatus.PENDING if target.is_private else FollowStatus.ACTIVE
         follow = Follow(follower_id, target.user_id, status, self._clock.now())
-        try:
+
+        def put(emit: Emit) -> Follow | None:
             before = self._graph.put(follow)
+            if before is None:
+                pending = status is FollowStatus.PENDING
+                emit(FollowCreated(follower_id, target.user_id, pending=pending))
+            return before
+
+        try:
+            before = self._unit.run(put)
         except NotFound:  # a block landed since the check above: the graph refused the edge
             raise NotFound(f"no user named {username!r}") from None
         if before is None:
             self._ties_changed(follower_id, target.user_id)
-            self._bus.publish(
-                FollowCreated(follower_id, target.user_id, pending=status is FollowStatus.PENDING)
-            )
         return status
 
     def unfollow(self, follower_id: str, username: str) -> None:
         """Stop following (or withdraw a request); a no-op when there is no edge."""
         target = self.user_named(username)
-        if self._graph.remove(follower_id, target.user_id) is not None:
+
+        def remove(emit: Emit) -> bool:
+            if self._graph.remove(follower_id, target.user_id) is None:
+                return False
+            emit(FollowRemoved(follower_id, target.user_id))
+            return True
+
+        if self._unit.run(remove):
             self._ties_changed(follower_id, target.user_id)
-            self._bus.publish(FollowRemoved(follower_id, target.user_id))
 
     def block(self, blocker_id: str, username: str) -> None:
         """Block an account: both follow edges go with the block, in one atomic step, and
@@ -80,10 +95,13 @@ class SocialService:
         target = self.user_named(username)
         if target.user_id == blocker_id:
             raise InvalidInput("you cannot block yourself")
-        outcome = self._restrictions.block(blocker_id, target.user_id)
+
+        def block(emit: Emit) -> None:
+            for ended in self._restrictions.block(blocker_id, target.user_id).ended:
+                emit(FollowRemoved(ended.follower_id, ended.followee_id))
+
+        self._unit.run(block)
         self._ties_changed(blocker_id, target.user_id)
-        for ended in outcome.ended:
-            self._bus.publish(FollowRemoved(ended.follower_id, ended.followee_id))
 
     def unblock(self, blocker_id: str, username: str) -> None:
         """Lift one's block; the follows it ended stay ended."""
@@ -111,10 +129,14 @@ class SocialService:
         """Pending to active, only if still pending: a request withdrawn (or rejected) at the
         same moment stays withdrawn, and the approval answers ``NotFound``."""
         follower = self.user_named(requester)
-        if self._graph.activate(follower.user_id, user_id) is None:
-            raise NotFound(f"no pending follow request from {requester!r}")
+
+        def activate(emit: Emit) -> None:
+            if self._graph.activate(follower.user_id, user_id) is None:
+                raise NotFound(f"no pending follow request from {requester!r}")
+            emit(FollowApproved(follower.user_id, user_id))
+
+        self._unit.run(activate)
         self._ties_changed(follower.user_id, user_id)
-        self._bus.publish(FollowApproved(follower.user_id, user_id))
 
     def reject(self, user_id: str, requester: str) -> None:
         """Delete a request only while it is pending: one approved (or withdrawn) at the
