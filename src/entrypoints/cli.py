@@ -118,7 +118,12 @@ def worker(name: str, data_dir: Path | None, profile: str | None, every: float) 
             "inside instagram serve)",
             ctx=click.get_current_context(),
         )
-    container = build_container(settings)
+    if name == "recovery":
+        container = build_container(settings)
+    else:
+        from instagram_entrypoints.kafka_bus import worker_container
+
+        container = worker_container(settings, name)
     container.init_resources()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

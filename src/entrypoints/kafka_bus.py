@@ -17,9 +17,10 @@ from instagram_adapters.kafka.dead_letters import DeadLetterQueue
 from instagram_adapters.kafka.publisher import KafkaEventBus
 from instagram_adapters.kafka.topics import Topology, ensure_topics
 from instagram_adapters.kafka.worker import KafkaWorker
+from instagram_adapters.pillow.processor import PillowMediaProcessor
 from instagram_core.services.handlers import WORKER_KINDS, worker_handlers
 from instagram_entrypoints.config import Settings
-from instagram_entrypoints.containers import Application
+from instagram_entrypoints.containers import Application, build_container
 
 log = logging.getLogger("instagram")
 
@@ -54,8 +55,22 @@ def open_kafka_bus(settings: Settings) -> Iterator[KafkaEventBus]:
 
 
 def use_kafka_bus(container: Application, settings: Settings) -> None:
-    """Replace the in-process bus by the Kafka publisher."""
+    """Replace the in-process bus by the Kafka publisher. Photos are then processed by
+    ``instagram worker media`` (see :func:`use_media_pool`), so this process only inspects
+    upload headers and lists filters: it gets no process pool of its own."""
     container.core.running_bus.override(providers.Resource(open_kafka_bus, settings))
+    container.adapters.processor.override(
+        providers.Singleton(PillowMediaProcessor, max_pixels=settings.max_image_pixels)
+    )
+
+
+def worker_container(settings: Settings, name: str) -> Application:
+    """The container of ``instagram worker <name>``: the media worker (alone or in
+    ``all``) processes photos, so it, and only it, gets the media process pool back."""
+    container = build_container(settings)
+    if name in ("media", "all"):
+        container.adapters.processor.reset_override()
+    return container
 
 
 def dead_letter_queue(container: Application, settings: Settings) -> DeadLetterQueue:
