@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
 import threading
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -305,7 +307,12 @@ def dlq() -> None:
     """Dead letters of the Kafka bus: messages a handler gave up on, with the error."""
 
 
-def _dead_letter_queue() -> Any:
+@contextlib.contextmanager
+def _dead_letter_queue() -> Iterator[Any]:
+    """The queue, over a container this command owns and shuts down when done. Left to the
+    garbage collector, the container's resources were closed whenever it ran, in whatever
+    thread: the Kafka producer the queue was still sending through was closed under it
+    (a failed send), or from its own network thread (a hang)."""
     from instagram_entrypoints.containers import build_container
     from instagram_entrypoints.kafka_bus import dead_letter_queue
 
@@ -313,13 +320,17 @@ def _dead_letter_queue() -> Any:
     if not settings.kafka_bootstrap_servers:
         raise click.UsageError("set INSTAGRAM_KAFKA_BOOTSTRAP_SERVERS (production profile)")
     container = build_container(settings)
-    return dead_letter_queue(container, settings)
+    try:
+        yield dead_letter_queue(container, settings)
+    finally:
+        container.shutdown_resources()
 
 
 @dlq.command("list")
 def dlq_list() -> None:
     """Every open letter: id, worker group, handler, attempts, error, message."""
-    letters = _dead_letter_queue().letters()
+    with _dead_letter_queue() as queue:
+        letters = queue.letters()
     for letter in letters:
         message = letter.message()
         click.echo(
@@ -343,8 +354,10 @@ def dlq_replay(ids: tuple[str, ...], every: bool) -> None:
     """Send letters back to their worker group (attempt 1) and close them."""
     from instagram_core.domain.errors import DomainError
 
+    chosen = _ids_or_all(ids, every)
     try:
-        done = _dead_letter_queue().replay(_ids_or_all(ids, every))
+        with _dead_letter_queue() as queue:
+            done = queue.replay(chosen)
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(f"replayed {len(done)} dead letters")
@@ -357,8 +370,10 @@ def dlq_drop(ids: tuple[str, ...], every: bool) -> None:
     """Close letters without running them again."""
     from instagram_core.domain.errors import DomainError
 
+    chosen = _ids_or_all(ids, every)
     try:
-        done = _dead_letter_queue().drop(_ids_or_all(ids, every))
+        with _dead_letter_queue() as queue:
+            done = queue.drop(chosen)
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(f"dropped {len(done)} dead letters")
