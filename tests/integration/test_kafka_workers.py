@@ -5,6 +5,7 @@ worker cleanly."""
 
 from __future__ import annotations
 
+import gc
 import signal
 import time
 from pathlib import Path
@@ -95,3 +96,28 @@ def test_serve_refuses_several_processes_on_the_embedded_profile(tmp_path: Path)
     )
     assert result.exit_code == 2
     assert "needs the production profile" in result.output
+
+
+def test_dlq_commands_close_their_bus_before_returning(
+    kafka_settings: Settings, fleet_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not left to the garbage collector, which closed the producer under a running send
+    or from the producer's own network thread (the intermittent hang of the test above)."""
+    closed: list[KafkaEventBus] = []
+    close = KafkaEventBus.close
+
+    def recorded(bus: KafkaEventBus) -> None:
+        closed.append(bus)
+        close(bus)
+
+    monkeypatch.setattr(KafkaEventBus, "close", recorded)
+    gc.disable()  # what is closed below is closed by the command, not by a collection
+    try:
+        runner = CliRunner()
+        assert runner.invoke(main, ["dlq", "list"], env=fleet_env).exit_code == 0
+        assert len(closed) == 1
+        dropped = runner.invoke(main, ["dlq", "drop", "--all"], env=fleet_env)
+        assert "dropped 0 dead letters" in dropped.output, dropped.output
+        assert len(closed) == 2
+    finally:
+        gc.enable()
