@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
 import threading
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -118,7 +120,12 @@ def worker(name: str, data_dir: Path | None, profile: str | None, every: float) 
             "inside instagram serve)",
             ctx=click.get_current_context(),
         )
-    container = build_container(settings)
+    if name == "recovery":
+        container = build_container(settings)
+    else:
+        from instagram_entrypoints.kafka_bus import worker_container
+
+        container = worker_container(settings, name)
     container.init_resources()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -300,19 +307,25 @@ def dlq() -> None:
     """Dead letters of the Kafka bus: messages a handler gave up on, with the error."""
 
 
-def _dead_letter_queue() -> Any:
+@contextlib.contextmanager
+def _dead_letter_queue() -> Iterator[Any]:
+    """The queue over a producer this command owns and closes when done. Left to the
+    garbage collector, the producer was closed whenever it ran, in whatever thread: under a
+    send (a failed send), or from its own network thread (a hang)."""
     from instagram_entrypoints.kafka_bus import dead_letter_queue
 
     settings = load_settings()
     if not settings.kafka_bootstrap_servers:
         raise click.UsageError("set INSTAGRAM_KAFKA_BOOTSTRAP_SERVERS (production profile)")
-    return dead_letter_queue(settings)
+    with dead_letter_queue(settings) as queue:
+        yield queue
 
 
 @dlq.command("list")
 def dlq_list() -> None:
     """Every open letter: id, worker group, handler, attempts, error, message."""
-    letters = _dead_letter_queue().letters()
+    with _dead_letter_queue() as queue:
+        letters = queue.letters()
     for letter in letters:
         message = letter.message()
         click.echo(
@@ -336,8 +349,10 @@ def dlq_replay(ids: tuple[str, ...], every: bool) -> None:
     """Send letters back to their worker group (attempt 1) and close them."""
     from instagram_core.domain.errors import DomainError
 
+    chosen = _ids_or_all(ids, every)
     try:
-        done = _dead_letter_queue().replay(_ids_or_all(ids, every))
+        with _dead_letter_queue() as queue:
+            done = queue.replay(chosen)
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(f"replayed {len(done)} dead letters")
@@ -350,8 +365,10 @@ def dlq_drop(ids: tuple[str, ...], every: bool) -> None:
     """Close letters without running them again."""
     from instagram_core.domain.errors import DomainError
 
+    chosen = _ids_or_all(ids, every)
     try:
-        done = _dead_letter_queue().drop(_ids_or_all(ids, every))
+        with _dead_letter_queue() as queue:
+            done = queue.drop(chosen)
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(f"dropped {len(done)} dead letters")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import partial
 
 from dependency_injector import providers
@@ -26,9 +27,10 @@ from instagram_adapters.kafka.worker import KafkaWorker
 from instagram_adapters.mysql.outbox import MySqlOutbox
 from instagram_adapters.mysql.pool import MySqlPool
 from instagram_adapters.mysql.unit_of_work import MySqlUnitOfWork
+from instagram_adapters.pillow.processor import PillowMediaProcessor
 from instagram_core.services.handlers import WORKER_KINDS, worker_handlers
 from instagram_entrypoints.config import Settings
-from instagram_entrypoints.containers import Application
+from instagram_entrypoints.containers import Application, build_container
 
 log = logging.getLogger("instagram")
 
@@ -75,19 +77,38 @@ def open_outbox_bus(settings: Settings, pool: MySqlPool) -> Iterator[OutboxEvent
 
 def use_kafka_bus(container: Application, settings: Settings) -> None:
     """Replace the in-process bus by the Kafka outbox bus, and the unit of work by one
-    MySQL transaction that writes the outbox rows with the state."""
+    MySQL transaction that writes the outbox rows with the state. Photos are then processed
+    by ``instagram worker media`` (see :func:`worker_container`), so this process only
+    inspects upload headers and lists filters: it gets no process pool of its own."""
     adapters = container.adapters
     bus = providers.Resource(open_outbox_bus, settings, adapters.mysql)
     container.core.running_bus.override(bus)
     container.core.unit.override(
         providers.Singleton(MySqlUnitOfWork, adapters.mysql, bus, on_commit=bus.provided.committed)
     )
+    container.adapters.processor.override(
+        providers.Singleton(PillowMediaProcessor, max_pixels=settings.max_image_pixels)
+    )
 
 
-def dead_letter_queue(settings: Settings) -> DeadLetterQueue:
-    """The dead letters, through a plain Kafka publisher: inspecting them needs no outbox."""
+def worker_container(settings: Settings, name: str) -> Application:
+    """The container of ``instagram worker <name>``: the media worker (alone or in
+    ``all``) processes photos, so it, and only it, gets the media process pool back."""
+    container = build_container(settings)
+    if name in ("media", "all"):
+        container.adapters.processor.reset_override()
+    return container
+
+
+@contextmanager
+def dead_letter_queue(settings: Settings) -> Iterator[DeadLetterQueue]:
+    """The dead letters, through a plain Kafka publisher (inspecting them needs no outbox)
+    that is closed on the way out, in this thread."""
     bus = KafkaEventBus(settings.kafka_bootstrap_servers, topology(settings))
-    return DeadLetterQueue(settings.kafka_bootstrap_servers, topology(settings), bus)
+    try:
+        yield DeadLetterQueue(settings.kafka_bootstrap_servers, topology(settings), bus)
+    finally:
+        bus.close()
 
 
 def run_workers(

@@ -25,6 +25,7 @@ from instagram_adapters.cassandra.posts import CassandraPostStore
 from instagram_adapters.cassandra.session import CassandraSession
 from instagram_adapters.cassandra.settings import CassandraSettings
 from instagram_adapters.cassandra.stories import CassandraStoryStore
+from instagram_adapters.memory.ids import SnowflakeIdGenerator
 from instagram_adapters.mysql.migrate import apply_migrations
 from instagram_adapters.mysql.pool import MySqlPool
 from instagram_adapters.mysql.restrictions import MySqlRestrictions
@@ -38,6 +39,7 @@ from instagram_adapters.redis.feed_snapshots import RedisFeedSnapshots
 from instagram_adapters.redis.rate_limiter import RedisRateLimiter
 from instagram_adapters.redis.story_trays import RedisStoryTrayCache
 from instagram_adapters.redis.trending import RedisTrendingTags
+from instagram_adapters.redis.worker_ids import claim_worker_id
 from instagram_adapters.s3.blobs import S3BlobStore
 from instagram_adapters.s3.multipart import S3MultipartUploads
 from instagram_entrypoints.containers import Application, Core, EmbeddedAdapters
@@ -123,7 +125,10 @@ class ProductionAdapters(containers.DeclarativeContainer):
     )
 
     clock = embedded.clock
-    ids = embedded.ids
+    # Each process its own worker id, or two API processes mint the same post id.
+    ids = providers.Singleton(
+        SnowflakeIdGenerator, clock=clock, worker_id=providers.Callable(claim_worker_id, redis)
+    )
     users = providers.Singleton(MySqlUserStore, mysql)
     graph = providers.Singleton(MySqlSocialGraph, mysql)
     restrictions = providers.Singleton(MySqlRestrictions, mysql)

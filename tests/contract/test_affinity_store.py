@@ -57,3 +57,24 @@ def test_seen_posts_are_remembered_for_two_weeks(store: AffinityStore) -> None:
     store.mark_seen("ann", [1, 2], T0)
     assert store.history("ann", [], [], [1, 3], T0 + timedelta(days=13)).seen == {1}
     assert store.history("ann", [], [], [1, 2], T0 + timedelta(days=15)).seen == frozenset()
+
+
+def test_an_event_counts_once_while_remembered(store: AffinityStore) -> None:
+    store.record("ann", "bob", ["cats"], 1.0, T0, event_id="like:ann:1")
+    store.record("ann", "bob", ["cats"], 1.0, T0 + timedelta(hours=1), event_id="like:ann:1")
+    store.record("ann", "bob", ["cats"], 1.0, T0, event_id="comment:7")  # another event
+    history = store.history("ann", ["bob"], ["cats"], [], T0)
+    assert history.author_affinity["bob"] == pytest.approx(2.0)
+    assert history.tag_affinity["cats"] == pytest.approx(2.0)
+
+
+def test_event_ids_are_per_viewer(store: AffinityStore) -> None:
+    store.record("ann", "bob", [], 1.0, T0, event_id="comment:7")
+    store.record("cy", "bob", [], 1.0, T0, event_id="comment:7")
+    assert store.history("cy", ["bob"], [], [], T0).author_affinity["bob"] == pytest.approx(1.0)
+
+
+def test_events_without_an_id_always_count(store: AffinityStore) -> None:
+    store.record("ann", "bob", [], 1.0, T0)
+    store.record("ann", "bob", [], 1.0, T0)
+    assert store.history("ann", ["bob"], [], [], T0).author_affinity["bob"] == pytest.approx(2.0)

@@ -664,3 +664,39 @@ def test_sqlite_bus_dead_letters_survive_a_restart_and_replay(tmp_path: Path) ->
     finally:
         bus.stop(timeout=5)
         database.close()
+
+
+def test_kafka_a_record_is_committed_only_once_its_follow_ups_are_acknowledged(
+    kafka_bootstrap: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A handler's publishes are pipelined (acknowledged once per batch, before the commit).
+    When that acknowledgement fails, the batch is not committed: its record is read and
+    handled again, and its follow-up is delivered."""
+    from instagram_adapters.kafka.publisher import KafkaEventBus
+
+    handled: list[int] = []
+    pongs: list[int] = []
+    harness: KafkaBusHarness
+    failures = [Unavailable("the broker did not acknowledge in time")]
+    acknowledge = KafkaEventBus.acknowledge_deferred
+
+    def flaky(self: KafkaEventBus) -> None:
+        if failures:
+            raise failures.pop()
+        acknowledge(self)
+
+    def answer(message: Ping) -> None:
+        handled.append(message.n)
+        harness.publish(Pong(message.n))
+
+    monkeypatch.setattr(KafkaEventBus, "acknowledge_deferred", flaky)
+    harness = KafkaBusHarness(
+        kafka_bootstrap, {Ping: [answer], Pong: [lambda m: pongs.append(m.n)]}, ROUTES
+    )
+    try:
+        harness.publish(Ping(7))
+        settle(harness)
+    finally:
+        harness.close()
+    assert handled == [7, 7]  # the first handling was never committed
+    assert set(pongs) == {7}

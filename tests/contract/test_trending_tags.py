@@ -72,3 +72,12 @@ def test_limit_bounds_the_answer(trending: TrendingTags) -> None:
         trending.bump([f"t{index}"] * 1, T0 + timedelta(seconds=index))
     assert len(trending.top(3, T0 + timedelta(seconds=10))) == 3
     assert trending.top(0, T0) == []
+
+
+def test_a_use_with_an_id_counts_once(trending: TrendingTags) -> None:
+    trending.bump(["cats", "dogs"], T0, use_id="post:1")
+    trending.bump(["cats", "dogs"], T0 + timedelta(minutes=5), use_id="post:1")  # redelivered
+    trending.bump(["cats"], T0, use_id="post:2")
+    top = dict(trending.top(5, T0))
+    assert top["cats"] == pytest.approx(2.0)
+    assert top["dogs"] == pytest.approx(1.0)

@@ -8,8 +8,9 @@ Only change versions are left out: a redelivery may mark something changed again
 a recomputed page, never a wrong one.
 
 ``NOT_YET_IDEMPOTENT`` pins the handlers this proof found counting a redelivery twice (a
-second notification, a second affinity or trending increment). They need a per-event
-dedupe in their stores (issue 10); until then the test fails if that list grows or shrinks.
+second notification). They need a per-event dedupe in their stores (issue 10), as the
+affinity and trending stores have (an event id each remembers); until then the test fails
+if that list grows or shrinks.
 """
 
 from __future__ import annotations
@@ -49,9 +50,6 @@ NOT_YET_IDEMPOTENT = {
     "instagram_core.services.notifications.NotificationService.on_follow_approved",
     "instagram_core.services.notifications.NotificationService.on_post_liked",
     "instagram_core.services.notifications.NotificationService.on_comment_added",
-    "instagram_core.services.search.SearchService.on_post_published",  # trending counts
-    "instagram_core.services.ranking.ModelRanker.on_post_liked",  # affinity
-    "instagram_core.services.ranking.ModelRanker.on_comment_added",  # affinity
 }
 LOCKS = (type(threading.Lock()), type(threading.RLock()), threading.Condition, threading.Event)
 

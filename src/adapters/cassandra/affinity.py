@@ -11,11 +11,14 @@ are not read. Seen posts are rows with a 14-day TTL.
 
 Counter increments are not idempotent: the driver does not retry them on a timeout (the
 statements are not marked idempotent), so a timed-out engagement may count once or not at
-all, never twice.
+all, never twice. An engagement with an event id claims it first in ``affinity_events``
+(a lightweight transaction, so of two deliveries exactly one wins) and only the winner
+increments; if the increment then fails, the claim is withdrawn so that the retry counts.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Iterable
 from datetime import datetime
@@ -26,7 +29,7 @@ from instagram_adapters.cassandra.codecs import to_micros
 from instagram_adapters.cassandra.session import CassandraSession, unavailable_on_driver_error
 from instagram_core.domain.ranking import ViewerHistory
 from instagram_core.policies.affinity import SEEN_FOR_SECONDS
-from instagram_core.ports.affinity import HALF_LIFE_DAYS
+from instagram_core.ports.affinity import EVENT_MEMORY_SECONDS, HALF_LIFE_DAYS
 
 TAU_SECONDS = HALF_LIFE_DAYS * 86_400
 EPOCH_SECONDS = TAU_SECONDS
@@ -41,6 +44,8 @@ _READ = (
     "SELECT target, epoch, score FROM affinity "
     "WHERE viewer_id = ? AND kind = ? AND target IN ? AND epoch >= ?"
 )
+_CLAIM = "INSERT INTO affinity_events (viewer_id, event_id) VALUES (?, ?) IF NOT EXISTS USING TTL ?"
+_UNCLAIM = "DELETE FROM affinity_events WHERE viewer_id = ? AND event_id = ? IF EXISTS"
 _SEEN = "INSERT INTO seen_posts (viewer_id, post_id, seen_us) VALUES (?, ?, ?) USING TTL ?"
 _READ_SEEN = "SELECT post_id, seen_us FROM seen_posts WHERE viewer_id = ? AND post_id IN ?"
 
@@ -76,19 +81,35 @@ class CassandraAffinityStore:
         self._db = session
 
     def record(
-        self, viewer_id: str, author_id: str, hashtags: Iterable[str], weight: float, at: datetime
+        self,
+        viewer_id: str,
+        author_id: str,
+        hashtags: Iterable[str],
+        weight: float,
+        at: datetime,
+        event_id: str | None = None,
     ) -> None:
         epoch, units = increment(weight, at)
         if units == 0:
             return
+        if event_id is not None:
+            claimed, _ = self._db.applied(_CLAIM, (viewer_id, event_id, EVENT_MEMORY_SECONDS))
+            if not claimed:
+                return  # already counted
         targets = [("author", author_id)] + [("tag", tag) for tag in sorted(set(hashtags))]
         # One partition (the viewer's): a counter batch is one round trip.
         batch = BatchStatement(batch_type=BatchType.COUNTER)
         bump = self._db.prepare(_BUMP)
         for kind, target in targets:
             batch.add(bump, (units, viewer_id, kind, target, epoch))
-        with unavailable_on_driver_error("record an engagement"):
-            self._db.raw.execute(batch)
+        try:
+            with unavailable_on_driver_error("record an engagement"):
+                self._db.raw.execute(batch)
+        except Exception:
+            if event_id is not None:
+                with contextlib.suppress(Exception):  # the error below is what matters
+                    self._db.applied(_UNCLAIM, (viewer_id, event_id))
+            raise
 
     def mark_seen(self, viewer_id: str, post_ids: Iterable[int], at: datetime) -> None:
         ids = list(dict.fromkeys(post_ids))

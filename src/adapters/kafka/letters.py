@@ -59,15 +59,21 @@ def read_letters(bootstrap_servers: str, topic: str, timeout: float = 30.0) -> l
         tps = [TopicPartition(topic, p) for p in sorted(partitions)]
         if not tps:
             return []
+        deadline = time.monotonic() + timeout
+
+        def left_ms() -> int:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"reading {topic} took longer than {timeout} s")
+            return max(1, int(left * 1000))
+
         consumer.assign(tps)
         consumer.seek_to_beginning(*tps)
-        ends = consumer.end_offsets(tps)
+        ends = consumer.end_offsets(tps, timeout_ms=left_ms())
         open_letters: dict[str, LetterV1] = {}
-        deadline = time.monotonic() + timeout
-        while any(consumer.position(tp) < ends[tp] for tp in tps):
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"reading {topic} took longer than {timeout} s")
-            for records in consumer.poll(timeout_ms=500).values():
+        # Every wait is bounded by the deadline: the client's own defaults wait forever.
+        while any(_behind(consumer, tp, ends[tp], left_ms()) for tp in tps):
+            for records in consumer.poll(timeout_ms=min(500, left_ms())).values():
                 for record in records:
                     key = record.key.decode() if record.key else ""
                     if record.value is None:
@@ -76,4 +82,10 @@ def read_letters(bootstrap_servers: str, topic: str, timeout: float = 30.0) -> l
                         open_letters[key] = _LETTER.decode(record.value)
         return list(open_letters.values())
     finally:
-        consumer.close()
+        consumer.close(timeout_ms=5_000)
+
+
+def _behind(consumer: KafkaConsumer, tp: TopicPartition, end: int, timeout_ms: int) -> bool:
+    """Whether records before ``end`` are still to be read (unknown yet: they are)."""
+    position = consumer.position(tp, timeout_ms=timeout_ms)
+    return position is None or position < end

@@ -112,26 +112,54 @@ class KafkaWorker:
         self._resume_due(consumer)
         batch = consumer.poll(timeout_ms=int(self._poll_wait() * 1000))
         done: dict[TopicPartition, OffsetAndMetadata] = {}
+        # What the handlers publish is pipelined: acknowledged once, before the commit.
+        with self._bus.deferring():
+            try:
+                self._handle_batch(consumer, batch, stop, done)
+            except BaseException:
+                # What was not finished is read again: back to the first unfinished record.
+                for tp, records in batch.items():
+                    if tp not in self._paused:
+                        consumer.seek(tp, done[tp].offset if tp in done else records[0].offset)
+                self._settle(consumer, batch, done)
+                raise
+            self._settle(consumer, batch, done)
+
+    def _handle_batch(
+        self,
+        consumer: KafkaConsumer,
+        batch: Mapping[TopicPartition, Sequence[ConsumerRecord]],
+        stop: threading.Event,
+        done: dict[TopicPartition, OffsetAndMetadata],
+    ) -> None:
+        for tp, records in batch.items():
+            for record in records:
+                if stop.is_set():
+                    return  # the rest is handed back uncommitted
+                due = self._not_before(tp, record)
+                if due > self._clock():
+                    self._pause(consumer, tp, record.offset, due)
+                    break
+                self._handle(tp, record)
+                done[tp] = OffsetAndMetadata(record.offset + 1, "", -1)
+
+    def _settle(
+        self,
+        consumer: KafkaConsumer,
+        batch: Mapping[TopicPartition, Sequence[ConsumerRecord]],
+        done: Mapping[TopicPartition, OffsetAndMetadata],
+    ) -> None:
+        """Commit what is done once everything its handlers published is acknowledged;
+        if anything was not, nothing of the batch counts: it is all read again."""
+        if not done:
+            return
         try:
+            self._bus.acknowledge_deferred()
+        except Unavailable:
             for tp, records in batch.items():
-                for record in records:
-                    if stop.is_set():
-                        return  # the rest is handed back uncommitted
-                    due = self._not_before(tp, record)
-                    if due > self._clock():
-                        self._pause(consumer, tp, record.offset, due)
-                        break
-                    self._handle(tp, record)
-                    done[tp] = OffsetAndMetadata(record.offset + 1, "", -1)
-        except BaseException:
-            # What was not finished is read again: back to the first unfinished record.
-            for tp, records in batch.items():
-                if tp not in self._paused:
-                    consumer.seek(tp, done[tp].offset if tp in done else records[0].offset)
+                consumer.seek(tp, records[0].offset)
             raise
-        finally:
-            if done:
-                consumer.commit(offsets=done)
+        consumer.commit(offsets=done)
 
     def _poll_wait(self) -> float:
         if not self._paused:

@@ -6,8 +6,10 @@ import threading
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from instagram_adapters.memory.recent_ids import RecentIds
 from instagram_core.domain.ranking import ViewerHistory
 from instagram_core.policies.affinity import SEEN_FOR_SECONDS, decayed
+from instagram_core.ports.affinity import EVENT_MEMORY_SECONDS
 
 Score = tuple[float, datetime]
 
@@ -17,12 +19,21 @@ class InMemoryAffinityStore:
         self._authors: dict[tuple[str, str], Score] = {}
         self._tags: dict[tuple[str, str], Score] = {}
         self._seen: dict[tuple[str, int], datetime] = {}
+        self._events = RecentIds(timedelta(seconds=EVENT_MEMORY_SECONDS))
         self._lock = threading.Lock()
 
     def record(
-        self, viewer_id: str, author_id: str, hashtags: Iterable[str], weight: float, at: datetime
+        self,
+        viewer_id: str,
+        author_id: str,
+        hashtags: Iterable[str],
+        weight: float,
+        at: datetime,
+        event_id: str | None = None,
     ) -> None:
         with self._lock:
+            if event_id is not None and not self._events.first_time((viewer_id, event_id), at):
+                return
             _bump(self._authors, (viewer_id, author_id), weight, at)
             for tag in set(hashtags):
                 _bump(self._tags, (viewer_id, tag), weight, at)

@@ -6,20 +6,24 @@ import heapq
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from instagram_core.policies.trending import decayed, landmark, landmarks, weight_at
+from instagram_adapters.memory.recent_ids import RecentIds
+from instagram_core.policies.trending import WINDOW_DAYS, decayed, landmark, landmarks, weight_at
 
 
 class InMemoryTrendingTags:
     def __init__(self) -> None:
         self._days: dict[datetime, dict[str, float]] = defaultdict(dict)
+        self._uses = RecentIds(timedelta(days=WINDOW_DAYS))
         self._lock = threading.Lock()
 
-    def bump(self, tags: Iterable[str], at: datetime) -> None:
+    def bump(self, tags: Iterable[str], at: datetime, use_id: str | None = None) -> None:
         mark = landmark(at)
         weight = weight_at(at, mark)
         with self._lock:
+            if use_id is not None and not self._uses.first_time(use_id, at):
+                return
             day = self._days[mark]
             for tag in set(tags):
                 day[tag] = day.get(tag, 0.0) + weight

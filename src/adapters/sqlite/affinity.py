@@ -9,6 +9,7 @@ from instagram_adapters.sqlite.codecs import JSON_IDS, from_micros, json_ids, to
 from instagram_adapters.sqlite.database import SqliteDatabase
 from instagram_core.domain.ranking import ViewerHistory
 from instagram_core.policies.affinity import SEEN_FOR_SECONDS, decayed
+from instagram_core.ports.affinity import EVENT_MEMORY_SECONDS
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS affinity (
@@ -25,6 +26,13 @@ CREATE TABLE IF NOT EXISTS seen_posts (
     seen_us INTEGER NOT NULL,
     PRIMARY KEY (viewer_id, post_id)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS affinity_events (
+    viewer_id TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    recorded_us INTEGER NOT NULL,
+    PRIMARY KEY (viewer_id, event_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS affinity_events_by_time ON affinity_events (recorded_us);
 """
 
 
@@ -34,10 +42,28 @@ class SqliteAffinityStore:
         db.apply_schema(_SCHEMA)
 
     def record(
-        self, viewer_id: str, author_id: str, hashtags: Iterable[str], weight: float, at: datetime
+        self,
+        viewer_id: str,
+        author_id: str,
+        hashtags: Iterable[str],
+        weight: float,
+        at: datetime,
+        event_id: str | None = None,
     ) -> None:
         targets = [("author", author_id)] + [("tag", tag) for tag in sorted(set(hashtags))]
         with self._db.transaction() as conn:
+            if event_id is not None:
+                # The id and the scores commit together: a redelivery finds the id and stops.
+                conn.execute(
+                    "DELETE FROM affinity_events WHERE recorded_us <= ?",
+                    (to_micros(at - timedelta(seconds=EVENT_MEMORY_SECONDS)),),
+                )
+                inserted = conn.execute(
+                    "INSERT OR IGNORE INTO affinity_events VALUES (?, ?, ?)",
+                    (viewer_id, event_id, to_micros(at)),
+                )
+                if inserted.rowcount == 0:
+                    return
             for kind, target in targets:
                 row = conn.execute(
                     "SELECT score, updated_us FROM affinity "

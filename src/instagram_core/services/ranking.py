@@ -64,16 +64,21 @@ class ModelRanker:
         self._affinity.mark_seen(event.viewer_id, event.post_ids, self._clock.now())
 
     def on_post_liked(self, event: PostLiked) -> None:
-        self._remember(event.user_id, event.post_id, LIKE_WEIGHT)
+        # One like per (viewer, post) counts: a redelivery, or an unlike and like again
+        # within the affinity's memory, adds nothing more.
+        event_id = f"like:{event.user_id}:{event.post_id}"
+        self._remember(event.user_id, event.post_id, LIKE_WEIGHT, event_id)
 
     def on_comment_added(self, event: CommentAdded) -> None:
-        self._remember(event.commenter_id, event.post_id, COMMENT_WEIGHT)
+        # Each comment counts once: a redelivered one adds nothing.
+        event_id = f"comment:{event.comment_id}"
+        self._remember(event.commenter_id, event.post_id, COMMENT_WEIGHT, event_id)
 
-    def _remember(self, viewer_id: str, post_id: int, weight: float) -> None:
+    def _remember(self, viewer_id: str, post_id: int, weight: float, event_id: str) -> None:
         post = self._posts.get(post_id)
         if post is not None and post.author_id != viewer_id:
             self._affinity.record(
-                viewer_id, post.author_id, post.hashtags, weight, self._clock.now()
+                viewer_id, post.author_id, post.hashtags, weight, self._clock.now(), event_id
             )
 
     def _facts(self, posts: Sequence[Post], now: datetime) -> list[CandidateFacts]:

@@ -77,7 +77,8 @@ class SearchService:
         post = self._posts.get(event.post_id)
         if post is not None and post.hashtags:
             self._index.add_hashtags(post.post_id, post.hashtags)
-            self._trending.bump(post.hashtags, self._clock.now())
+            # keyed by the post: a redelivered PostPublished counts its tags once
+            self._trending.bump(post.hashtags, self._clock.now(), use_id=f"post:{post.post_id}")
 
     def on_post_deleted(self, event: PostDeleted) -> None:
         self._index.remove_hashtags(event.post_id, event.hashtags)
