@@ -96,13 +96,15 @@ class CassandraMediaStore(UnclaimedIndex):
         self._db = session
 
     def add(self, media: Media) -> None:
+        # The index rows first: a crash before the record leaves an index row without a
+        # record, which the sweeper drops on its next pass; the other order could leave a
+        # record the sweeper never sees. A row left by a refused (conflicting) insert names
+        # another record's id with this one's time, and the sweeper skips it (see
+        # :meth:`UnclaimedIndex.unclaimed`).
+        self._db.batch(index_writes(media))
         applied, _ = self._db.applied(_INSERT, _columns(media))
         if not applied:
             raise Conflict("media id already exists")
-        # After the record: an index row never points at a record that was refused. A
-        # crash in between leaves an unindexed upload, which S3's own lifecycle rule and
-        # the record's owner still bound; the sweeper cannot see it.
-        self._db.batch(index_writes(media))
 
     def get(self, media_id: int) -> Media | None:
         row = self._db.execute(_SELECT, (media_id,)).one()
