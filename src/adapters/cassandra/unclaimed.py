@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from instagram_adapters.cassandra.codecs import to_micros
 from instagram_adapters.cassandra.session import CassandraSession
+from instagram_adapters.rows.codecs import to_micros
 from instagram_core.domain.media import Media
 
 SHARD = 0  # the days fit one partition: a few thousand rows in ten years
