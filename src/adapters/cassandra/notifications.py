@@ -96,6 +96,14 @@ def _notification(row: Any) -> Notification:
     )
 
 
+def _newest_first(rows: Sequence[Any], before: int | None) -> list[Notification]:
+    """A bucket's rows below ``before``, newest first: collapsed rows keep their first
+    id's slot, so the bucket's order is by id, not by clustering key."""
+    kept = [r for r in rows if before is None or r.notification_id < before]
+    kept.sort(key=lambda r: r.notification_id, reverse=True)
+    return [_notification(r) for r in kept]
+
+
 class CassandraNotificationStore:
     """A :class:`~instagram_core.ports.NotificationStore` on Cassandra; ``bucket_width`` is
     the number of ids per bucket (an hour's; tests pass a few to cross buckets often)."""
@@ -150,17 +158,9 @@ class CassandraNotificationStore:
 
         def read_wave(wave: Sequence[int]) -> list[list[Notification]]:
             found = self._db.rows_of_many(_BUCKET_ROWS, [(recipient_id, b) for b in wave])
-            return [self._newest_first(rows, before) for rows in found]
+            return [_newest_first(rows, before) for rows in found]
 
         return walk(buckets, read_wave, limit)
-
-    @staticmethod
-    def _newest_first(rows: Sequence[Any], before: int | None) -> list[Notification]:
-        """A bucket's rows below ``before``, newest first: collapsed rows keep their first
-        id's slot, so the bucket's order is by id, not by clustering key."""
-        kept = [r for r in rows if before is None or r.notification_id < before]
-        kept.sort(key=lambda r: r.notification_id, reverse=True)
-        return [_notification(r) for r in kept]
 
     def _find(self, recipient_id: str, notification_id: int) -> tuple[int, str] | None:
         """The slot and group of the recipient's notification with this id, if any."""
@@ -168,7 +168,7 @@ class CassandraNotificationStore:
         row = self._db.execute(_FIND_ID, (recipient_id, bucket, notification_id)).one()
         return None if row is None else (row.slot, row.group_key)
 
-    def _insert(self, notification: Notification) -> list[Write]:
+    def _insert(self, notification: Notification) -> Sequence[Write]:
         """A new row (its own slot), its bucket's index row and its group row."""
         values = _values(notification)
         bucket = bucket_of(notification.notification_id, self._width)
