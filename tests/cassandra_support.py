@@ -15,13 +15,21 @@ from instagram_adapters.cassandra.settings import CassandraSettings
 from tests.jvm_engines import CassandraServer
 
 KEYSPACE = "contract"
+# Ids per bucket in the contract suites: a handful, so most tests cross bucket boundaries.
+SMALL_BUCKETS = 3
 # The tables each store writes: truncated before a test takes the store.
 TABLES = {
-    "posts": ("posts", "user_posts", "posts_by_status", "author_post_counts"),
+    "posts": (
+        "posts",
+        "user_posts",
+        "posts_by_status_bucket",
+        "post_status_buckets",
+        "author_post_counts",
+    ),
     "media": ("media", "unclaimed_media", "unclaimed_media_days"),
-    "comments": ("comments", "comment_counts"),
+    "comments": ("comments_by_bucket", "comment_buckets", "comment_counts"),
     "stories": ("stories", "stories_by_id", "story_archive"),
-    "notifications": ("notifications",),
+    "notifications": ("activity", "notification_buckets", "notification_groups"),
     "affinity": ("affinity", "seen_posts"),
 }
 

@@ -17,7 +17,7 @@ from instagram_adapters.sqlite.database import SqliteDatabase
 from instagram_core.domain.comments import Comment
 from instagram_core.domain.errors import Conflict
 from instagram_core.ports import CommentStore
-from tests.cassandra_support import fresh_session
+from tests.cassandra_support import SMALL_BUCKETS, fresh_session
 
 MakeStore = Callable[[], CommentStore]
 T0 = datetime(2024, 5, 1, 12, 0, 0, 123456, tzinfo=UTC)
@@ -32,7 +32,7 @@ def make_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[MakeS
         if request.param == "memory":
             return InMemoryCommentStore()
         if request.param == "cassandra":
-            return CassandraCommentStore(fresh_session(request, "comments"))
+            return CassandraCommentStore(fresh_session(request, "comments"), SMALL_BUCKETS)
         databases.append(SqliteDatabase(tmp_path / f"comments-{len(databases)}.db"))
         return SqliteCommentStore(databases[-1])
 
@@ -109,6 +109,7 @@ def test_counts_are_zero_for_posts_without_comments(store: CommentStore) -> None
 def test_forget_post_deletes_every_comment_of_the_post(store: CommentStore) -> None:
     store.add(comment(10, post_id=1))
     store.add(comment(11, post_id=1))
+    store.add(comment(17, post_id=1))
     store.add(comment(20, post_id=2))
     store.forget_post(1)
     assert store.list(1, None, 10) == []

@@ -17,7 +17,7 @@ from instagram_adapters.sqlite.notifications import SqliteNotificationStore
 from instagram_core.domain.errors import Conflict
 from instagram_core.domain.notifications import Notification, NotificationKind
 from instagram_core.ports import NotificationStore
-from tests.cassandra_support import fresh_session
+from tests.cassandra_support import SMALL_BUCKETS, fresh_session
 
 MakeStore = Callable[[], NotificationStore]
 T0 = datetime(2024, 5, 1, 12, 0, 0, 111111, tzinfo=UTC)
@@ -32,7 +32,9 @@ def make_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[MakeS
         if request.param == "memory":
             return InMemoryNotificationStore()
         if request.param == "cassandra":
-            return CassandraNotificationStore(fresh_session(request, "notifications"))
+            return CassandraNotificationStore(
+                fresh_session(request, "notifications"), SMALL_BUCKETS
+            )
         databases.append(SqliteDatabase(tmp_path / f"notifications-{len(databases)}.db"))
         return SqliteNotificationStore(databases[-1])
 

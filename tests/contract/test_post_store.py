@@ -59,7 +59,8 @@ def new_post_store(
         if request.param == "memory":
             return InMemoryPostStore()
         if request.param == "cassandra":
-            return CassandraPostStore(fresh_session(request, "posts"))
+            # Buckets of 2 s (processing) and 3 s (settled): posts a second apart cross them.
+            return CassandraPostStore(fresh_session(request, "posts"), 2_000_000, 3_000_000)
         databases.append(SqliteDatabase(tmp_path / f"posts-{len(databases)}.db"))
         return SqlitePostStore(databases[-1])
 

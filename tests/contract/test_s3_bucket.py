@@ -14,7 +14,7 @@ import pytest
 
 from instagram_adapters.s3 import S3BlobStore
 from instagram_adapters.s3.lifecycle import lifecycle_rules
-from instagram_core.domain.errors import InvalidInput
+from instagram_core.domain.errors import Conflict, InvalidInput
 from tests.contract.s3_buckets import ACCESS_KEY, REGION, SECRET_KEY, fresh_store, shared_client
 
 KEY = "u1/2024/05/42/thumb_150.jpg"
@@ -100,3 +100,45 @@ def test_s3_abort_incomplete_uploads_rule_joins_the_story_rule_without_replacing
     assert rules["expire-stories"]["Expiration"] == {"Days": 1}
     with pytest.raises(InvalidInput):
         s3.configure_upload_lifecycle(days=0)
+
+
+def test_s3_story_renditions_are_stored_outside_the_expiring_prefix(
+    s3: S3BlobStore, s3_endpoint: str
+) -> None:
+    """Archived stories keep their media: the lifecycle rule expires ``stories/`` after a
+    day, and only a story's original upload is stored there; the renditions the archive
+    shows are stored under ``story-archive/``, which no rule expires. Deleting the story's
+    prefix still deletes both."""
+    prefix = "stories/u1/2026/01/77/"
+    original, shown = prefix + "original.jpg", prefix + "large_1080.jpg"
+    post_rendition = "u1/2026/01/78/large_1080.jpg"
+    s3.configure_story_lifecycle()
+    s3.put(original, b"raw", "image/jpeg")
+    s3.put(shown, b"rendered", "image/jpeg")
+    s3.put(post_rendition, b"post", "image/jpeg")
+
+    client = shared_client(s3_endpoint)
+    rule = {r["ID"]: r for r in lifecycle_rules(client, s3.bucket)}["expire-stories"]
+    expiring = client.list_objects_v2(Bucket=s3.bucket, Prefix=rule["Filter"]["Prefix"])
+    assert [o["Key"] for o in expiring.get("Contents", [])] == [original]
+    every_rule_prefix = [r["Filter"].get("Prefix", "") for r in lifecycle_rules(client, s3.bucket)]
+    assert not any(
+        f"story-archive/{shown[len('stories/') :]}".startswith(p) for p in every_rule_prefix
+    )
+
+    # The blob store still names the rendition by its story key, on every path.
+    assert s3.get(shown) == b"rendered"
+    assert s3.read_head(shown, 3) == b"ren"
+    info = s3.info(shown)
+    assert info is not None
+    assert info.size == len(b"rendered")
+    assert httpx.get(s3.download_url(shown, 60)).content == b"rendered"
+    with pytest.raises(Conflict):
+        s3.put_new(shown, b"again", "image/jpeg")
+
+    assert s3.delete_prefix(prefix) == 2
+    assert s3.info(original) is None
+    assert s3.info(shown) is None
+    assert s3.get(post_rendition) == b"post"
+    left = client.list_objects_v2(Bucket=s3.bucket).get("Contents", [])
+    assert [o["Key"] for o in left] == [post_rendition]

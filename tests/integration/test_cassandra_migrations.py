@@ -29,6 +29,13 @@ EXPECTED_TABLES = {
     "notifications",
     "affinity",
     "seen_posts",
+    "comments_by_bucket",
+    "comment_buckets",
+    "activity",
+    "notification_buckets",
+    "notification_groups",
+    "posts_by_status_bucket",
+    "post_status_buckets",
     "schema_migrations",
     "schema_lease",
 }

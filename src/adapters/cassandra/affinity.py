@@ -25,9 +25,9 @@ from datetime import datetime
 
 from cassandra.query import BatchStatement, BatchType
 
-from instagram_adapters.cassandra.codecs import to_micros
 from instagram_adapters.cassandra.session import CassandraSession, unavailable_on_driver_error
-from instagram_core.domain.ranking import ViewerHistory
+from instagram_adapters.rows.affinity import HistoryFromScores
+from instagram_adapters.rows.codecs import to_micros
 from instagram_core.policies.affinity import SEEN_FOR_SECONDS
 from instagram_core.ports.affinity import EVENT_MEMORY_SECONDS, HALF_LIFE_DAYS
 
@@ -74,7 +74,7 @@ def decayed_sum(counters: Iterable[tuple[int, int]], now: datetime) -> float:
     )
 
 
-class CassandraAffinityStore:
+class CassandraAffinityStore(HistoryFromScores):
     """An :class:`~instagram_core.ports.AffinityStore` on Cassandra counters."""
 
     def __init__(self, session: CassandraSession) -> None:
@@ -121,20 +121,6 @@ class CassandraAffinityStore:
             batch.add(seen, (viewer_id, post_id, to_micros(at), SEEN_FOR_SECONDS))
         with unavailable_on_driver_error("remember seen posts"):
             self._db.raw.execute(batch)
-
-    def history(
-        self,
-        viewer_id: str,
-        author_ids: Iterable[str],
-        hashtags: Iterable[str],
-        post_ids: Iterable[int],
-        now: datetime,
-    ) -> ViewerHistory:
-        return ViewerHistory(
-            self._scores(viewer_id, "author", author_ids, now),
-            self._scores(viewer_id, "tag", hashtags, now),
-            self._seen(viewer_id, post_ids, now),
-        )
 
     def _scores(
         self, viewer_id: str, kind: str, targets: Iterable[str], now: datetime

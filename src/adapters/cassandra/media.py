@@ -11,29 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from instagram_adapters.cassandra.codecs import from_json, from_micros, to_json, to_micros
 from instagram_adapters.cassandra.session import CassandraSession
 from instagram_adapters.cassandra.unclaimed import UnclaimedIndex, index_writes, unindex
+from instagram_adapters.rows.media import media_from_values, media_names, media_values
 from instagram_core.domain.errors import Conflict, NotFound
-from instagram_core.domain.media import Media, MediaStatus, MediaType, PhotoMetadata, Variant
+from instagram_core.domain.media import Media, MediaType
 
-_NAMES = (
-    "media_id",
-    "owner_id",
-    "type",
-    "content_type",
-    "created_us",
-    "status",
-    "post_id",
-    "width",
-    "height",
-    "variants",
-    "blurhash",
-    "metadata",
-    "failure_reason",
-    "duration_seconds",
-    "for_story",
-)
+_NAMES = media_names("created_us")
 _FIELDS = ", ".join(_NAMES)
 _INSERT = f"INSERT INTO media ({_FIELDS}) VALUES ({', '.join('?' * len(_NAMES))}) IF NOT EXISTS"
 _UPDATE = (
@@ -47,44 +31,8 @@ _ATTACH = "UPDATE media SET post_id = ? WHERE media_id = ? IF owner_id != null A
 _DELETE = "DELETE FROM media WHERE media_id = ? IF EXISTS"
 
 
-def _columns(media: Media) -> list[Any]:
-    return [
-        media.media_id,
-        media.owner_id,
-        media.type.value,
-        media.content_type,
-        to_micros(media.created_at),
-        media.status.value,
-        media.post_id,
-        media.width,
-        media.height,
-        to_json(media.variants),
-        media.blurhash,
-        None if media.metadata is None else to_json(media.metadata),
-        media.failure_reason,
-        media.duration_seconds,
-        media.for_story,
-    ]
-
-
 def _media(row: Any) -> Media:
-    return Media(
-        media_id=row.media_id,
-        owner_id=row.owner_id,
-        type=MediaType(row.type),
-        content_type=row.content_type,
-        created_at=from_micros(row.created_us),
-        status=MediaStatus(row.status),
-        post_id=row.post_id,
-        width=row.width,
-        height=row.height,
-        variants=from_json(row.variants, tuple[Variant, ...]),
-        blurhash=row.blurhash,
-        metadata=None if row.metadata is None else from_json(row.metadata, PhotoMetadata),
-        failure_reason=row.failure_reason,
-        duration_seconds=row.duration_seconds,
-        for_story=bool(row.for_story),
-    )
+    return media_from_values(row)
 
 
 class CassandraMediaStore(UnclaimedIndex):
@@ -96,13 +44,15 @@ class CassandraMediaStore(UnclaimedIndex):
         self._db = session
 
     def add(self, media: Media) -> None:
-        applied, _ = self._db.applied(_INSERT, _columns(media))
+        # The index rows first: a crash before the record leaves an index row without a
+        # record, which the sweeper drops on its next pass; the other order could leave a
+        # record the sweeper never sees. A row left by a refused (conflicting) insert names
+        # another record's id with this one's time, and the sweeper skips it (see
+        # :meth:`UnclaimedIndex.unclaimed`).
+        self._db.batch(index_writes(media))
+        applied, _ = self._db.applied(_INSERT, media_values(media))
         if not applied:
             raise Conflict("media id already exists")
-        # After the record: an index row never points at a record that was refused. A
-        # crash in between leaves an unindexed upload, which S3's own lifecycle rule and
-        # the record's owner still bound; the sweeper cannot see it.
-        self._db.batch(index_writes(media))
 
     def get(self, media_id: int) -> Media | None:
         row = self._db.execute(_SELECT, (media_id,)).one()
@@ -125,7 +75,7 @@ class CassandraMediaStore(UnclaimedIndex):
         }
 
     def update(self, media: Media) -> None:
-        values = _columns(media)
+        values = media_values(media)
         applied, _ = self._db.applied(_UPDATE, [*values[1:], media.media_id])
         if not applied:
             raise NotFound("media not found")

@@ -41,18 +41,18 @@ def apply_migrations(settings: CassandraSettings) -> list[str]:
     keyspace = check_keyspace(settings.keyspace)
     session = CassandraSession.connect(settings)
     try:
-        session.execute(
+        session.ddl(
             f"CREATE KEYSPACE IF NOT EXISTS {keyspace} WITH replication = {settings.replication}"
         )
-        session.execute(
+        session.ddl(
             f"CREATE TABLE IF NOT EXISTS {keyspace}.schema_migrations "
             "(version text PRIMARY KEY, applied_us bigint)"
         )
-        session.execute(
+        session.ddl(
             f"CREATE TABLE IF NOT EXISTS {keyspace}.schema_lease "
             "(name text PRIMARY KEY, owner text)"
         )
-        session.raw.set_keyspace(keyspace)
+        session.keyspace = keyspace  # from here on, statements name its tables
         owner = uuid.uuid4().hex
         _take_lease(session, owner)
         try:
@@ -61,7 +61,7 @@ def apply_migrations(settings: CassandraSettings) -> list[str]:
             for version, cql in available_migrations():
                 if version not in done:
                     for statement in statements(cql):
-                        session.execute(statement)
+                        session.ddl(statement)
                     session.execute(
                         "INSERT INTO schema_migrations (version, applied_us) VALUES (?, ?)",
                         (version, time.time_ns() // 1000),

@@ -2,7 +2,7 @@
 
 Every write to ``posts`` is a lightweight transaction (``IF NOT EXISTS`` / ``IF EXISTS``), so
 an id is never taken twice and a deleted post stays deleted even if a late worker publishes
-it. The index rows (``user_posts``, ``posts_by_status``) follow in one logged batch; the
+it. The index rows (``user_posts``, ``posts_by_status_bucket``) follow in one logged batch; the
 published count is a counter. A grid page reads slim ``user_posts`` rows, then hydrates the
 posts by id concurrently (:meth:`CassandraSession.rows_of_many`), never one by one.
 """
@@ -13,33 +13,22 @@ import contextlib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from instagram_adapters.cassandra.codecs import (
-    from_json,
-    from_micros,
-    optional_datetime,
-    optional_micros,
-    to_json,
+from instagram_adapters.cassandra.buckets import walk
+from instagram_adapters.cassandra.session import CassandraSession
+from instagram_adapters.rows.codecs import (
     to_micros,
 )
-from instagram_adapters.cassandra.session import CassandraSession
-from instagram_core.domain.errors import Conflict, NotFound, Unavailable
-from instagram_core.domain.posts import Location, Post, PostStatus
-
-_NAMES = (
-    "post_id",
-    "author_id",
-    "status",
-    "created_us",
-    "published_us",
-    "caption",
-    "media_ids",
-    "hashtags",
-    "mentions",
-    "tagged_user_ids",
-    "location",
-    "filter_name",
-    "failure_reason",
+from instagram_adapters.rows.posts import (
+    from_native_list,
+    native_list,
+    post_from_values,
+    post_names,
+    post_values,
 )
+from instagram_core.domain.errors import Conflict, NotFound, Unavailable
+from instagram_core.domain.posts import Post, PostStatus
+
+_NAMES = post_names("created_us", "published_us")
 _FIELDS = ", ".join(_NAMES)
 INSERT = f"INSERT INTO posts ({_FIELDS}) VALUES ({', '.join('?' * len(_NAMES))}) IF NOT EXISTS"
 _UPDATE = (
@@ -51,48 +40,33 @@ INDEX = "INSERT INTO user_posts (author_id, post_id, status) VALUES (?, ?, ?)"
 _UNINDEX = "DELETE FROM user_posts WHERE author_id = ? AND post_id = ?"
 _GRID = "SELECT post_id, status FROM user_posts WHERE author_id = ?"
 _GRID_BEFORE = _GRID + " AND post_id < ?"
-QUEUE = "INSERT INTO posts_by_status (status, created_us, post_id) VALUES (?, ?, ?)"
-_DEQUEUE = "DELETE FROM posts_by_status WHERE status = ? AND created_us = ? AND post_id = ?"
-_QUEUED = "SELECT post_id FROM posts_by_status WHERE status = ? LIMIT ?"
+QUEUE = (
+    "INSERT INTO posts_by_status_bucket (status, bucket, created_us, post_id) VALUES (?, ?, ?, ?)"
+)
+QUEUE_BUCKET = "INSERT INTO post_status_buckets (status, bucket) VALUES (?, ?)"
+_DEQUEUE = (
+    "DELETE FROM posts_by_status_bucket"
+    " WHERE status = ? AND bucket = ? AND created_us = ? AND post_id = ?"
+)
+_QUEUED = "SELECT post_id FROM posts_by_status_bucket WHERE status = ? AND bucket = ? LIMIT ?"
+_QUEUE_BUCKETS = "SELECT bucket FROM post_status_buckets WHERE status = ?"
+_NEWEST_QUEUE_BUCKET = _QUEUE_BUCKETS + " ORDER BY bucket DESC LIMIT 1"
+_DROP_QUEUE_BUCKET = "DELETE FROM post_status_buckets WHERE status = ? AND bucket = ?"
+_ANY_QUEUED = "SELECT post_id FROM posts_by_status_bucket WHERE status = ? AND bucket = ? LIMIT 1"
+MINUTE_US = 60_000_000
+DAY_US = 86_400_000_000
 _COUNT = "UPDATE author_post_counts SET published = published + ? WHERE author_id = ?"
 _READ_COUNT = "SELECT published FROM author_post_counts WHERE author_id = ?"
 PUBLISHED = PostStatus.PUBLISHED.value
+PROCESSING = PostStatus.PROCESSING.value
 
 
 def columns(post: Post) -> list[Any]:
-    return [
-        post.post_id,
-        post.author_id,
-        post.status.value,
-        to_micros(post.created_at),
-        optional_micros(post.published_at),
-        post.caption,
-        list(post.media_ids),
-        list(post.hashtags),
-        list(post.mentions),
-        list(post.tagged_user_ids),
-        None if post.location is None else to_json(post.location),
-        post.filter_name,
-        post.failure_reason,
-    ]
+    return post_values(post, native_list)
 
 
 def _post(row: Any) -> Post:
-    return Post(
-        post_id=row.post_id,
-        author_id=row.author_id,
-        media_ids=tuple(row.media_ids or ()),
-        created_at=from_micros(row.created_us),
-        caption=row.caption or "",
-        hashtags=tuple(row.hashtags or ()),
-        mentions=tuple(row.mentions or ()),
-        tagged_user_ids=tuple(row.tagged_user_ids or ()),
-        location=None if row.location is None else from_json(row.location, Location),
-        filter_name=row.filter_name,
-        status=PostStatus(row.status),
-        failure_reason=row.failure_reason,
-        published_at=optional_datetime(row.published_us),
-    )
+    return post_from_values(row, from_native_list)
 
 
 def _queued(status: str) -> bool:
@@ -101,10 +75,22 @@ def _queued(status: str) -> bool:
 
 
 class CassandraPostStore:
-    """A :class:`~instagram_core.ports.PostStore` on Cassandra."""
+    """A :class:`~instagram_core.ports.PostStore` on Cassandra.
 
-    def __init__(self, session: CassandraSession) -> None:
+    ``posts_by_status_bucket`` splits each status by ``created_us``: ``processing`` into
+    minutes (``processing_bucket_us``), as each of its rows is deleted again within
+    seconds and a bucket must not gather more tombstones than a read tolerates; ``failed``
+    and ``rejected`` into days (``settled_bucket_us``), as their rows stay."""
+
+    def __init__(
+        self,
+        session: CassandraSession,
+        processing_bucket_us: int = MINUTE_US,
+        settled_bucket_us: int = DAY_US,
+    ) -> None:
         self._db = session
+        self._processing_width = processing_bucket_us
+        self._settled_width = settled_bucket_us
 
     def add(self, post: Post) -> None:
         values = columns(post)
@@ -185,8 +171,27 @@ class CassandraPostStore:
             raise ValueError("published posts are listed by author, not by status")
         if limit < 1:
             return []
-        rows = self._db.execute(_QUEUED, (status.value, limit))
-        return self._in_order([row.post_id for row in rows])
+        key = status.value
+        buckets = (row.bucket for row in self._db.iterate(_QUEUE_BUCKETS, (key,)))
+        newest = self._db.execute(_NEWEST_QUEUE_BUCKET, (key,)).one()
+
+        def read_wave(wave: Sequence[int]) -> list[list[int]]:
+            found = self._db.rows_of_many(_QUEUED, [(key, bucket, limit) for bucket in wave])
+            for bucket, rows in zip(wave, found, strict=True):
+                if not rows and newest is not None and bucket != newest.bucket:
+                    self._drop_empty_bucket(key, bucket)
+            return [[row.post_id for row in rows] for rows in found]
+
+        return self._in_order(walk(buckets, read_wave, limit))
+
+    def _drop_empty_bucket(self, status: str, bucket: int) -> None:
+        """Forget an emptied bucket (every post in it settled), so later sweeps do not read
+        it again. The newest bucket is kept (new posts land there). A post written into the
+        bucket meanwhile re-lists it: its batch writes the bucket's index row too, and the
+        re-read below restores a row this delete shadowed."""
+        self._db.execute(_DROP_QUEUE_BUCKET, (status, bucket))
+        if self._db.execute(_ANY_QUEUED, (status, bucket)).one() is not None:
+            self._db.execute(QUEUE_BUCKET, (status, bucket))
 
     def count_published(self, author_id: str) -> int:
         row = self._db.execute(_READ_COUNT, (author_id,)).one()
@@ -198,33 +203,42 @@ class CassandraPostStore:
         found = self.get_many(ids)
         return [found[post_id] for post_id in ids if post_id in found]
 
-    @staticmethod
+    def queue_bucket(self, status: str, created_us: int) -> int:
+        """The ``posts_by_status_bucket`` bucket of a post in ``status`` created then."""
+        width = self._processing_width if status == PROCESSING else self._settled_width
+        return created_us // width
+
     def _index(
-        author_id: str, post_id: int, status: str, created_us: int
+        self, author_id: str, post_id: int, status: str, created_us: int
     ) -> list[tuple[str, Sequence[Any]]]:
         writes: list[tuple[str, Sequence[Any]]] = [(INDEX, (author_id, post_id, status))]
         if _queued(status):
-            writes.append((QUEUE, (status, created_us, post_id)))
+            bucket = self.queue_bucket(status, created_us)
+            writes.append((QUEUE_BUCKET, (status, bucket)))
+            writes.append((QUEUE, (status, bucket, created_us, post_id)))
         return writes
 
-    @classmethod
     def _reindex(
-        cls, old: Post, author_id: str, status: str, created_us: int
+        self, old: Post, author_id: str, status: str, created_us: int
     ) -> list[tuple[str, Sequence[Any]]]:
         """Move the index rows; a row both deleted and written in one batch would share
         its timestamp, and the tombstone would win, so only rows whose key changes are
         deleted."""
-        writes = cls._index(author_id, old.post_id, status, created_us)
+        writes = self._index(author_id, old.post_id, status, created_us)
         if old.author_id != author_id:
             writes.append((_UNINDEX, (old.author_id, old.post_id)))
         old_key = (old.status.value, to_micros(old.created_at))
         if _queued(old.status.value) and old_key != (status, created_us):
-            writes.append((_DEQUEUE, (*old_key, old.post_id)))
+            writes.append((_DEQUEUE, self._queue_key(old)))
         return writes
 
-    @staticmethod
-    def _unindex(old: Post) -> list[tuple[str, Sequence[Any]]]:
+    def _unindex(self, old: Post) -> list[tuple[str, Sequence[Any]]]:
         writes: list[tuple[str, Sequence[Any]]] = [(_UNINDEX, (old.author_id, old.post_id))]
         if _queued(old.status.value):
-            writes.append((_DEQUEUE, (old.status.value, to_micros(old.created_at), old.post_id)))
+            writes.append((_DEQUEUE, self._queue_key(old)))
         return writes
+
+    def _queue_key(self, post: Post) -> tuple[str, int, int, int]:
+        created_us = to_micros(post.created_at)
+        status = post.status.value
+        return (status, self.queue_bucket(status, created_us), created_us, post.post_id)

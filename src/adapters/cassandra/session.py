@@ -10,8 +10,9 @@ stopped or slow Cassandra answers 503 at the HTTP edge, never 500.
 
 from __future__ import annotations
 
+import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -37,6 +38,35 @@ from instagram_core.domain.errors import Unavailable
 # In-flight requests of one concurrent fan-out (a page of 50 ids is one wave).
 CONCURRENCY = 64
 
+# A table named after a DML keyword (upper case, as every statement here writes them), not
+# yet qualified by a keyspace.
+_TABLE_AFTER_KEYWORD = re.compile(r"\b(FROM|INTO|UPDATE|TRUNCATE)(\s+)([A-Za-z_]\w*)\b(?!\.)")
+
+# The same in schema statements: ``CREATE TABLE IF NOT EXISTS t``, ``CREATE INDEX i ON t``.
+_TABLE_IN_DDL = re.compile(
+    r"\b(TABLE(?:\s+IF(?:\s+NOT)?\s+EXISTS)?|ON)(\s+)(?!IF\b)([A-Za-z_]\w*)\b(?!\.)"
+)
+
+
+def qualify(cql: str, keyspace: str) -> str:
+    """``cql`` with every bare table name prefixed by ``keyspace``: the session never runs
+    ``USE``, which Cassandra calls an anti-pattern with prepared statements (a statement
+    prepared under one keyspace could be run under another)."""
+    if not keyspace:
+        return cql
+    return _TABLE_AFTER_KEYWORD.sub(_prefixed(keyspace), cql)
+
+
+def qualify_ddl(cql: str, keyspace: str) -> str:
+    """A schema statement with its table qualified (index names stay bare, as CQL wants)."""
+    if not keyspace:
+        return cql
+    return _TABLE_IN_DDL.sub(_prefixed(keyspace), qualify(cql, keyspace))
+
+
+def _prefixed(keyspace: str) -> Callable[[re.Match[str]], str]:
+    return lambda m: f"{m.group(1)}{m.group(2)}{keyspace}.{m.group(3)}"
+
 
 @contextmanager
 def unavailable_on_driver_error(what: str) -> Iterator[None]:
@@ -50,8 +80,9 @@ def unavailable_on_driver_error(what: str) -> Iterator[None]:
 
 
 class CassandraSession:
-    """A connected session bound to the application keyspace, with a cache of prepared
-    statements."""
+    """A connected session for the application keyspace, with a cache of prepared
+    statements. The driver session has no keyspace set: every statement is qualified with
+    :attr:`keyspace` before it is prepared (see :func:`qualify`)."""
 
     def __init__(self, cluster: Cluster, session: Session, keyspace: str) -> None:
         self._cluster = cluster
@@ -62,7 +93,8 @@ class CassandraSession:
 
     @classmethod
     def connect(cls, settings: CassandraSettings, keyspace: str | None = None) -> CassandraSession:
-        """Connect (to ``keyspace`` if given, else to none: migrations create it)."""
+        """Connect; statements name tables of ``keyspace`` (if given: migrations connect
+        without one, as they create it)."""
         profile = ExecutionProfile(
             load_balancing_policy=TokenAwarePolicy(
                 DCAwareRoundRobinPolicy(local_dc=settings.local_dc)
@@ -83,7 +115,7 @@ class CassandraSession:
         )
         try:
             with unavailable_on_driver_error("connect"):
-                session = cluster.connect(keyspace)
+                session = cluster.connect()
         except BaseException:
             cluster.shutdown()
             raise
@@ -98,7 +130,7 @@ class CassandraSession:
         statement = self._prepared.get(cql)
         if statement is None:
             with unavailable_on_driver_error("prepare a statement"):
-                statement = self._session.prepare(cql)
+                statement = self._session.prepare(qualify(cql, self.keyspace))
             with self._lock:
                 self._prepared[cql] = statement
         return statement
@@ -117,6 +149,12 @@ class CassandraSession:
         result = self.execute(cql, params, fetch_size)
         with unavailable_on_driver_error("page through a query"):
             yield from result
+
+    def ddl(self, cql: str) -> None:
+        """Run one schema statement, unprepared (DDL is run once, never bound), with its
+        table qualified."""
+        with unavailable_on_driver_error("change the schema"):
+            self._session.execute(qualify_ddl(cql, self.keyspace))
 
     def batch(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
         """Apply writes to several partitions atomically (a logged batch: all of them

@@ -15,8 +15,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from instagram_adapters.cassandra.codecs import from_micros, to_micros
 from instagram_adapters.cassandra.session import CassandraSession
+from instagram_adapters.rows.codecs import from_micros, to_micros
 from instagram_core.domain.errors import Conflict, NotFound
 from instagram_core.domain.stories import Story, StoryStatus
 from instagram_core.ports.clock import Clock

@@ -1,9 +1,11 @@
 """The upload sweeper's view of the Cassandra media store (``UnclaimedMedia``): an index of
 the media no post or story claimed, by creation day, kept beside the ``media`` table.
 
-Listing walks the day partitions oldest first; a record claimed (or deleted) after its index
-row was written is skipped and its row dropped, so a lost index delete costs one extra read
-at the next sweep, never a wrong answer. Deleting is a lightweight transaction on the record
+The index row is written before the record, so a crash between the two leaves an index row
+without a record, never a record without an index row. Listing walks the day partitions
+oldest first; a row whose record is missing, claimed or of another time is skipped and
+dropped, so a lost index delete costs one extra read at the next sweep, never a wrong
+answer. Deleting is a lightweight transaction on the record
 conditioned on ``post_id = null``, the same row ``attach`` sets with its own compare-and-set:
 of a claim and a delete racing, exactly one applies.
 """
@@ -14,8 +16,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from instagram_adapters.cassandra.codecs import to_micros
 from instagram_adapters.cassandra.session import CassandraSession
+from instagram_adapters.rows.codecs import to_micros
 from instagram_core.domain.media import Media
 
 SHARD = 0  # the days fit one partition: a few thousand rows in ten years
@@ -69,7 +71,11 @@ class UnclaimedIndex:
             entries = list(self._db.execute(_IN_DAY, (row.day, cutoff, limit - len(found))))
             for entry in entries:
                 media = self.get(entry.media_id)
-                if media is None or media.post_id is not None:  # claimed or gone since
+                if (
+                    media is None  # gone since, or its insert never happened
+                    or media.post_id is not None  # claimed since
+                    or to_micros(media.created_at) != entry.created_us  # not this record's row
+                ):
                     self._db.execute(_UNINDEX, (row.day, entry.created_us, entry.media_id))
                     continue
                 found.append(media)

@@ -16,6 +16,7 @@ from instagram_adapters.s3.client import S3Client, ensure_bucket, make_client
 from instagram_adapters.s3.errors import EXISTS, MISSING_KEY, error_code, s3_boundary
 from instagram_adapters.s3.multipart import MultipartUploads
 from instagram_adapters.s3.stale_uploads import StaleMultipartUploads
+from instagram_adapters.s3.story_keys import stored_key, stored_prefixes
 from instagram_adapters.s3.urls import presign, signed_expiry
 from instagram_core.domain.errors import Conflict, InvalidInput, NotFound, Unavailable
 from instagram_core.policies.blob_caching import cache_control
@@ -78,7 +79,9 @@ class S3BlobStore(MultipartUploads, StaleMultipartUploads):
 
     def configure_story_lifecycle(self, prefix: str = "stories/", days: int = 1) -> None:
         """Have S3 delete objects under ``prefix`` ``days`` days after upload, keeping the
-        bucket's other lifecycle rules (see :mod:`instagram_adapters.s3.lifecycle`)."""
+        bucket's other lifecycle rules (see :mod:`instagram_adapters.s3.lifecycle`). Only
+        story originals are stored under ``stories/``: renditions, which the owner's archive
+        keeps showing, are stored outside it (see :mod:`instagram_adapters.s3.story_keys`)."""
         lifecycle.put_expiry_rule(self._client, self._bucket, STORY_RULE_ID, prefix, days)
 
     def configure_upload_lifecycle(self, days: int = 1) -> None:
@@ -94,7 +97,7 @@ class S3BlobStore(MultipartUploads, StaleMultipartUploads):
         with s3_boundary("put"):
             self._client.put_object(
                 Bucket=self._bucket,
-                Key=key,
+                Key=stored_key(key),
                 Body=bytes(data),
                 ContentType=content_type,
                 CacheControl=cache_control(key),
@@ -109,7 +112,7 @@ class S3BlobStore(MultipartUploads, StaleMultipartUploads):
             try:
                 self._client.put_object(
                     Bucket=self._bucket,
-                    Key=key,
+                    Key=stored_key(key),
                     Body=bytes(data),
                     ContentType=content_type,
                     CacheControl=cache_control(key),
@@ -136,7 +139,7 @@ class S3BlobStore(MultipartUploads, StaleMultipartUploads):
         validate_key(key)
         with s3_boundary("info"):
             try:
-                head = self._client.head_object(Bucket=self._bucket, Key=key)
+                head = self._client.head_object(Bucket=self._bucket, Key=stored_key(key))
             except ClientError as exc:
                 if error_code(exc) in MISSING_KEY:
                     return None
@@ -151,13 +154,14 @@ class S3BlobStore(MultipartUploads, StaleMultipartUploads):
         validate_prefix(prefix)
         deleted = 0
         with s3_boundary("delete_prefix"):
-            pages = self._client.get_paginator("list_objects_v2").paginate(
-                Bucket=self._bucket, Prefix=prefix
-            )
-            for page in pages:
-                keys = [item["Key"] for item in page.get("Contents", [])]
-                for start in range(0, len(keys), DELETE_BATCH):
-                    deleted += self._delete_batch(keys[start : start + DELETE_BATCH])
+            for stored in stored_prefixes(prefix):
+                pages = self._client.get_paginator("list_objects_v2").paginate(
+                    Bucket=self._bucket, Prefix=stored
+                )
+                for page in pages:
+                    keys = [item["Key"] for item in page.get("Contents", [])]
+                    for start in range(0, len(keys), DELETE_BATCH):
+                        deleted += self._delete_batch(keys[start : start + DELETE_BATCH])
         return deleted
 
     def presign_upload(
@@ -180,7 +184,7 @@ class S3BlobStore(MultipartUploads, StaleMultipartUploads):
         caching = cache_control(key)
         params = {
             "Bucket": self._bucket,
-            "Key": key,
+            "Key": stored_key(key),
             "ContentType": content_type,
             "CacheControl": caching,
             "IfNoneMatch": "*",
@@ -194,7 +198,10 @@ class S3BlobStore(MultipartUploads, StaleMultipartUploads):
         every second, unlike the local store's (see :mod:`instagram_adapters.s3.urls`)."""
         validate_key(key)
         return presign(
-            self._presign, "get_object", {"Bucket": self._bucket, "Key": key}, expires_in
+            self._presign,
+            "get_object",
+            {"Bucket": self._bucket, "Key": stored_key(key)},
+            expires_in,
         )
 
     def _read(self, key: str, byte_range: str | None) -> bytes:
@@ -202,7 +209,9 @@ class S3BlobStore(MultipartUploads, StaleMultipartUploads):
         extra = {} if byte_range is None else {"Range": byte_range}
         with s3_boundary("get"):
             try:
-                body = self._client.get_object(Bucket=self._bucket, Key=key, **extra)["Body"]
+                body = self._client.get_object(Bucket=self._bucket, Key=stored_key(key), **extra)[
+                    "Body"
+                ]
             except ClientError as exc:
                 if error_code(exc) in MISSING_KEY:
                     raise NotFound(f"no blob {key!r}") from None

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from instagram_adapters.rows.affinity import HistoryFromScores
 from instagram_adapters.sqlite.codecs import JSON_IDS, from_micros, json_ids, to_micros
 from instagram_adapters.sqlite.database import SqliteDatabase
-from instagram_core.domain.ranking import ViewerHistory
 from instagram_core.policies.affinity import SEEN_FOR_SECONDS, decayed
 from instagram_core.ports.affinity import EVENT_MEMORY_SECONDS
 
@@ -36,7 +36,7 @@ CREATE INDEX IF NOT EXISTS affinity_events_by_time ON affinity_events (recorded_
 """
 
 
-class SqliteAffinityStore:
+class SqliteAffinityStore(HistoryFromScores):
     def __init__(self, db: SqliteDatabase) -> None:
         self._db = db
         db.apply_schema(_SCHEMA)
@@ -86,20 +86,6 @@ class SqliteAffinityStore:
                 "DELETE FROM seen_posts WHERE viewer_id = ? AND seen_us < ?",
                 (viewer_id, to_micros(at - timedelta(seconds=SEEN_FOR_SECONDS))),
             )
-
-    def history(
-        self,
-        viewer_id: str,
-        author_ids: Iterable[str],
-        hashtags: Iterable[str],
-        post_ids: Iterable[int],
-        now: datetime,
-    ) -> ViewerHistory:
-        return ViewerHistory(
-            self._scores(viewer_id, "author", author_ids, now),
-            self._scores(viewer_id, "tag", hashtags, now),
-            self._seen(viewer_id, post_ids, now),
-        )
 
     def _scores(
         self, viewer_id: str, kind: str, targets: Iterable[str], now: datetime

@@ -8,20 +8,19 @@ classes (running their validation) on the way back.
 
 from __future__ import annotations
 
-import functools
 import json
 import sqlite3
 from collections.abc import Hashable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
-from typing import Any, TypeVar, cast
+from typing import TypeVar
 
-import msgspec
-
-from instagram_adapters.keyset import (
-    decode_keyset_cursor,
-    encode_keyset_cursor,
+from instagram_adapters.keyset import decode_keyset_cursor, encode_keyset_cursor
+from instagram_adapters.rows.codecs import (
+    from_json,
     from_micros,
+    optional_datetime,
+    optional_micros,
+    to_json,
     to_micros,
 )
 from instagram_core.domain.errors import Conflict
@@ -29,7 +28,11 @@ from instagram_core.domain.errors import Conflict
 __all__ = [
     "decode_keyset_cursor",
     "encode_keyset_cursor",
+    "from_json",
     "from_micros",
+    "optional_datetime",
+    "optional_micros",
+    "to_json",
     "to_micros",
 ]
 
@@ -37,30 +40,6 @@ T = TypeVar("T")
 K = TypeVar("K", bound=Hashable)
 
 BATCH_SIZE = 500  # bound parameters per ``IN (...)``, well below SQLite's limit
-
-
-def optional_micros(moment: datetime | None) -> int | None:
-    return None if moment is None else to_micros(moment)
-
-
-def optional_datetime(micros: int | None) -> datetime | None:
-    return None if micros is None else from_micros(micros)
-
-
-def to_json(value: Any) -> str:
-    return msgspec.json.encode(value).decode()
-
-
-def from_json(raw: str, kind: type[T]) -> T:
-    decoder: msgspec.json.Decoder[T] = _decoder(cast(Hashable, kind))
-    return decoder.decode(raw)
-
-
-@functools.cache
-def _decoder(kind: Any) -> msgspec.json.Decoder[Any]:
-    """One decoder per type: ``msgspec.json.decode(raw, type=...)`` works out how to build
-    the type on every call, which costs more than decoding a short row value."""
-    return msgspec.json.Decoder(kind)
 
 
 @contextmanager

@@ -8,19 +8,17 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
+from instagram_adapters.rows.media import media_from_values, media_names, media_values
 from instagram_adapters.sqlite.codecs import (
     JSON_IDS,
     conflict_on_integrity_error,
-    from_json,
-    from_micros,
     in_batches,
     json_ids,
-    to_json,
     to_micros,
 )
 from instagram_adapters.sqlite.database import SqliteDatabase
 from instagram_core.domain.errors import NotFound
-from instagram_core.domain.media import Media, MediaStatus, MediaType, PhotoMetadata, Variant
+from instagram_core.domain.media import Media, MediaType
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS media (
@@ -45,23 +43,7 @@ CREATE INDEX IF NOT EXISTS media_unclaimed ON media (created_at, media_id) WHERE
 """
 _ADDED_COLUMNS = {"duration_seconds": "REAL", "for_story": "INTEGER NOT NULL DEFAULT 0"}
 
-_NAMES = (
-    "media_id",
-    "owner_id",
-    "type",
-    "content_type",
-    "created_at",
-    "status",
-    "post_id",
-    "width",
-    "height",
-    "variants",
-    "blurhash",
-    "metadata",
-    "failure_reason",
-    "duration_seconds",
-    "for_story",
-)
+_NAMES = media_names("created_at")
 _FIELDS = ", ".join(_NAMES)
 _INSERT = f"INSERT INTO media ({_FIELDS}) VALUES ({', '.join(f':{n}' for n in _NAMES)})"
 _UPDATE = (
@@ -70,44 +52,11 @@ _UPDATE = (
 
 
 def _columns(media: Media) -> dict[str, Any]:
-    return {
-        "media_id": media.media_id,
-        "owner_id": media.owner_id,
-        "type": media.type.value,
-        "content_type": media.content_type,
-        "created_at": to_micros(media.created_at),
-        "status": media.status.value,
-        "post_id": media.post_id,
-        "width": media.width,
-        "height": media.height,
-        "variants": to_json(media.variants),
-        "blurhash": media.blurhash,
-        "metadata": None if media.metadata is None else to_json(media.metadata),
-        "failure_reason": media.failure_reason,
-        "duration_seconds": media.duration_seconds,
-        "for_story": int(media.for_story),
-    }
+    return dict(zip(_NAMES, media_values(media), strict=True))
 
 
 def _media(row: sqlite3.Row) -> Media:
-    metadata = row["metadata"]
-    return Media(
-        media_id=row["media_id"],
-        owner_id=row["owner_id"],
-        type=MediaType(row["type"]),
-        content_type=row["content_type"],
-        created_at=from_micros(row["created_at"]),
-        status=MediaStatus(row["status"]),
-        post_id=row["post_id"],
-        width=row["width"],
-        height=row["height"],
-        variants=from_json(row["variants"], tuple[Variant, ...]),
-        blurhash=row["blurhash"],
-        metadata=None if metadata is None else from_json(metadata, PhotoMetadata),
-        failure_reason=row["failure_reason"],
-        duration_seconds=row["duration_seconds"],
-        for_story=bool(row["for_story"]),
-    )
+    return media_from_values(tuple(row))
 
 
 class SqliteMediaStore:

@@ -11,19 +11,20 @@ import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from instagram_adapters.rows.posts import (
+    from_json_list,
+    json_list,
+    post_from_values,
+    post_names,
+    post_values,
+)
 from instagram_adapters.sqlite.codecs import (
     conflict_on_integrity_error,
-    from_json,
-    from_micros,
     in_batches,
-    optional_datetime,
-    optional_micros,
-    to_json,
-    to_micros,
 )
 from instagram_adapters.sqlite.database import SqliteDatabase
 from instagram_core.domain.errors import NotFound
-from instagram_core.domain.posts import Location, Post, PostStatus
+from instagram_core.domain.posts import Post, PostStatus
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS posts (
@@ -47,21 +48,7 @@ CREATE INDEX IF NOT EXISTS posts_published_grid ON posts (author_id, post_id)
 CREATE INDEX IF NOT EXISTS posts_by_status ON posts (status, created_at, post_id);
 """
 
-_NAMES = (
-    "post_id",
-    "author_id",
-    "status",
-    "created_at",
-    "published_at",
-    "caption",
-    "media_ids",
-    "hashtags",
-    "mentions",
-    "tagged_user_ids",
-    "location",
-    "filter_name",
-    "failure_reason",
-)
+_NAMES = post_names("created_at", "published_at")
 _FIELDS = ", ".join(_NAMES)
 _INSERT = f"INSERT INTO posts ({_FIELDS}) VALUES ({', '.join(f':{n}' for n in _NAMES)})"
 _UPDATE = (
@@ -70,39 +57,11 @@ _UPDATE = (
 
 
 def _columns(post: Post) -> dict[str, Any]:
-    return {
-        "post_id": post.post_id,
-        "author_id": post.author_id,
-        "status": post.status.value,
-        "created_at": to_micros(post.created_at),
-        "published_at": optional_micros(post.published_at),
-        "caption": post.caption,
-        "media_ids": to_json(post.media_ids),
-        "hashtags": to_json(post.hashtags),
-        "mentions": to_json(post.mentions),
-        "tagged_user_ids": to_json(post.tagged_user_ids),
-        "location": None if post.location is None else to_json(post.location),
-        "filter_name": post.filter_name,
-        "failure_reason": post.failure_reason,
-    }
+    return dict(zip(_NAMES, post_values(post, json_list), strict=True))
 
 
 def _post(row: sqlite3.Row) -> Post:
-    return Post(
-        post_id=row["post_id"],
-        author_id=row["author_id"],
-        media_ids=from_json(row["media_ids"], tuple[int, ...]),
-        created_at=from_micros(row["created_at"]),
-        caption=row["caption"],
-        hashtags=from_json(row["hashtags"], tuple[str, ...]),
-        mentions=from_json(row["mentions"], tuple[str, ...]),
-        tagged_user_ids=from_json(row["tagged_user_ids"], tuple[str, ...]),
-        location=None if row["location"] is None else from_json(row["location"], Location),
-        filter_name=row["filter_name"],
-        status=PostStatus(row["status"]),
-        failure_reason=row["failure_reason"],
-        published_at=optional_datetime(row["published_at"]),
-    )
+    return post_from_values(tuple(row), from_json_list)
 
 
 class SqlitePostStore:

@@ -1,6 +1,7 @@
-"""Values CQL has no exact type for: datetimes as bigint microseconds (CQL timestamps keep
-milliseconds only) and nested attrs values as JSON text through msgspec, which rebuilds
-(and validates) the attrs classes on the way back."""
+"""Values a table has no exact type for: datetimes as integer microseconds since the Unix
+epoch in UTC (exact, sortable; CQL timestamps keep only milliseconds) and nested attrs values
+as JSON text through msgspec, which rebuilds (and validates) the attrs classes on the way
+back."""
 
 from __future__ import annotations
 

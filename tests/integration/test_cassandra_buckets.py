@@ -1,0 +1,225 @@
+"""Bucketed Cassandra partitions: pages cross bucket boundaries without gaps or repeats, and
+no bucket holds more than its range of ids (so none outgrows its size bound).
+
+The stores take a tiny bucket width here (a few ids), so a handful of rows spans many
+buckets; production uses an hour of ids (``HOUR_OF_IDS``).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from instagram_adapters.cassandra.buckets import HOUR_OF_IDS, bucket_of, walk
+from instagram_adapters.cassandra.comments import CassandraCommentStore
+from instagram_adapters.cassandra.notifications import CassandraNotificationStore
+from instagram_adapters.cassandra.posts import CassandraPostStore
+from instagram_adapters.cassandra.session import CassandraSession
+from instagram_adapters.memory.notifications import InMemoryNotificationStore
+from instagram_core.domain.comments import Comment
+from instagram_core.domain.ids import compose_id
+from instagram_core.domain.notifications import Notification, NotificationKind
+from instagram_core.domain.posts import Post, PostStatus
+from tests.cassandra_support import fresh_session
+
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def comment(comment_id: int, post_id: int = 1) -> Comment:
+    return Comment(comment_id, post_id, "ann", f"c{comment_id}", T0)
+
+
+def test_an_hour_of_ids_is_one_bucket() -> None:
+    start = compose_id(1_767_225_600_000, 0, 0)  # 2026-01-01T00:00Z
+    same_hour = compose_id(1_767_225_600_000 + 3_599_999, 1023, 4095)
+    next_hour = compose_id(1_767_225_600_000 + 3_600_000, 0, 0)
+    assert bucket_of(start, HOUR_OF_IDS) == bucket_of(same_hour, HOUR_OF_IDS)
+    assert bucket_of(next_hour, HOUR_OF_IDS) == bucket_of(start, HOUR_OF_IDS) + 1
+
+
+def test_walk_reads_waves_of_growing_size_and_stops_at_the_limit() -> None:
+    waves: list[list[int]] = []
+
+    def read(wave: object) -> list[list[int]]:
+        assert isinstance(wave, list)
+        waves.append(wave)
+        return [[b * 10, b * 10 + 1] for b in wave]
+
+    assert walk(iter(range(100)), read, 9) == [0, 1, 10, 11, 20, 21, 30, 31, 40]
+    assert waves == [[0], [1, 2], [3, 4, 5, 6]]
+    assert walk(iter([]), read, 5) == []
+
+
+@pytest.mark.parametrize("width", [1, 4, 50])
+def test_a_thread_spread_over_many_buckets_pages_in_order(
+    request: pytest.FixtureRequest, width: int
+) -> None:
+    session = fresh_session(request, "comments")
+    store = CassandraCommentStore(session, width)
+    ids = [3, 4, 5, 97, 98, 250, 251, 252, 253, 999, 10_000, 10_001]
+    for comment_id in reversed(ids):
+        store.add(comment(comment_id))
+    store.add(comment(7, post_id=2))
+    seen: list[int] = []
+    after: int | None = None
+    while page := store.list(1, after, 5):
+        seen.extend(c.comment_id for c in page)
+        after = page[-1].comment_id
+    assert seen == ids
+    assert [c.comment_id for c in store.list(1, 98, 3)] == [250, 251, 252]
+    assert store.counts([1, 2]) == {1: len(ids), 2: 1}
+    # Every bucket partition holds only its own range of ids.
+    for bucket in {bucket_of(i, width) for i in ids}:
+        rows = session.execute(
+            "SELECT comment_id FROM comments_by_bucket WHERE post_id = 1 AND bucket = ?",
+            (bucket,),
+        )
+        assert {r.comment_id for r in rows} == {i for i in ids if bucket_of(i, width) == bucket}
+    store.forget_post(1)
+    assert store.list(1, None, 50) == []
+    assert [c.comment_id for c in store.list(2, None, 50)] == [7]
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    ids=st.lists(st.integers(min_value=0, max_value=400), unique=True, max_size=30),
+    width=st.integers(min_value=1, max_value=40),
+    limit=st.integers(min_value=1, max_value=8),
+)
+def test_comment_pages_across_buckets_have_no_gaps_or_repeats(
+    request: pytest.FixtureRequest, ids: list[int], width: int, limit: int
+) -> None:
+    store = CassandraCommentStore(fresh_session(request, "comments"), width)
+    for comment_id in ids:
+        store.add(comment(comment_id))
+    seen: list[int] = []
+    after: int | None = None
+    while page := store.list(1, after, limit):
+        assert len(page) <= limit
+        seen.extend(c.comment_id for c in page)
+        after = page[-1].comment_id
+    assert seen == sorted(ids)
+
+
+def queued_buckets(session: CassandraSession, status: str) -> list[int]:
+    rows = session.execute("SELECT bucket FROM post_status_buckets WHERE status = ?", (status,))
+    return [row.bucket for row in rows]
+
+
+def test_the_recovery_queue_walks_buckets_and_forgets_the_emptied_ones(
+    request: pytest.FixtureRequest,
+) -> None:
+    session = fresh_session(request, "posts")
+    store = CassandraPostStore(session, processing_bucket_us=1_000_000)  # a second a bucket
+    posts = [
+        Post(n, "ann", (n,), T0 + timedelta(seconds=n), status=PostStatus.PROCESSING)
+        for n in range(1, 13)
+    ]
+    for post in reversed(posts):
+        store.add(post)
+    assert [p.post_id for p in store.by_status(PostStatus.PROCESSING, 5)] == [1, 2, 3, 4, 5]
+    for post in posts[:8]:
+        store.update(attrs.evolve(post, status=PostStatus.PUBLISHED))
+    assert [p.post_id for p in store.by_status(PostStatus.PROCESSING, 3)] == [9, 10, 11]
+    # The walk dropped the emptied buckets it read from the index (never the newest).
+    listed = queued_buckets(session, "processing")
+    assert len(listed) == 4
+    assert [p.post_id for p in store.by_status(PostStatus.PROCESSING, 10)] == [9, 10, 11, 12]
+    # A post landing in a forgotten bucket lists it again.
+    store.update(attrs.evolve(posts[0], status=PostStatus.PROCESSING))
+    assert [p.post_id for p in store.by_status(PostStatus.PROCESSING, 10)] == [1, 9, 10, 11, 12]
+    # Settling everything but the newest leaves only the newest bucket listed.
+    for post in posts[:11]:
+        store.update(attrs.evolve(post, status=PostStatus.PUBLISHED))
+    assert [p.post_id for p in store.by_status(PostStatus.PROCESSING, 10)] == [12]
+    assert len(queued_buckets(session, "processing")) == 1
+
+
+def like(notification_id: int, actors: tuple[str, ...], post_id: int = 7) -> Notification:
+    return Notification(
+        notification_id=notification_id,
+        recipient_id="star",
+        kind=NotificationKind.LIKE,
+        group_key=f"like:{post_id}",
+        actor_ids=actors[:3],
+        actor_count=len(actors),
+        created_at=T0,
+        post_id=post_id,
+    )
+
+
+def activity_rows(session: CassandraSession, bucket: int) -> list[int]:
+    rows = session.execute(
+        "SELECT notification_id FROM activity WHERE recipient_id = 'star' AND bucket = ?",
+        (bucket,),
+    )
+    return [row.notification_id for row in rows]
+
+
+def test_a_burst_of_likes_in_one_bucket_overwrites_one_row(
+    request: pytest.FixtureRequest,
+) -> None:
+    session = fresh_session(request, "notifications")
+    store = CassandraNotificationStore(session, bucket_width=1000)
+    store.add(like(100, ("a0",)))
+    actors: tuple[str, ...] = ("a0",)
+    for n in range(101, 200):
+        actors = (f"a{n}", *actors)
+        latest = store.latest_in_group("star", "like:7")
+        assert latest is not None
+        store.replace(latest.notification_id, like(n, actors))
+    assert activity_rows(session, 0) == [199]  # one row, rewritten in place 99 times
+    [only] = store.list("star", None, 10)
+    assert (only.notification_id, only.actor_count) == (199, 100)
+    # The next like falls in the next bucket: the row moves there (one delete).
+    store.replace(199, like(1000, ("z", *actors)))
+    assert activity_rows(session, 0) == []
+    assert activity_rows(session, 1) == [1000]
+    assert [n.notification_id for n in store.list("star", None, 10)] == [1000]
+    assert store.latest_in_group("star", "like:7") == like(1000, ("z", *actors))
+
+
+operations = st.lists(
+    st.tuples(
+        st.sampled_from(["add", "collapse"]),
+        st.integers(min_value=1, max_value=4),  # which post's group
+    ),
+    max_size=25,
+)
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(ops=operations, width=st.integers(min_value=1, max_value=12), limit=st.integers(1, 5))
+def test_activity_pages_across_buckets_match_the_in_memory_store(
+    request: pytest.FixtureRequest, ops: list[tuple[str, int]], width: int, limit: int
+) -> None:
+    """The same adds and collapses, on Cassandra with tiny buckets and in memory: every page
+    and every group's latest agree."""
+    ours = CassandraNotificationStore(fresh_session(request, "notifications"), width)
+    model = InMemoryNotificationStore()
+    for step, (op, post_id) in enumerate(ops, start=1):
+        notification_id = step * 3  # gaps, so buckets of width > 3 hold several ids
+        fresh = like(notification_id, (f"u{step}",), post_id)
+        latest = model.latest_in_group("star", fresh.group_key)
+        assert ours.latest_in_group("star", fresh.group_key) == latest
+        for store in (ours, model):
+            if op == "collapse" and latest is not None:
+                merged = like(notification_id, (f"u{step}", *latest.actor_ids), post_id)
+                store.replace(latest.notification_id, merged)
+            else:
+                store.add(fresh)
+    before: int | None = None
+    while True:
+        page = ours.list("star", before, limit)
+        assert page == model.list("star", before, limit)
+        if not page:
+            break
+        before = page[-1].notification_id
