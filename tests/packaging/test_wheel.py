@@ -117,7 +117,7 @@ def test_the_wheel_installs_only_prefixed_top_level_packages(wheel: Path) -> Non
         f"{adapters}/mysql/migrations/0003_outbox.sql",
         f"{adapters}/cassandra/migrations/0001_wide_column_stores.cql",
         f"{adapters}/cassandra/migrations/0002_unclaimed_media.cql",
-        f"{adapters}/cassandra/migrations/0003_affinity_events.cql",
+        f"{adapters}/cassandra/migrations/0004_affinity_events.cql",
         f"{OUR_PACKAGES[2]}/http/web/index.html",
         f"{OUR_PACKAGES[2]}/http/web/app.js",
         f"{OUR_PACKAGES[2]}/http/web/vendor/blurhash.mjs",
