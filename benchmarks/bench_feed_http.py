@@ -81,6 +81,7 @@ READY_TIMEOUT = 60.0
 PUBLISH_TIMEOUT = 180.0
 STOP_TIMEOUT = 15.0
 LOADGEN_CHILD = "--loadgen-child"
+VIEWERS_CHILD = "--viewers-child"
 
 BARE_APP = '''\
 """A bare Litestar app answering the captured feed pages: the benchmark's ceiling."""
@@ -530,9 +531,9 @@ class _KeepAlive:
         self._ok = True
         self.sent_at = 0
 
-    def send(self) -> None:
+    def send(self, request: bytes | None = None) -> None:
         self.sent_at = time.perf_counter_ns()
-        self.sock.sendall(self._request)
+        self.sock.sendall(self._request if request is None else request)
 
     def receive(self, data: bytes) -> bool | None:
         """Take bytes in; the status of the response they complete (True: 200), if any.
@@ -658,73 +659,116 @@ def _wrk_ms(text: str) -> float:
     return float(match.group(1)) * _WRK_UNITS[match.group(2)]
 
 
-VIEWERS_LUA = """\
-local tokens = {{}}
-for line in io.lines("{tokens}") do tokens[#tokens + 1] = line end
-local mixed, limit, sent, fresh, done = {mixed}, {limit}, 0, 0, 0
-local headers = {{{extra}}}
-request = function()
-  sent = sent + 1
-  local token
-  local slot = sent % 10
-  if mixed and fresh > 16 and (slot == 3 or slot == 6 or slot == 9) then
-    token = tokens[fresh - 10]  -- read ten requests ago, answered by now: a re-read
-  else
-    fresh = fresh % #tokens + 1  -- the next viewer, never read since the last news
-    token = tokens[fresh]
-  end
-  headers["Authorization"] = "Bearer " .. token
-  return wrk.format("GET", "{path}", headers)
-end
-response = function(status, headers, body)
-  done = done + 1
-  if done >= limit then wrk.thread:stop() end
-end
-"""
-
 REREAD_SHARE = 0.3  # the mixed row: three requests in ten re-read a page read just before
 
 
-def run_wrk_viewers(
-    wrk: str,
+def viewer_requests(
+    port: int, path: str, tokens: Sequence[str], mixed: bool, accept_encoding: str | None
+) -> list[bytes]:
+    """The run's requests in order: each the next viewer's first page, never read since the
+    last news (``mixed``: three in ten re-read the page of a viewer read ten requests
+    before, answered by then: a page-cache hit)."""
+    extra = f"Accept-Encoding: {accept_encoding}\r\n" if accept_encoding else ""
+
+    def request(token: str) -> bytes:
+        return (
+            f"GET {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\n"
+            f"Authorization: Bearer {token}\r\n{extra}Accept: */*\r\n\r\n"
+        ).encode()
+
+    requests, fresh = [], 0
+    while fresh < len(tokens):
+        if mixed and fresh > 16 and len(requests) % 10 in (3, 6, 9):
+            requests.append(request(tokens[fresh - 10]))
+        else:
+            requests.append(request(tokens[fresh]))
+            fresh += 1
+    return requests
+
+
+def viewers_loadgen(port: int, requests: Sequence[bytes], connections: int) -> LoadResult:
+    """Closed-loop keep-alive load over a fixed list of requests, each sent once, in order,
+    ``connections`` in flight: the run ends with the list, its rate is requests over the
+    time they took (wrk cannot stop at a count and still report a true rate)."""
+    selector = selectors.DefaultSelector()
+    queue = iter(requests)
+    latencies: list[float] = []
+    errors = 0
+    started = time.perf_counter_ns()
+    for _ in range(connections):
+        first = next(queue, None)
+        if first is None:
+            break
+        connection = _KeepAlive(port, first)
+        selector.register(connection.sock, selectors.EVENT_READ, connection)
+        connection.send()
+    while selector.get_map():
+        for key, _events in selector.select(timeout=10.0):
+            connection = key.data
+            data = connection.sock.recv(1 << 18)
+            if not data:
+                raise RuntimeError("the server closed a connection mid-run")
+            status = connection.receive(data)
+            if status is None:
+                continue
+            latencies.append((time.perf_counter_ns() - connection.sent_at) / 1e6)
+            errors += not status
+            following = next(queue, None)
+            if following is None:
+                selector.unregister(connection.sock)
+                connection.close()
+            else:
+                connection.send(following)
+    seconds = (time.perf_counter_ns() - started) / 1e9
+    selector.close()
+    latencies.sort()
+    return LoadResult(
+        requests=len(latencies),
+        errors=errors,
+        seconds=seconds,
+        rps=len(latencies) / seconds,
+        p50_ms=percentile(latencies, 0.50),
+        p99_ms=percentile(latencies, 0.99),
+    )
+
+
+def run_viewers(
     port: int,
     path: str,
     tokens: Sequence[str],
     connections: int,
-    work_dir: Path,
     mixed: bool = False,
     accept_encoding: str | None = None,
 ) -> LoadResult:
-    """One run of ``wrk`` where each request carries the next viewer's token: every first
-    page read is a page-cache miss (``mixed``: three in ten re-read a page read ten requests
-    before, a hit). It stops once each viewer has been read once: the caller ends the
-    currency of every page (a new post) between runs."""
-    token_file = work_dir / "tokens.txt"
-    token_file.write_text("\n".join(tokens) + "\n")
-    fresh_reads = len(tokens) - connections
-    limit = int(fresh_reads / (1 - REREAD_SHARE)) if mixed else fresh_reads
-    extra = f'["Accept-Encoding"] = "{accept_encoding}"' if accept_encoding else ""
-    script = work_dir / "viewers.lua"
-    script.write_text(
-        VIEWERS_LUA.format(
-            tokens=token_file,
-            mixed="true" if mixed else "false",
-            limit=limit,
-            extra=extra,
-            path=path,
-        )
-    )
-    argv = [wrk, "-t1", f"-c{connections}", "-d120s", "--latency", "-s", str(script)]
+    """The rotating generator in its own interpreter: the servers never share its GIL."""
+    spec = {
+        "port": port,
+        "path": path,
+        "connections": connections,
+        "mixed": mixed,
+        "accept_encoding": accept_encoding,
+    }
     done = subprocess.run(
-        [*argv, f"http://{HOST}:{port}{path}"],
+        [sys.executable, str(Path(__file__).resolve()), VIEWERS_CHILD, json.dumps(spec)],
+        input="\n".join(tokens),
         capture_output=True,
         text=True,
-        timeout=200,
+        timeout=600,
         check=False,
     )
     if done.returncode != 0:
-        raise RuntimeError(f"wrk failed:\n{done.stdout}\n{done.stderr}")
-    return parse_wrk(done.stdout)
+        raise RuntimeError(f"the load generator failed:\n{done.stderr[-2000:]}")
+    return LoadResult(**json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def viewers_child(spec: str) -> None:
+    params = json.loads(spec)
+    tokens = sys.stdin.read().split()
+    requests = viewer_requests(
+        params["port"], params["path"], tokens, params["mixed"], params["accept_encoding"]
+    )
+    result = viewers_loadgen(params["port"], requests, params["connections"])
+    print(json.dumps(result.__dict__))
 
 
 def run_wrk(
@@ -947,11 +991,7 @@ def bench(args: argparse.Namespace) -> None:
             flush=True,
         )
         world.load_before = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-        rows = []
-        if wrk:
-            rows += miss_rows(args, world, ours, bare, wrk, fresh_path, work_dir)
-        else:
-            print("  (the miss rows need wrk: its Lua script gives each request another viewer)")
+        rows = miss_rows(args, world, ours, bare, fresh_path)
         for label, path in (
             ("first page (warm)", fresh_path),
             ("cursor page 2 (warm)", cursor_path),
@@ -990,9 +1030,7 @@ def miss_rows(
     world: World,
     ours: Server,
     bare: Server,
-    wrk: str,
     fresh_path: str,
-    work_dir: Path,
 ) -> list[Row]:
     """The rows where the page cache cannot help: each request reads the first page of a
     viewer not read since the last post every viewer's page shows (``new_news``), so each
@@ -1013,12 +1051,8 @@ def miss_rows(
             time.sleep(0.2)  # let the bus settle: the run measures reads, not fan-out
             tokens = list(world.viewer_tokens)
             random.Random(news).shuffle(tokens)
-            mine = run_wrk_viewers(
-                wrk, ours.port, fresh_path, tokens, args.connections, work_dir, mixed, encoding
-            )
-            theirs = run_wrk_viewers(
-                wrk, bare.port, bare_path, tokens, args.connections, work_dir, mixed, encoding
-            )
+            mine = run_viewers(ours.port, fresh_path, tokens, args.connections, mixed, encoding)
+            theirs = run_viewers(bare.port, bare_path, tokens, args.connections, mixed, encoding)
             rounds.append((mine, theirs))
         rows.append(
             Row(
@@ -1090,6 +1124,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == [LOADGEN_CHILD]:
         loadgen_child(argv[1])
+        return 0
+    if argv[:1] == [VIEWERS_CHILD]:
+        viewers_child(argv[1])
         return 0
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--duration", type=float, default=5.0, help="seconds of load per run")
