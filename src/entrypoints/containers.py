@@ -72,6 +72,7 @@ from instagram_core.services.notifications import NotificationService
 from instagram_core.services.posts import PostService, PostStores
 from instagram_core.services.profiles import ProfileService
 from instagram_core.services.publishing import MediaPipeline, PublishingService
+from instagram_core.services.pulled_timelines import PulledTimelines
 from instagram_core.services.ranking import ModelRanker
 from instagram_core.services.search import SearchService
 from instagram_core.services.social import SocialService
@@ -371,6 +372,7 @@ class Core(containers.DeclarativeContainer):
         bus,
         freshness,
         fanout_policy,
+        providers.Singleton(PulledTimelines, adapters.posts, adapters.clock),
     )
     notifications = providers.Singleton(
         NotificationService,

@@ -168,12 +168,15 @@ def test_filters_are_listed_and_applied(api: Api) -> None:
     assert unknown.status_code == 422
 
 
-def test_variants_list_jpeg_first_and_every_format(api: Api) -> None:
+def test_variants_list_jpeg_first_and_the_other_formats_once(api: Api) -> None:
     alice = api.register("alice")
     post = api.publish(alice, photo("gps_DSCN0010.jpg"))
     for variant in post["media"][0]["variants"].values():
         assert variant["format"] == "jpeg"
-        assert variant["formats"][0]["url"] == variant["url"]
+        # The variant is the JPEG; ``formats`` lists only the others, each URL once.
+        assert [r["format"] for r in variant["formats"]] == ["webp"]
+        urls = [variant["url"], *(r["url"] for r in variant["formats"])]
+        assert len(set(urls)) == len(urls)
         for rendition in variant["formats"]:
             assert (rendition["width"], rendition["height"]) == (
                 variant["width"],

@@ -9,6 +9,7 @@ from litestar.datastructures import State
 
 from instagram_entrypoints.config import Settings, load_settings
 from instagram_entrypoints.containers import Application, build_container
+from instagram_entrypoints.http.compression import compression_config
 from instagram_entrypoints.http.dependencies import DEPENDENCIES
 from instagram_entrypoints.http.errors import EXCEPTION_HANDLERS
 from instagram_entrypoints.http.openapi import declare_errors, openapi_config
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None, container: Application | None =
         on_shutdown=[stop],
         state=State({"container": container}),
         openapi_config=openapi_config(),
+        compression_config=compression_config(),
     )
     declare_errors(app)
     return app

@@ -70,7 +70,11 @@ def variant(views: tuple[VariantView, ...]) -> s.VariantOut:
         height=first.height,
         format=first.format,
         content_type=first.content_type,
-        formats=[s.RenditionOut(v.url, v.width, v.height, v.format, v.content_type) for v in views],
+        # Only the other formats: the first one's fields are the variant's own, and listing
+        # it again doubled every URL on a feed page (issue 17).
+        formats=[
+            s.RenditionOut(v.url, v.width, v.height, v.format, v.content_type) for v in views[1:]
+        ],
     )
 
 

@@ -110,8 +110,9 @@ class RenditionOut(msgspec.Struct):
 
 
 class VariantOut(msgspec.Struct):
-    """One size: the JPEG (or MP4) rendition's fields, and every format in ``formats``
-    (JPEG and WebP) for a ``srcset``."""
+    """One size: the JPEG (or MP4) rendition's fields, and in ``formats`` the *other*
+    formats of that size (WebP) for a ``srcset``; the variant itself is the first format,
+    not repeated there, so a page carries each URL once."""
 
     url: str
     width: int

@@ -36,6 +36,7 @@ from instagram_core.services.freshness import (
     relations_key,
     timeline_key,
 )
+from instagram_core.services.pulled_timelines import PulledTimelines
 from instagram_core.services.views import PostView, PostViews
 
 SNAPSHOT_TTL = 15 * 60  # seconds a ranked order stays pageable after its last read
@@ -76,8 +77,10 @@ class FeedService:
         bus: EventBus,
         freshness: Freshness,
         policy: FanoutPolicy | None = None,
+        timelines: PulledTimelines | None = None,
     ) -> None:
         self._freshness = freshness
+        self._timelines = timelines
         self._bus = bus
         self._s = stores
         self._ranker = ranker
@@ -246,12 +249,18 @@ class FeedService:
         celebrities = self._celebrities(following)
         if not celebrities:
             return list(cached)
-        if reads is not None:
-            reads.note(timeline_key(author) for author in celebrities)
-        pulled = self._pulled(
-            celebrities, None, FEED_CAPACITY, per_author=self._policy.celebrity_posts
-        )
-        ids = set(cached) | {p.post_id for p in pulled}
+        per_author = self._policy.celebrity_posts
+        if reads is not None and self._timelines is not None:
+            keys = [timeline_key(author) for author in celebrities]
+            reads.note(keys)
+            pulled = self._timelines.newest_ids(celebrities, reads.noted(keys), per_author)
+        else:
+            if reads is not None:
+                reads.note(timeline_key(author) for author in celebrities)
+            posts = self._pulled(celebrities, None, FEED_CAPACITY, per_author=per_author)
+            pulled = [p.post_id for p in posts]
+        # The newest of the union: the same as merging the pulled timelines first.
+        ids = set(cached).union(pulled)
         return sorted(ids, reverse=True)[:FEED_CAPACITY]
 
     def _celebrities(self, followees: Collection[str]) -> list[str]:

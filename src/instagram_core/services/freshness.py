@@ -72,6 +72,13 @@ class ReadRecorder:
         except Unavailable:
             self._broken = True
 
+    def noted(self, keys: Iterable[str]) -> tuple[int, ...] | None:
+        """The versions noted for ``keys`` (each noted before), None when they could not
+        be read: for a cache that keeps what it read under them."""
+        if self._broken:
+            return None
+        return tuple(self._noted[key] for key in keys)
+
     def stamp(self) -> ReadStamp | None:
         if self._broken:
             return None

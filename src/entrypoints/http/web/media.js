@@ -10,7 +10,7 @@ const SIZES = "(max-width: 640px) 100vw, 614px";
 function srcset(media, format) {
   const entries = [];
   for (const variant of Object.values(media.variants || {})) {
-    const rendition = (variant.formats || [variant]).find((r) => r.format === format);
+    const rendition = [variant, ...(variant.formats || [])].find((r) => r.format === format);
     if (rendition) entries.push([rendition.width, rendition.url]);
   }
   entries.sort((a, b) => a[0] - b[0]);
@@ -48,7 +48,7 @@ export function picture(media, alt) {
     height,
   });
   const fallback = (media.variants && (media.variants.medium_640 || Object.values(media.variants)[0])) || null;
-  if (fallback) img.src = (fallback.formats || [fallback]).find((r) => r.format === "jpeg")?.url || fallback.url;
+  if (fallback) img.src = [fallback, ...(fallback.formats || [])].find((r) => r.format === "jpeg")?.url || fallback.url;
   img.addEventListener("load", () => frame.classList.add("loaded"), { once: true });
   const webp = srcset(media, "webp");
   const pictureElement = h("picture", {}, [
