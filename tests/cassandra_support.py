@@ -21,6 +21,9 @@ TABLES = {
     "media": ("media", "unclaimed_media", "unclaimed_media_days"),
     "comments": ("comments", "comment_counts"),
     "stories": ("stories", "stories_by_id", "story_archive"),
+    "story_views": ("story_viewers", "story_views"),
+    "story_polls": ("story_poll_votes",),
+    "highlights": ("highlights",),
     "notifications": ("notifications",),
     "affinity": ("affinity", "seen_posts"),
 }
