@@ -108,7 +108,8 @@ def test_stories_end_to_end(any_api: Api) -> None:
         "lat": 51.5,
         "lng": -0.12,
     }
-    assert "counts" not in served["stickers"][3] and served["seen"] is False
+    assert "counts" not in served["stickers"][3]
+    assert served["seen"] is False
     assert "view_count" not in served
 
     # Views: 204, idempotent; the tray turns seen.
@@ -116,7 +117,8 @@ def test_stories_end_to_end(any_api: Api) -> None:
         assert api.client.post(f"/api/v1/stories/{story_id}/view", headers=who).status_code == 204
         api.container.adapters.clock().advance(1)  # carol views last
     tray = api.client.get("/api/v1/stories/feed", headers=bob).json()["story_trays"]
-    assert tray[0]["seen"] is True and tray[0]["stories"][0]["seen"] is True
+    assert tray[0]["seen"] is True
+    assert tray[0]["stories"][0]["seen"] is True
 
     # Votes: one each.
     vote = api.client.post(
@@ -147,7 +149,8 @@ def test_stories_end_to_end(any_api: Api) -> None:
         params={"limit": 1, "cursor": first["next_cursor"]},
         headers=alice,
     ).json()
-    assert [v["username"] for v in rest["items"]] == ["bob"] and rest["next_cursor"] is None
+    assert [v["username"] for v in rest["items"]] == ["bob"]
+    assert rest["next_cursor"] is None
     assert "owner" in error(api.client.get(f"/api/v1/stories/{story_id}/viewers", headers=bob), 403)
 
     # A highlight, then expiry: gone from trays and views, kept in archive and highlight.
