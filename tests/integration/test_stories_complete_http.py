@@ -259,7 +259,7 @@ def test_highlights_answer_every_error(clocked_api: Api) -> None:
     assert f"story {theirs}" in error(
         api.client.post(made, json={"title": "t", "story_ids": [theirs]}, headers=alice), 422
     )
-    error(api.client.post(made, json={"title": "t", "story_ids": ["x"]}, headers=alice), 404)
+    error(api.client.post(made, json={"title": "t", "story_ids": ["x"]}, headers=alice), 422)
     error(api.client.post(made, json={"title": "t"}, headers=alice), 400)
     ok = api.client.post(made, json={"title": "t", "story_ids": [mine]}, headers=alice)
     assert ok.status_code == 201, ok.text

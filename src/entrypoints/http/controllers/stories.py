@@ -8,6 +8,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
+from instagram_core.domain.ids import parse_id
 from instagram_core.domain.pagination import DEFAULT_PAGE_SIZE
 from instagram_core.domain.users import User
 from instagram_core.services.highlights import HighlightService
@@ -121,5 +122,5 @@ class HighlightsController(Controller):
         highlights: NamedDependency[HighlightService],
     ) -> schemas.HighlightOut:
         """Keep some of your published stories, expired or not, on your profile for good."""
-        ids = [path_id(i, "story") for i in data.story_ids]
+        ids = [parse_id(i, "story id") for i in data.story_ids]
         return presenters.highlight(highlights.create(viewer.user_id, data.title, ids))
