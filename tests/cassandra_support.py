@@ -29,8 +29,11 @@ TABLES = {
     "media": ("media", "unclaimed_media", "unclaimed_media_days"),
     "comments": ("comments_by_bucket", "comment_buckets", "comment_counts"),
     "stories": ("stories", "stories_by_id", "story_archive"),
+    "story_views": ("story_viewers", "story_views"),
+    "story_polls": ("story_poll_votes",),
+    "highlights": ("highlights",),
     "notifications": ("activity", "notification_buckets", "notification_groups"),
-    "affinity": ("affinity", "seen_posts"),
+    "affinity": ("affinity", "seen_posts", "affinity_events"),
 }
 
 

@@ -25,6 +25,7 @@ from instagram_adapters.memory.engagement import InMemoryEngagementStore
 from instagram_adapters.memory.event_bus import SynchronousEventBus
 from instagram_adapters.memory.feed_cache import InMemoryFeedCache
 from instagram_adapters.memory.feed_snapshots import InMemoryFeedSnapshots
+from instagram_adapters.memory.highlights import InMemoryHighlightStore
 from instagram_adapters.memory.ids import SnowflakeIdGenerator
 from instagram_adapters.memory.media import InMemoryMediaStore
 from instagram_adapters.memory.moderation import WordListModerator
@@ -38,7 +39,9 @@ from instagram_adapters.memory.restrictions import InMemoryRestrictions
 from instagram_adapters.memory.search import InMemorySearchIndex
 from instagram_adapters.memory.social_graph import InMemorySocialGraph
 from instagram_adapters.memory.stories import InMemoryStoryStore
+from instagram_adapters.memory.story_polls import InMemoryStoryPollStore
 from instagram_adapters.memory.story_trays import InMemoryStoryTrayCache
+from instagram_adapters.memory.story_views import InMemoryStoryViewStore
 from instagram_adapters.memory.trending import InMemoryTrendingTags
 from instagram_adapters.memory.unit_of_work import PublishAfterWork
 from instagram_adapters.memory.users import InMemoryUserStore
@@ -47,6 +50,7 @@ from instagram_adapters.ranking.model import load_engagement_model
 from instagram_adapters.sqlite.affinity import SqliteAffinityStore
 from instagram_adapters.sqlite.comments import SqliteCommentStore
 from instagram_adapters.sqlite.engagement import SqliteEngagementStore
+from instagram_adapters.sqlite.highlights import SqliteHighlightStore
 from instagram_adapters.sqlite.media import SqliteMediaStore
 from instagram_adapters.sqlite.notifications import SqliteNotificationStore
 from instagram_adapters.sqlite.posts import SqlitePostStore
@@ -54,18 +58,22 @@ from instagram_adapters.sqlite.restrictions import SqliteRestrictions
 from instagram_adapters.sqlite.search import SqliteSearchIndex
 from instagram_adapters.sqlite.social_graph import SqliteSocialGraph
 from instagram_adapters.sqlite.stories import SqliteStoryStore
+from instagram_adapters.sqlite.story_polls import SqliteStoryPollStore
+from instagram_adapters.sqlite.story_views import SqliteStoryViewStore
 from instagram_adapters.sqlite.unit_of_work import SqliteUnitOfWork
 from instagram_adapters.sqlite.users import SqliteUserStore
 from instagram_core.policies.fanout import FanoutPolicy
 from instagram_core.policies.visibility import AudienceGate
 from instagram_core.services.accounts import AccountService
 from instagram_core.services.cleanup import CleanupService
+from instagram_core.services.closeness import Closeness
 from instagram_core.services.comments import CommentService
 from instagram_core.services.engagement import EngagementService
 from instagram_core.services.fanout import FanoutService
 from instagram_core.services.feed import FeedService, FeedStores
 from instagram_core.services.freshness import Freshness
 from instagram_core.services.handlers import Workers, dead_letter_handlers, message_handlers
+from instagram_core.services.highlights import HighlightService
 from instagram_core.services.media import MediaService
 from instagram_core.services.media_views import MediaViews
 from instagram_core.services.notifications import NotificationService
@@ -77,6 +85,8 @@ from instagram_core.services.ranking import ModelRanker
 from instagram_core.services.search import SearchService
 from instagram_core.services.social import SocialService
 from instagram_core.services.stories import StoryService
+from instagram_core.services.story_audience import StoryAudience
+from instagram_core.services.story_views import StoryViews
 from instagram_core.services.tracked_feed_cache import TrackedFeedCache
 from instagram_core.services.upload_sweeper import UploadSweeper
 from instagram_core.services.views import DOWNLOAD_URL_TTL, PostViews
@@ -124,6 +134,9 @@ class EmbeddedAdapters(containers.DeclarativeContainer):
     engagement = providers.Singleton(SqliteEngagementStore, database)
     comments = providers.Singleton(SqliteCommentStore, database)
     stories = providers.Singleton(SqliteStoryStore, database, clock)
+    story_views = providers.Singleton(SqliteStoryViewStore, database)
+    story_polls = providers.Singleton(SqliteStoryPollStore, database)
+    highlights = providers.Singleton(SqliteHighlightStore, database)
     notifications = providers.Singleton(SqliteNotificationStore, database)
 
     feeds = providers.Singleton(
@@ -188,6 +201,9 @@ class MemoryAdapters(containers.DeclarativeContainer):
     engagement = providers.Singleton(InMemoryEngagementStore)
     comments = providers.Singleton(InMemoryCommentStore)
     stories = providers.Singleton(InMemoryStoryStore, clock)
+    story_views = providers.Singleton(InMemoryStoryViewStore)
+    story_polls = providers.Singleton(InMemoryStoryPollStore)
+    highlights = providers.Singleton(InMemoryHighlightStore)
     notifications = providers.Singleton(InMemoryNotificationStore)
 
     feeds = providers.Singleton(
@@ -283,7 +299,7 @@ class Core(containers.DeclarativeContainer):
         unit,
     )
     profiles = providers.Singleton(
-        ProfileService, adapters.users, adapters.graph, adapters.posts, gate, views
+        ProfileService, adapters.users, adapters.graph, adapters.posts, gate, views, bus
     )
     media = providers.Singleton(
         MediaService,
@@ -427,15 +443,41 @@ class Core(containers.DeclarativeContainer):
         max_age=config.abandoned_upload_age,
         interval=config.upload_sweep_interval,
     )
+    closeness = providers.Singleton(Closeness, adapters.affinity, adapters.clock)
+    story_views = providers.Singleton(
+        StoryViews, adapters.media, adapters.blobs, adapters.story_views, adapters.story_polls
+    )
+    story_audience = providers.Singleton(
+        StoryAudience,
+        stories=adapters.stories,
+        views=adapters.story_views,
+        polls=adapters.story_polls,
+        users=adapters.users,
+        gate=gate,
+        clock=adapters.clock,
+        bus=bus,
+    )
+    highlights = providers.Singleton(
+        HighlightService,
+        highlights=adapters.highlights,
+        stories=adapters.stories,
+        views=story_views,
+        users=adapters.users,
+        gate=gate,
+        ids=adapters.ids,
+        clock=adapters.clock,
+    )
     stories = providers.Singleton(
         StoryService,
         stories=adapters.stories,
         media_service=media,
         media=adapters.media,
-        blobs=adapters.blobs,
+        views=story_views,
         pipeline=pipeline,
         graph=adapters.graph,
         gate=gate,
+        restrictions=adapters.restrictions,
+        closeness=closeness,
         users=adapters.users,
         trays=adapters.story_trays,
         ids=adapters.ids,
@@ -452,6 +494,7 @@ class Core(containers.DeclarativeContainer):
         cleanup=cleanup,
         stories=stories,
         ranking=model_ranker,
+        closeness=closeness,
     )
     handlers = providers.Singleton(message_handlers, workers)
     give_up = providers.Singleton(

@@ -18,6 +18,7 @@ from dependency_injector import containers, providers
 
 from instagram_adapters.cassandra.affinity import CassandraAffinityStore
 from instagram_adapters.cassandra.comments import CassandraCommentStore
+from instagram_adapters.cassandra.highlights import CassandraHighlightStore
 from instagram_adapters.cassandra.media import CassandraMediaStore
 from instagram_adapters.cassandra.migrate import apply_migrations as apply_cassandra_migrations
 from instagram_adapters.cassandra.notifications import CassandraNotificationStore
@@ -25,6 +26,8 @@ from instagram_adapters.cassandra.posts import CassandraPostStore
 from instagram_adapters.cassandra.session import CassandraSession
 from instagram_adapters.cassandra.settings import CassandraSettings
 from instagram_adapters.cassandra.stories import CassandraStoryStore
+from instagram_adapters.cassandra.story_polls import CassandraStoryPollStore
+from instagram_adapters.cassandra.story_views import CassandraStoryViewStore
 from instagram_adapters.memory.ids import SnowflakeIdGenerator
 from instagram_adapters.mysql.migrate import apply_migrations
 from instagram_adapters.mysql.pool import MySqlPool
@@ -156,6 +159,9 @@ class ProductionAdapters(containers.DeclarativeContainer):
     media = providers.Singleton(CassandraMediaStore, cassandra)
     comments = providers.Singleton(CassandraCommentStore, cassandra)
     stories = providers.Singleton(CassandraStoryStore, cassandra, clock)
+    story_views = providers.Singleton(CassandraStoryViewStore, cassandra)
+    story_polls = providers.Singleton(CassandraStoryPollStore, cassandra)
+    highlights = providers.Singleton(CassandraHighlightStore, cassandra)
     notifications = providers.Singleton(CassandraNotificationStore, cassandra)
     affinity = providers.Singleton(CassandraAffinityStore, cassandra)
 

@@ -292,3 +292,40 @@ def test_cassandra_deletes_a_story_when_its_ttl_runs_out(request: pytest.Fixture
         session.execute("SELECT story_id FROM stories WHERE author_id = 'ttl-author'").one() is None
     )
     assert list(store.archived("ttl-author", None, 10)) == [stored]  # the archive keeps it
+
+
+def test_stickers_are_stored_and_returned_as_given(store: StoryStore, clock: StepClock) -> None:
+    from instagram_core.domain.stickers import (
+        HashtagSticker,
+        LocationSticker,
+        MentionSticker,
+        PollSticker,
+        Position,
+    )
+
+    stickers = (
+        MentionSticker(Position(0.5, 0.25), "u-bob", "bob"),
+        HashtagSticker(Position(0.0, 1.0), "sunset"),
+        LocationSticker(Position(0.1, 0.2), name="Pier 39", lat=37.8087, lng=-122.4098),
+        LocationSticker(Position(0.3, 0.4), place="place-17"),
+        PollSticker(Position(0.5, 0.75), "Tea or coffee?", ("tea", "coffee", "both")),
+    )
+    stored = attrs.evolve(story(1), stickers=stickers)
+    store.add(stored)
+    assert store.get(1, T0) == stored
+    live = attrs.evolve(stored, status=StoryStatus.LIVE)
+    store.update(live)
+    assert store.live_by_authors(["alice"], T0)["alice"] == [live]
+    assert list(store.archived("alice", None, 1)) == [live]
+
+
+def test_archived_many_finds_the_owners_stories_expired_or_not(
+    store: StoryStore, clock: StepClock
+) -> None:
+    for story_id in (1, 2, 3):
+        store.add(story(story_id))
+    store.add(story(4, author_id="bob"))
+    clock.current = story(1).expires_at + timedelta(days=3)
+    assert store.archived_many("alice", [3, 1, 4, 99]) == {3: story(3), 1: story(1)}
+    assert store.archived_many("bob", [4, 1]) == {4: story(4, author_id="bob")}
+    assert store.archived_many("alice", []) == {}

@@ -266,7 +266,12 @@ def test_a_story_is_posted_and_viewed_with_its_progress_bars(people: Any, tmp_pa
         time.sleep(0.5)
         erin.page.reload()
         erin.page.locator(".tray").wait_for()
-    erin.page.locator(".tray-item", has_text="dave").click()
+    viewed = re.compile(r".*/api/v1/stories/\d+/view$")
+    with erin.page.expect_response(
+        lambda r: bool(viewed.match(r.url)) and r.request.method == "POST"
+    ) as view:
+        erin.page.locator(".tray-item", has_text="dave").click()
+    assert view.value.status == 204
     viewer = erin.page.get_by_role("dialog", name="Stories")
     viewer.get_by_role("img", name="Story by dave").wait_for()
     assert viewer.locator(".bar.running").count() == 1
@@ -274,10 +279,12 @@ def test_a_story_is_posted_and_viewed_with_its_progress_bars(people: Any, tmp_pa
     erin.page.keyboard.press("Escape")
     viewer.wait_for(state="detached")
 
-    # the owner opens their own story and is told about its viewers
+    # the owner opens their own story and sees who viewed it
     dave.page.goto("/#/stories/dave")
     own = dave.page.get_by_role("dialog", name="Stories")
-    own.locator(".viewers").get_by_text(re.compile("Seen by|not available")).wait_for()
+    own.locator(".viewers").get_by_text("Seen by 1").wait_for()
+    listed = own.get_by_role("list", name="Viewers").get_by_role("listitem")
+    assert listed.all_inner_texts() == ["erin"]
 
 
 def test_a_private_accounts_posts_stay_hidden_from_a_stranger(people: Any, tmp_path: Path) -> None:

@@ -50,6 +50,9 @@ NOT_YET_IDEMPOTENT = {
     "instagram_core.services.notifications.NotificationService.on_follow_approved",
     "instagram_core.services.notifications.NotificationService.on_post_liked",
     "instagram_core.services.notifications.NotificationService.on_comment_added",
+    "instagram_core.services.notifications.NotificationService.on_story_mentioned",
+    "instagram_core.services.closeness.Closeness.on_story_viewed",  # affinity
+    "instagram_core.services.closeness.Closeness.on_profile_visited",  # affinity
 }
 LOCKS = (type(threading.Lock()), type(threading.RLock()), threading.Condition, threading.Event)
 
@@ -109,7 +112,10 @@ def told_story() -> Iterator[tuple[World, list[Message]]]:
     world.core.comments().add(bob.user_id, post.post_id, "nice @alice")
     world.core.feed().home(bob.user_id, None, 10)
     story_media = world.upload(alice, jpeg_bytes(), purpose="story")
-    world.core.stories().create(alice.user_id, story_media)
+    mention = {"type": "mention", "username": "bob", "position": {"x": 0.5, "y": 0.5}}
+    story = world.core.stories().create(alice.user_id, story_media, stickers=[mention])
+    world.core.story_audience().view(bob.user_id, story.story_id)
+    world.core.profiles().profile(bob.user_id, "alice")
     gone = world.post(alice, caption="to delete")
     world.core.posts().delete(alice.user_id, gone.post_id)
     world.core.social().unfollow(bob.user_id, "carol")

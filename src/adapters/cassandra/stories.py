@@ -17,11 +17,21 @@ from typing import Any
 
 from instagram_adapters.cassandra.session import CassandraSession
 from instagram_adapters.rows.codecs import from_micros, to_micros
+from instagram_adapters.sticker_json import dumps, loads
 from instagram_core.domain.errors import Conflict, NotFound
 from instagram_core.domain.stories import Story, StoryStatus
 from instagram_core.ports.clock import Clock
 
-_NAMES = ("story_id", "author_id", "media_id", "created_us", "expires_us", "status", "music_id")
+_NAMES = (
+    "story_id",
+    "author_id",
+    "media_id",
+    "created_us",
+    "expires_us",
+    "status",
+    "music_id",
+    "stickers",
+)
 _COLUMNS = ", ".join(_NAMES)
 _MARKS = ", ".join("?" * len(_NAMES))
 _CLAIM = f"INSERT INTO stories_by_id ({_COLUMNS}) VALUES ({_MARKS}) IF NOT EXISTS USING TTL ?"
@@ -29,10 +39,11 @@ _BY_AUTHOR = f"INSERT INTO stories ({_COLUMNS}) VALUES ({_MARKS}) USING TTL ?"
 _ARCHIVE = f"INSERT INTO story_archive ({_COLUMNS}) VALUES ({_MARKS})"
 _UPDATE = (
     "UPDATE stories_by_id USING TTL ? SET author_id = ?, media_id = ?, created_us = ?, "
-    "expires_us = ?, status = ?, music_id = ? WHERE story_id = ? IF expires_us > ?"
+    "expires_us = ?, status = ?, music_id = ?, stickers = ? WHERE story_id = ? IF expires_us > ?"
 )
 _GET = f"SELECT {_COLUMNS} FROM stories_by_id WHERE story_id = ?"
 _LIVE = f"SELECT {_COLUMNS} FROM stories WHERE author_id = ?"
+_ARCHIVED_MANY = f"SELECT {_COLUMNS} FROM story_archive WHERE author_id = ? AND story_id IN ?"
 _ARCHIVED = f"SELECT {_COLUMNS} FROM story_archive WHERE author_id = ? LIMIT ?"
 _ARCHIVED_BEFORE = (
     f"SELECT {_COLUMNS} FROM story_archive WHERE author_id = ? AND story_id < ? LIMIT ?"
@@ -48,6 +59,7 @@ def _row(story: Story) -> list[Any]:
         to_micros(story.expires_at),
         story.status.value,
         story.music_id,
+        dumps(story.stickers),
     ]
 
 
@@ -60,6 +72,7 @@ def _story(row: Any) -> Story:
         expires_at=from_micros(row.expires_us),
         status=StoryStatus(row.status),
         music_id=row.music_id,
+        stickers=loads(row.stickers),
     )
 
 
@@ -131,3 +144,10 @@ class CassandraStoryStore:
         else:
             rows = self._db.execute(_ARCHIVED_BEFORE, (author_id, before, limit))
         return [_story(row) for row in rows]
+
+    def archived_many(self, author_id: str, story_ids: Iterable[int]) -> Mapping[int, Story]:
+        ids = list(dict.fromkeys(story_ids))
+        if not ids:
+            return {}
+        rows = self._db.execute(_ARCHIVED_MANY, (author_id, ids))
+        return {row.story_id: _story(row) for row in rows}

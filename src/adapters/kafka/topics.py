@@ -41,6 +41,9 @@ DOMAIN_ROUTES: Mapping[type[Message], Route] = {
     events.FollowApproved: Route("social-graph", "follower_id"),
     events.FollowRemoved: Route("social-graph", "follower_id"),
     events.StoryCreated: Route("stories", "author_id"),
+    events.StoryViewed: Route("stories", "author_id"),
+    events.StoryMentioned: Route("stories", "author_id"),
+    events.ProfileVisited: Route("engagement", "viewer_id"),
     events.UserRegistered: Route("profile", "user_id"),
     events.ProfileUpdated: Route("profile", "user_id"),
 }

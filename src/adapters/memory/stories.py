@@ -71,6 +71,11 @@ class InMemoryStoryStore:
             ids = sorted((i for i in stories if before is None or i < before), reverse=True)
             return [stories[i] for i in ids[: max(0, limit)]]
 
+    def archived_many(self, author_id: str, story_ids: Iterable[int]) -> Mapping[int, Story]:
+        with self._lock:
+            stories = self._archive.get(author_id, {})
+            return {i: stories[i] for i in story_ids if i in stories}
+
     def _put(self, story: Story) -> None:
         self._stories[story.story_id] = story
         self._by_author.setdefault(story.author_id, set()).add(story.story_id)

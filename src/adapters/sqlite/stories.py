@@ -19,6 +19,7 @@ from instagram_adapters.sqlite.codecs import (
     to_micros,
 )
 from instagram_adapters.sqlite.database import SqliteDatabase
+from instagram_adapters.sticker_json import dumps, loads
 from instagram_core.domain.errors import NotFound
 from instagram_core.domain.stories import Story, StoryStatus
 from instagram_core.ports.clock import Clock
@@ -31,7 +32,8 @@ CREATE TABLE IF NOT EXISTS stories (
     created_at INTEGER NOT NULL,
     expires_at INTEGER NOT NULL,
     status TEXT NOT NULL,
-    music_id TEXT
+    music_id TEXT,
+    stickers TEXT
 );
 CREATE INDEX IF NOT EXISTS stories_by_author ON stories (author_id, story_id);
 CREATE INDEX IF NOT EXISTS stories_by_expiry ON stories (expires_at);
@@ -43,12 +45,14 @@ CREATE TABLE IF NOT EXISTS story_archive (
     created_at INTEGER NOT NULL,
     expires_at INTEGER NOT NULL,
     status TEXT NOT NULL,
-    music_id TEXT
+    music_id TEXT,
+    stickers TEXT
 );
 CREATE INDEX IF NOT EXISTS story_archive_by_author ON story_archive (author_id, story_id);
 """
 
-_COLUMNS = "story_id, author_id, media_id, created_at, expires_at, status, music_id"
+_COLUMNS = "story_id, author_id, media_id, created_at, expires_at, status, music_id, stickers"
+_MARKS = "?, ?, ?, ?, ?, ?, ?, ?"
 
 
 def _row(story: Story) -> tuple[object, ...]:
@@ -60,6 +64,7 @@ def _row(story: Story) -> tuple[object, ...]:
         to_micros(story.expires_at),
         story.status.value,
         story.music_id,
+        dumps(story.stickers),
     )
 
 
@@ -72,6 +77,7 @@ def _story(row: sqlite3.Row) -> Story:
         expires_at=from_micros(row["expires_at"]),
         status=StoryStatus(row["status"]),
         music_id=row["music_id"],
+        stickers=loads(row["stickers"]),
     )
 
 
@@ -84,6 +90,8 @@ class SqliteStoryStore:
         self._db = db
         self._clock = clock
         db.apply_schema(SCHEMA)
+        for table in ("stories", "story_archive"):
+            db.ensure_columns(table, {"stickers": "TEXT"})
 
     def add(self, story: Story) -> None:
         with (
@@ -92,11 +100,9 @@ class SqliteStoryStore:
         ):
             now = to_micros(self._clock.now())
             conn.execute("DELETE FROM stories WHERE expires_at <= ?", (now,))
+            conn.execute(f"INSERT INTO stories ({_COLUMNS}) VALUES ({_MARKS})", _row(story))
             conn.execute(
-                f"INSERT INTO stories ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)", _row(story)
-            )
-            conn.execute(
-                f"INSERT OR REPLACE INTO story_archive ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT OR REPLACE INTO story_archive ({_COLUMNS}) VALUES ({_MARKS})",
                 _row(story),
             )
 
@@ -112,13 +118,13 @@ class SqliteStoryStore:
         with self._db.transaction() as conn:
             cursor = conn.execute(
                 "UPDATE stories SET author_id = ?, media_id = ?, created_at = ?, expires_at = ?, "
-                "status = ?, music_id = ? WHERE story_id = ? AND expires_at > ?",
+                "status = ?, music_id = ?, stickers = ? WHERE story_id = ? AND expires_at > ?",
                 (*values, story_id, to_micros(self._clock.now())),
             )
             if cursor.rowcount == 0:
                 raise NotFound(f"story {story.story_id} is gone")
             conn.execute(
-                f"INSERT OR REPLACE INTO story_archive ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT OR REPLACE INTO story_archive ({_COLUMNS}) VALUES ({_MARKS})",
                 _row(story),
             )
 
@@ -146,3 +152,11 @@ class SqliteStoryStore:
             params += (before,)
         rows = self._db.query(sql + " ORDER BY story_id DESC LIMIT ?", (*params, limit))
         return [_story(row) for row in rows]
+
+    def archived_many(self, author_id: str, story_ids: Iterable[int]) -> Mapping[int, Story]:
+        _, param = json_ids(story_ids)
+        rows = self._db.query(
+            f"SELECT {_COLUMNS} FROM story_archive WHERE author_id = ? AND story_id IN {JSON_IDS}",
+            (author_id, param),
+        )
+        return {int(row["story_id"]): _story(row) for row in rows}

@@ -68,6 +68,8 @@ SERVICES = (
     "notifications",
     "search",
     "stories",
+    "story_audience",
+    "highlights",
 )
 
 

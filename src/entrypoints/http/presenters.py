@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from instagram_core.domain.stickers import (
+    HashtagSticker,
+    LocationSticker,
+    MentionSticker,
+    Sticker,
+)
 from instagram_core.domain.users import Profile, User
 from instagram_core.policies.notification_batching import summary_text
 from instagram_core.services.comments import CommentView
+from instagram_core.services.highlights import HighlightView
 from instagram_core.services.notifications import NotificationView
-from instagram_core.services.stories import StoryTrayView, StoryView
+from instagram_core.services.stories import StoryTrayView
+from instagram_core.services.story_audience import ViewerEntry
+from instagram_core.services.story_views import StoryView
 from instagram_core.services.views import MediaView, PostView, VariantView
 from instagram_entrypoints.http import schemas as s
 
@@ -127,8 +136,7 @@ def notification(v: NotificationView) -> s.NotificationOut:
 
 def story_tray(t: StoryTrayView) -> s.StoryTrayOut:
     return s.StoryTrayOut(
-        user=user_summary(t.user),
-        stories=[story(v) for v in t.stories],
+        user=user_summary(t.user), stories=[story(v) for v in t.stories], seen=t.seen
     )
 
 
@@ -139,4 +147,42 @@ def story(v: StoryView) -> s.StoryOut:
         status=str(v.story.status),
         created_at=v.story.created_at,
         expires_at=v.story.expires_at,
+        stickers=[sticker(st, v) for st in v.story.stickers],
+        music_id=v.story.music_id,
+        view_count=v.view_count,
+        seen=v.seen,
+    )
+
+
+def sticker(st: Sticker, v: StoryView) -> s.StickerOut:
+    where = s.PositionOut(st.position.x, st.position.y)
+    if isinstance(st, MentionSticker):
+        return s.StickerOut("mention", where, username=st.username, user_id=st.user_id)
+    if isinstance(st, HashtagSticker):
+        return s.StickerOut("hashtag", where, tag=st.tag)
+    if isinstance(st, LocationSticker):
+        return s.StickerOut("location", where, place=st.place, name=st.name, lat=st.lat, lng=st.lng)
+    return s.StickerOut(
+        "poll",
+        where,
+        question=st.question,
+        options=list(st.options),
+        counts=list(v.poll_counts) if v.poll_counts is not None else None,
+        my_vote=v.my_vote,
+    )
+
+
+def story_viewer(entry: ViewerEntry) -> s.StoryViewerOut:
+    u = entry.user
+    return s.StoryViewerOut(
+        u.user_id, u.username, u.display_name, u.avatar_url, u.is_private, entry.viewed_at
+    )
+
+
+def highlight(h: HighlightView) -> s.HighlightOut:
+    return s.HighlightOut(
+        highlight_id=str(h.highlight.highlight_id),
+        title=h.highlight.title,
+        created_at=h.highlight.created_at,
+        stories=[story(v) for v in h.stories],
     )

@@ -16,7 +16,6 @@ from instagram_entrypoints.http.controllers.accounts import AccountsController
 from instagram_entrypoints.http.controllers.activity import (
     NotificationsController,
     SearchController,
-    StoriesController,
 )
 from instagram_entrypoints.http.controllers.blobs import BlobsController
 from instagram_entrypoints.http.controllers.feed import FeedController
@@ -25,6 +24,10 @@ from instagram_entrypoints.http.controllers.posts import (
     FiltersController,
     MediaController,
     PostsController,
+)
+from instagram_entrypoints.http.controllers.stories import (
+    HighlightsController,
+    StoriesController,
 )
 from instagram_entrypoints.http.controllers.uploads import UploadsController
 from instagram_entrypoints.http.controllers.users import FollowRequestsController, UsersController
@@ -44,6 +47,7 @@ API_CONTROLLERS: tuple[ControllerRouterHandler, ...] = (
     PostsController,
     FeedController,
     StoriesController,
+    HighlightsController,
     NotificationsController,
     SearchController,
 )

@@ -47,8 +47,23 @@ class CommentCreate(msgspec.Struct, forbid_unknown_fields=True):
 
 class StoryCreate(msgspec.Struct, forbid_unknown_fields=True):
     media_id: str
-    stickers: list[dict[str, Any]] | None = None
+    # Checked by the core, which names the sticker and field at fault (422).
+    stickers: list[Any] | None = None
     music_id: str | None = None
+
+
+class PollVoteIn(msgspec.Struct, forbid_unknown_fields=True):
+    option: int
+
+
+class PollVoteOut(msgspec.Struct):
+    story_id: str
+    option: int
+
+
+class HighlightCreate(msgspec.Struct, forbid_unknown_fields=True):
+    title: str
+    story_ids: list[str]
 
 
 class UserSummary(msgspec.Struct):
@@ -230,17 +245,73 @@ class NotificationPage(msgspec.Struct):
     next_cursor: str | None
 
 
-class StoryOut(msgspec.Struct):
+class PositionOut(msgspec.Struct):
+    x: float
+    y: float
+
+
+class StickerOut(msgspec.Struct, omit_defaults=True):
+    """One sticker; only its type's fields are present. ``counts`` (votes per option) is
+    the owner's only; ``my_vote`` is the reader's own vote."""
+
+    type: str
+    position: PositionOut
+    username: str | None = None
+    user_id: str | None = None
+    tag: str | None = None
+    place: str | None = None
+    name: str | None = None
+    lat: float | None = None
+    lng: float | None = None
+    question: str | None = None
+    options: list[str] | None = None
+    counts: list[int] | None = None
+    my_vote: int | None = None
+
+
+class StoryOut(msgspec.Struct, omit_defaults=True):
+    """``view_count`` only on the owner's own stories; ``seen`` only on others'."""
+
     story_id: str
     media_url: str | None
     status: str
     created_at: datetime
     expires_at: datetime
+    stickers: list[StickerOut] = msgspec.field(default_factory=list)
+    music_id: str | None = None
+    view_count: int | None = None
+    seen: bool | None = None
 
 
 class StoryTrayOut(msgspec.Struct):
     user: UserSummary
     stories: list[StoryOut]
+    seen: bool
+
+
+class StoryViewerOut(msgspec.Struct):
+    user_id: str
+    username: str
+    display_name: str
+    avatar_url: str | None
+    is_private: bool
+    viewed_at: datetime
+
+
+class StoryViewerPage(msgspec.Struct):
+    items: list[StoryViewerOut]
+    next_cursor: str | None
+
+
+class HighlightOut(msgspec.Struct):
+    highlight_id: str
+    title: str
+    created_at: datetime
+    stories: list[StoryOut]
+
+
+class HighlightList(msgspec.Struct):
+    items: list[HighlightOut]
 
 
 class StoryFeed(msgspec.Struct):

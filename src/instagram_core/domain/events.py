@@ -100,6 +100,32 @@ class StoryCreated(Message):
 
 
 @attrs.frozen
+class StoryViewed(Message):
+    """A viewer's first view of a story: closeness to its author grows."""
+
+    story_id: int
+    viewer_id: str
+    author_id: str
+
+
+@attrs.frozen
+class StoryMentioned(Message):
+    """A live story's mention stickers name these accounts: each hears of it once."""
+
+    story_id: int
+    author_id: str
+    user_ids: tuple[str, ...]
+
+
+@attrs.frozen
+class ProfileVisited(Message):
+    """Someone opened another account's profile: closeness to it grows."""
+
+    viewer_id: str
+    user_id: str
+
+
+@attrs.frozen
 class FeedPageShown(Message):
     """Posts a feed page showed the viewer: remembered as seen, off the request path."""
 

@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 
 import attrs
 
+from instagram_core.domain.stickers import Sticker
+
 STORY_LIFETIME = timedelta(hours=24)
 
 
@@ -25,6 +27,7 @@ class Story:
     expires_at: datetime
     status: StoryStatus = StoryStatus.PROCESSING
     music_id: str | None = None
+    stickers: tuple[Sticker, ...] = ()
 
 
 @attrs.frozen
@@ -37,3 +40,22 @@ class StoryTray:
     @property
     def latest_at(self) -> datetime:
         return max(story.created_at for story in self.stories)
+
+
+@attrs.frozen
+class StoryViewer:
+    """Who viewed a story, and when they first did (a second view changes nothing)."""
+
+    viewer_id: str
+    viewed_at: datetime
+
+
+@attrs.frozen
+class Highlight:
+    """Stories their owner chose to keep on the profile for good, in the order chosen."""
+
+    highlight_id: int
+    owner_id: str
+    title: str
+    story_ids: tuple[int, ...]
+    created_at: datetime

@@ -11,6 +11,7 @@ from instagram_core.ports.comments import CommentStore
 from instagram_core.ports.engagement import EngagementStore
 from instagram_core.ports.events import EventBus
 from instagram_core.ports.feed_cache import FeedCache
+from instagram_core.ports.highlights import HighlightStore
 from instagram_core.ports.ids import IdGenerator
 from instagram_core.ports.media import MediaStore
 from instagram_core.ports.moderation import ModerationVerdict, Moderator
@@ -31,7 +32,9 @@ from instagram_core.ports.search import HashtagHit, SearchIndex
 from instagram_core.ports.security import IssuedToken, PasswordHasher, TokenService
 from instagram_core.ports.social_graph import SocialGraph
 from instagram_core.ports.stories import StoryStore
+from instagram_core.ports.story_polls import StoryPollStore
 from instagram_core.ports.story_trays import StoryTrayCache
+from instagram_core.ports.story_views import StoryViewStore
 from instagram_core.ports.units import Emit, UnitOfWork
 from instagram_core.ports.users import UserStore
 
@@ -46,6 +49,7 @@ __all__ = [
     "EventBus",
     "FeedCache",
     "HashtagHit",
+    "HighlightStore",
     "IdGenerator",
     "IssuedToken",
     "MediaHeader",
@@ -66,8 +70,10 @@ __all__ = [
     "Restrictions",
     "SearchIndex",
     "SocialGraph",
+    "StoryPollStore",
     "StoryStore",
     "StoryTrayCache",
+    "StoryViewStore",
     "TokenService",
     "UnitOfWork",
     "UserStore",

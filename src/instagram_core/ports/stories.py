@@ -35,3 +35,8 @@ class StoryStore(Protocol):
         ``before``, newest first, expired ones included (expiry hides a story from viewers,
         not from its owner)."""
         ...
+
+    def archived_many(self, author_id: str, story_ids: Iterable[int]) -> Mapping[int, Story]:
+        """The author's stories among ``story_ids``, expired ones included; ids that are not
+        the author's are left out."""
+        ...

@@ -9,6 +9,7 @@ import attrs
 
 from instagram_core.domain import events
 from instagram_core.services.cleanup import CleanupService
+from instagram_core.services.closeness import Closeness
 from instagram_core.services.fanout import FanoutService
 from instagram_core.services.notifications import NotificationService
 from instagram_core.services.publishing import PublishingService
@@ -30,6 +31,7 @@ class Workers:
     cleanup: CleanupService
     stories: StoryService
     ranking: ModelRanker
+    closeness: Closeness
 
 
 def message_handlers(w: Workers) -> Mapping[type[events.Message], Sequence[Handler]]:
@@ -62,6 +64,9 @@ def message_handlers(w: Workers) -> Mapping[type[events.Message], Sequence[Handl
         events.PostLiked: [w.notifications.on_post_liked, w.ranking.on_post_liked],
         events.CommentAdded: [w.notifications.on_comment_added, w.ranking.on_comment_added],
         events.StoryCreated: [w.stories.process_story],
+        events.StoryViewed: [w.closeness.on_story_viewed],
+        events.StoryMentioned: [w.notifications.on_story_mentioned],
+        events.ProfileVisited: [w.closeness.on_profile_visited],
         events.FeedPageShown: [w.ranking.on_page_shown],
     }
 
@@ -99,6 +104,7 @@ def worker_handlers(w: Workers) -> Mapping[str, Mapping[type[events.Message], Se
             events.FollowApproved: [w.notifications.on_follow_approved],
             events.PostLiked: [w.notifications.on_post_liked],
             events.CommentAdded: [w.notifications.on_comment_added],
+            events.StoryMentioned: [w.notifications.on_story_mentioned],
         },
         "indexer": {
             events.UserRegistered: [w.search.on_user_changed],
@@ -108,5 +114,7 @@ def worker_handlers(w: Workers) -> Mapping[str, Mapping[type[events.Message], Se
             events.PostLiked: [w.ranking.on_post_liked],
             events.CommentAdded: [w.ranking.on_comment_added],
             events.FeedPageShown: [w.ranking.on_page_shown],
+            events.StoryViewed: [w.closeness.on_story_viewed],
+            events.ProfileVisited: [w.closeness.on_profile_visited],
         },
     }

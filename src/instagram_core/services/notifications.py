@@ -12,6 +12,7 @@ from instagram_core.domain.events import (
     FollowCreated,
     PostLiked,
     PostPublished,
+    StoryMentioned,
 )
 from instagram_core.domain.ids import parse_cursor_id
 from instagram_core.domain.notifications import Notification, NotificationKind
@@ -94,6 +95,11 @@ class NotificationService:
             )
         for user_id in post.tagged_user_ids:
             self._notify(user_id, NotificationKind.TAG, post.author_id, post_id=post.post_id)
+
+    def on_story_mentioned(self, event: StoryMentioned) -> None:
+        """A live story's mention stickers: each named account hears of it once."""
+        for user_id in dict.fromkeys(event.user_ids):
+            self._notify(user_id, NotificationKind.MENTION, event.author_id)
 
     def activity(self, user_id: str, cursor: str | None, limit: int) -> Page[NotificationView]:
         """The reader's notifications, newest first, without the accounts blocked with the

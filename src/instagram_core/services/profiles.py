@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from instagram_core.domain.errors import NotFound
+from instagram_core.domain.events import ProfileVisited
 from instagram_core.domain.ids import parse_cursor_id
 from instagram_core.domain.pagination import Page, check_limit, page_from_overfetch
 from instagram_core.domain.users import Profile, User
 from instagram_core.policies.visibility import AudienceGate
+from instagram_core.ports.events import EventBus
 from instagram_core.ports.posts import PostStore
 from instagram_core.ports.social_graph import SocialGraph
 from instagram_core.ports.users import UserStore
@@ -22,7 +24,9 @@ class ProfileService:
         posts: PostStore,
         gate: AudienceGate,
         views: PostViews,
+        bus: EventBus,
     ) -> None:
+        self._bus = bus
         self._users = users
         self._graph = graph
         self._posts = posts
@@ -33,6 +37,8 @@ class ProfileService:
         """Anyone may see a profile's header and counts, private or not (as on Instagram)."""
         user = user_named(self._users, username)
         self._gate.require_not_blocked(viewer_id, user)
+        if viewer_id != user.user_id:  # a visit counts towards closeness (story trays)
+            self._bus.publish(ProfileVisited(viewer_id, user.user_id))
         return self._profile_of(viewer_id, user)
 
     def me(self, user_id: str) -> Profile:

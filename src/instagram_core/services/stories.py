@@ -3,7 +3,7 @@ account (newest trays first)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 import attrs
@@ -14,42 +14,39 @@ from instagram_core.domain.events import (
     FollowCreated,
     FollowRemoved,
     StoryCreated,
+    StoryMentioned,
 )
 from instagram_core.domain.ids import parse_cursor_id
-from instagram_core.domain.media import Media
 from instagram_core.domain.pagination import Page, check_limit, page_from_overfetch
+from instagram_core.domain.stickers import MentionSticker, Sticker
 from instagram_core.domain.stories import STORY_LIFETIME, Story, StoryStatus, StoryTray
 from instagram_core.domain.users import User
 from instagram_core.policies.fanout import FANOUT_CHUNK
+from instagram_core.policies.stickers import MentionRequest, parse_stickers
 from instagram_core.policies.visibility import AudienceGate
-from instagram_core.ports.blobs import BlobStore
 from instagram_core.ports.clock import Clock
 from instagram_core.ports.events import EventBus
 from instagram_core.ports.ids import IdGenerator
 from instagram_core.ports.media import MediaStore
+from instagram_core.ports.restrictions import Restrictions
 from instagram_core.ports.social_graph import SocialGraph
 from instagram_core.ports.stories import StoryStore
 from instagram_core.ports.story_trays import StoryTrayCache
 from instagram_core.ports.users import UserStore
+from instagram_core.services.closeness import Closeness
 from instagram_core.services.follower_chunks import follower_chunks
 from instagram_core.services.media import MediaService
 from instagram_core.services.publishing import MediaPipeline
-from instagram_core.services.views import DOWNLOAD_URL_TTL
+from instagram_core.services.story_views import StoryView, StoryViews
 
-STORY_VARIANT = "large_1080"
 TRAY_TTL_SECONDS = 3600  # the seed's hourly refresh
-
-
-@attrs.frozen
-class StoryView:
-    story: Story
-    media_url: str | None
 
 
 @attrs.frozen
 class StoryTrayView:
     user: User
     stories: tuple[StoryView, ...]
+    seen: bool = False  # every story in it was viewed (never for the viewer's own tray)
 
 
 class StoryService:
@@ -58,10 +55,12 @@ class StoryService:
         stories: StoryStore,
         media_service: MediaService,
         media: MediaStore,
-        blobs: BlobStore,
+        views: StoryViews,
         pipeline: MediaPipeline,
         graph: SocialGraph,
         gate: AudienceGate,
+        restrictions: Restrictions,
+        closeness: Closeness,
         users: UserStore,
         trays: StoryTrayCache,
         ids: IdGenerator,
@@ -74,7 +73,9 @@ class StoryService:
         self._media_service = media_service
         self._stories = stories
         self._media = media
-        self._blobs = blobs
+        self._views = views
+        self._restrictions = restrictions
+        self._closeness = closeness
         self._pipeline = pipeline
         self._graph = graph
         self._gate = gate
@@ -83,12 +84,27 @@ class StoryService:
         self._clock = clock
         self._bus = bus
 
-    def create(self, author_id: str, media_id: int, music_id: str | None = None) -> Story:
-        """Store the story as processing; it goes live once its media is processed."""
+    def create(
+        self,
+        author_id: str,
+        media_id: int,
+        music_id: str | None = None,
+        stickers: Sequence[object] = (),
+    ) -> Story:
+        """Store the story as processing; it goes live once its media is processed. Stickers
+        are checked first: a malformed one, or a mention of an unknown account or of one
+        blocked either way, refuses the whole story."""
+        placed = self._stickers(author_id, stickers)
         self._media_service.require_usable(author_id, [media_id], for_story=True)
         now = self._clock.now()
         story = Story(
-            self._ids.next_id(), author_id, media_id, now, now + self._lifetime, music_id=music_id
+            self._ids.next_id(),
+            author_id,
+            media_id,
+            now,
+            now + self._lifetime,
+            music_id=music_id,
+            stickers=placed,
         )
         if not self._media.attach(media_id, story.story_id):
             raise InvalidInput(f"media {media_id} is already in use")
@@ -111,6 +127,23 @@ class StoryService:
         self._stories.update(attrs.evolve(story, status=status))
         if status is StoryStatus.LIVE:
             self._touch_trays(story)
+            mentioned = tuple(s.user_id for s in story.stickers if isinstance(s, MentionSticker))
+            if mentioned:
+                self._bus.publish(StoryMentioned(story.story_id, story.author_id, mentioned))
+
+    def _stickers(self, author_id: str, raw: Sequence[object]) -> tuple[Sticker, ...]:
+        placed: list[Sticker] = []
+        for index, sticker in enumerate(parse_stickers(raw)):
+            if isinstance(sticker, MentionRequest):
+                user = self._users.by_username(sticker.username)
+                if user is None or self._gate.blocked(author_id, user.user_id):
+                    raise InvalidInput(
+                        f"stickers[{index}].username: @{sticker.username} cannot be mentioned"
+                    )
+                placed.append(MentionSticker(sticker.position, user.user_id, user.username))
+            else:
+                placed.append(sticker)
+        return tuple(placed)
 
     def on_follow_changed(self, event: FollowCreated | FollowApproved | FollowRemoved) -> None:
         """The follower's tray no longer matches whom they follow: rebuild it on next read."""
@@ -122,28 +155,48 @@ class StoryService:
             self._trays.touch(chunk, story.author_id, story.created_at)
 
     def tray(self, viewer_id: str) -> list[StoryTrayView]:
-        """Live stories of the viewer and of accounts they actively follow. The cached tray
-        names the authors; their stories are read fresh, so expiry is always exact. Accounts
-        blocked with the viewer are left out even if a stale tray still names them."""
+        """Live stories of the viewer and of accounts they actively follow: the viewer's own
+        tray first, then unseen trays by closeness, then seen ones by closeness (ties: the
+        newest story first). The cached tray names the authors; their stories are read
+        fresh, so expiry is always exact. Accounts blocked with the viewer, or muted by them,
+        are left out at once, even if a stale tray still names them."""
         now = self._clock.now()
         latest = self._trays.get(viewer_id)
         if latest is None:
             latest = self._latest_by_author(viewer_id, now)
             self._trays.put(viewer_id, latest, TRAY_TTL_SECONDS)
-        hidden = self._gate.blocked_ids(viewer_id) - {viewer_id}
+        hidden = (self._gate.blocked_ids(viewer_id) | self._restrictions.muted_ids(viewer_id)) - {
+            viewer_id
+        }
         live = self._stories.live_by_authors(latest.keys() - hidden, now)
         trays = [
             StoryTray(author, tuple(s for s in stories if s.status is StoryStatus.LIVE))
             for author, stories in live.items()
         ]
-        trays = sorted((t for t in trays if t.stories), key=lambda t: t.latest_at, reverse=True)
+        trays = [t for t in trays if t.stories]
         users = self._users.get_many(t.author_id for t in trays)
-        media = self._media.get_many(s.media_id for t in trays for s in t.stories)
-        return [
-            StoryTrayView(users[t.author_id], self._views(t.stories, media))
+        views = self._views.for_reader(viewer_id, [s for t in trays for s in t.stories])
+        by_id = {v.story.story_id: v for v in views}
+        closeness = self._closeness.scores(viewer_id, (t.author_id for t in trays))
+        shown = [
+            StoryTrayView(
+                users[t.author_id],
+                stories := tuple(by_id[s.story_id] for s in t.stories),
+                seen=t.author_id != viewer_id and all(v.seen for v in stories),
+            )
             for t in trays
             if t.author_id in users
         ]
+        latest_at = {t.author_id: t.latest_at for t in trays}
+        return sorted(
+            shown,
+            key=lambda t: (
+                t.user.user_id != viewer_id,
+                t.seen,
+                -closeness.get(t.user.user_id, 0.0),
+                -latest_at[t.user.user_id].timestamp(),
+            ),
+        )
 
     def archive(self, owner_id: str, cursor: str | None, limit: int) -> Page[StoryView]:
         """The owner's own stories, newest first, expired ones included: only ever the
@@ -153,8 +206,7 @@ class StoryService:
         before = parse_cursor_id(cursor) if cursor else None
         stories = self._stories.archived(owner_id, before, limit + 1)
         page = page_from_overfetch(stories, limit, lambda s: str(s.story_id))
-        media = self._media.get_many(s.media_id for s in page.items)
-        return Page(list(self._views(page.items, media)), page.next_cursor)
+        return Page(list(self._views.for_reader(owner_id, page.items)), page.next_cursor)
 
     def _latest_by_author(self, viewer_id: str, now: datetime) -> dict[str, datetime]:
         authors = [*self._graph.following_ids(viewer_id), viewer_id]
@@ -164,16 +216,3 @@ class StoryService:
             for author, stories in live.items()
             if any(s.status is StoryStatus.LIVE for s in stories)
         }
-
-    def _views(self, stories: Sequence[Story], media: Mapping[int, Media]) -> tuple[StoryView, ...]:
-        views = []
-        for story in stories:
-            found = media.get(story.media_id)
-            variant = (
-                next((v for v in found.variants if v.name == STORY_VARIANT), None)
-                if found
-                else None
-            )
-            url = self._blobs.download_url(variant.key, DOWNLOAD_URL_TTL) if variant else None
-            views.append(StoryView(story, url))
-        return tuple(views)

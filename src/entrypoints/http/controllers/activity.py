@@ -1,59 +1,17 @@
-"""Stories, notifications and search."""
+"""Notifications and search."""
 
 from __future__ import annotations
 
-from litestar import Controller, get, post
+from litestar import Controller, get
 from litestar.di import NamedDependency
-from litestar.params import FromQuery, JSONBody
-from litestar.status_codes import HTTP_201_CREATED
+from litestar.params import FromQuery
 
 from instagram_core.domain.pagination import DEFAULT_PAGE_SIZE
 from instagram_core.domain.users import User
 from instagram_core.services.notifications import NotificationService
 from instagram_core.services.search import SearchService
-from instagram_core.services.stories import StoryService, StoryView
 from instagram_entrypoints.http import presenters, schemas
-from instagram_entrypoints.http.dependencies import media_id
 from instagram_entrypoints.http.params import PageLimit, SearchLimit, TrendingLimit
-from instagram_entrypoints.http.request_guard import SMALL_JSON_BODY_LIMIT
-
-
-class StoriesController(Controller):
-    path = "/stories"
-    tags = ["stories"]
-
-    @get("/feed", sync_to_thread=True)
-    def tray(
-        self, viewer: NamedDependency[User], stories: NamedDependency[StoryService]
-    ) -> schemas.StoryFeed:
-        return schemas.StoryFeed([presenters.story_tray(t) for t in stories.tray(viewer.user_id)])
-
-    @get("/archive", sync_to_thread=True)
-    def archive(
-        self,
-        viewer: NamedDependency[User],
-        stories: NamedDependency[StoryService],
-        cursor: FromQuery[str | None] = None,
-        limit: FromQuery[int] = DEFAULT_PAGE_SIZE,
-    ) -> schemas.StoryPage:
-        """The caller's own stories, expired ones included, newest first."""
-        page = stories.archive(viewer.user_id, cursor, limit)
-        return schemas.StoryPage([presenters.story(v) for v in page.items], page.next_cursor)
-
-    @post(
-        "/",
-        status_code=HTTP_201_CREATED,
-        sync_to_thread=True,
-        request_max_body_size=SMALL_JSON_BODY_LIMIT,
-    )
-    def create(
-        self,
-        data: JSONBody[schemas.StoryCreate],
-        viewer: NamedDependency[User],
-        stories: NamedDependency[StoryService],
-    ) -> schemas.StoryOut:
-        story = stories.create(viewer.user_id, media_id(data.media_id), data.music_id)
-        return presenters.story(StoryView(story, None))
 
 
 class NotificationsController(Controller):

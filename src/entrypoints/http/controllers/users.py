@@ -10,6 +10,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 from instagram_core.domain.pagination import DEFAULT_PAGE_SIZE, Page
 from instagram_core.domain.users import User
 from instagram_core.services.accounts import AccountService
+from instagram_core.services.highlights import HighlightService
 from instagram_core.services.profiles import ProfileService
 from instagram_core.services.social import SocialService
 from instagram_entrypoints.http import presenters, schemas
@@ -62,6 +63,17 @@ class UsersController(Controller):
     ) -> schemas.PostPage:
         page = profiles.grid(viewer.user_id, username, cursor, limit)
         return schemas.PostPage([presenters.post(p) for p in page.items], page.next_cursor)
+
+    @get("/{username:str}/highlights", sync_to_thread=True)
+    def highlights(
+        self,
+        username: FromPath[str],
+        viewer: NamedDependency[User],
+        highlights: NamedDependency[HighlightService],
+    ) -> schemas.HighlightList:
+        """Kept for good; visible to whoever may see the account's content."""
+        found = highlights.of_user(viewer.user_id, username)
+        return schemas.HighlightList([presenters.highlight(h) for h in found])
 
     @get("/{username:str}/followers", sync_to_thread=True)
     def followers(

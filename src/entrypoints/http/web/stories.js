@@ -1,4 +1,4 @@
-// The story tray (in the order the API gives) and a full-screen viewer that advances on its
+// The story tray (in the order the API gives: unseen trays first, seen ones greyed) and a full-screen viewer that advances on its
 // own, with one progress bar per story, marks each story viewed and shows its owner who saw it.
 
 import { api, session, supports } from "./api.js";
@@ -11,7 +11,7 @@ export async function storyTray(container) {
   trays = (await api.stories()).story_trays;
   container.replaceChildren(
     ...trays.map((tray) =>
-      h("a", { href: `#/stories/${encodeURIComponent(tray.user.username)}`, class: "tray-item" }, [
+      h("a", { href: `#/stories/${encodeURIComponent(tray.user.username)}`, class: `tray-item${tray.seen ? " seen" : ""}` }, [
         h("span", { class: "ring", "aria-hidden": "true" }, tray.user.username.slice(0, 1).toUpperCase()),
         h("span", { class: "tray-name" }, tray.user.username),
       ]),

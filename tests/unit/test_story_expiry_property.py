@@ -1,0 +1,79 @@
+"""Property: a story is on every read path for allowed viewers until the instant it expires,
+and on none from then on (the owner's archive and highlights keep it, by design)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from instagram_core.domain.errors import NotFound
+from instagram_core.domain.stories import STORY_LIFETIME
+from tests.unit.conftest import new_world
+
+POLL = {"type": "poll", "question": "?", "options": ["a", "b"], "position": {"x": 0, "y": 0}}
+SECONDS = int(STORY_LIFETIME.total_seconds())
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    gaps=st.lists(st.integers(0, SECONDS), min_size=1, max_size=4),
+    steps=st.lists(
+        st.one_of(st.integers(1, SECONDS), st.just(SECONDS - 1), st.just(1)),
+        min_size=1,
+        max_size=6,
+    ),
+)
+def test_an_expired_story_is_on_no_read_path_and_a_live_one_on_every_one(
+    gaps: list[int], steps: list[int]
+) -> None:
+    world = new_world()
+    author, follower = world.register("author"), world.register("follower")
+    stranger = world.register("stranger")  # the account is public: may view, has no tray
+    world.follow(follower, author)
+    stories = world.core.stories()
+    audience = world.core.story_audience()
+    made = []
+    for gap in gaps:
+        world.clock.advance(timedelta(seconds=gap))
+        media_id = world.upload(author, purpose="story")
+        made.append(stories.create(author.user_id, media_id, stickers=[POLL]))
+    for step in steps:
+        world.clock.advance(timedelta(seconds=step))
+        now = world.clock.now()
+        live = {s.story_id for s in made if now < s.expires_at}
+        for reader in (follower, author):
+            trays = stories.tray(reader.user_id)
+            shown = {v.story.story_id for t in trays for v in t.stories}
+            assert shown == live
+        assert stories.tray(stranger.user_id) == []
+        for s in made:
+            for reader in (follower, stranger):
+                if s.story_id in live:
+                    audience.view(reader.user_id, s.story_id)
+                else:
+                    with pytest.raises(NotFound):
+                        audience.view(reader.user_id, s.story_id)
+                    with pytest.raises(NotFound):
+                        audience.vote(reader.user_id, s.story_id, 0)
+        archived = {v.story.story_id for v in stories.archive(author.user_id, None, 50).items}
+        assert archived == {s.story_id for s in made}
+
+
+@settings(max_examples=15, deadline=None)
+@given(offset=st.integers(-3, 3))
+def test_the_boundary_is_exact_to_the_microsecond(offset: int) -> None:
+    world = new_world()
+    author, follower = world.register("author"), world.register("follower")
+    world.follow(follower, author)
+    made = world.core.stories().create(author.user_id, world.upload(author, purpose="story"))
+    world.clock.advance(STORY_LIFETIME + timedelta(microseconds=offset))
+    trays = world.core.stories().tray(follower.user_id)
+    assert bool(trays) == (offset < 0)
+    if offset < 0:
+        world.core.story_audience().view(follower.user_id, made.story_id)
+    else:
+        with pytest.raises(NotFound):
+            world.core.story_audience().view(follower.user_id, made.story_id)
