@@ -1040,7 +1040,7 @@ def miss_rows(
     news = 0
     variants = (
         ("first page, MISS (distinct viewers)", False, None),
-        ("first page, MISS, Accept-Encoding: br", False, "br"),
+        ("first page, MISS, br-compressed", False, "br"),
         ("mixed: 70% miss, 30% re-read", True, None),
     )
     for label, mixed, encoding in variants:
