@@ -203,3 +203,30 @@ def test_recovery_resumes_only_posts_stuck_longer_than_the_grace(world: World) -
         world.clock.advance(11 * 60)
         assert publishing.recover_interrupted(older_than=timedelta(minutes=10)) == 1
     assert world.core.posts().get(alice.user_id, created.post_id).status is PostStatus.PUBLISHED
+
+
+def test_a_worker_dying_before_the_announcement_still_fans_the_post_out(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The status is stored, then the process dies before ``PostPublished`` is queued: the
+    redelivered ``PostCreated`` finds the post published and announces it again."""
+    from instagram_core.domain.events import PostPublished
+
+    alice, bob = world.register("alice"), world.register("bob")
+    world.follow(bob, alice)
+    assert world.core.feed().home(bob.user_id, None, 10).items == []  # bob's feed is cached
+    publishing = world.core.publishing()
+    publish = publishing._bus.publish
+    died: list[PostPublished] = []
+
+    def dies_once_before_announcing(message: object) -> None:
+        if isinstance(message, PostPublished) and not died:
+            died.append(message)
+            raise RuntimeError("the worker died here")
+        publish(message)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(publishing._bus, "publish", dies_once_before_announcing)
+    post = world.post(alice, "after a crash")
+    assert died
+    feed = world.core.feed().home(bob.user_id, None, 10)
+    assert [item.post_id for item in feed.items] == [post.post_id]

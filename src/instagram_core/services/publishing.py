@@ -139,9 +139,14 @@ class PublishingService:
         self._bus = bus
 
     def process_post(self, event: PostCreated) -> None:
-        """Handler of ``PostCreated``. A post that is gone or no longer processing is left
-        alone, so a redelivered event does nothing."""
+        """Handler of ``PostCreated``. A post that is gone, failed or rejected is left
+        alone. A published one is announced again: a worker that died between storing the
+        status and announcing it leaves exactly this redelivery behind, and every handler of
+        ``PostPublished`` is idempotent, so an extra announcement changes nothing."""
         post = self._posts.get(event.post_id)
+        if post is not None and post.status is PostStatus.PUBLISHED:
+            self._bus.publish(PostPublished(post.post_id, post.author_id))
+            return
         if post is None or post.status is not PostStatus.PROCESSING:
             return
         ready = []
