@@ -102,13 +102,18 @@ def open_s3(
     yield store
 
 
-class ProductionAdapters(containers.DeclarativeContainer):
-    """Every port the core needs: the engines' adapters, and the embedded ones for ports
-    whose engine has no adapter yet (listed explicitly, so nothing is inherited by
-    accident)."""
+# The embedded profile's settings: ``containers.copy`` maps every reference to them (and to
+# any ``EmbeddedAdapters.<provider>``) onto the copy's own.
+config = EmbeddedAdapters.config
 
-    config = providers.Configuration()
-    embedded = providers.Container(EmbeddedAdapters, config=config)
+
+@containers.copy(EmbeddedAdapters)
+class ProductionAdapters(EmbeddedAdapters):
+    """The embedded profile with each port whose engine has an adapter moved onto it: one
+    provider per port, named after its :class:`~instagram_core.ports.bundle.Ports` field.
+    Every port not named here stays embedded (SQLite in the data dir, in-process caches)
+    until its engine's adapter lands: search (SQLite until Elasticsearch), the models,
+    moderation, push, hashing, tokens and media processing."""
 
     redis = providers.Resource(open_redis, config.redis_url)
     mysql = providers.Resource(open_mysql, config.mysql_url, config.mysql_pool_size)
@@ -122,8 +127,6 @@ class ProductionAdapters(containers.DeclarativeContainer):
         config.cassandra_timeout_seconds,
     )
 
-    clock = embedded.clock
-    ids = embedded.ids
     users = providers.Singleton(MySqlUserStore, mysql)
     graph = providers.Singleton(MySqlSocialGraph, mysql)
     restrictions = providers.Singleton(MySqlRestrictions, mysql)
@@ -134,7 +137,7 @@ class ProductionAdapters(containers.DeclarativeContainer):
     )
     story_trays = providers.Singleton(RedisStoryTrayCache, redis)
     engagement = providers.Singleton(RedisEngagementStore, redis)
-    limiter = providers.Singleton(RedisRateLimiter, redis, clock)
+    limiter = providers.Singleton(RedisRateLimiter, redis, EmbeddedAdapters.clock)
     trending = providers.Singleton(RedisTrendingTags, redis)
     blobs = providers.Resource(
         open_s3,
@@ -146,30 +149,18 @@ class ProductionAdapters(containers.DeclarativeContainer):
         config.abandoned_upload_hours,
     )
     multipart = providers.Singleton(S3MultipartUploads, blobs)
-    stale_uploads = blobs  # S3 lists the multipart uploads never finished
+    # S3 lists the multipart uploads never finished (the store is typed as its BlobStore).
+    stale_uploads = blobs  # type: ignore[assignment]
     posts = providers.Singleton(CassandraPostStore, cassandra)
     media = providers.Singleton(CassandraMediaStore, cassandra)
     comments = providers.Singleton(CassandraCommentStore, cassandra)
-    stories = providers.Singleton(CassandraStoryStore, cassandra, clock)
+    stories = providers.Singleton(CassandraStoryStore, cassandra, EmbeddedAdapters.clock)
     notifications = providers.Singleton(CassandraNotificationStore, cassandra)
     affinity = providers.Singleton(CassandraAffinityStore, cassandra)
-
-    # Still embedded until its engine lands: search (SQLite until Elasticsearch).
-    search_index = embedded.search_index
-    ranker = embedded.ranker
-    engagement_model = embedded.engagement_model
-    moderator = embedded.moderator
-    push = embedded.push
-    hasher = embedded.hasher
-    tokens = embedded.tokens
-    processor = embedded.processor
-    transcoder = embedded.transcoder
 
 
 class ProductionApplication(Application):
     """The whole process on the production profile's adapters."""
 
-    # Same provider names as EmbeddedAdapters, which is what Core reads; the stubs type a
-    # Container by its class, hence the ignore.
-    adapters = providers.Container(ProductionAdapters, config=Application.config)  # type: ignore[arg-type]
+    adapters = providers.Container(ProductionAdapters, config=Application.config)
     core = providers.Container(Core, config=Application.config, adapters=adapters)
