@@ -20,7 +20,7 @@ PACKAGES = [
     "instagram_core.ports",
     "instagram_core.services",
     "instagram_core.policies",
-    # "instagram_core.testing",  # (ported next)
+    "instagram_core.testing",
 ]
 
 
