@@ -1,7 +1,7 @@
 """Every port in memory, in one call: the library's quickest way in.
 
-Only Pillow (for photos) and numpy (for the shipped ranking model) are needed beyond the
-core's own dependencies, and both are imported when the ports are built, not before.
+It needs no extra: Pillow (the ``media`` extra, for photos) and numpy (``ml``, for the
+shipped ranking model) are imported at their first use (:mod:`.deferred`).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from instagram_adapters.memory.blobs import InMemoryBlobStore
 from instagram_adapters.memory.change_versions import InMemoryChangeVersions
 from instagram_adapters.memory.clock import SystemClock
 from instagram_adapters.memory.comments import InMemoryCommentStore
+from instagram_adapters.memory.deferred import DeferredEngagementModel, DeferredMediaProcessor
 from instagram_adapters.memory.engagement import InMemoryEngagementStore
 from instagram_adapters.memory.event_bus import SynchronousEventBus
 from instagram_adapters.memory.feed_cache import InMemoryFeedCache
@@ -35,7 +36,6 @@ from instagram_adapters.memory.stories import InMemoryStoryStore
 from instagram_adapters.memory.story_trays import InMemoryStoryTrayCache
 from instagram_adapters.memory.trending import InMemoryTrendingTags
 from instagram_adapters.memory.users import InMemoryUserStore
-from instagram_core.domain.ranking import HeadWeights
 from instagram_core.ports import (
     Clock,
     EngagementModel,
@@ -66,9 +66,11 @@ def memory_ports(
     Each argument left out gets the default: the system clock; a
     :class:`~instagram_adapters.memory.event_bus.SynchronousEventBus` that ``bootstrap`` binds, so
     handlers run inside ``publish``; a random signing secret; argon2 hashing with its
-    standard cost; Pillow for photos; no transcoder (videos are refused; pass
+    standard cost; Pillow for photos (imported when the first photo is processed: the
+    ``media`` extra); no transcoder (videos are refused; pass
     ``instagram_adapters.av.transcoder.PyAvVideoTranscoder()`` to accept them); the shipped
-    engagement model. To swap one port for another adapter, ``attrs.evolve`` the result.
+    engagement model (loaded at the first feed it ranks: the ``ml`` extra). To swap one
+    port for another adapter, ``attrs.evolve`` the result.
     """
     clock = clock or SystemClock()
     secret = secret or secrets.token_bytes(SECRET_BYTES)
@@ -99,7 +101,7 @@ def memory_ports(
         trending=InMemoryTrendingTags(),
         limiter=InMemoryRateLimiter(clock),
         ranker=ChronologicalRanker(),
-        engagement_model=engagement_model or _shipped_engagement_model(),
+        engagement_model=engagement_model or DeferredEngagementModel(),
         moderator=WordListModerator(),
         push=LoggingPushGateway(),
         hasher=hasher or Argon2PasswordHasher(),
@@ -107,18 +109,6 @@ def memory_ports(
         blobs=blobs,
         multipart=multipart,
         stale_uploads=multipart,
-        processor=processor or _pillow_processor(),
+        processor=processor or DeferredMediaProcessor(),
         transcoder=transcoder,
     )
-
-
-def _pillow_processor() -> MediaProcessor:
-    from instagram_adapters.pillow.processor import PillowMediaProcessor
-
-    return PillowMediaProcessor()
-
-
-def _shipped_engagement_model() -> EngagementModel:
-    from instagram_adapters.ranking.model import load_engagement_model
-
-    return load_engagement_model(HeadWeights())
