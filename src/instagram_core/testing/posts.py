@@ -236,7 +236,8 @@ class PostStoreContract:
             for _ in range(data.draw(st.integers(0, 2), label="new posts")):
                 store.add(make_post(next_id))
                 next_id += 1
-            if alive and data.draw(st.booleans(), label="delete one"):
+            delete_one: bool = bool(alive) and data.draw(st.booleans(), label="delete one")
+            if delete_one:
                 victim = data.draw(st.sampled_from(sorted(alive)), label="deleted")
                 assert store.delete(victim) is not None
                 alive.discard(victim)
