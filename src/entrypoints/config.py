@@ -42,8 +42,7 @@ class Settings:
     token_ttl_seconds: int = 86_400
     workers: int = 2  # in-process event-bus worker threads
     media_workers: int = -1  # image processes: -1 one per core, 0 none (in-thread)
-    # see docs/feed-at-scale.md
-    fanout_celebrity_threshold: int = _CORE.fanout_celebrity_threshold
+    fanout_celebrity_threshold: int = _CORE.fanout_celebrity_threshold  # docs/feed-at-scale.md
     fanout_chunk: int = _CORE.fanout_chunk_size  # followers per fan-out job
     ranker: str = _CORE.ranker  # "model" (the learned engagement model) or "chronological"
     rank_weights: str = _DEFAULT_RANK_WEIGHTS

@@ -89,7 +89,7 @@ def open_s3(
     bucket: str,
     access_key: str,
     secret_key: str,
-    abandoned_upload_hours: float = 24.0,
+    abandoned_upload_hours: float,
 ) -> Iterator[S3BlobStore]:
     """The store, its bucket made and its lifecycle rules set: story media expire, and S3
     aborts multipart uploads the sweeper has missed (it counts whole days, at least one)."""
