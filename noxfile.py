@@ -50,10 +50,16 @@ def typecheck(session: nox.Session) -> None:
     """mypy: strict on the core, checked everywhere else, on the installed packages with their
     ``py.typed``: an editable install maps the prefixed names by an import hook mypy cannot
     follow, so the project is installed as a wheel (rebuilt each run, not from the cache)."""
-    session.install(".[all,train,typecheck]")
+    session.install(".[all,train,typecheck,testing]")
     shutil.rmtree("build", ignore_errors=True)  # setuptools would pack stale modules left there
     session.install("--force-reinstall", "--no-deps", ".")
     session.run("mypy", *(f"--package={package}" for package in PACKAGES), *session.posargs)
+    # The worked example of docs/adapters.md, checked against the ports as another team's.
+    session.run("mypy", "--strict", "tests/examples")
+    # The README's library block, type-checked as a user would: installed, no config.
+    block = f"{session.create_tmp()}/readme_library.py"
+    session.run("python", "-m", "tests.docs.readme", "Use it as a library", block)
+    session.run("mypy", "--strict", "--config-file=", "--no-incremental", block)
 
 
 @nox.session(python=PYTHON)

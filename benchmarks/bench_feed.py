@@ -86,9 +86,11 @@ def cached_home(container: Application, viewer_id: str) -> list[PostView]:
 
 
 def use_ranker(container: Application, ranker: str) -> None:
-    """Rebuild the feed service around another ranker (``model`` or ``chronological``)."""
+    """Rebuild the use cases around another ranker (``model`` or ``chronological``), over the
+    same ports."""
     container.config.ranker.from_value(ranker)
-    container.core.feed.reset()
+    container.core.settings.reset()
+    container.core.use_cases.reset()
 
 
 def latencies_ms(read: Callable[[], object], calls: int) -> list[float]:

@@ -22,6 +22,9 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 pytest_plugins = ["tests.no_skips"]  # CI fails on any skipped test
 
+# The contract suites live in the package; their asserts are rewritten like the tests' own.
+pytest.register_assert_rewrite("instagram_core.testing")
+
 
 @pytest.fixture(scope="session")
 def redis_server() -> Iterator[RedisServer]:

@@ -12,16 +12,19 @@ from typing import Any
 import attrs
 
 from instagram_core.domain.ranking import HEADS, HeadWeights
-from instagram_core.policies.fanout import CELEBRITY_THRESHOLD
 from instagram_core.services.upload_sweeper import URL_LIFETIME
+from instagram_core.settings import RANKERS
+from instagram_core.settings import Settings as CoreSettings
 
 ENV_PREFIX = "INSTAGRAM_"
 PROFILES = ("embedded", "production")
 SECRET_FILE = "secret_key"
-RANKERS = ("model", "chronological")
-# How long change versions are kept; a cached read is never trusted for longer.
-CHANGE_RETENTION_SECONDS = 3600.0
 MAX_FEED_PAGE_CACHE_SECONDS = 600.0
+# The core's defaults are the service's: each is defined once, where it is used.
+_CORE = CoreSettings()
+_DEFAULT_RANK_WEIGHTS = ",".join(
+    f"{head}={weight:g}" for head, weight in zip(HEADS, HeadWeights().as_tuple(), strict=True)
+)
 
 
 @attrs.frozen
@@ -32,17 +35,17 @@ class Settings:
     data_dir: Path = Path(".instagram-data")
     secret_key: str = ""
     public_url: str = ""  # base of absolute URLs handed to clients; derived from host/port
-    max_upload_bytes: int = 30 * 1024 * 1024
+    max_upload_bytes: int = _CORE.max_upload_bytes
     max_image_pixels: int = 100_000_000
     max_video_seconds: int = 60
     moderation_threshold: float = 0.5
     token_ttl_seconds: int = 86_400
     workers: int = 2  # in-process event-bus worker threads
     media_workers: int = -1  # image processes: -1 one per core, 0 none (in-thread)
-    fanout_celebrity_threshold: int = CELEBRITY_THRESHOLD  # see docs/feed-at-scale.md
-    fanout_chunk: int = 1000  # followers per fan-out job
-    ranker: str = "model"  # "model" (the learned engagement model) or "chronological"
-    rank_weights: str = "like=1,comment=2,save=4,share=4,long_view=0.5"
+    fanout_celebrity_threshold: int = _CORE.fanout_celebrity_threshold  # docs/feed-at-scale.md
+    fanout_chunk: int = _CORE.fanout_chunk_size  # followers per fan-out job
+    ranker: str = _CORE.ranker  # "model" (the learned engagement model) or "chronological"
+    rank_weights: str = _DEFAULT_RANK_WEIGHTS
     feed_inactive_days: int = 7
     # First feed pages kept encoded and served again while nothing on them changed: at most
     # this many seconds (ranking drift), within this much memory. 0 seconds turns it off.
@@ -50,11 +53,11 @@ class Settings:
     feed_page_cache_mb: int = 64
     # Uploads never completed, and media no post claimed, are removed once this old (more
     # than the 15 minutes an upload URL lives); `serve` and `worker` sweep this often (0: off).
-    abandoned_upload_hours: float = 24.0
-    upload_sweep_seconds: float = 3600.0
+    abandoned_upload_hours: float = _CORE.abandoned_upload_age / timedelta(hours=1)
+    upload_sweep_seconds: float = _CORE.upload_sweep_interval.total_seconds()
     log_level: str = "info"
     # How long a story lives (the seed's 24 h; Cassandra's TTL follows it). Tests shorten it.
-    story_lifetime_seconds: int = 86_400
+    story_lifetime_seconds: int = int(_CORE.story_lifetime.total_seconds())
     # The production profile's engines.
     redis_url: str = ""
     mysql_url: str = ""

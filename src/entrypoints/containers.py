@@ -1,12 +1,15 @@
-"""Composition root: adapters containers (one per profile) fill the slots of the core.
+"""Composition root: adapters containers (one per profile) fill the ``Ports`` of the core.
 
-``EmbeddedAdapters`` runs everything in one process on a data directory: SQLite for the
-stores, local disk for media, in-memory caches, an in-process event bus.
+Each profile copies the previous one and states only what differs: ``MemoryAdapters`` has
+every port in memory, ``EmbeddedAdapters`` runs everything in one process on a data
+directory (SQLite for the stores, local disk for media, in-memory caches), and
+``ProductionAdapters`` (``instagram_entrypoints.production``) moves ports onto their engines.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 import attrs
 from dependency_injector import containers, providers
@@ -43,7 +46,6 @@ from instagram_adapters.memory.story_polls import InMemoryStoryPollStore
 from instagram_adapters.memory.story_trays import InMemoryStoryTrayCache
 from instagram_adapters.memory.story_views import InMemoryStoryViewStore
 from instagram_adapters.memory.trending import InMemoryTrendingTags
-from instagram_adapters.memory.unit_of_work import PublishAfterWork
 from instagram_adapters.memory.users import InMemoryUserStore
 from instagram_adapters.pillow.processor import PillowMediaProcessor
 from instagram_adapters.ranking.model import load_engagement_model
@@ -62,38 +64,48 @@ from instagram_adapters.sqlite.story_polls import SqliteStoryPollStore
 from instagram_adapters.sqlite.story_views import SqliteStoryViewStore
 from instagram_adapters.sqlite.unit_of_work import SqliteUnitOfWork
 from instagram_adapters.sqlite.users import SqliteUserStore
-from instagram_core.policies.fanout import FanoutPolicy
-from instagram_core.policies.visibility import AudienceGate
-from instagram_core.services.accounts import AccountService
-from instagram_core.services.cleanup import CleanupService
-from instagram_core.services.closeness import Closeness
-from instagram_core.services.comments import CommentService
-from instagram_core.services.engagement import EngagementService
-from instagram_core.services.fanout import FanoutService
-from instagram_core.services.feed import FeedService, FeedStores
-from instagram_core.services.freshness import Freshness
-from instagram_core.services.handlers import Workers, dead_letter_handlers, message_handlers
-from instagram_core.services.highlights import HighlightService
-from instagram_core.services.media import MediaService
-from instagram_core.services.media_views import MediaViews
-from instagram_core.services.notifications import NotificationService
-from instagram_core.services.posts import PostService, PostStores
-from instagram_core.services.profiles import ProfileService
-from instagram_core.services.publishing import MediaPipeline, PublishingService
-from instagram_core.services.pulled_timelines import PulledTimelines
-from instagram_core.services.ranking import ModelRanker
-from instagram_core.services.search import SearchService
-from instagram_core.services.social import SocialService
-from instagram_core.services.stories import StoryService
-from instagram_core.services.story_audience import StoryAudience
-from instagram_core.services.story_views import StoryViews
-from instagram_core.services.tracked_feed_cache import TrackedFeedCache
-from instagram_core.services.upload_sweeper import UploadSweeper
-from instagram_core.services.views import DOWNLOAD_URL_TTL, PostViews
-from instagram_entrypoints.config import CHANGE_RETENTION_SECONDS, Settings, head_weights
+from instagram_core.bootstrap import Ports, bootstrap
+from instagram_core.ports import (
+    AffinityStore,
+    BlobStore,
+    ChangeVersions,
+    Clock,
+    CommentStore,
+    EngagementModel,
+    EngagementStore,
+    FeedCache,
+    FeedSnapshots,
+    HighlightStore,
+    IdGenerator,
+    MediaProcessor,
+    Moderator,
+    MultipartUploads,
+    NotificationStore,
+    PasswordHasher,
+    PostStore,
+    PushGateway,
+    Ranker,
+    RateLimiter,
+    Restrictions,
+    SearchIndex,
+    SocialGraph,
+    StaleUploads,
+    StoryPollStore,
+    StoryStore,
+    StoryTrayCache,
+    StoryViewStore,
+    TokenService,
+    TrendingTags,
+    UnclaimedMedia,
+    UserStore,
+    VideoTranscoder,
+)
+from instagram_core.ports.change_versions import CHANGE_RETENTION_SECONDS
+from instagram_core.services.units import PublishAfterWork
+from instagram_core.settings import Settings as CoreSettings
+from instagram_entrypoints.config import Settings, head_weights
 from instagram_entrypoints.http.feed_pages import FeedPageCache
 from instagram_entrypoints.wiring import (
-    DeadLetterRouter,
     LateBoundBus,
     default_moderator,
     open_database,
@@ -115,15 +127,94 @@ def _route_words() -> frozenset[str]:
     return reserved_usernames()
 
 
-class EmbeddedAdapters(containers.DeclarativeContainer):
-    """Every port on an embedded engine; nothing to install."""
+class MemoryAdapters(containers.DeclarativeContainer):
+    """Every port in memory, on a manual clock: the unit tests' world, fast and exact.
 
-    config = providers.Configuration()
+    One provider per field of :class:`~instagram_core.ports.bundle.Ports`, named after it;
+    the other profiles copy this container and state only what differs."""
+
+    config = providers.Configuration(strict=True)
+
+    clock: providers.Provider[Clock] = providers.Singleton(ManualClock, config.start)
+    ids: providers.Provider[IdGenerator] = providers.Singleton(
+        SnowflakeIdGenerator, clock=clock, worker_id=1
+    )
+    secret = providers.Callable(_secret_bytes, config.secret_key)
+
+    users: providers.Provider[UserStore] = providers.Singleton(InMemoryUserStore)
+    graph: providers.Provider[SocialGraph] = providers.Singleton(InMemorySocialGraph)
+    # Blocks live in the graph.
+    restrictions: providers.Provider[Restrictions] = providers.Singleton(
+        InMemoryRestrictions, graph
+    )
+    affinity: providers.Provider[AffinityStore] = providers.Singleton(InMemoryAffinityStore)
+    posts: providers.Provider[PostStore] = providers.Singleton(InMemoryPostStore)
+    media: providers.Provider[UnclaimedMedia] = providers.Singleton(InMemoryMediaStore)
+    engagement: providers.Provider[EngagementStore] = providers.Singleton(InMemoryEngagementStore)
+    comments: providers.Provider[CommentStore] = providers.Singleton(InMemoryCommentStore)
+    stories: providers.Provider[StoryStore] = providers.Singleton(InMemoryStoryStore, clock)
+    story_views: providers.Provider[StoryViewStore] = providers.Singleton(InMemoryStoryViewStore)
+    story_polls: providers.Provider[StoryPollStore] = providers.Singleton(InMemoryStoryPollStore)
+    highlights: providers.Provider[HighlightStore] = providers.Singleton(InMemoryHighlightStore)
+    notifications: providers.Provider[NotificationStore] = providers.Singleton(
+        InMemoryNotificationStore
+    )
+    feeds: providers.Provider[FeedCache] = providers.Singleton(
+        InMemoryFeedCache, clock=clock, idle_ttl_seconds=config.feed_idle_seconds
+    )
+    feed_snapshots: providers.Provider[FeedSnapshots] = providers.Singleton(
+        InMemoryFeedSnapshots, clock
+    )
+    change_versions: providers.Provider[ChangeVersions] = providers.Singleton(
+        InMemoryChangeVersions, clock, retention_seconds=config.change_retention_seconds
+    )
+    story_trays: providers.Provider[StoryTrayCache] = providers.Singleton(
+        InMemoryStoryTrayCache, clock
+    )
+    search_index: providers.Provider[SearchIndex] = providers.Singleton(InMemorySearchIndex)
+    trending: providers.Provider[TrendingTags] = providers.Singleton(InMemoryTrendingTags)
+    limiter: providers.Provider[RateLimiter] = providers.Singleton(InMemoryRateLimiter, clock)
+    ranker: providers.Provider[Ranker] = providers.Singleton(ChronologicalRanker)
+    engagement_model: providers.Provider[EngagementModel] = providers.Singleton(
+        load_engagement_model, providers.Callable(head_weights, config.rank_weights)
+    )
+    moderator: providers.Provider[Moderator] = providers.Singleton(WordListModerator)
+    push: providers.Provider[PushGateway] = providers.Singleton(LoggingPushGateway)
+    hasher: providers.Provider[PasswordHasher] = providers.Singleton(
+        Argon2PasswordHasher.fast_for_tests
+    )
+    tokens: providers.Provider[TokenService] = providers.Singleton(
+        JwtTokenService, secret=secret, clock=clock, ttl_seconds=config.token_ttl_seconds
+    )
+    blobs: providers.Provider[BlobStore] = providers.Singleton(
+        InMemoryBlobStore, secret=secret, clock=clock, base_url=config.blob_base_url
+    )
+    multipart: providers.Provider[MultipartUploads] = providers.Singleton(
+        InMemoryMultipartUploads,
+        blobs=blobs,
+        secret=secret,
+        clock=clock,
+        base_url=config.blob_base_url,
+    )
+    # The upload store also lists what abandoned uploads left in staging.
+    stale_uploads: providers.Provider[StaleUploads] = multipart  # type: ignore[assignment]
+    processor: providers.Provider[MediaProcessor] = providers.Singleton(
+        PillowMediaProcessor, max_pixels=config.max_image_pixels
+    )
+    transcoder: providers.Provider[VideoTranscoder] = providers.Singleton(
+        PyAvVideoTranscoder, max_duration_seconds=config.max_video_seconds
+    )
+
+
+@containers.copy(MemoryAdapters)
+class EmbeddedAdapters(MemoryAdapters):
+    """The default profile: durable stores in one SQLite file, media on local disk, real
+    moderation and hashing; caches, rate limits and the rest stay in memory. Nothing to
+    install. Read a setting as ``MemoryAdapters.config.<name>`` and another provider as
+    ``MemoryAdapters.<name>``: the copy maps both onto this container's own."""
 
     clock = providers.Singleton(SystemClock)
-    ids = providers.Singleton(SnowflakeIdGenerator, clock=clock, worker_id=1)
-    secret = providers.Callable(_secret_bytes, config.secret_key)
-    database = providers.Resource(open_database, path=config.database_path)
+    database = providers.Resource(open_database, path=MemoryAdapters.config.database_path)
 
     users = providers.Singleton(SqliteUserStore, database)
     graph = providers.Singleton(SqliteSocialGraph, database)
@@ -138,368 +229,108 @@ class EmbeddedAdapters(containers.DeclarativeContainer):
     story_polls = providers.Singleton(SqliteStoryPollStore, database)
     highlights = providers.Singleton(SqliteHighlightStore, database)
     notifications = providers.Singleton(SqliteNotificationStore, database)
-
-    feeds = providers.Singleton(
-        InMemoryFeedCache, clock=clock, idle_ttl_seconds=config.feed_idle_seconds
-    )
-    feed_snapshots = providers.Singleton(InMemoryFeedSnapshots, clock)
-    change_versions = providers.Singleton(
-        InMemoryChangeVersions, clock, retention_seconds=config.change_retention_seconds
-    )
-    story_trays = providers.Singleton(InMemoryStoryTrayCache, clock)
     search_index = providers.Singleton(SqliteSearchIndex, database)
-    limiter = providers.Singleton(InMemoryRateLimiter, clock)
-    ranker = providers.Singleton(ChronologicalRanker)
-    engagement_model = providers.Singleton(
-        load_engagement_model, providers.Callable(head_weights, config.rank_weights)
-    )
-    moderator = providers.Singleton(default_moderator, config.moderation_threshold)
-    push = providers.Singleton(LoggingPushGateway)
-    trending = providers.Singleton(InMemoryTrendingTags)
+    moderator = providers.Singleton(default_moderator, MemoryAdapters.config.moderation_threshold)
     hasher = providers.Singleton(Argon2PasswordHasher)
-    tokens = providers.Singleton(
-        JwtTokenService, secret=secret, clock=clock, ttl_seconds=config.token_ttl_seconds
-    )
-    blobs = providers.Singleton(
+    blobs: providers.Provider[BlobStore] = providers.Singleton(
         LocalDiskBlobStore,
-        root=config.blob_root,
-        secret=secret,
+        root=MemoryAdapters.config.blob_root,
+        secret=MemoryAdapters.secret,
         clock=clock,
-        base_url=config.blob_base_url,
+        base_url=MemoryAdapters.config.blob_base_url,
     )
     multipart = providers.Singleton(
         LocalDiskMultipartUploads,
         blobs=blobs,
-        secret=secret,
+        secret=MemoryAdapters.secret,
         clock=clock,
-        base_url=config.blob_base_url,
+        base_url=MemoryAdapters.config.blob_base_url,
     )
-    stale_uploads = multipart  # it also lists what abandoned uploads left in staging
+    # The copy types ``multipart`` by the port; the local-disk store also lists its staging
+    # (tests/contract/test_stale_uploads.py).
+    stale_uploads = multipart  # type: ignore[assignment]
     processor = providers.Resource(
-        open_media_processor, config.max_image_pixels, config.media_workers
-    )
-    transcoder = providers.Singleton(
-        PyAvVideoTranscoder, max_duration_seconds=config.max_video_seconds
+        open_media_processor,
+        MemoryAdapters.config.max_image_pixels,
+        MemoryAdapters.config.media_workers,
     )
 
 
-class MemoryAdapters(containers.DeclarativeContainer):
-    """Every port in memory, on a manual clock: the unit tests' world, fast and exact."""
+# The fields the core container fills itself: the bus, and the unit of work over it.
+PROCESS_FIELDS = frozenset({"events", "unit"})
 
-    config = providers.Configuration()
 
-    clock = providers.Singleton(ManualClock, config.start)
-    ids = providers.Singleton(SnowflakeIdGenerator, clock=clock, worker_id=1)
-    secret = providers.Callable(_secret_bytes, config.secret_key)
-
-    users = providers.Singleton(InMemoryUserStore)
-    graph = providers.Singleton(InMemorySocialGraph)
-    restrictions = providers.Singleton(InMemoryRestrictions, graph)  # blocks live in the graph
-    affinity = providers.Singleton(InMemoryAffinityStore)
-    posts = providers.Singleton(InMemoryPostStore)
-    media = providers.Singleton(InMemoryMediaStore)
-    engagement = providers.Singleton(InMemoryEngagementStore)
-    comments = providers.Singleton(InMemoryCommentStore)
-    stories = providers.Singleton(InMemoryStoryStore, clock)
-    story_views = providers.Singleton(InMemoryStoryViewStore)
-    story_polls = providers.Singleton(InMemoryStoryPollStore)
-    highlights = providers.Singleton(InMemoryHighlightStore)
-    notifications = providers.Singleton(InMemoryNotificationStore)
-
-    feeds = providers.Singleton(
-        InMemoryFeedCache, clock=clock, idle_ttl_seconds=config.feed_idle_seconds
-    )
-    feed_snapshots = providers.Singleton(InMemoryFeedSnapshots, clock)
-    change_versions = providers.Singleton(
-        InMemoryChangeVersions, clock, retention_seconds=config.change_retention_seconds
-    )
-    story_trays = providers.Singleton(InMemoryStoryTrayCache, clock)
-    search_index = providers.Singleton(InMemorySearchIndex)
-    limiter = providers.Singleton(InMemoryRateLimiter, clock)
-    ranker = providers.Singleton(ChronologicalRanker)
-    engagement_model = providers.Singleton(
-        load_engagement_model, providers.Callable(head_weights, config.rank_weights)
-    )
-    moderator = providers.Singleton(WordListModerator)
-    push = providers.Singleton(LoggingPushGateway)
-    trending = providers.Singleton(InMemoryTrendingTags)
-    hasher = providers.Singleton(Argon2PasswordHasher.fast_for_tests)
-    tokens = providers.Singleton(
-        JwtTokenService, secret=secret, clock=clock, ttl_seconds=config.token_ttl_seconds
-    )
-    blobs = providers.Singleton(
-        InMemoryBlobStore, secret=secret, clock=clock, base_url=config.blob_base_url
-    )
-    multipart = providers.Singleton(
-        InMemoryMultipartUploads,
-        blobs=blobs,
-        secret=secret,
-        clock=clock,
-        base_url=config.blob_base_url,
-    )
-    stale_uploads = multipart
-    processor = providers.Singleton(PillowMediaProcessor, max_pixels=config.max_image_pixels)
-    transcoder = providers.Singleton(
-        PyAvVideoTranscoder, max_duration_seconds=config.max_video_seconds
-    )
+def _ports(
+    adapters: providers.DependenciesContainer,
+    bus: providers.Provider[Any],
+    unit: providers.Provider[Any],
+) -> providers.Singleton[Ports]:
+    """``Ports`` from the bus, the unit of work and the adapters container's provider of
+    each other field."""
+    fields = {
+        f.name: getattr(adapters, f.name)
+        for f in attrs.fields(Ports)
+        if f.name not in PROCESS_FIELDS
+    }
+    return providers.Singleton(Ports, events=bus, unit=unit, **fields)
 
 
 class Core(containers.DeclarativeContainer):
-    """Use cases over whatever adapters fill the slots."""
+    """The core's use cases, built by :func:`~instagram_core.bootstrap.bootstrap` over the
+    ports the adapters container provides; each use case keeps its provider here."""
 
-    config = providers.Configuration()
+    config = providers.Configuration(strict=True)
     adapters = providers.DependenciesContainer()
 
     # What services publish to; bound below the class to ``running_bus``, whose handlers are
     # the very services that publish.
     bus = providers.Singleton(LateBoundBus)
     # Writes and the messages announcing them (see instagram_core.ports.units). Where the
-    # stores share no transaction with the bus, the messages are published after the write.
+    # stores share no transaction with the bus, the messages are published after the write;
+    # the embedded profile (use_durable_bus) and Kafka (use_kafka_bus) override it.
     unit = providers.Singleton(PublishAfterWork, bus)
-
-    freshness = providers.Singleton(Freshness, adapters.change_versions)
-    # Every feed write goes through this wrapper, which marks the feed changed.
-    feeds = providers.Singleton(TrackedFeedCache, adapters.feeds, freshness)
-    gate = providers.Singleton(AudienceGate, adapters.graph, adapters.restrictions)
-    media_views = providers.Singleton(
-        MediaViews,
-        media=adapters.media,
-        blobs=adapters.blobs,
-        clock=adapters.clock,
-        url_ttl=DOWNLOAD_URL_TTL,
-    )
-    views = providers.Singleton(
-        PostViews,
-        users=adapters.users,
-        media_views=media_views,
-        engagement=adapters.engagement,
-        comments=adapters.comments,
-    )
-    accounts = providers.Singleton(
-        AccountService,
-        users=adapters.users,
-        graph=adapters.graph,
-        hasher=adapters.hasher,
-        tokens=adapters.tokens,
-        limiter=adapters.limiter,
-        ids=adapters.ids,
-        clock=adapters.clock,
-        freshness=freshness,
-        unit=unit,
+    ports = _ports(adapters, bus, unit)
+    settings = providers.Singleton(
+        CoreSettings,
+        max_upload_bytes=config.max_upload_bytes,
+        fanout_celebrity_threshold=config.fanout_celebrity_threshold,
+        fanout_chunk_size=config.fanout_chunk,
+        ranker=config.ranker,
+        story_lifetime=providers.Callable(timedelta, seconds=config.story_lifetime_seconds),
+        abandoned_upload_age=config.abandoned_upload_age,
+        upload_sweep_interval=config.upload_sweep_interval,
         reserved_usernames=providers.Callable(_route_words),
     )
-    social = providers.Singleton(
-        SocialService,
-        adapters.users,
-        adapters.graph,
-        adapters.restrictions,
-        gate,
-        adapters.clock,
-        freshness,
-        unit,
-    )
-    profiles = providers.Singleton(
-        ProfileService, adapters.users, adapters.graph, adapters.posts, gate, views, bus
-    )
-    media = providers.Singleton(
-        MediaService,
-        media=adapters.media,
-        blobs=adapters.blobs,
-        processor=adapters.processor,
-        limiter=adapters.limiter,
-        ids=adapters.ids,
-        clock=adapters.clock,
-        max_upload_bytes=config.max_upload_bytes,
-        multipart=adapters.multipart,
-        transcoder=adapters.transcoder,
-    )
-    post_stores = providers.Singleton(
-        PostStores,
-        posts=adapters.posts,
-        media=adapters.media,
-        users=adapters.users,
-    )
-    posts = providers.Singleton(
-        PostService,
-        stores=post_stores,
-        media_service=media,
-        moderator=adapters.moderator,
-        gate=gate,
-        views=views,
-        limiter=adapters.limiter,
-        ids=adapters.ids,
-        clock=adapters.clock,
-        bus=bus,
-        freshness=freshness,
-    )
-    engagement = providers.Singleton(
-        EngagementService,
-        adapters.posts,
-        adapters.users,
-        adapters.engagement,
-        gate,
-        bus,
-        freshness,
-    )
-    comments = providers.Singleton(
-        CommentService,
-        engagement=engagement,
-        gate=gate,
-        comments=adapters.comments,
-        users=adapters.users,
-        moderator=adapters.moderator,
-        limiter=adapters.limiter,
-        ids=adapters.ids,
-        clock=adapters.clock,
-        bus=bus,
-        freshness=freshness,
-    )
-    feed_stores = providers.Singleton(
-        FeedStores,
-        feeds=feeds,
-        snapshots=adapters.feed_snapshots,
-        graph=adapters.graph,
-        restrictions=adapters.restrictions,
-        posts=adapters.posts,
-    )
-    fanout_policy = providers.Singleton(
-        FanoutPolicy,
-        celebrity_threshold=config.fanout_celebrity_threshold,
-        chunk_size=config.fanout_chunk,
-    )
-    model_ranker = providers.Singleton(
-        ModelRanker,
-        posts=adapters.posts,
-        media=adapters.media,
-        engagement=adapters.engagement,
-        comments=adapters.comments,
-        graph=adapters.graph,
-        affinity=adapters.affinity,
-        model=adapters.engagement_model,
-        clock=adapters.clock,
-    )
-    ranker = providers.Selector(config.ranker, model=model_ranker, chronological=adapters.ranker)
-    feed = providers.Singleton(
-        FeedService,
-        feed_stores,
-        ranker,
-        views,
-        adapters.ids,
-        bus,
-        freshness,
-        fanout_policy,
-        providers.Singleton(PulledTimelines, adapters.posts, adapters.clock),
-    )
-    notifications = providers.Singleton(
-        NotificationService,
-        adapters.notifications,
-        adapters.users,
-        adapters.posts,
-        adapters.ids,
-        adapters.clock,
-        adapters.limiter,
-        adapters.push,
-        gate,
-    )
-    search = providers.Singleton(
-        SearchService,
-        adapters.search_index,
-        adapters.users,
-        adapters.posts,
-        adapters.trending,
-        adapters.clock,
-        gate,
-    )
-    pipeline = providers.Singleton(
-        MediaPipeline,
-        adapters.media,
-        adapters.blobs,
-        adapters.processor,
-        adapters.moderator,
-        adapters.transcoder,
-    )
-    publishing = providers.Singleton(
-        PublishingService,
-        adapters.posts,
-        adapters.media,
-        pipeline,
-        adapters.clock,
-        bus,
-        freshness,
-    )
-    fanout = providers.Singleton(
-        FanoutService, feeds, adapters.graph, adapters.posts, bus, fanout_policy
-    )
-    cleanup = providers.Singleton(
-        CleanupService, adapters.engagement, adapters.comments, adapters.media, adapters.blobs
-    )
-    upload_sweeper = providers.Singleton(
-        UploadSweeper,
-        clock=adapters.clock,
-        media=adapters.media,
-        blobs=adapters.blobs,
-        uploads=adapters.stale_uploads,
-        multipart=adapters.multipart,
-        max_age=config.abandoned_upload_age,
-        interval=config.upload_sweep_interval,
-    )
-    closeness = providers.Singleton(Closeness, adapters.affinity, adapters.clock)
-    story_views = providers.Singleton(
-        StoryViews, adapters.media, adapters.blobs, adapters.story_views, adapters.story_polls
-    )
-    story_audience = providers.Singleton(
-        StoryAudience,
-        stories=adapters.stories,
-        views=adapters.story_views,
-        polls=adapters.story_polls,
-        users=adapters.users,
-        gate=gate,
-        clock=adapters.clock,
-        bus=bus,
-    )
-    highlights = providers.Singleton(
-        HighlightService,
-        highlights=adapters.highlights,
-        stories=adapters.stories,
-        views=story_views,
-        users=adapters.users,
-        gate=gate,
-        ids=adapters.ids,
-        clock=adapters.clock,
-    )
-    stories = providers.Singleton(
-        StoryService,
-        stories=adapters.stories,
-        media_service=media,
-        media=adapters.media,
-        views=story_views,
-        pipeline=pipeline,
-        graph=adapters.graph,
-        gate=gate,
-        restrictions=adapters.restrictions,
-        closeness=closeness,
-        users=adapters.users,
-        trays=adapters.story_trays,
-        ids=adapters.ids,
-        clock=adapters.clock,
-        bus=bus,
-        lifetime=providers.Callable(timedelta, seconds=config.story_lifetime_seconds),
-    )
-    workers = providers.Singleton(
-        Workers,
-        publishing=publishing,
-        fanout=fanout,
-        notifications=notifications,
-        search=search,
-        cleanup=cleanup,
-        stories=stories,
-        ranking=model_ranker,
-        closeness=closeness,
-    )
-    handlers = providers.Singleton(message_handlers, workers)
-    give_up = providers.Singleton(
-        DeadLetterRouter, providers.Singleton(dead_letter_handlers, workers)
-    )
+    use_cases = providers.Singleton(bootstrap, ports, settings)
+
+    accounts = use_cases.provided.accounts
+    social = use_cases.provided.social
+    profiles = use_cases.provided.profiles
+    media = use_cases.provided.media
+    posts = use_cases.provided.posts
+    engagement = use_cases.provided.engagement
+    comments = use_cases.provided.comments
+    feed = use_cases.provided.feed
+    notifications = use_cases.provided.notifications
+    search = use_cases.provided.search
+    stories = use_cases.provided.stories
+    story_views = use_cases.provided.story_views
+    story_audience = use_cases.provided.story_audience
+    highlights = use_cases.provided.highlights
+    closeness = use_cases.provided.closeness
+    publishing = use_cases.provided.publishing
+    fanout = use_cases.provided.fanout
+    cleanup = use_cases.provided.cleanup
+    upload_sweeper = use_cases.provided.upload_sweeper
+    model_ranker = use_cases.provided.model_ranker
+    views = use_cases.provided.views
+    freshness = use_cases.provided.freshness
+    feeds = use_cases.provided.feeds
+    gate = use_cases.provided.gate
+    workers = use_cases.provided.workers
+    handlers = use_cases.provided.handlers
+    give_up = use_cases.provided.give_up
+
     running_bus = providers.Resource(
         run_event_bus, handlers=handlers, workers=config.workers, on_dead_letter=give_up
     )
@@ -511,7 +342,7 @@ Core.bus.add_args(providers.Delegate(Core.running_bus))
 class Application(containers.DeclarativeContainer):
     """The whole process: pick the adapters of the configured profile, build the core."""
 
-    config = providers.Configuration()
+    config = providers.Configuration(strict=True)
     adapters = providers.Container(EmbeddedAdapters, config=config)
     core = providers.Container(Core, config=config, adapters=adapters)
     feed_pages = providers.Singleton(
@@ -520,6 +351,14 @@ class Application(containers.DeclarativeContainer):
         max_bytes=config.feed_page_cache_bytes,
         check_on_loop=config.change_versions_in_memory,
     )
+
+
+class MemoryApplication(Application):
+    """The whole process on the in-memory adapters (see :func:`memory_container`)."""
+
+    # The stubs type a Container by its class, hence the ignore.
+    adapters = providers.Container(MemoryAdapters, config=Application.config)  # type: ignore[arg-type]
+    core = providers.Container(Core, config=Application.config, adapters=adapters)
 
 
 def settings_dict(settings: Settings) -> dict[str, object]:
@@ -536,7 +375,11 @@ def settings_dict(settings: Settings) -> dict[str, object]:
         "feed_page_cache_bytes": settings.feed_page_cache_mb * 1024 * 1024,
         "abandoned_upload_age": timedelta(hours=settings.abandoned_upload_hours),
         # 0 turns the schedule off (instagram_entrypoints.schedule); the sweeper still needs one.
-        "upload_sweep_interval": timedelta(seconds=settings.upload_sweep_seconds or 3600),
+        "upload_sweep_interval": (
+            timedelta(seconds=settings.upload_sweep_seconds)
+            if settings.upload_sweep_seconds
+            else CoreSettings().upload_sweep_interval
+        ),
     }
 
 
@@ -579,9 +422,8 @@ def memory_container(start: datetime, settings: Settings | None = None) -> Appli
     """Everything in memory, on a manual clock starting at ``start``, with an event bus that
     runs handlers inline: deterministic, for tests and experiments."""
     settings = settings or Settings(secret_key="test-secret-" + "x" * 32)
-    container = Application()
+    container = MemoryApplication()
     container.config.from_dict({**settings_dict(settings), "start": start})
-    container.adapters.override(MemoryAdapters(config=container.config))
     container.core.running_bus.override(
         providers.Singleton(
             SynchronousEventBus, container.core.handlers, on_dead_letter=container.core.give_up

@@ -94,7 +94,7 @@ def open_s3(
     bucket: str,
     access_key: str,
     secret_key: str,
-    abandoned_upload_hours: float = 24.0,
+    abandoned_upload_hours: float,
 ) -> Iterator[S3BlobStore]:
     """The store, its bucket made and its lifecycle rules set: story media expire, and S3
     aborts multipart uploads the sweeper has missed (it counts whole days, at least one)."""
@@ -107,13 +107,18 @@ def open_s3(
     yield store
 
 
-class ProductionAdapters(containers.DeclarativeContainer):
-    """Every port the core needs: the engines' adapters, and the embedded ones for ports
-    whose engine has no adapter yet (listed explicitly, so nothing is inherited by
-    accident)."""
+# The embedded profile's settings: ``containers.copy`` maps every reference to them (and to
+# any ``EmbeddedAdapters.<provider>``) onto the copy's own.
+config = EmbeddedAdapters.config
 
-    config = providers.Configuration()
-    embedded = providers.Container(EmbeddedAdapters, config=config)
+
+@containers.copy(EmbeddedAdapters)
+class ProductionAdapters(EmbeddedAdapters):
+    """The embedded profile with each port whose engine has an adapter moved onto it: one
+    provider per port, named after its :class:`~instagram_core.ports.bundle.Ports` field.
+    Every port not named here stays embedded (SQLite in the data dir, in-process caches)
+    until its engine's adapter lands: search (SQLite until Elasticsearch), the models,
+    moderation, push, hashing, tokens and media processing."""
 
     redis = providers.Resource(open_redis, config.redis_url)
     mysql = providers.Resource(open_mysql, config.mysql_url, config.mysql_pool_size)
@@ -127,10 +132,11 @@ class ProductionAdapters(containers.DeclarativeContainer):
         config.cassandra_timeout_seconds,
     )
 
-    clock = embedded.clock
     # Each process its own worker id, or two API processes mint the same post id.
     ids = providers.Singleton(
-        SnowflakeIdGenerator, clock=clock, worker_id=providers.Callable(claim_worker_id, redis)
+        SnowflakeIdGenerator,
+        clock=EmbeddedAdapters.clock,
+        worker_id=providers.Callable(claim_worker_id, redis),
     )
     users = providers.Singleton(MySqlUserStore, mysql)
     graph = providers.Singleton(MySqlSocialGraph, mysql)
@@ -142,7 +148,7 @@ class ProductionAdapters(containers.DeclarativeContainer):
     )
     story_trays = providers.Singleton(RedisStoryTrayCache, redis)
     engagement = providers.Singleton(RedisEngagementStore, redis)
-    limiter = providers.Singleton(RedisRateLimiter, redis, clock)
+    limiter = providers.Singleton(RedisRateLimiter, redis, EmbeddedAdapters.clock)
     trending = providers.Singleton(RedisTrendingTags, redis)
     blobs = providers.Resource(
         open_s3,
@@ -154,33 +160,21 @@ class ProductionAdapters(containers.DeclarativeContainer):
         config.abandoned_upload_hours,
     )
     multipart = providers.Singleton(S3MultipartUploads, blobs)
-    stale_uploads = blobs  # S3 lists the multipart uploads never finished
+    # S3 lists the multipart uploads never finished (the store is typed as its BlobStore).
+    stale_uploads = blobs  # type: ignore[assignment]
     posts = providers.Singleton(CassandraPostStore, cassandra)
     media = providers.Singleton(CassandraMediaStore, cassandra)
     comments = providers.Singleton(CassandraCommentStore, cassandra)
-    stories = providers.Singleton(CassandraStoryStore, cassandra, clock)
+    stories = providers.Singleton(CassandraStoryStore, cassandra, EmbeddedAdapters.clock)
     story_views = providers.Singleton(CassandraStoryViewStore, cassandra)
     story_polls = providers.Singleton(CassandraStoryPollStore, cassandra)
     highlights = providers.Singleton(CassandraHighlightStore, cassandra)
     notifications = providers.Singleton(CassandraNotificationStore, cassandra)
     affinity = providers.Singleton(CassandraAffinityStore, cassandra)
 
-    # Still embedded until its engine lands: search (SQLite until Elasticsearch).
-    search_index = embedded.search_index
-    ranker = embedded.ranker
-    engagement_model = embedded.engagement_model
-    moderator = embedded.moderator
-    push = embedded.push
-    hasher = embedded.hasher
-    tokens = embedded.tokens
-    processor = embedded.processor
-    transcoder = embedded.transcoder
-
 
 class ProductionApplication(Application):
     """The whole process on the production profile's adapters."""
 
-    # Same provider names as EmbeddedAdapters, which is what Core reads; the stubs type a
-    # Container by its class, hence the ignore.
-    adapters = providers.Container(ProductionAdapters, config=Application.config)  # type: ignore[arg-type]
+    adapters = providers.Container(ProductionAdapters, config=Application.config)
     core = providers.Container(Core, config=Application.config, adapters=adapters)

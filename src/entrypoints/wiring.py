@@ -1,10 +1,10 @@
-"""Small factories the containers call: resources with a lifecycle, and the lazy handler map
+"""Small factories the containers call: resources with a lifecycle, and the late-bound bus
 that breaks the cycle between the event bus and the services that both use it and handle it."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from instagram_adapters.memory.event_bus import InProcessEventBus
@@ -16,10 +16,9 @@ from instagram_adapters.sqlite.database import SqliteDatabase
 from instagram_adapters.sqlite.event_bus import SqliteEventBus
 from instagram_adapters.textmod.classifier import TextClassifierModerator
 from instagram_core.domain.events import Message
-from instagram_core.ports.events import EventBus
+from instagram_core.ports.events import DeadLetterHook, EventBus, HandlerMap
 from instagram_core.ports.moderation import Moderator
 from instagram_core.ports.processing import MediaProcessor
-from instagram_core.services.handlers import Handler
 
 log = logging.getLogger("instagram")
 
@@ -45,22 +44,10 @@ def open_database(path: str) -> Iterator[SqliteDatabase]:
         database.close()
 
 
-class DeadLetterRouter:
-    """Calls the core's give-up hook for a message type whose handler failed for good."""
-
-    def __init__(self, hooks: Mapping[type[Message], Callable[[Any, str], None]]) -> None:
-        self._hooks = hooks
-
-    def __call__(self, message: Message, error: str) -> None:
-        hook = self._hooks.get(type(message))
-        if hook is not None:
-            hook(message, error)
-
-
 def run_event_bus(
-    handlers: Mapping[type[Message], Sequence[Handler]],
+    handlers: HandlerMap,
     workers: int,
-    on_dead_letter: Callable[[Message, str], None] | None = None,
+    on_dead_letter: DeadLetterHook | None = None,
 ) -> Iterator[Any]:
     """Start the in-process bus's workers; on shutdown finish the queued work first."""
     bus = InProcessEventBus(handlers, workers=workers, on_dead_letter=on_dead_letter)
@@ -73,9 +60,9 @@ def run_event_bus(
 
 def run_durable_bus(
     database: SqliteDatabase,
-    handlers: Mapping[type[Message], Sequence[Handler]],
+    handlers: HandlerMap,
     workers: int,
-    on_dead_letter: Callable[[Message, str], None] | None = None,
+    on_dead_letter: DeadLetterHook | None = None,
 ) -> Iterator[Any]:
     """The embedded profile's bus, its queue in the SQLite file: work queued before a
     crash (kill -9 included) runs at the next start. On shutdown, finish what can be

@@ -1,11 +1,8 @@
-"""Contract of the AffinityStore port, run against every adapter."""
+"""Every affinity store passes :class:`~instagram_core.testing.AffinityStoreContract`."""
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 
@@ -14,67 +11,25 @@ from instagram_adapters.memory.affinity import InMemoryAffinityStore
 from instagram_adapters.sqlite.affinity import SqliteAffinityStore
 from instagram_adapters.sqlite.database import SqliteDatabase
 from instagram_core.ports.affinity import AffinityStore
+from instagram_core.testing.affinity import AffinityStoreContract
 from tests.cassandra_support import fresh_session
 
-T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+
+class TestInMemoryAffinityStore(AffinityStoreContract):
+    @pytest.fixture
+    def new_affinity_store(self) -> Callable[[], AffinityStore]:
+        return InMemoryAffinityStore
 
 
-@pytest.fixture(params=["memory", "sqlite", "cassandra"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[AffinityStore]:
-    if request.param == "memory":
-        yield InMemoryAffinityStore()
-        return
-    if request.param == "cassandra":
-        yield CassandraAffinityStore(fresh_session(request, "affinity"))
-        return
-    db = SqliteDatabase(tmp_path / "db.sqlite3")
-    yield SqliteAffinityStore(db)
-    db.close()
+class TestSqliteAffinityStore(AffinityStoreContract):
+    @pytest.fixture
+    def new_affinity_store(
+        self, new_sqlite_database: Callable[[], SqliteDatabase]
+    ) -> Callable[[], AffinityStore]:
+        return lambda: SqliteAffinityStore(new_sqlite_database())
 
 
-def test_unknown_affinities_are_left_out(store: AffinityStore) -> None:
-    history = store.history("ann", ["bob"], ["cats"], [1], T0)
-    assert (history.author_affinity, history.tag_affinity, history.seen) == ({}, {}, frozenset())
-
-
-def test_engagement_adds_up_and_decays(store: AffinityStore) -> None:
-    store.record("ann", "bob", ["cats", "cats", "dogs"], 1.0, T0)
-    store.record("ann", "bob", ["cats"], 1.0, T0 + timedelta(days=14))
-    later = T0 + timedelta(days=14)
-    history = store.history("ann", ["bob", "cy"], ["cats", "dogs"], [], later)
-    assert history.author_affinity["bob"] == pytest.approx(1 + math.exp(-1))
-    assert history.tag_affinity["cats"] == pytest.approx(1 + math.exp(-1))
-    assert history.tag_affinity["dogs"] == pytest.approx(math.exp(-1))
-    assert "cy" not in history.author_affinity
-
-
-def test_affinity_is_per_viewer(store: AffinityStore) -> None:
-    store.record("ann", "bob", [], 2.0, T0)
-    assert store.history("cy", ["bob"], [], [], T0).author_affinity == {}
-
-
-def test_seen_posts_are_remembered_for_two_weeks(store: AffinityStore) -> None:
-    store.mark_seen("ann", [1, 2], T0)
-    assert store.history("ann", [], [], [1, 3], T0 + timedelta(days=13)).seen == {1}
-    assert store.history("ann", [], [], [1, 2], T0 + timedelta(days=15)).seen == frozenset()
-
-
-def test_an_event_counts_once_while_remembered(store: AffinityStore) -> None:
-    store.record("ann", "bob", ["cats"], 1.0, T0, event_id="like:ann:1")
-    store.record("ann", "bob", ["cats"], 1.0, T0 + timedelta(hours=1), event_id="like:ann:1")
-    store.record("ann", "bob", ["cats"], 1.0, T0, event_id="comment:7")  # another event
-    history = store.history("ann", ["bob"], ["cats"], [], T0)
-    assert history.author_affinity["bob"] == pytest.approx(2.0)
-    assert history.tag_affinity["cats"] == pytest.approx(2.0)
-
-
-def test_event_ids_are_per_viewer(store: AffinityStore) -> None:
-    store.record("ann", "bob", [], 1.0, T0, event_id="comment:7")
-    store.record("cy", "bob", [], 1.0, T0, event_id="comment:7")
-    assert store.history("cy", ["bob"], [], [], T0).author_affinity["bob"] == pytest.approx(1.0)
-
-
-def test_events_without_an_id_always_count(store: AffinityStore) -> None:
-    store.record("ann", "bob", [], 1.0, T0)
-    store.record("ann", "bob", [], 1.0, T0)
-    assert store.history("ann", ["bob"], [], [], T0).author_affinity["bob"] == pytest.approx(2.0)
+class TestCassandraAffinityStore(AffinityStoreContract):
+    @pytest.fixture
+    def new_affinity_store(self, request: pytest.FixtureRequest) -> Callable[[], AffinityStore]:
+        return lambda: CassandraAffinityStore(fresh_session(request, "affinity"))

@@ -1,7 +1,7 @@
-"""Contract of :class:`~instagram_core.ports.EventBus` for the in-process buses and the Kafka
-bus (a worker thread on fresh topics of a real broker), published directly or through the
-MariaDB outbox and its relay, then what only some of them do.
-Thread-based tests wait with ``drain()``, never with sleeps."""
+"""The in-process buses, the durable SQLite bus and the Kafka bus (a worker thread on fresh
+topics of a real broker, published directly or through the MariaDB outbox and its relay) pass
+:class:`~instagram_core.testing.EventBusContract`; below, what they record and log, and what
+only some of them do. Thread-based tests wait with ``drain()``, never with sleeps."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import attrs
 import pytest
 
 from instagram_adapters.kafka.topics import Route
@@ -22,39 +21,24 @@ from instagram_adapters.mysql.migrate import apply_migrations
 from instagram_adapters.mysql.pool import MySqlPool
 from instagram_adapters.sqlite.database import SqliteDatabase
 from instagram_adapters.sqlite.event_bus import SqliteEventBus
-from instagram_core.domain.errors import (
-    Conflict,
-    DomainError,
-    Forbidden,
-    InvalidInput,
-    NotFound,
-    Unauthenticated,
-    Unavailable,
-    UnprocessableMedia,
-)
+from instagram_core.domain.errors import InvalidInput, NotFound, Unavailable
 from instagram_core.domain.events import Message
+from instagram_core.ports import DeadLetterHook, HandlerMap
+from instagram_core.testing.event_bus import (
+    EventBusContract,
+    Ping,
+    Pong,
+    RunningBus,
+    StartBus,
+    Unheard,
+    flaky,
+)
 from tests.kafka_support import KafkaBusHarness
 from tests.mysql_support import create_database, mariadb
 
 Handlers = dict[type[Message], list[Callable[[Any], None]]]
 Bus = InProcessEventBus | SynchronousEventBus | KafkaBusHarness | SqliteEventBus
 MakeBus = Callable[..., Bus]
-
-
-@attrs.frozen
-class Ping(Message):
-    n: int
-
-
-@attrs.frozen
-class Pong(Message):
-    n: int
-
-
-@attrs.frozen
-class Unheard(Message):
-    pass
-
 
 # Kafka topics for the test messages: Unheard has none, as it has no handler.
 ROUTES = {Ping: Route("test", "n"), Pong: Route("test", "n")}
@@ -68,6 +52,101 @@ def outbox_pool(request: pytest.FixtureRequest) -> Iterator[MySqlPool]:
     apply_migrations(pool)
     yield pool
     pool.close()
+
+
+class TestSynchronousEventBus(EventBusContract):
+    @pytest.fixture
+    def start_event_bus(self) -> StartBus:
+        def start(handlers: HandlerMap, hook: DeadLetterHook, attempts: int) -> RunningBus:
+            bus = SynchronousEventBus(handlers, max_attempts=attempts, on_dead_letter=hook)
+            return RunningBus(bus, lambda: None)
+
+        return start
+
+
+class TestInProcessEventBus(EventBusContract):
+    @pytest.fixture
+    def start_event_bus(self) -> Iterator[StartBus]:
+        started: list[InProcessEventBus] = []
+
+        def start(handlers: HandlerMap, hook: DeadLetterHook, attempts: int) -> RunningBus:
+            bus = InProcessEventBus(
+                handlers, max_attempts=attempts, backoff_seconds=0, on_dead_letter=hook
+            )
+            bus.start()
+            started.append(bus)
+            return RunningBus(bus, lambda: settle(bus))
+
+        yield start
+        for bus in started:
+            assert bus.stop(timeout=5)
+
+
+class TestKafkaEventBus(EventBusContract):
+    @pytest.fixture
+    def start_event_bus(self, kafka_server: Any) -> Iterator[StartBus]:
+        harnesses: list[KafkaBusHarness] = []
+
+        def start(handlers: HandlerMap, hook: DeadLetterHook, attempts: int) -> RunningBus:
+            harness = KafkaBusHarness(
+                kafka_server.bootstrap_servers,
+                handlers,
+                ROUTES,
+                max_attempts=attempts,
+                on_dead_letter=hook,
+            )
+            harnesses.append(harness)
+            return RunningBus(harness, lambda: settle(harness))
+
+        yield start
+        for harness in harnesses:
+            harness.close()
+
+
+class TestSqliteEventBus(EventBusContract):
+    """The embedded profile's bus, on a file, two workers."""
+
+    @pytest.fixture
+    def start_event_bus(self, tmp_path: Path) -> Iterator[StartBus]:
+        started: list[tuple[SqliteEventBus, SqliteDatabase]] = []
+
+        def start(handlers: HandlerMap, hook: DeadLetterHook, attempts: int) -> RunningBus:
+            database = SqliteDatabase(tmp_path / f"bus{len(started)}.db")
+            bus = SqliteEventBus(
+                database, handlers, max_attempts=attempts, backoff_seconds=0, on_dead_letter=hook
+            )
+            bus.start()
+            started.append((bus, database))
+            return RunningBus(bus, lambda: settle(bus))
+
+        yield start
+        for bus, database in started:
+            assert bus.stop(timeout=5)
+            database.close()
+
+
+class TestKafkaOutboxEventBus(EventBusContract):
+    """Published through the MariaDB outbox, moved to Kafka by its relay."""
+
+    @pytest.fixture
+    def start_event_bus(self, kafka_server: Any, outbox_pool: MySqlPool) -> Iterator[StartBus]:
+        harnesses: list[KafkaBusHarness] = []
+
+        def start(handlers: HandlerMap, hook: DeadLetterHook, attempts: int) -> RunningBus:
+            harness = KafkaBusHarness(
+                kafka_server.bootstrap_servers,
+                handlers,
+                ROUTES,
+                max_attempts=attempts,
+                on_dead_letter=hook,
+                outbox_pool=outbox_pool,
+            )
+            harnesses.append(harness)
+            return RunningBus(harness, lambda: settle(harness))
+
+        yield start
+        for harness in harnesses:
+            harness.close()
 
 
 @pytest.fixture(params=["in-process", "synchronous", "sqlite", "kafka", "kafka-outbox"])
@@ -123,38 +202,6 @@ def settle(bus: Bus) -> None:
         assert bus.drain(timeout=60)
 
 
-def flaky(
-    failures: int, calls: list[int], error: Exception | None = None
-) -> Callable[[Ping], None]:
-    """A handler that fails its first ``failures`` calls, recording every call."""
-
-    def handle_ping(message: Ping) -> None:
-        calls.append(message.n)
-        if len(calls) <= failures:
-            raise error or RuntimeError(f"flaky failure {len(calls)}")
-
-    return handle_ping
-
-
-def test_every_handler_gets_the_message_once(make_bus: MakeBus) -> None:
-    first: list[int] = []
-    second: list[int] = []
-    bus = make_bus({Ping: [lambda m: first.append(m.n), lambda m: second.append(m.n)]})
-    for n in range(20):
-        bus.publish(Ping(n))
-    settle(bus)
-    assert sorted(first) == sorted(second) == list(range(20))
-    assert bus.dead_letters() == []
-
-
-def test_handlers_are_routed_by_exact_type(make_bus: MakeBus) -> None:
-    pings: list[Message] = []
-    bus = make_bus({Ping: [pings.append]})
-    bus.publish(Pong(1))
-    settle(bus)
-    assert pings == []
-
-
 def test_a_message_without_handlers_is_logged_and_dropped(
     make_bus: MakeBus, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -164,17 +211,6 @@ def test_a_message_without_handlers_is_logged_and_dropped(
         settle(bus)
     assert bus.dead_letters() == []
     assert any("Unheard" in r.getMessage() and r.levelno == logging.DEBUG for r in caplog.records)
-
-
-def test_a_failing_handler_is_retried_alone(make_bus: MakeBus) -> None:
-    steady: list[Message] = []
-    shaky: list[int] = []
-    bus = make_bus({Ping: [steady.append, flaky(2, shaky)]}, max_attempts=3)
-    bus.publish(Ping(7))
-    settle(bus)
-    assert steady == [Ping(7)]
-    assert shaky == [7, 7, 7]
-    assert bus.dead_letters() == []
 
 
 def test_the_last_failed_attempt_is_dead_lettered_and_logged(
@@ -192,50 +228,6 @@ def test_the_last_failed_attempt_is_dead_lettered_and_logged(
     assert letter.handler.endswith("handle_ping")
     levels = [r.levelno for r in caplog.records if r.name == "instagram.bus"]
     assert levels == [logging.WARNING, logging.WARNING, logging.ERROR]
-
-
-@pytest.mark.parametrize(
-    "error",
-    [
-        InvalidInput("no"),
-        NotFound("gone"),
-        Forbidden("nope"),
-        Conflict("taken"),
-        Unauthenticated("who"),
-        UnprocessableMedia("not an image"),
-    ],
-)
-def test_permanent_errors_are_dead_lettered_without_retry(
-    make_bus: MakeBus, error: DomainError
-) -> None:
-    calls: list[int] = []
-    bus = make_bus({Ping: [flaky(99, calls, error)]}, max_attempts=5)
-    bus.publish(Ping(1))
-    settle(bus)
-    assert calls == [1]
-    assert [(d.attempts, d.error) for d in bus.dead_letters()] == [(1, repr(error))]
-
-
-def test_transient_domain_errors_are_retried(make_bus: MakeBus) -> None:
-    calls: list[int] = []
-    bus = make_bus({Ping: [flaky(1, calls, Unavailable("store down"))]})
-    bus.publish(Ping(1))
-    settle(bus)
-    assert calls == [1, 1]
-    assert bus.dead_letters() == []
-
-
-def test_handlers_may_publish_further_messages(make_bus: MakeBus) -> None:
-    pongs: list[Pong] = []
-    bus: Bus
-
-    def answer(message: Ping) -> None:
-        bus.publish(Pong(message.n))
-
-    bus = make_bus({Ping: [answer], Pong: [pongs.append]})
-    bus.publish(Ping(3))
-    settle(bus)
-    assert pongs == [Pong(3)]
 
 
 @pytest.mark.parametrize("bus_class", [InProcessEventBus, SynchronousEventBus])

@@ -1,22 +1,14 @@
-"""Contract of the Restrictions port (blocks and mutes), run against every adapter.
-
-Blocks share a store with the social graph, so every adapter is built as that pair: the
-tests check that a block and the follows it ends change together, that no follow is
-written across a block, including when the two race on threads, and that an unblock
-brings nothing back."""
+"""Every restrictions adapter passes :class:`~instagram_core.testing.RestrictionsContract`,
+built with the social graph on the same store; below, the SQLite adapter's own tests.
+"""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-import attrs
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from instagram_adapters.memory.restrictions import InMemoryRestrictions
 from instagram_adapters.memory.social_graph import InMemorySocialGraph
@@ -25,229 +17,44 @@ from instagram_adapters.mysql.restrictions import MySqlRestrictions
 from instagram_adapters.sqlite.database import SqliteDatabase
 from instagram_adapters.sqlite.restrictions import SqliteRestrictions
 from instagram_adapters.sqlite.social_graph import SqliteSocialGraph
-from instagram_core.domain.errors import NotFound
-from instagram_core.domain.social import BlockOutcome, Follow, FollowStatus
-from instagram_core.ports import Restrictions, SocialGraph
-from tests.mysql_support import (
-    GraphWithAccounts,
-    mariadb,
-    open_test_pool,
-    register_accounts,
-    reset,
-)
-from tests.races import race
-
-T0 = datetime(2024, 5, 17, 9, 30, tzinfo=UTC)
-ACTIVE, PENDING = FollowStatus.ACTIVE, FollowStatus.PENDING
+from instagram_core.testing.restrictions import RestrictionsContract, RestrictionsPair
+from tests.mysql_support import GraphWithAccounts, register_accounts, reset
 
 
-@attrs.frozen
-class Store:
-    """A graph and the restrictions built on the same store, as the composition root does."""
-
-    graph: SocialGraph
-    restrictions: Restrictions
-    register: Callable[..., None] = lambda *user_ids: None
-    """Create accounts up front (MySQL's graph locks their rows; the core always has them)."""
-
-
-def edge(follower: str, followee: str, status: FollowStatus = ACTIVE) -> Follow:
-    return Follow(follower, followee, status, T0)
-
-
-@pytest.fixture(scope="module")
-def mysql_pool(request: pytest.FixtureRequest) -> Iterator[MySqlPool]:
-    pool = open_test_pool(mariadb(request))
-    yield pool
-    pool.close()
-
-
-@pytest.fixture(params=["memory", "sqlite", "mysql"])
-def new_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], Store]]:
-    """A factory of fresh, empty stores (property tests need one per example)."""
-    databases: list[SqliteDatabase] = []
-    pool: MySqlPool | None = (
-        request.getfixturevalue("mysql_pool") if request.param == "mysql" else None
-    )
-
-    def make() -> Store:
-        if request.param == "memory":
+class TestInMemoryRestrictions(RestrictionsContract):
+    @pytest.fixture
+    def new_restrictions_pair(self) -> Callable[[], RestrictionsPair]:
+        def make() -> RestrictionsPair:
             graph = InMemorySocialGraph()
-            return Store(graph, InMemoryRestrictions(graph))
-        if pool is not None:
-            reset(pool)
-            return Store(
-                GraphWithAccounts(pool), MySqlRestrictions(pool), partial(register_accounts, pool)
+            return RestrictionsPair(graph, InMemoryRestrictions(graph))
+
+        return make
+
+
+class TestSqliteRestrictions(RestrictionsContract):
+    @pytest.fixture
+    def new_restrictions_pair(
+        self, new_sqlite_database: Callable[[], SqliteDatabase]
+    ) -> Callable[[], RestrictionsPair]:
+        def make() -> RestrictionsPair:
+            database = new_sqlite_database()
+            return RestrictionsPair(SqliteSocialGraph(database), SqliteRestrictions(database))
+
+        return make
+
+
+class TestMySqlRestrictions(RestrictionsContract):
+    @pytest.fixture
+    def new_restrictions_pair(self, mysql_pool: MySqlPool) -> Callable[[], RestrictionsPair]:
+        def make() -> RestrictionsPair:
+            reset(mysql_pool)  # one database per session; emptied for every pair
+            return RestrictionsPair(
+                GraphWithAccounts(mysql_pool),
+                MySqlRestrictions(mysql_pool),
+                partial(register_accounts, mysql_pool),
             )
-        databases.append(SqliteDatabase(tmp_path / f"db-{len(databases)}.sqlite3"))
-        return Store(SqliteSocialGraph(databases[-1]), SqliteRestrictions(databases[-1]))
 
-    yield make
-    for db in databases:
-        db.close()
-
-
-@pytest.fixture
-def store(new_store: Callable[[], Store]) -> Store:
-    return new_store()
-
-
-@pytest.fixture
-def restrictions(store: Store) -> Restrictions:
-    return store.restrictions
-
-
-def test_block_is_idempotent_and_cuts_both_ways(restrictions: Restrictions) -> None:
-    assert restrictions.block("ann", "bob") == BlockOutcome(recorded=True)
-    assert restrictions.block("ann", "bob") == BlockOutcome(recorded=False)
-    assert restrictions.blocked_between("ann", "bob")
-    assert restrictions.blocked_between("bob", "ann")
-    assert not restrictions.blocked_between("ann", "cat")
-    assert restrictions.blocked_ids("ann") == {"bob"}
-    assert restrictions.blocked_ids("bob") == {"ann"}
-
-
-def test_unblock_lifts_only_ones_own_block(restrictions: Restrictions) -> None:
-    restrictions.block("ann", "bob")
-    restrictions.block("bob", "ann")
-    assert restrictions.unblock("ann", "bob")
-    assert not restrictions.unblock("ann", "bob")
-    assert restrictions.blocked_between("ann", "bob")  # bob still blocks ann
-    assert restrictions.unblock("bob", "ann")
-    assert not restrictions.blocked_between("ann", "bob")
-    assert restrictions.blocked_ids("ann") == set()
-
-
-def test_mutes_are_one_way_and_idempotent(restrictions: Restrictions) -> None:
-    assert restrictions.mute("ann", "bob")
-    assert not restrictions.mute("ann", "bob")
-    assert restrictions.muted_ids("ann") == {"bob"}
-    assert restrictions.muted_ids("bob") == set()
-    assert not restrictions.blocked_between("ann", "bob")
-    assert restrictions.unmute("ann", "bob")
-    assert not restrictions.unmute("ann", "bob")
-    assert restrictions.muted_ids("ann") == set()
-
-
-@pytest.mark.parametrize("status", [ACTIVE, PENDING])
-def test_a_block_ends_the_follows_both_ways_with_their_counts(
-    store: Store, status: FollowStatus
-) -> None:
-    graph = store.graph
-    graph.put(edge("ann", "bob", status))
-    graph.put(edge("bob", "ann"))
-    graph.put(edge("cat", "bob"))
-    outcome = store.restrictions.block("bob", "ann")
-    assert outcome.recorded
-    assert set(outcome.ended) == {edge("ann", "bob", status), edge("bob", "ann")}
-    assert graph.get("ann", "bob") is None
-    assert graph.get("bob", "ann") is None
-    assert (graph.count_followers("bob"), graph.count_following("bob")) == (1, 0)
-    assert (graph.count_followers("ann"), graph.count_following("ann")) == (0, 0)
-    assert graph.get("cat", "bob") == edge("cat", "bob")
-
-
-@pytest.mark.parametrize("status", [ACTIVE, PENDING])
-@pytest.mark.parametrize(("blocker", "blocked"), [("ann", "bob"), ("bob", "ann")])
-def test_no_follow_is_written_across_a_block(
-    store: Store, status: FollowStatus, blocker: str, blocked: str
-) -> None:
-    store.restrictions.block(blocker, blocked)
-    for follower, followee in (("ann", "bob"), ("bob", "ann")):
-        with pytest.raises(NotFound):
-            store.graph.put(edge(follower, followee, status))
-        assert store.graph.get(follower, followee) is None
-    assert store.graph.count_followers("bob") == store.graph.count_following("ann") == 0
-
-
-def test_an_unblock_brings_no_follow_back(store: Store) -> None:
-    store.graph.put(edge("ann", "bob"))
-    store.restrictions.block("bob", "ann")
-    assert store.restrictions.unblock("bob", "ann")
-    assert store.graph.get("ann", "bob") is None
-    assert store.graph.count_followers("bob") == 0
-    assert store.graph.put(edge("ann", "bob")) is None  # following again is a new edge
-
-
-def test_a_block_racing_follows_never_leaves_an_edge(new_store: Callable[[], Store]) -> None:
-    """Both orders of a block and a follow (of either direction) on real threads: whichever
-    lands second sees the first, so the pair always ends with no edge."""
-    store = new_store()
-    for trial in range(40):
-        ann, bob = f"ann{trial}", f"bob{trial}"
-        store.register(ann, bob)
-        race(
-            partial(_follow_unless_blocked, store.graph, ann, bob),
-            partial(_follow_unless_blocked, store.graph, bob, ann),
-            partial(store.restrictions.block, bob, ann),
-        )
-        assert store.graph.get(ann, bob) is None, trial
-        assert store.graph.get(bob, ann) is None, trial
-        assert store.graph.count_followers(bob) == store.graph.count_following(ann) == 0
-
-
-def _follow_unless_blocked(graph: SocialGraph, follower: str, followee: str) -> None:
-    with contextlib.suppress(NotFound):  # the block came first
-        graph.put(edge(follower, followee))
-
-
-USERS = ("a", "b", "c")
-users = st.sampled_from(USERS)
-operations = st.lists(
-    st.one_of(
-        st.tuples(st.just("put"), users, users, st.sampled_from(FollowStatus)),
-        st.tuples(st.sampled_from(["remove", "activate", "block", "unblock"]), users, users),
-    ),
-    max_size=25,
-)
-
-
-@settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-@given(ops=operations)
-def test_graph_and_blocks_follow_the_model(
-    new_store: Callable[[], Store], ops: list[tuple[str, ...]]
-) -> None:
-    """Any sequence of follows, approvals, removals, blocks and unblocks: every answer is
-    the model's, and no edge ever joins two accounts with a block between them."""
-    store = new_store()
-    edges: dict[tuple[str, str], FollowStatus] = {}
-    blocks: set[tuple[str, str]] = set()
-    for name, x, y, *rest in ops:
-        blocked = (x, y) in blocks or (y, x) in blocks
-        if name == "put" and x != y:
-            if blocked:
-                with pytest.raises(NotFound):
-                    store.graph.put(edge(x, y, FollowStatus(rest[0])))
-            else:
-                store.graph.put(edge(x, y, FollowStatus(rest[0])))
-                edges[(x, y)] = FollowStatus(rest[0])
-        elif name == "remove":
-            gone = store.graph.remove(x, y)
-            assert (gone and gone.status) == edges.pop((x, y), None)
-        elif name == "activate":
-            was = edges.get((x, y))
-            assert (store.graph.activate(x, y) is not None) == (was is PENDING)
-            if was is not None:
-                edges[(x, y)] = ACTIVE
-        elif name == "block" and x != y:
-            ended = {(f.follower_id, f.followee_id) for f in store.restrictions.block(x, y).ended}
-            assert ended == {pair for pair in ((x, y), (y, x)) if pair in edges}
-            blocks.add((x, y))
-            edges = {pair: s for pair, s in edges.items() if pair not in ((x, y), (y, x))}
-        elif name == "unblock":
-            assert store.restrictions.unblock(x, y) == ((x, y) in blocks)
-            blocks.discard((x, y))
-    for x in USERS:
-        for y in USERS:
-            found = store.graph.get(x, y)
-            assert (found and found.status) == edges.get((x, y))
-            if (x, y) in blocks:
-                assert found is None
-                assert store.graph.get(y, x) is None
-        active_in = sum(1 for (_, y), s in edges.items() if y == x and s is ACTIVE)
-        assert store.graph.count_followers(x) == active_in
+        return make
 
 
 def test_sqlite_restrictions_survive_reopening(tmp_path: Path) -> None:

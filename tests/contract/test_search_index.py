@@ -195,7 +195,9 @@ operations = st.lists(
 )
 
 
-@settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(operations=operations, prefix=st.sampled_from(["", "a", "ab", "b", "c"]))
 def test_hashtag_counts_match_a_set_model(
     make_index: Callable[[], SearchIndex],
@@ -225,7 +227,9 @@ names = st.lists(letters, max_size=5).map("".join)
 documents = st.lists(st.tuples(st.integers(1, 4), names, names), max_size=12)
 
 
-@settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     documents=documents,
     query=st.tuples(names, st.sampled_from(["", "1", "2"])).map("".join),

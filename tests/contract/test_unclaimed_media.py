@@ -15,8 +15,8 @@ from instagram_adapters.memory.media import InMemoryMediaStore
 from instagram_adapters.sqlite.database import SqliteDatabase
 from instagram_adapters.sqlite.media import SqliteMediaStore
 from instagram_core.ports.abandoned_uploads import UnclaimedMedia
+from instagram_core.testing.media import T0, make_media
 from tests.cassandra_support import fresh_session
-from tests.contract.test_media_store import T0, make_media
 
 HOUR = timedelta(hours=1)
 

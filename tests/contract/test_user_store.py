@@ -1,200 +1,50 @@
-"""Contract of :class:`~instagram_core.ports.UserStore`, run against every adapter."""
+"""Every user store passes :class:`~instagram_core.testing.UserStoreContract`; below the
+adapters' own tests (durability, MySQL's concurrency and column limits).
+"""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta, timezone
+from collections.abc import Callable
+from datetime import UTC
 from pathlib import Path
-from typing import Any
 
-import attrs
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from instagram_adapters.memory.users import InMemoryUserStore
 from instagram_adapters.mysql.pool import MySqlPool
 from instagram_adapters.mysql.users import MySqlUserStore
 from instagram_adapters.sqlite.database import SqliteDatabase
 from instagram_adapters.sqlite.users import SqliteUserStore
-from instagram_core.domain.errors import Conflict, InvalidInput, NotFound
-from instagram_core.domain.users import User
+from instagram_core.domain.errors import Conflict, InvalidInput
 from instagram_core.ports import UserStore
+from instagram_core.testing.users import UserStoreContract, make_user
 from tests.engines import MariaDbServer
-from tests.mysql_support import mariadb, open_test_pool, reset
-
-T0 = datetime(2024, 5, 17, 9, 30, 12, 345678, tzinfo=UTC)
+from tests.mysql_support import open_test_pool, reset
 
 
-def make_user(user_id: str = "u1", username: str = "alice", **changes: Any) -> User:
-    user = User(user_id=user_id, username=username, display_name="Alice", created_at=T0)
-    return attrs.evolve(user, **changes)
+class TestInMemoryUserStore(UserStoreContract):
+    @pytest.fixture
+    def new_user_store(self) -> Callable[[], UserStore]:
+        return InMemoryUserStore
 
 
-@pytest.fixture(scope="module")
-def mysql_pool(request: pytest.FixtureRequest) -> Iterator[MySqlPool]:
-    pool = open_test_pool(mariadb(request))
-    yield pool
-    pool.close()
+class TestSqliteUserStore(UserStoreContract):
+    @pytest.fixture
+    def new_user_store(
+        self, new_sqlite_database: Callable[[], SqliteDatabase]
+    ) -> Callable[[], UserStore]:
+        return lambda: SqliteUserStore(new_sqlite_database())
 
 
-@pytest.fixture(params=["memory", "sqlite", "mysql"])
-def new_user_store(
-    request: pytest.FixtureRequest, tmp_path: Path
-) -> Iterator[Callable[[], UserStore]]:
-    """A factory of fresh, empty stores (property tests need one per example)."""
-    databases: list[SqliteDatabase] = []
-    pool: MySqlPool | None = (
-        request.getfixturevalue("mysql_pool") if request.param == "mysql" else None
-    )
+class TestMySqlUserStore(UserStoreContract):
+    @pytest.fixture
+    def new_user_store(self, mysql_pool: MySqlPool) -> Callable[[], UserStore]:
+        def make() -> UserStore:
+            reset(mysql_pool)  # one database per session; emptied for every store
+            return MySqlUserStore(mysql_pool)
 
-    def make() -> UserStore:
-        if request.param == "memory":
-            return InMemoryUserStore()
-        if pool is not None:
-            reset(pool)  # one database per session; emptied for every store
-            return MySqlUserStore(pool)
-        databases.append(SqliteDatabase(tmp_path / f"users-{len(databases)}.db"))
-        return SqliteUserStore(databases[-1])
-
-    yield make
-    for db in databases:
-        db.close()
-
-
-@pytest.fixture
-def user_store(new_user_store: Callable[[], UserStore]) -> UserStore:
-    return new_user_store()
-
-
-def test_add_then_get_returns_the_user(user_store: UserStore) -> None:
-    user = make_user(bio="hi", avatar_url="https://cdn/a.jpg", is_private=True)
-    user_store.add(user, "hash-1")
-    assert user_store.get("u1") == user
-    assert user_store.password_hash("u1") == "hash-1"
-
-
-def test_created_at_round_trips_exactly_whatever_its_offset(user_store: UserStore) -> None:
-    moment = datetime(2024, 1, 1, 23, 59, 59, 999999, tzinfo=timezone(timedelta(hours=-7)))
-    user_store.add(make_user(created_at=moment), "h")
-    stored = user_store.get("u1")
-    assert stored is not None
-    assert stored.created_at == moment
-
-
-def test_get_of_an_unknown_id_is_none(user_store: UserStore) -> None:
-    assert user_store.get("nobody") is None
-
-
-def test_add_with_a_taken_user_id_conflicts_and_stores_nothing(user_store: UserStore) -> None:
-    user_store.add(make_user(), "h1")
-    with pytest.raises(Conflict):
-        user_store.add(make_user(username="bob"), "h2")
-    assert user_store.get("u1") == make_user()
-    assert user_store.password_hash("u1") == "h1"
-    assert user_store.by_username("bob") is None
-
-
-@pytest.mark.parametrize("taken", ["alice", "ALICE", "Alice"])
-def test_add_with_a_taken_username_conflicts_case_insensitively(
-    user_store: UserStore, taken: str
-) -> None:
-    user_store.add(make_user(), "h1")
-    with pytest.raises(Conflict):
-        user_store.add(make_user(user_id="u2", username=taken), "h2")
-    assert user_store.get("u2") is None
-    assert user_store.password_hash("u2") is None
-
-
-def test_get_many_leaves_unknown_ids_out(user_store: UserStore) -> None:
-    alice, bob = make_user(), make_user(user_id="u2", username="bob")
-    user_store.add(alice, "h")
-    user_store.add(bob, "h")
-    assert user_store.get_many(["u2", "ghost", "u1", "u2"]) == {"u1": alice, "u2": bob}
-    assert user_store.get_many([]) == {}
-
-
-def test_get_many_answers_more_ids_than_one_query_can_bind(user_store: UserStore) -> None:
-    user_store.add(make_user(user_id="u-1999", username="last"), "h")
-    found = user_store.get_many(f"u-{n}" for n in range(2000))
-    assert list(found) == ["u-1999"]
-
-
-@pytest.mark.parametrize("asked", ["alice", "ALICE", "aLiCe"])
-def test_by_username_is_case_insensitive(user_store: UserStore, asked: str) -> None:
-    user_store.add(make_user(), "h")
-    assert user_store.by_username(asked) == make_user()
-
-
-def test_by_username_of_an_unknown_name_is_none(user_store: UserStore) -> None:
-    user_store.add(make_user(), "h")
-    assert user_store.by_username("alicia") is None
-
-
-def test_password_hash_of_an_unknown_user_is_none(user_store: UserStore) -> None:
-    assert user_store.password_hash("nobody") is None
-
-
-def test_set_password_hash_replaces_it(user_store: UserStore) -> None:
-    user_store.add(make_user(), "old")
-    user_store.set_password_hash("u1", "new")
-    assert user_store.password_hash("u1") == "new"
-
-
-def test_set_password_hash_of_an_unknown_user_is_a_no_op(user_store: UserStore) -> None:
-    user_store.set_password_hash("nobody", "new")
-    assert user_store.password_hash("nobody") is None
-    assert user_store.get("nobody") is None
-
-
-def test_update_replaces_the_profile_fields(user_store: UserStore) -> None:
-    user_store.add(make_user(), "h")
-    changed = make_user(display_name="Al", bio="new bio", avatar_url="a.png", is_private=True)
-    user_store.update(changed)
-    assert user_store.get("u1") == changed
-    assert user_store.password_hash("u1") == "h"
-
-
-def test_update_cannot_change_the_username(user_store: UserStore) -> None:
-    user_store.add(make_user(), "h")
-    user_store.update(make_user(username="mallory", bio="renamed?"))
-    assert user_store.get("u1") == make_user(bio="renamed?")
-    assert user_store.by_username("mallory") is None
-
-
-def test_update_of_an_unknown_user_raises_not_found(user_store: UserStore) -> None:
-    with pytest.raises(NotFound):
-        user_store.update(make_user())
-    assert user_store.get("u1") is None
-
-
-signups = st.lists(st.tuples(st.sampled_from("abc"), st.sampled_from(["x", "X", "y", "z"])))
-
-
-@settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-@given(attempts=signups)
-def test_accounts_stay_unique_by_id_and_case_insensitive_name(
-    new_user_store: Callable[[], UserStore], attempts: list[tuple[str, str]]
-) -> None:
-    store = new_user_store()
-    model: dict[str, User] = {}
-    for user_id, username in attempts:
-        user = make_user(user_id=user_id, username=username)
-        clash = user_id in model or any(
-            u.username.lower() == username.lower() for u in model.values()
-        )
-        if clash:
-            with pytest.raises(Conflict):
-                store.add(user, "h")
-        else:
-            store.add(user, "h")
-            model[user_id] = user
-    assert store.get_many("abc") == model
-    for user in model.values():
-        assert store.by_username(user.username.swapcase()) == user
+        return make
 
 
 def test_sqlite_users_survive_reopening_the_file(tmp_path: Path) -> None:

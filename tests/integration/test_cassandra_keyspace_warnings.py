@@ -10,8 +10,8 @@ import pytest
 from instagram_adapters.cassandra.comments import CassandraCommentStore
 from instagram_adapters.cassandra.session import CassandraSession
 from instagram_core.domain.comments import Comment
+from instagram_core.testing.comments import T0
 from tests.cassandra_support import settings_for
-from tests.contract.test_comment_store import T0
 from tests.jvm_engines import CassandraServer
 
 

@@ -14,8 +14,8 @@ import pytest
 from instagram_adapters.cassandra.media import CassandraMediaStore
 from instagram_adapters.cassandra.session import CassandraSession
 from instagram_core.domain.errors import Conflict
+from instagram_core.testing.media import T0, make_media
 from tests.cassandra_support import fresh_session
-from tests.contract.test_media_store import T0, make_media
 
 
 class Crash(Exception):

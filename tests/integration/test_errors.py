@@ -190,29 +190,47 @@ def test_oversized_uploads_are_413(tmp_path: Any) -> None:
         assert response.status_code == 413
 
 
-class _DownUserStore:
+class _SwitchableUserStore:
+    """The real store until ``down`` is set; then every call fails as an engine outage."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+        self.down = False
+
     def __getattr__(self, name: str) -> Any:
+        if not self.down:
+            return getattr(self._inner, name)
+
         def unavailable(*args: Any, **kwargs: Any) -> Any:
             raise Unavailable("database is down")
 
         return unavailable
 
 
-def test_a_dependency_down_is_503_and_readyz_says_so(api: Api) -> None:
+def test_a_dependency_down_is_503_and_readyz_says_so(tmp_path: Any) -> None:
     from dependency_injector import providers
+    from litestar.testing import TestClient
 
-    auth = api.register("alice")
-    assert api.client.get("/readyz").status_code == 200
-    api.container.adapters.users.override(providers.Object(_DownUserStore()))
-    try:
-        response = api.client.get("/api/v1/users/alice", headers=auth)
+    from instagram_entrypoints.containers import build_container
+    from instagram_entrypoints.http.app import create_app
+    from tests.integration.conftest import embedded_settings
+
+    container = build_container(embedded_settings(tmp_path))
+    users = _SwitchableUserStore(container.adapters.users())
+    container.adapters.users.override(providers.Object(users))
+    with TestClient(create_app(container=container)) as client:
+        auth = Api(client, container).register("alice")
+        assert client.get("/readyz").status_code == 200
+        users.down = True
+        response = client.get("/api/v1/users/alice", headers=auth)
         assert response.status_code == 503
         assert error_code(response) == "unavailable"
-        ready = api.client.get("/readyz")
+        ready = client.get("/readyz")
         assert ready.status_code == 503
         assert ready.json()["dependencies"]["database"].startswith("error")
-    finally:
-        api.container.adapters.users.reset_override()
+        users.down = False
+        assert client.get("/api/v1/users/alice", headers=auth).status_code == 200
+        assert client.get("/readyz").status_code == 200
 
 
 def test_health_and_schema(api: Api) -> None:

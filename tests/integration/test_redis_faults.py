@@ -17,6 +17,7 @@ from collections import deque
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
+import attrs
 import pytest
 import redis
 from dependency_injector import providers
@@ -30,8 +31,7 @@ from instagram_adapters.redis.story_trays import RedisStoryTrayCache
 from instagram_core.domain.errors import Unavailable
 from instagram_core.domain.events import FanOutPost, Message
 from instagram_core.domain.users import User
-from instagram_core.policies.fanout import FanoutPolicy
-from instagram_core.services.fanout import FanoutService
+from instagram_core.ports import EventBus
 from instagram_core.services.posts import NewPost
 from instagram_entrypoints.containers import Application, memory_container
 from tests.engines import RedisServer
@@ -109,16 +109,25 @@ class WorkQueue:
             self.run_next(container)
 
 
+class FanOutToQueue:
+    """The services' bus in this test: fan-out chunks go to the work queue, every other
+    message to the world's own (synchronous) bus."""
+
+    def __init__(self, queue: WorkQueue, rest: EventBus) -> None:
+        self._queue, self._rest = queue, rest
+
+    def publish(self, message: Message) -> None:
+        target = self._queue if isinstance(message, FanOutPost) else self._rest
+        target.publish(message)
+
+
 def redis_world(client: redis.Redis, queue: WorkQueue) -> Application:
     """The unit tests' world with feeds in Redis and a fan-out of 4 followers per chunk."""
     container = memory_container(START)
-    feeds = RedisFeedCache(client)
-    container.adapters.feeds.override(providers.Object(feeds))
-    adapters = container.adapters
-    fanout = FanoutService(
-        container.core.feeds(), adapters.graph(), adapters.posts(), queue, FanoutPolicy(4)
-    )
-    container.core.fanout.override(providers.Object(fanout))
+    container.adapters.feeds.override(providers.Object(RedisFeedCache(client)))
+    settings = attrs.evolve(container.core.settings(), fanout_chunk_size=4)
+    container.core.settings.override(providers.Object(settings))
+    container.core.bus.override(providers.Object(FanOutToQueue(queue, container.core.bus())))
     container.init_resources()
     return container
 

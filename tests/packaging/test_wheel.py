@@ -44,6 +44,8 @@ count = 0
 for name in light:
     package = importlib.import_module(name)
     for module in pkgutil.walk_packages(package.__path__, name + "."):
+        if module.name.startswith(core + ".testing"):
+            continue  # the contract suites: the testing extra (pytest, hypothesis)
         importlib.import_module(module.name)
         count += 1
 found["light_modules"] = count
@@ -156,3 +158,41 @@ def test_no_top_level_adapters_module_is_installed(venv: Path) -> None:
 def test_the_light_install_fits_the_budget(venv: Path) -> None:
     size = sum(p.stat().st_size for p in venv.rglob("*") if p.is_file() and not p.is_symlink())
     assert size / 2**20 < BUDGET_MB
+
+
+# Run inside the light venv: the library's way in, with no extra installed.
+LIBRARY = """
+import json, sys
+from datetime import UTC, datetime
+
+from instagram_adapters.extras import MissingExtra
+from instagram_adapters.memory import ManualClock, memory_ports
+from instagram_core import Settings, bootstrap
+
+ports = memory_ports(clock=ManualClock(datetime(2026, 1, 1, 12, tzinfo=UTC)))
+app = bootstrap(ports, Settings(ranker="chronological"))
+alice = app.accounts.register("alice", "correct horse")
+bob = app.accounts.register("bob", "correct horse")
+status = app.social.follow(bob.user_id, "alice")
+following = app.social.following(bob.user_id, "bob", None, 10)
+found = {
+    "status": status.value,
+    "following": [user.username for user in following.items],
+    "feed": len(app.feed.home(bob.user_id, None, 10).items),
+    "heavy_loaded": [name for name in sys.argv[1].split(",") if name in sys.modules],
+}
+try:
+    ports.processor.filters()
+except MissingExtra as exc:
+    found["processor"] = str(exc)
+print(json.dumps(found))
+"""
+
+
+def test_the_in_memory_library_runs_with_no_extra(venv: Path) -> None:
+    """``memory_ports()`` and ``bootstrap`` work in the light install; Pillow is imported only
+    when a photo is processed, and then its absence names the extra to install."""
+    found = json.loads(_run(venv / "bin" / "python", "-c", LIBRARY, ",".join(HEAVY)))
+    assert (found["status"], found["following"], found["feed"]) == ("active", ["alice"], 0)
+    assert found["heavy_loaded"] == []
+    assert "pip install 'instagram-backend[media]'" in found["processor"]

@@ -91,8 +91,8 @@ def test_feed_degrades_to_chronological_when_the_cache_is_down(world: World) -> 
     world.follow(bob, alice)
     posts = [world.post(alice) for _ in range(3)]
     world.adapters.feeds.override(_DownFeedCache())
-    world.core.feeds.reset()
-    world.core.feed.reset()
+    world.core.ports.reset()  # the use cases are built again over the cache that is down
+    world.core.use_cases.reset()
     page = world.core.feed().home(bob.user_id, None, 2)
     assert not page.ranked
     assert [p.post_id for p in page.items] == [posts[2].post_id, posts[1].post_id]
@@ -119,8 +119,8 @@ def test_with_the_post_store_down_the_cached_feed_says_what_it_could_not_hydrate
     posts = [world.post(alice) for _ in range(3)]
     assert len(feed_ids(world, bob.user_id)) == 3  # bob's feed is now cached
     world.adapters.posts.override(_DownPostStore())
-    world.core.feed_stores.reset()
-    world.core.feed.reset()
+    world.core.ports.reset()  # the use cases are built again over the store that is down
+    world.core.use_cases.reset()
     page = world.core.feed().home(bob.user_id, None, 2)
     assert (page.items, page.ranked) == ([], False)
     assert page.unhydrated == (posts[2].post_id, posts[1].post_id)
@@ -135,9 +135,8 @@ def test_with_the_post_store_and_the_cache_down_the_feed_is_unavailable(world: W
     world.post(alice)
     world.adapters.posts.override(_DownPostStore())
     world.adapters.feeds.override(_DownFeedCache())
-    world.core.feeds.reset()
-    world.core.feed_stores.reset()
-    world.core.feed.reset()
+    world.core.ports.reset()  # the use cases are built again over the stores that are down
+    world.core.use_cases.reset()
     with pytest.raises(Unavailable):
         world.core.feed().home(bob.user_id, None, 2)
 

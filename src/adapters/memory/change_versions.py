@@ -7,6 +7,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 
+from instagram_core.ports.change_versions import CHANGE_RETENTION_SECONDS
 from instagram_core.ports.clock import Clock
 
 
@@ -18,7 +19,7 @@ class InMemoryChangeVersions:
     not the number of keys ever touched. Reads take no lock (one dict lookup per key is
     atomic), and a concurrent bump is seen either before or after, never half-done."""
 
-    def __init__(self, clock: Clock, retention_seconds: float = 3600.0) -> None:
+    def __init__(self, clock: Clock, retention_seconds: float = CHANGE_RETENTION_SECONDS) -> None:
         if retention_seconds <= 0:
             raise ValueError("retention_seconds must be positive")
         self.retention_seconds = retention_seconds

@@ -33,28 +33,40 @@ logger = logging.getLogger("instagram.bus")
 
 
 class SynchronousEventBus:
-    """Runs handlers inside :meth:`publish`, FIFO, for deterministic unit tests.
+    """Runs handlers inside :meth:`publish`, FIFO, for deterministic tests and scripts.
 
     A message published by a handler is queued and runs after the current job, not
     recursively. Retries are re-queued at the back without sleeping. ``publish`` never
     raises a handler's error: look at :meth:`dead_letters`. Inside :meth:`paused` messages
     only queue, so a test can look at the state between a publish and its handlers.
+
+    Built without ``handlers``, it waits for :meth:`bind` (which
+    :func:`~instagram_core.bootstrap.bootstrap` calls with the use cases it built), and
+    refuses a publish until then.
     """
 
     def __init__(
         self,
-        handlers: HandlerMap,
+        handlers: HandlerMap | None = None,
         max_attempts: int = 3,
         on_dead_letter: DeadLetterHook | None = None,
     ) -> None:
-        self._dispatcher = Dispatcher(handlers, max_attempts, on_dead_letter)
+        self._max_attempts = max_attempts
+        self._dispatcher: Dispatcher | None = None
+        if handlers is not None:
+            self.bind(handlers, on_dead_letter)
         self._queue: deque[Job] = deque()
         self._lock = threading.Lock()
         self._dispatching = False
         self._pauses = 0
 
+    def bind(self, handlers: HandlerMap, on_dead_letter: DeadLetterHook | None) -> None:
+        """Dispatch every later message to ``handlers``; binding again replaces them (and
+        forgets the dead letters)."""
+        self._dispatcher = Dispatcher(handlers, self._max_attempts, on_dead_letter)
+
     def publish(self, message: Message) -> None:
-        jobs = self._dispatcher.jobs_for(message)
+        jobs = self._bound().jobs_for(message)
         with self._lock:
             self._queue.extend(jobs)
         self._run_queued()
@@ -75,7 +87,12 @@ class SynchronousEventBus:
             self._run_queued()
 
     def dead_letters(self) -> list[DeadLetter]:
-        return self._dispatcher.dead_letters()
+        return [] if self._dispatcher is None else self._dispatcher.dead_letters()
+
+    def _bound(self) -> Dispatcher:
+        if self._dispatcher is None:
+            raise RuntimeError("the event bus has no handlers yet: bootstrap binds it")
+        return self._dispatcher
 
     def _run_queued(self) -> None:
         """Run jobs until the queue is empty, unless paused or already running further up."""
@@ -85,7 +102,7 @@ class SynchronousEventBus:
             self._dispatching = True
         try:
             while (job := self._next()) is not None:
-                retry = self._dispatcher.run(job)
+                retry = self._bound().run(job)
                 if retry is not None:
                     with self._lock:
                         self._queue.append(retry)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any
 
 import attrs
 
@@ -18,10 +16,9 @@ from instagram_core.domain.errors import (
     Unauthenticated,
 )
 from instagram_core.domain.events import Message
+from instagram_core.ports.events import DeadLetterHook, Handler, HandlerMap
 
-Handler = Callable[[Any], None]
-HandlerMap = Mapping[type[Message], Sequence[Handler]]
-DeadLetterHook = Callable[[Message, str], None]
+__all__ = ["DeadLetter", "DeadLetterHook", "Dispatcher", "Handler", "HandlerMap", "Job"]
 
 logger = logging.getLogger("instagram.bus")
 

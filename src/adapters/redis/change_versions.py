@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 import redis
 
 from instagram_adapters.redis.client import chunked, translate_errors
+from instagram_core.ports.change_versions import CHANGE_RETENTION_SECONDS
 
 _PREFIX = "change:"
 
@@ -29,7 +30,9 @@ class RedisChangeVersions:
     feeds in one script call, so marking costs the fan-out one more round trip per chunk,
     not one per follower."""
 
-    def __init__(self, client: redis.Redis, retention_seconds: float = 3600.0) -> None:
+    def __init__(
+        self, client: redis.Redis, retention_seconds: float = CHANGE_RETENTION_SECONDS
+    ) -> None:
         if retention_seconds <= 0:
             raise ValueError("retention_seconds must be positive")
         self.retention_seconds = retention_seconds

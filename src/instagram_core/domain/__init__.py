@@ -1,1 +1,101 @@
 """Domain models, value objects, events and errors."""
+
+from instagram_core.domain.comments import Comment
+from instagram_core.domain.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    MalformedCursor,
+    NotFound,
+    PayloadTooLarge,
+    RateLimited,
+    Unauthenticated,
+    Unavailable,
+    UnprocessableMedia,
+)
+from instagram_core.domain.events import (
+    CommentAdded,
+    FanOutPost,
+    FeedPageShown,
+    FollowApproved,
+    FollowCreated,
+    FollowRemoved,
+    Message,
+    PostCreated,
+    PostDeleted,
+    PostLiked,
+    PostPublished,
+    ProfileUpdated,
+    StoryCreated,
+    UserRegistered,
+)
+from instagram_core.domain.media import (
+    GeoPoint,
+    Media,
+    MediaStatus,
+    MediaType,
+    PhotoMetadata,
+    Variant,
+    VariantSpec,
+)
+from instagram_core.domain.notifications import Notification, NotificationKind
+from instagram_core.domain.pagination import Page
+from instagram_core.domain.posts import Location, Post, PostStatus
+from instagram_core.domain.ranking import CandidateFacts, HeadWeights, ViewerHistory
+from instagram_core.domain.social import BlockOutcome, Follow, FollowStatus
+from instagram_core.domain.stories import Story, StoryStatus, StoryTray
+from instagram_core.domain.users import Profile, User
+
+__all__ = [
+    "BlockOutcome",
+    "CandidateFacts",
+    "Comment",
+    "CommentAdded",
+    "Conflict",
+    "DomainError",
+    "FanOutPost",
+    "FeedPageShown",
+    "Follow",
+    "FollowApproved",
+    "FollowCreated",
+    "FollowRemoved",
+    "FollowStatus",
+    "Forbidden",
+    "GeoPoint",
+    "HeadWeights",
+    "InvalidInput",
+    "Location",
+    "MalformedCursor",
+    "Media",
+    "MediaStatus",
+    "MediaType",
+    "Message",
+    "NotFound",
+    "Notification",
+    "NotificationKind",
+    "Page",
+    "PayloadTooLarge",
+    "PhotoMetadata",
+    "Post",
+    "PostCreated",
+    "PostDeleted",
+    "PostLiked",
+    "PostPublished",
+    "PostStatus",
+    "Profile",
+    "ProfileUpdated",
+    "RateLimited",
+    "Story",
+    "StoryCreated",
+    "StoryStatus",
+    "StoryTray",
+    "Unauthenticated",
+    "Unavailable",
+    "UnprocessableMedia",
+    "User",
+    "UserRegistered",
+    "Variant",
+    "VariantSpec",
+    "ViewerHistory",
+]

@@ -1,20 +1,27 @@
 """Ports: the protocols through which the core reaches every store and side effect.
 
-Each method's docstring states its edge cases; ``tests/contract`` checks exactly those
-sentences against every adapter. Adapters raise :class:`~instagram_core.domain.errors.Unavailable`
-when their engine cannot be reached, never a driver exception.
+Each method's docstring states its edge cases; the contract suites of
+:mod:`instagram_core.testing` check exactly those sentences against every adapter. Adapters
+raise :class:`~instagram_core.domain.errors.Unavailable` when their engine cannot be
+reached, never a driver exception. :class:`Ports` holds one adapter per port.
 """
 
+from instagram_core.ports.abandoned_uploads import PendingUpload, StaleUploads, UnclaimedMedia
+from instagram_core.ports.affinity import AffinityStore
 from instagram_core.ports.blobs import BlobInfo, BlobStore, PresignedUpload
+from instagram_core.ports.bundle import Ports
+from instagram_core.ports.change_versions import ChangeVersions
 from instagram_core.ports.clock import Clock
 from instagram_core.ports.comments import CommentStore
 from instagram_core.ports.engagement import EngagementStore
-from instagram_core.ports.events import EventBus
+from instagram_core.ports.events import DeadLetterHook, EventBus, Handler, HandlerMap, LocalEventBus
 from instagram_core.ports.feed_cache import FeedCache
+from instagram_core.ports.feed_snapshots import FeedSnapshots
 from instagram_core.ports.highlights import HighlightStore
 from instagram_core.ports.ids import IdGenerator
 from instagram_core.ports.media import MediaStore
 from instagram_core.ports.moderation import ModerationVerdict, Moderator
+from instagram_core.ports.multipart import MultipartUploads, UploadedPart
 from instagram_core.ports.notifications import NotificationStore
 from instagram_core.ports.posts import PostStore
 from instagram_core.ports.processing import (
@@ -25,6 +32,7 @@ from instagram_core.ports.processing import (
     RenderedVariant,
     VideoTranscoder,
 )
+from instagram_core.ports.push import PushGateway, PushMessage
 from instagram_core.ports.ranking import EngagementModel, Ranker
 from instagram_core.ports.rate_limit import RateDecision, RateLimiter
 from instagram_core.ports.restrictions import Restrictions
@@ -35,34 +43,47 @@ from instagram_core.ports.stories import StoryStore
 from instagram_core.ports.story_polls import StoryPollStore
 from instagram_core.ports.story_trays import StoryTrayCache
 from instagram_core.ports.story_views import StoryViewStore
+from instagram_core.ports.trending import TrendingTags
 from instagram_core.ports.units import Emit, UnitOfWork
 from instagram_core.ports.users import UserStore
 
 __all__ = [
+    "AffinityStore",
     "BlobInfo",
     "BlobStore",
+    "ChangeVersions",
     "Clock",
     "CommentStore",
+    "DeadLetterHook",
     "Emit",
     "EngagementModel",
     "EngagementStore",
     "EventBus",
     "FeedCache",
+    "FeedSnapshots",
+    "Handler",
+    "HandlerMap",
     "HashtagHit",
     "HighlightStore",
     "IdGenerator",
     "IssuedToken",
+    "LocalEventBus",
     "MediaHeader",
     "MediaProcessor",
     "MediaStore",
     "ModerationVerdict",
     "Moderator",
+    "MultipartUploads",
     "NotificationStore",
     "PasswordHasher",
+    "PendingUpload",
+    "Ports",
     "PostStore",
     "PresignedUpload",
     "ProcessedImage",
     "ProcessedVideo",
+    "PushGateway",
+    "PushMessage",
     "Ranker",
     "RateDecision",
     "RateLimiter",
@@ -70,12 +91,16 @@ __all__ = [
     "Restrictions",
     "SearchIndex",
     "SocialGraph",
+    "StaleUploads",
     "StoryPollStore",
     "StoryStore",
     "StoryTrayCache",
     "StoryViewStore",
     "TokenService",
+    "TrendingTags",
+    "UnclaimedMedia",
     "UnitOfWork",
+    "UploadedPart",
     "UserStore",
     "VideoTranscoder",
 ]

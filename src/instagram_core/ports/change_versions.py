@@ -3,6 +3,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
+# How long a key's version is kept after its last bump; a cached read is never trusted for
+# longer. The default of every adapter and of the service's configuration.
+CHANGE_RETENTION_SECONDS = 3600.0
+
 
 class ChangeVersions(Protocol):
     """Version tokens of the things a cached read depends on (a post, a profile, a viewer's

@@ -1,1 +1,72 @@
 """Use cases: each service method is one thing a user or a worker does."""
+
+from instagram_core.services.accounts import AccountService
+from instagram_core.services.cleanup import CleanupService
+from instagram_core.services.comments import CommentService, CommentView
+from instagram_core.services.engagement import EngagementService
+from instagram_core.services.fanout import FanoutService
+from instagram_core.services.feed import FeedPage, FeedService, FeedStores
+from instagram_core.services.freshness import Freshness, ReadRecorder, ReadStamp
+from instagram_core.services.handlers import DeadLetterRouter, Workers
+from instagram_core.services.known_users import KnownUsers
+from instagram_core.services.media import MediaService, UploadTicket
+from instagram_core.services.media_views import MediaView, MediaViews, VariantView
+from instagram_core.services.notifications import NotificationService, NotificationView
+from instagram_core.services.posts import NewPost, PostService, PostStores
+from instagram_core.services.profiles import ProfileService
+from instagram_core.services.publishing import MediaPipeline, PublishingService
+from instagram_core.services.ranking import ModelRanker
+from instagram_core.services.resumable_uploads import ResumableUpload, ResumableUploadCases
+from instagram_core.services.search import SearchResults, SearchService
+from instagram_core.services.social import SocialService
+from instagram_core.services.stories import StoryService, StoryTrayView, StoryView
+from instagram_core.services.tracked_feed_cache import TrackedFeedCache
+from instagram_core.services.upload_sweeper import SweepReport, UploadSweeper
+from instagram_core.services.use_cases import UseCases
+from instagram_core.services.views import PostView, PostViews
+
+__all__ = [
+    "AccountService",
+    "CleanupService",
+    "CommentService",
+    "CommentView",
+    "DeadLetterRouter",
+    "EngagementService",
+    "FanoutService",
+    "FeedPage",
+    "FeedService",
+    "FeedStores",
+    "Freshness",
+    "KnownUsers",
+    "MediaPipeline",
+    "MediaService",
+    "MediaView",
+    "MediaViews",
+    "ModelRanker",
+    "NewPost",
+    "NotificationService",
+    "NotificationView",
+    "PostService",
+    "PostStores",
+    "PostView",
+    "PostViews",
+    "ProfileService",
+    "PublishingService",
+    "ReadRecorder",
+    "ReadStamp",
+    "ResumableUpload",
+    "ResumableUploadCases",
+    "SearchResults",
+    "SearchService",
+    "SocialService",
+    "StoryService",
+    "StoryTrayView",
+    "StoryView",
+    "SweepReport",
+    "TrackedFeedCache",
+    "UploadSweeper",
+    "UploadTicket",
+    "UseCases",
+    "VariantView",
+    "Workers",
+]

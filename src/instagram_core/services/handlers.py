@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
 
 from instagram_core.domain import events
+from instagram_core.ports.events import HandlerMap
 from instagram_core.services.cleanup import CleanupService
 from instagram_core.services.closeness import Closeness
 from instagram_core.services.fanout import FanoutService
@@ -16,8 +17,6 @@ from instagram_core.services.publishing import PublishingService
 from instagram_core.services.ranking import ModelRanker
 from instagram_core.services.search import SearchService
 from instagram_core.services.stories import StoryService
-
-Handler = Callable[[Any], None]
 
 
 @attrs.frozen
@@ -34,7 +33,7 @@ class Workers:
     closeness: Closeness
 
 
-def message_handlers(w: Workers) -> Mapping[type[events.Message], Sequence[Handler]]:
+def message_handlers(w: Workers) -> HandlerMap:
     return {
         events.UserRegistered: [w.search.on_user_changed],
         events.ProfileUpdated: [w.search.on_user_changed],
@@ -79,7 +78,7 @@ def dead_letter_handlers(w: Workers) -> Mapping[type[events.Message], Callable[[
 WORKER_KINDS = ("media", "fanout", "notifications", "indexer")
 
 
-def worker_handlers(w: Workers) -> Mapping[str, Mapping[type[events.Message], Sequence[Handler]]]:
+def worker_handlers(w: Workers) -> Mapping[str, HandlerMap]:
     """:func:`message_handlers` split by the worker process that runs them, so each kind
     scales (and fails) on its own: media is CPU-bound, fan-out writes feeds, notifications
     push, the indexer keeps search and ranking up to date. Every handler is in exactly one
@@ -118,3 +117,15 @@ def worker_handlers(w: Workers) -> Mapping[str, Mapping[type[events.Message], Se
             events.ProfileVisited: [w.closeness.on_profile_visited],
         },
     }
+
+
+class DeadLetterRouter:
+    """Calls the give-up hook of a message type whose handler failed for good."""
+
+    def __init__(self, hooks: Mapping[type[events.Message], Callable[[Any, str], None]]) -> None:
+        self._hooks = hooks
+
+    def __call__(self, message: events.Message, error: str) -> None:
+        hook = self._hooks.get(type(message))
+        if hook is not None:
+            hook(message, error)

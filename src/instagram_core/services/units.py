@@ -1,4 +1,6 @@
-"""The unit of work where the stores have no shared transaction: publish after the work."""
+"""The unit of work where the stores have no shared transaction: publish after the work.
+
+:func:`~instagram_core.bootstrap.bootstrap` uses it when :attr:`Ports.unit` is left out."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ T = TypeVar("T")
 
 class PublishAfterWork:
     """A :class:`~instagram_core.ports.UnitOfWork` for stores without a transaction to
-    join (memory, SQLite, or MySQL with an in-process bus): the messages ``work`` emits
+    join (memory, SQLite with the in-process bus, or MySQL with one): the messages ``work`` emits
     are published once it has returned, in order, so no handler sees a message before the
     write it announces; nothing is published when ``work`` raises. A crash between the
     write and the publish loses the message: buses that must not lose it use an outbox
