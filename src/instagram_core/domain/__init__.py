@@ -27,7 +27,10 @@ from instagram_core.domain.events import (
     PostLiked,
     PostPublished,
     ProfileUpdated,
+    ProfileVisited,
     StoryCreated,
+    StoryMentioned,
+    StoryViewed,
     UserRegistered,
 )
 from instagram_core.domain.media import (
@@ -44,7 +47,14 @@ from instagram_core.domain.pagination import Page
 from instagram_core.domain.posts import Location, Post, PostStatus
 from instagram_core.domain.ranking import CandidateFacts, HeadWeights, ViewerHistory
 from instagram_core.domain.social import BlockOutcome, Follow, FollowStatus
-from instagram_core.domain.stories import Story, StoryStatus, StoryTray
+from instagram_core.domain.stickers import (
+    HashtagSticker,
+    LocationSticker,
+    MentionSticker,
+    PollSticker,
+    Position,
+)
+from instagram_core.domain.stories import Highlight, Story, StoryStatus, StoryTray, StoryViewer
 from instagram_core.domain.users import Profile, User
 
 __all__ = [
@@ -63,13 +73,17 @@ __all__ = [
     "FollowStatus",
     "Forbidden",
     "GeoPoint",
+    "HashtagSticker",
     "HeadWeights",
+    "Highlight",
     "InvalidInput",
     "Location",
+    "LocationSticker",
     "MalformedCursor",
     "Media",
     "MediaStatus",
     "MediaType",
+    "MentionSticker",
     "Message",
     "NotFound",
     "Notification",
@@ -77,6 +91,8 @@ __all__ = [
     "Page",
     "PayloadTooLarge",
     "PhotoMetadata",
+    "PollSticker",
+    "Position",
     "Post",
     "PostCreated",
     "PostDeleted",
@@ -85,11 +101,15 @@ __all__ = [
     "PostStatus",
     "Profile",
     "ProfileUpdated",
+    "ProfileVisited",
     "RateLimited",
     "Story",
     "StoryCreated",
+    "StoryMentioned",
     "StoryStatus",
     "StoryTray",
+    "StoryViewed",
+    "StoryViewer",
     "Unauthenticated",
     "Unavailable",
     "UnprocessableMedia",

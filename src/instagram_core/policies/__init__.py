@@ -2,10 +2,12 @@
 
 from instagram_core.policies.fanout import FanoutPolicy
 from instagram_core.policies.rate_limits import RateRule
+from instagram_core.policies.stickers import MentionRequest
 from instagram_core.policies.visibility import AudienceGate
 
 __all__ = [
     "AudienceGate",
     "FanoutPolicy",
+    "MentionRequest",
     "RateRule",
 ]

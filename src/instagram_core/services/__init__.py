@@ -2,12 +2,14 @@
 
 from instagram_core.services.accounts import AccountService
 from instagram_core.services.cleanup import CleanupService
+from instagram_core.services.closeness import Closeness
 from instagram_core.services.comments import CommentService, CommentView
 from instagram_core.services.engagement import EngagementService
 from instagram_core.services.fanout import FanoutService
 from instagram_core.services.feed import FeedPage, FeedService, FeedStores
 from instagram_core.services.freshness import Freshness, ReadRecorder, ReadStamp
 from instagram_core.services.handlers import DeadLetterRouter, Workers
+from instagram_core.services.highlights import HighlightService, HighlightView
 from instagram_core.services.known_users import KnownUsers
 from instagram_core.services.media import MediaService, UploadTicket
 from instagram_core.services.media_views import MediaView, MediaViews, VariantView
@@ -15,12 +17,16 @@ from instagram_core.services.notifications import NotificationService, Notificat
 from instagram_core.services.posts import NewPost, PostService, PostStores
 from instagram_core.services.profiles import ProfileService
 from instagram_core.services.publishing import MediaPipeline, PublishingService
+from instagram_core.services.pulled_timelines import PulledTimelines
 from instagram_core.services.ranking import ModelRanker
 from instagram_core.services.resumable_uploads import ResumableUpload, ResumableUploadCases
 from instagram_core.services.search import SearchResults, SearchService
 from instagram_core.services.social import SocialService
-from instagram_core.services.stories import StoryService, StoryTrayView, StoryView
+from instagram_core.services.stories import StoryService, StoryTrayView
+from instagram_core.services.story_audience import StoryAudience, ViewerEntry
+from instagram_core.services.story_views import StoryView, StoryViews
 from instagram_core.services.tracked_feed_cache import TrackedFeedCache
+from instagram_core.services.units import PublishAfterWork
 from instagram_core.services.upload_sweeper import SweepReport, UploadSweeper
 from instagram_core.services.use_cases import UseCases
 from instagram_core.services.views import PostView, PostViews
@@ -28,6 +34,7 @@ from instagram_core.services.views import PostView, PostViews
 __all__ = [
     "AccountService",
     "CleanupService",
+    "Closeness",
     "CommentService",
     "CommentView",
     "DeadLetterRouter",
@@ -37,6 +44,8 @@ __all__ = [
     "FeedService",
     "FeedStores",
     "Freshness",
+    "HighlightService",
+    "HighlightView",
     "KnownUsers",
     "MediaPipeline",
     "MediaService",
@@ -51,7 +60,9 @@ __all__ = [
     "PostView",
     "PostViews",
     "ProfileService",
+    "PublishAfterWork",
     "PublishingService",
+    "PulledTimelines",
     "ReadRecorder",
     "ReadStamp",
     "ResumableUpload",
@@ -59,14 +70,17 @@ __all__ = [
     "SearchResults",
     "SearchService",
     "SocialService",
+    "StoryAudience",
     "StoryService",
     "StoryTrayView",
     "StoryView",
+    "StoryViews",
     "SweepReport",
     "TrackedFeedCache",
     "UploadSweeper",
     "UploadTicket",
     "UseCases",
     "VariantView",
+    "ViewerEntry",
     "Workers",
 ]
