@@ -21,7 +21,7 @@ TABLES = {
     "media": ("media", "unclaimed_media", "unclaimed_media_days"),
     "comments": ("comments", "comment_counts"),
     "stories": ("stories", "stories_by_id", "story_archive"),
-    "notifications": ("notifications",),
+    "notifications": ("notifications", "notification_group_actors", "notification_read_marks"),
     "affinity": ("affinity", "seen_posts"),
 }
 

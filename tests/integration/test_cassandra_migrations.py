@@ -27,6 +27,8 @@ EXPECTED_TABLES = {
     "stories_by_id",
     "story_archive",
     "notifications",
+    "notification_group_actors",
+    "notification_read_marks",
     "affinity",
     "seen_posts",
     "schema_migrations",

@@ -45,10 +45,6 @@ NOT_STATE = {
     "config",
 }
 NOT_YET_IDEMPOTENT = {
-    "instagram_core.services.notifications.NotificationService.on_follow_created",
-    "instagram_core.services.notifications.NotificationService.on_follow_approved",
-    "instagram_core.services.notifications.NotificationService.on_post_liked",
-    "instagram_core.services.notifications.NotificationService.on_comment_added",
     "instagram_core.services.search.SearchService.on_post_published",  # trending counts
     "instagram_core.services.ranking.ModelRanker.on_post_liked",  # affinity
     "instagram_core.services.ranking.ModelRanker.on_comment_added",  # affinity
@@ -102,6 +98,7 @@ def told_story() -> Iterator[tuple[World, list[Message]]]:
     bus.publish = record
     alice, bob = world.register("alice"), world.register("bob")
     carol = world.register("carol", private=True)
+    world.core.push_devices().register(alice.user_id, "fcm", token="alices-phone")
     world.core.accounts().update_profile(alice.user_id, bio="photos")  # type: ignore[call-arg]
     world.follow(bob, alice)
     world.follow(bob, carol)

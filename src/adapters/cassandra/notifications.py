@@ -10,7 +10,7 @@ storage-attached index on ``group_key``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from cassandra.query import BatchStatement, BatchType
@@ -30,6 +30,7 @@ _NAMES = (
     "created_us",
     "post_id",
     "comment_id",
+    "group_id",
 )
 _COLUMNS = ", ".join(_NAMES)
 _VALUES = f"({_COLUMNS}) VALUES ({', '.join('?' * len(_NAMES))})"
@@ -43,6 +44,20 @@ _PAGE = f"SELECT {_COLUMNS} FROM notifications WHERE recipient_id = ? LIMIT ?"
 _PAGE_BEFORE = (
     f"SELECT {_COLUMNS} FROM notifications WHERE recipient_id = ? AND notification_id < ? LIMIT ?"
 )
+_PAGE_AFTER = (
+    f"SELECT {_COLUMNS} FROM notifications WHERE recipient_id = ? AND notification_id > ? LIMIT ?"
+)
+_ADD_ACTOR = (
+    "INSERT INTO notification_group_actors (recipient_id, group_id, actor_id) "
+    "VALUES (?, ?, ?) IF NOT EXISTS"
+)
+_ACTORS_AMONG = (
+    "SELECT actor_id FROM notification_group_actors "
+    "WHERE recipient_id = ? AND group_id = ? AND actor_id IN ?"
+)
+_MARK = "INSERT INTO notification_read_marks (recipient_id, read_up_to) VALUES (?, ?)"
+_DROP_OLDER_MARKS = "DELETE FROM notification_read_marks WHERE recipient_id = ? AND read_up_to < ?"
+_READ_MARK = "SELECT read_up_to FROM notification_read_marks WHERE recipient_id = ? LIMIT 1"
 
 
 def _row(notification: Notification) -> list[Any]:
@@ -56,6 +71,7 @@ def _row(notification: Notification) -> list[Any]:
         to_micros(notification.created_at),
         notification.post_id,
         notification.comment_id,
+        notification.group_id,
     ]
 
 
@@ -70,6 +86,7 @@ def _notification(row: Any) -> Notification:
         created_at=from_micros(row.created_us),
         post_id=row.post_id,
         comment_id=row.comment_id,
+        group_id=row.group_id or row.notification_id,
     )
 
 
@@ -111,3 +128,33 @@ class CassandraNotificationStore:
         else:
             rows = self._db.execute(_PAGE_BEFORE, (recipient_id, before, limit))
         return [_notification(row) for row in rows]
+
+    def newer_than(self, recipient_id: str, after: int, limit: int) -> Sequence[Notification]:
+        if limit <= 0:
+            return []
+        rows = self._db.execute(_PAGE_AFTER, (recipient_id, after, limit))
+        return [_notification(row) for row in rows]
+
+    def add_actor(self, recipient_id: str, group_id: int, actor_id: str) -> bool:
+        applied, _ = self._db.applied(_ADD_ACTOR, (recipient_id, group_id, actor_id))
+        return applied
+
+    def actors_among(
+        self, recipient_id: str, group_id: int, candidates: Collection[str]
+    ) -> set[str]:
+        wanted = sorted(set(candidates))
+        found: set[str] = set()
+        for start in range(0, len(wanted), 100):  # small IN lists: one partition, few keys
+            rows = self._db.execute(
+                _ACTORS_AMONG, (recipient_id, group_id, wanted[start : start + 100])
+            )
+            found.update(row.actor_id for row in rows)
+        return found
+
+    def mark_read(self, recipient_id: str, up_to: int) -> None:
+        self._db.execute(_MARK, (recipient_id, up_to))
+        self._db.execute(_DROP_OLDER_MARKS, (recipient_id, up_to))
+
+    def read_up_to(self, recipient_id: str) -> int:
+        row = self._db.execute(_READ_MARK, (recipient_id,)).one()
+        return 0 if row is None else int(row.read_up_to)

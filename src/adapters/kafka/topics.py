@@ -43,6 +43,7 @@ DOMAIN_ROUTES: Mapping[type[Message], Route] = {
     events.StoryCreated: Route("stories", "author_id"),
     events.UserRegistered: Route("profile", "user_id"),
     events.ProfileUpdated: Route("profile", "user_id"),
+    events.PushDelivery: Route("push", "device_id"),
 }
 
 

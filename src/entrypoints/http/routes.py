@@ -21,6 +21,11 @@ from instagram_entrypoints.http.controllers.activity import (
 from instagram_entrypoints.http.controllers.blobs import BlobsController
 from instagram_entrypoints.http.controllers.feed import FeedController
 from instagram_entrypoints.http.controllers.health import HealthController
+from instagram_entrypoints.http.controllers.notifications import (
+    DevicesController,
+    NotificationSettingsController,
+    NotificationStateController,
+)
 from instagram_entrypoints.http.controllers.posts import (
     FiltersController,
     MediaController,
@@ -45,6 +50,9 @@ API_CONTROLLERS: tuple[ControllerRouterHandler, ...] = (
     FeedController,
     StoriesController,
     NotificationsController,
+    NotificationStateController,
+    NotificationSettingsController,
+    DevicesController,
     SearchController,
 )
 BLOB_CONTROLLERS: tuple[ControllerRouterHandler, ...] = (BlobsController,)

@@ -63,6 +63,7 @@ def message_handlers(w: Workers) -> Mapping[type[events.Message], Sequence[Handl
         events.CommentAdded: [w.notifications.on_comment_added, w.ranking.on_comment_added],
         events.StoryCreated: [w.stories.process_story],
         events.FeedPageShown: [w.ranking.on_page_shown],
+        events.PushDelivery: [w.notifications.deliver_push],
     }
 
 
@@ -99,6 +100,7 @@ def worker_handlers(w: Workers) -> Mapping[str, Mapping[type[events.Message], Se
             events.FollowApproved: [w.notifications.on_follow_approved],
             events.PostLiked: [w.notifications.on_post_liked],
             events.CommentAdded: [w.notifications.on_comment_added],
+            events.PushDelivery: [w.notifications.deliver_push],
         },
         "indexer": {
             events.UserRegistered: [w.search.on_user_changed],
