@@ -1,7 +1,7 @@
 """Push devices and notification settings in MySQL (migration ``0003_push_devices_and_settings``).
 
 An address is unique per platform through the SHA-256 of it (URLs and FCM tokens can
-outgrow an index key), so registering a token again replaces its row in one transaction.
+outgrow an index key), so registering a token again replaces its row in one upsert.
 """
 
 from __future__ import annotations
@@ -45,27 +45,25 @@ class MySqlDeviceStore:
         self._pool = pool
 
     def register(self, device: Device) -> Device:
-        def work(cur: Cursor) -> Device:
-            cur.execute(
-                "DELETE FROM push_devices WHERE platform = %s AND address_hash = %s",
-                (device.platform.value, _hash(device.address)),
-            )
-            cur.execute(
-                "INSERT INTO push_devices (device_id, user_id, platform, address, address_hash,"
-                " secret, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s)",
-                (
-                    device.device_id,
-                    device.user_id,
-                    device.platform.value,
-                    device.address,
-                    _hash(device.address),
-                    device.secret,
-                    to_utc_naive(device.created_at),
-                ),
-            )
-            return device
-
-        return self._pool.run_in_transaction(work)
+        """One upsert on the address's unique key: concurrent registrations of one token
+        leave exactly one row, the last one's."""
+        self._pool.execute(
+            "INSERT INTO push_devices (device_id, user_id, platform, address, address_hash,"
+            " secret, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s)"
+            " ON DUPLICATE KEY UPDATE device_id = VALUES(device_id), user_id = VALUES(user_id),"
+            " address = VALUES(address), secret = VALUES(secret),"
+            " created_at = VALUES(created_at)",
+            (
+                device.device_id,
+                device.user_id,
+                device.platform.value,
+                device.address,
+                _hash(device.address),
+                device.secret,
+                to_utc_naive(device.created_at),
+            ),
+        )
+        return device
 
     def get(self, device_id: int) -> Device | None:
         rows = self._pool.query(
