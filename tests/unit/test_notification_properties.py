@@ -5,6 +5,7 @@ unread count is the number of unread items the list shows."""
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 
 from hypothesis import HealthCheck, given, settings
@@ -105,7 +106,7 @@ def test_no_device_gets_two_pushes_for_a_post_and_kind_within_five_minutes(
             pushed_at[(device.device_id, message.post_id, message.kind)].append(now)
         acted.add((post_id, kind))
     for times in pushed_at.values():
-        gaps = [later - earlier for earlier, later in zip(times, times[1:], strict=False)]
+        gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
         assert all(gap >= PUSHES_PER_POST.window_seconds for gap in gaps), times
     for post_id, kind in acted:  # and the first action of each post and kind did push
         for device in devices:
