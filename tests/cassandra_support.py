@@ -21,7 +21,12 @@ TABLES = {
     "media": ("media", "unclaimed_media", "unclaimed_media_days"),
     "comments": ("comments", "comment_counts"),
     "stories": ("stories", "stories_by_id", "story_archive"),
-    "notifications": ("notifications", "notification_group_actors", "notification_read_marks"),
+    "notifications": (
+        "notifications",
+        "notification_group_actors",
+        "notification_read_marks",
+        "notification_group_heads",
+    ),
     "affinity": ("affinity", "seen_posts"),
 }
 

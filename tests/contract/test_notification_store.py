@@ -261,3 +261,45 @@ def test_the_read_mark_is_the_highest_mark_in_any_order(
     for mark in marks:
         store.mark_read("alice", mark)
     assert store.read_up_to("alice") == max(marks)
+
+
+def test_advance_group_adds_a_first_and_replaces_or_keeps_the_expected(
+    store: NotificationStore,
+) -> None:
+    assert store.advance_group(None, like(1), replace_expected=False) is True
+    assert store.advance_group(None, like(2), replace_expected=False) is False  # not empty
+    moved = attrs.evolve(like(3, actors=("dave", "bob")), group_id=1)
+    assert store.advance_group(1, moved, replace_expected=True) is True
+    assert ids(store.list("alice", None, 10)) == [3]
+    assert store.latest_in_group("alice", "like:7") == moved
+    assert store.advance_group(1, like(4), replace_expected=True) is False  # stale expectation
+    assert store.advance_group(3, like(5), replace_expected=False) is True  # a new run
+    assert ids(store.list("alice", None, 10)) == [5, 3]
+    assert store.latest_in_group("alice", "like:7") == like(5)
+    assert store.advance_group(None, follow(6), replace_expected=False) is True  # another group
+
+
+def test_of_racing_advances_from_one_expectation_exactly_one_wins(
+    store: NotificationStore,
+) -> None:
+    store.add(like(1))
+    results = race(
+        *[lambda i=i: store.advance_group(1, like(10 + i), replace_expected=True) for i in range(8)]
+    )
+    assert sorted(results) == [False] * 7 + [True]
+    winner = 10 + results.index(True)
+    assert ids(store.list("alice", None, 20)) == [winner]
+    latest = store.latest_in_group("alice", "like:7")
+    assert latest is not None
+    assert latest.notification_id == winner
+
+
+def test_of_racing_first_advances_exactly_one_wins(store: NotificationStore) -> None:
+    results = race(
+        *[
+            lambda i=i: store.advance_group(None, like(10 + i), replace_expected=False)
+            for i in range(8)
+        ]
+    )
+    assert sorted(results) == [False] * 7 + [True]
+    assert ids(store.list("alice", None, 20)) == [10 + results.index(True)]

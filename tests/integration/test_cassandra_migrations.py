@@ -29,6 +29,7 @@ EXPECTED_TABLES = {
     "notifications",
     "notification_group_actors",
     "notification_read_marks",
+    "notification_group_heads",
     "affinity",
     "seen_posts",
     "schema_migrations",

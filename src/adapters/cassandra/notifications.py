@@ -55,6 +55,16 @@ _ACTORS_AMONG = (
     "SELECT actor_id FROM notification_group_actors "
     "WHERE recipient_id = ? AND group_id = ? AND actor_id IN ?"
 )
+_HEAD = "SELECT latest_id FROM notification_group_heads WHERE recipient_id = ? AND group_key = ?"
+_BY_ID = f"SELECT {_COLUMNS} FROM notifications WHERE recipient_id = ? AND notification_id = ?"
+_CLAIM_HEAD = (
+    "INSERT INTO notification_group_heads (recipient_id, group_key, latest_id) "
+    "VALUES (?, ?, ?) IF NOT EXISTS"
+)
+_MOVE_HEAD = (
+    "UPDATE notification_group_heads SET latest_id = ? WHERE recipient_id = ? "
+    "AND group_key = ? IF latest_id = ?"
+)
 _MARK = "INSERT INTO notification_read_marks (recipient_id, read_up_to) VALUES (?, ?)"
 _DROP_OLDER_MARKS = "DELETE FROM notification_read_marks WHERE recipient_id = ? AND read_up_to < ?"
 _READ_MARK = "SELECT read_up_to FROM notification_read_marks WHERE recipient_id = ? LIMIT 1"
@@ -102,8 +112,38 @@ class CassandraNotificationStore:
             raise Conflict(f"notification {notification.notification_id} exists")
 
     def latest_in_group(self, recipient_id: str, group_key: str) -> Notification | None:
+        """Through the group's head where there is one (every group advanced since
+        migration 0003), else through the ``group_key`` index."""
+        head = self._db.execute(_HEAD, (recipient_id, group_key)).one()
+        if head is not None:
+            row = self._db.execute(_BY_ID, (recipient_id, head.latest_id)).one()
+            if row is not None:
+                return _notification(row)
         row = self._db.execute(_LATEST_IN_GROUP, (recipient_id, group_key)).one()
         return None if row is None else _notification(row)
+
+    def advance_group(
+        self, expected_id: int | None, notification: Notification, replace_expected: bool
+    ) -> bool:
+        """The new row first, then the head's compare-and-set, then the old row's delete:
+        the loser of a race removes the row it wrote. A process dying between the steps
+        leaves at worst one extra row in the list, never a lost or double-counted group."""
+        recipient, key = notification.recipient_id, notification.group_key
+        new_id = notification.notification_id
+        self.add(notification)
+        head = self._db.execute(_HEAD, (recipient, key)).one()
+        if head is None:
+            # No head yet: a new group, or one written before heads existed (whose
+            # newest the caller found through the index): the first claim wins.
+            won, _ = self._db.applied(_CLAIM_HEAD, (recipient, key, new_id))
+        else:
+            won, _ = self._db.applied(_MOVE_HEAD, (new_id, recipient, key, expected_id))
+        if not won:
+            self._db.execute(_DELETE, (recipient, new_id))
+            return False
+        if replace_expected and expected_id is not None and expected_id != new_id:
+            self._db.execute(_DELETE, (recipient, expected_id))
+        return True
 
     def replace(self, old_id: int, notification: Notification) -> None:
         row = _row(notification)

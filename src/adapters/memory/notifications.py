@@ -74,6 +74,19 @@ class InMemoryNotificationStore:
             inbox.remove(old_id)
             inbox.put(notification)
 
+    def advance_group(
+        self, expected_id: int | None, notification: Notification, replace_expected: bool
+    ) -> bool:
+        with self._lock:
+            latest = self.latest_in_group(notification.recipient_id, notification.group_key)
+            if (latest.notification_id if latest else None) != expected_id:
+                return False
+            if replace_expected and expected_id is not None:
+                self.replace(expected_id, notification)
+            else:
+                self.add(notification)
+            return True
+
     def list(self, recipient_id: str, before: int | None, limit: int) -> Sequence[Notification]:
         with self._lock:
             inbox = self._inboxes.get(recipient_id)

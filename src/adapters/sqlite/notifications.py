@@ -113,6 +113,30 @@ class SqliteNotificationStore:
             )
             conn.execute(_INSERT, _row(notification))
 
+    def advance_group(
+        self, expected_id: int | None, notification: Notification, replace_expected: bool
+    ) -> bool:
+        """One write transaction (SQLite's writer lock): read the group's newest, compare,
+        write."""
+        with (
+            conflict_on_integrity_error(f"notification {notification.notification_id} exists"),
+            self._db.transaction() as conn,
+        ):
+            row = conn.execute(
+                "SELECT notification_id FROM notifications WHERE recipient_id = ? "
+                "AND group_key = ? ORDER BY notification_id DESC LIMIT 1",
+                (notification.recipient_id, notification.group_key),
+            ).fetchone()
+            if (int(row[0]) if row else None) != expected_id:
+                return False
+            if replace_expected and expected_id is not None:
+                conn.execute(
+                    "DELETE FROM notifications WHERE recipient_id = ? AND notification_id = ?",
+                    (notification.recipient_id, expected_id),
+                )
+            conn.execute(_INSERT, _row(notification))
+            return True
+
     def list(self, recipient_id: str, before: int | None, limit: int) -> Sequence[Notification]:
         if limit <= 0:  # SQLite reads a negative LIMIT as "no limit"
             return []

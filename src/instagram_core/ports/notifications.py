@@ -29,6 +29,16 @@ class NotificationStore(Protocol):
         tab. Raises ``Conflict``, changing nothing, if the new id exists and is not ``old_id``."""
         ...
 
+    def advance_group(
+        self, expected_id: int | None, notification: Notification, replace_expected: bool
+    ) -> bool:
+        """Make ``notification`` the newest of its group (its recipient and ``group_key``)
+        if the group's newest is still ``expected_id`` (``None``: the group has none), also
+        removing ``expected_id`` when ``replace_expected``; ``False``, changing nothing,
+        if another write advanced the group first. Of concurrent advances from one
+        ``expected_id`` exactly one succeeds: how collapsing stays exact under races."""
+        ...
+
     def list(self, recipient_id: str, before: int | None, limit: int) -> Sequence[Notification]:
         """Up to ``limit`` notifications with ids below ``before``, newest first."""
         ...

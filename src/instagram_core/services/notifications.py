@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
-from instagram_core.domain.errors import InvalidInput
+from instagram_core.domain.errors import InvalidInput, Unavailable
 from instagram_core.domain.events import (
     CommentAdded,
     FollowApproved,
@@ -49,6 +49,8 @@ from instagram_core.ports.users import UserStore
 
 log = logging.getLogger("instagram.push")
 
+# Tries at advancing a group that racing writers keep advancing first (then the bus retries).
+ADVANCE_ATTEMPTS = 16
 # The unread badge counts this far ("99+" in a client); the count is exact below it.
 UNREAD_COUNT_LIMIT = 100
 
@@ -313,38 +315,53 @@ class NotificationService:
         if self._gate.blocked(recipient_id, actor_id):
             return  # a block made after the action: its events must not reach across it
         now = self._clock.now()
-        latest = self._store.latest_in_group(recipient_id, key)
-        if latest is not None and same_run(latest, kind, now):
-            if kind not in COLLAPSIBLE:
-                return  # the same event again: its key names it
-            if comment_id is not None and not self._store.add_actor(
-                recipient_id, latest.group_id, f"#comment:{comment_id}"
-            ):
-                return  # this comment was counted already
-            new_actor = self._store.add_actor(recipient_id, latest.group_id, actor_id)
-            if not new_actor and comment_id is None:
-                return  # a like or follow by an actor already counted: nothing new
-            notification = moved_to_top(
-                latest, self._ids.next_id(), actor_id, new_actor, now, comment_id
-            )
-            self._store.replace(latest.notification_id, notification)
+        counted: dict[int, bool] = {}  # group run -> whether this event adds an actor
+        for _ in range(ADVANCE_ATTEMPTS):
+            latest = self._store.latest_in_group(recipient_id, key)
+            if latest is not None and same_run(latest, kind, now):
+                if kind not in COLLAPSIBLE:
+                    return  # the same event again: its key names it
+                if latest.group_id not in counted:
+                    if comment_id is not None and not self._store.add_actor(
+                        recipient_id, latest.group_id, f"#comment:{comment_id}"
+                    ):
+                        return  # this comment was counted already
+                    new_actor = self._store.add_actor(recipient_id, latest.group_id, actor_id)
+                    if not new_actor and comment_id is None:
+                        return  # a like or follow by an actor already counted: nothing new
+                    counted[latest.group_id] = new_actor
+                notification = moved_to_top(
+                    latest,
+                    self._ids.next_id(),
+                    actor_id,
+                    counted[latest.group_id],
+                    now,
+                    comment_id,
+                )
+                replaces = True
+            else:
+                notification_id = self._ids.next_id()
+                notification = Notification(
+                    notification_id=notification_id,
+                    recipient_id=recipient_id,
+                    kind=kind,
+                    group_key=key,
+                    actor_ids=(actor_id,),
+                    actor_count=1,
+                    created_at=now,
+                    post_id=post_id,
+                    comment_id=comment_id,
+                )
+                # recorded before the group is visible, so a racing joiner sees the actor
+                self._store.add_actor(recipient_id, notification_id, actor_id)
+                if comment_id is not None and kind in COLLAPSIBLE:
+                    self._store.add_actor(recipient_id, notification_id, f"#comment:{comment_id}")
+                replaces = False
+            expected = latest.notification_id if latest is not None else None
+            if self._store.advance_group(expected, notification, replaces):
+                break
         else:
-            notification_id = self._ids.next_id()
-            notification = Notification(
-                notification_id=notification_id,
-                recipient_id=recipient_id,
-                kind=kind,
-                group_key=key,
-                actor_ids=(actor_id,),
-                actor_count=1,
-                created_at=now,
-                post_id=post_id,
-                comment_id=comment_id,
-            )
-            self._store.add_actor(recipient_id, notification_id, actor_id)
-            if comment_id is not None and kind in COLLAPSIBLE:
-                self._store.add_actor(recipient_id, notification_id, f"#comment:{comment_id}")
-            self._store.add(notification)
+            raise Unavailable(f"notification group {key!r} kept changing; will retry")
         self._push(notification)
 
     def _push(self, notification: Notification) -> None:
