@@ -209,3 +209,17 @@ def test_a_user_has_at_most_so_many_devices_but_may_register_one_again(world: Wo
         devices.register(alice.user_id, "fcm", token="one-more")
     devices.register(alice.user_id, "fcm", token="t0")  # the same phone again
     assert len(devices.list(alice.user_id)) == MAX_DEVICES_PER_USER
+
+
+def test_a_push_counts_only_the_actors_the_recipient_may_see(world: World) -> None:
+    alice = world.register("alice")
+    fans = [world.register(f"fan{i}") for i in range(3)]
+    post = world.post(alice)
+    world.core.engagement().like(fans[0].user_id, post.post_id)
+    world.core.engagement().like(fans[1].user_id, post.post_id)
+    world.core.social().block(alice.user_id, "fan0")
+    world.core.push_devices().register(alice.user_id, "fcm", token="phone")
+    world.core.engagement().like(fans[2].user_id, post.post_id)
+    assert [m.text for m in world.adapters.push().sent_to(alice.user_id)] == [
+        "fan2 and 1 other liked your post"
+    ]

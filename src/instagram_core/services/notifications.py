@@ -375,7 +375,9 @@ class NotificationService:
             return
         actors = self._users.get_many(notification.actor_ids[:1])
         lead = actors[notification.actor_ids[0]].username if actors else None
-        text = summary_text(lead, notification.actor_count, notification.kind)
+        hidden = self._gate.blocked_ids(notification.recipient_id)
+        count = notification.actor_count - self._hidden_actors(notification, hidden)
+        text = summary_text(lead, max(count, 1), notification.kind)
         for device in devices:
             subject = f"{device.device_id}:{notification.post_id}:{notification.kind}"
             if not hit(self._limiter, PUSHES_PER_POST, subject).allowed:
