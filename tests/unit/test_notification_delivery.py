@@ -223,3 +223,16 @@ def test_a_push_counts_only_the_actors_the_recipient_may_see(world: World) -> No
     assert [m.text for m in world.adapters.push().sent_to(alice.user_id)] == [
         "fan2 and 1 other liked your post"
     ]
+
+
+def test_push_deliveries_travel_on_kafka_keyed_by_device() -> None:
+    from instagram_adapters.kafka.envelope import decode, encode, open_message, wrap
+    from instagram_adapters.kafka.topics import Topology
+
+    command = PushDelivery(5, "alice", "like", "bob liked your post", 7, 9)
+    assert open_message(decode(encode(wrap(command)))) == command
+    topology = Topology()
+    route = topology.route(PushDelivery)
+    assert route is not None
+    assert topology.topic(route.family) == "instagram.push"
+    assert topology.key(command) == b"5"  # one device's pushes stay in order
