@@ -33,6 +33,10 @@ from instagram_adapters.memory.multipart import InMemoryMultipartUploads
 from instagram_adapters.memory.notifications import InMemoryNotificationStore
 from instagram_adapters.memory.posts import InMemoryPostStore
 from instagram_adapters.memory.push import LoggingPushGateway
+from instagram_adapters.memory.push_devices import (
+    InMemoryDeviceStore,
+    InMemoryNotificationSettingsStore,
+)
 from instagram_adapters.memory.ranking import ChronologicalRanker
 from instagram_adapters.memory.rate_limiter import InMemoryRateLimiter
 from instagram_adapters.memory.restrictions import InMemoryRestrictions
@@ -54,6 +58,10 @@ from instagram_adapters.sqlite.highlights import SqliteHighlightStore
 from instagram_adapters.sqlite.media import SqliteMediaStore
 from instagram_adapters.sqlite.notifications import SqliteNotificationStore
 from instagram_adapters.sqlite.posts import SqlitePostStore
+from instagram_adapters.sqlite.push_devices import (
+    SqliteDeviceStore,
+    SqliteNotificationSettingsStore,
+)
 from instagram_adapters.sqlite.restrictions import SqliteRestrictions
 from instagram_adapters.sqlite.search import SqliteSearchIndex
 from instagram_adapters.sqlite.social_graph import SqliteSocialGraph
@@ -76,11 +84,12 @@ from instagram_core.services.handlers import Workers, dead_letter_handlers, mess
 from instagram_core.services.highlights import HighlightService
 from instagram_core.services.media import MediaService
 from instagram_core.services.media_views import MediaViews
-from instagram_core.services.notifications import NotificationService
+from instagram_core.services.notifications import NotificationService, NotificationStores
 from instagram_core.services.posts import PostService, PostStores
 from instagram_core.services.profiles import ProfileService
 from instagram_core.services.publishing import MediaPipeline, PublishingService
 from instagram_core.services.pulled_timelines import PulledTimelines
+from instagram_core.services.push_devices import PushDevices
 from instagram_core.services.ranking import ModelRanker
 from instagram_core.services.search import SearchService
 from instagram_core.services.social import SocialService
@@ -92,6 +101,7 @@ from instagram_core.services.upload_sweeper import UploadSweeper
 from instagram_core.services.views import DOWNLOAD_URL_TTL, PostViews
 from instagram_entrypoints.config import CHANGE_RETENTION_SECONDS, Settings, head_weights
 from instagram_entrypoints.http.feed_pages import FeedPageCache
+from instagram_entrypoints.push_wiring import open_push_gateway
 from instagram_entrypoints.wiring import (
     DeadLetterRouter,
     LateBoundBus,
@@ -138,6 +148,8 @@ class EmbeddedAdapters(containers.DeclarativeContainer):
     story_polls = providers.Singleton(SqliteStoryPollStore, database)
     highlights = providers.Singleton(SqliteHighlightStore, database)
     notifications = providers.Singleton(SqliteNotificationStore, database)
+    devices = providers.Singleton(SqliteDeviceStore, database)
+    notification_settings = providers.Singleton(SqliteNotificationSettingsStore, database)
 
     feeds = providers.Singleton(
         InMemoryFeedCache, clock=clock, idle_ttl_seconds=config.feed_idle_seconds
@@ -154,7 +166,18 @@ class EmbeddedAdapters(containers.DeclarativeContainer):
         load_engagement_model, providers.Callable(head_weights, config.rank_weights)
     )
     moderator = providers.Singleton(default_moderator, config.moderation_threshold)
-    push = providers.Singleton(LoggingPushGateway)
+    push = providers.Resource(
+        open_push_gateway,
+        clock,
+        config.push_timeout_seconds,
+        config.fcm_project_id,
+        config.fcm_service_account_file,
+        config.apns_key_file,
+        config.apns_key_id,
+        config.apns_team_id,
+        config.apns_topic,
+        config.apns_sandbox,
+    )
     trending = providers.Singleton(InMemoryTrendingTags)
     hasher = providers.Singleton(Argon2PasswordHasher)
     tokens = providers.Singleton(
@@ -205,6 +228,8 @@ class MemoryAdapters(containers.DeclarativeContainer):
     story_polls = providers.Singleton(InMemoryStoryPollStore)
     highlights = providers.Singleton(InMemoryHighlightStore)
     notifications = providers.Singleton(InMemoryNotificationStore)
+    devices = providers.Singleton(InMemoryDeviceStore)
+    notification_settings = providers.Singleton(InMemoryNotificationSettingsStore)
 
     feeds = providers.Singleton(
         InMemoryFeedCache, clock=clock, idle_ttl_seconds=config.feed_idle_seconds
@@ -390,17 +415,25 @@ class Core(containers.DeclarativeContainer):
         fanout_policy,
         providers.Singleton(PulledTimelines, adapters.posts, adapters.clock),
     )
+    notification_stores = providers.Singleton(
+        NotificationStores,
+        notifications=adapters.notifications,
+        devices=adapters.devices,
+        settings=adapters.notification_settings,
+        users=adapters.users,
+        posts=adapters.posts,
+    )
     notifications = providers.Singleton(
         NotificationService,
-        adapters.notifications,
-        adapters.users,
-        adapters.posts,
+        notification_stores,
         adapters.ids,
         adapters.clock,
         adapters.limiter,
         adapters.push,
         gate,
+        bus,
     )
+    push_devices = providers.Singleton(PushDevices, adapters.devices, adapters.ids, adapters.clock)
     search = providers.Singleton(
         SearchService,
         adapters.search_index,

@@ -15,7 +15,11 @@ from instagram_core.ports.highlights import HighlightStore
 from instagram_core.ports.ids import IdGenerator
 from instagram_core.ports.media import MediaStore
 from instagram_core.ports.moderation import ModerationVerdict, Moderator
-from instagram_core.ports.notifications import NotificationStore
+from instagram_core.ports.notifications import (
+    DeviceStore,
+    NotificationSettingsStore,
+    NotificationStore,
+)
 from instagram_core.ports.posts import PostStore
 from instagram_core.ports.processing import (
     MediaHeader,
@@ -25,6 +29,7 @@ from instagram_core.ports.processing import (
     RenderedVariant,
     VideoTranscoder,
 )
+from instagram_core.ports.push import PushGateway
 from instagram_core.ports.ranking import EngagementModel, Ranker
 from instagram_core.ports.rate_limit import RateDecision, RateLimiter
 from instagram_core.ports.restrictions import Restrictions
@@ -43,6 +48,7 @@ __all__ = [
     "BlobStore",
     "Clock",
     "CommentStore",
+    "DeviceStore",
     "Emit",
     "EngagementModel",
     "EngagementStore",
@@ -57,12 +63,14 @@ __all__ = [
     "MediaStore",
     "ModerationVerdict",
     "Moderator",
+    "NotificationSettingsStore",
     "NotificationStore",
     "PasswordHasher",
     "PostStore",
     "PresignedUpload",
     "ProcessedImage",
     "ProcessedVideo",
+    "PushGateway",
     "Ranker",
     "RateDecision",
     "RateLimiter",
