@@ -32,7 +32,12 @@ TABLES = {
     "story_views": ("story_viewers", "story_views"),
     "story_polls": ("story_poll_votes",),
     "highlights": ("highlights",),
-    "notifications": ("activity", "notification_buckets", "notification_groups"),
+    "notifications": (
+        "notifications",
+        "notification_group_actors",
+        "notification_read_marks",
+        "notification_group_heads",
+    ),
     "affinity": ("affinity", "seen_posts", "affinity_events"),
 }
 

@@ -56,6 +56,17 @@ class Settings:
     abandoned_upload_hours: float = _CORE.abandoned_upload_age / timedelta(hours=1)
     upload_sweep_seconds: float = _CORE.upload_sweep_interval.total_seconds()
     log_level: str = "info"
+    # Push (docs/notifications.md). Webhooks need nothing; FCM needs a Google service
+    # account's JSON key and the Firebase project; APNs a .p8 key, its id, the team id and
+    # the app's bundle id. A platform left unconfigured logs its pushes instead.
+    push_timeout_seconds: float = 5.0
+    fcm_project_id: str = ""
+    fcm_service_account_file: str = ""
+    apns_key_file: str = ""
+    apns_key_id: str = ""
+    apns_team_id: str = ""
+    apns_topic: str = ""
+    apns_sandbox: bool = False
     # How long a story lives (the seed's 24 h; Cassandra's TTL follows it). Tests shorten it.
     story_lifetime_seconds: int = int(_CORE.story_lifetime.total_seconds())
     # The production profile's engines.
@@ -108,6 +119,16 @@ class Settings:
         return self.data_dir / "media"
 
 
+def _flag(raw: str) -> bool:
+    """A strict boolean: 1/true/yes/on or 0/false/no/off; anything else is a ``ValueError``."""
+    word = raw.strip().lower()
+    if word in {"1", "true", "yes", "on"}:
+        return True
+    if word in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(raw)
+
+
 _CONVERTERS: dict[str, Any] = {
     "port": int,
     "max_upload_bytes": int,
@@ -132,6 +153,8 @@ _CONVERTERS: dict[str, Any] = {
     "kafka_retention_hours": int,
     "bus_max_attempts": int,
     "bus_backoff_seconds": float,
+    "push_timeout_seconds": float,
+    "apns_sandbox": _flag,
     "data_dir": Path,
 }
 

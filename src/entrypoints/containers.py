@@ -36,6 +36,10 @@ from instagram_adapters.memory.multipart import InMemoryMultipartUploads
 from instagram_adapters.memory.notifications import InMemoryNotificationStore
 from instagram_adapters.memory.posts import InMemoryPostStore
 from instagram_adapters.memory.push import LoggingPushGateway
+from instagram_adapters.memory.push_devices import (
+    InMemoryDeviceStore,
+    InMemoryNotificationSettingsStore,
+)
 from instagram_adapters.memory.ranking import ChronologicalRanker
 from instagram_adapters.memory.rate_limiter import InMemoryRateLimiter
 from instagram_adapters.memory.restrictions import InMemoryRestrictions
@@ -56,6 +60,10 @@ from instagram_adapters.sqlite.highlights import SqliteHighlightStore
 from instagram_adapters.sqlite.media import SqliteMediaStore
 from instagram_adapters.sqlite.notifications import SqliteNotificationStore
 from instagram_adapters.sqlite.posts import SqlitePostStore
+from instagram_adapters.sqlite.push_devices import (
+    SqliteDeviceStore,
+    SqliteNotificationSettingsStore,
+)
 from instagram_adapters.sqlite.restrictions import SqliteRestrictions
 from instagram_adapters.sqlite.search import SqliteSearchIndex
 from instagram_adapters.sqlite.social_graph import SqliteSocialGraph
@@ -71,6 +79,7 @@ from instagram_core.ports import (
     ChangeVersions,
     Clock,
     CommentStore,
+    DeviceStore,
     EngagementModel,
     EngagementStore,
     FeedCache,
@@ -80,6 +89,7 @@ from instagram_core.ports import (
     MediaProcessor,
     Moderator,
     MultipartUploads,
+    NotificationSettingsStore,
     NotificationStore,
     PasswordHasher,
     PostStore,
@@ -105,6 +115,7 @@ from instagram_core.services.units import PublishAfterWork
 from instagram_core.settings import Settings as CoreSettings
 from instagram_entrypoints.config import Settings, head_weights
 from instagram_entrypoints.http.feed_pages import FeedPageCache
+from instagram_entrypoints.push_wiring import open_push_gateway
 from instagram_entrypoints.wiring import (
     LateBoundBus,
     default_moderator,
@@ -158,6 +169,10 @@ class MemoryAdapters(containers.DeclarativeContainer):
     highlights: providers.Provider[HighlightStore] = providers.Singleton(InMemoryHighlightStore)
     notifications: providers.Provider[NotificationStore] = providers.Singleton(
         InMemoryNotificationStore
+    )
+    devices: providers.Provider[DeviceStore] = providers.Singleton(InMemoryDeviceStore)
+    notification_settings: providers.Provider[NotificationSettingsStore] = providers.Singleton(
+        InMemoryNotificationSettingsStore
     )
     feeds: providers.Provider[FeedCache] = providers.Singleton(
         InMemoryFeedCache, clock=clock, idle_ttl_seconds=config.feed_idle_seconds
@@ -229,9 +244,24 @@ class EmbeddedAdapters(MemoryAdapters):
     story_polls = providers.Singleton(SqliteStoryPollStore, database)
     highlights = providers.Singleton(SqliteHighlightStore, database)
     notifications = providers.Singleton(SqliteNotificationStore, database)
+    devices = providers.Singleton(SqliteDeviceStore, database)
+    notification_settings = providers.Singleton(SqliteNotificationSettingsStore, database)
     search_index = providers.Singleton(SqliteSearchIndex, database)
     moderator = providers.Singleton(default_moderator, MemoryAdapters.config.moderation_threshold)
     hasher = providers.Singleton(Argon2PasswordHasher)
+    # A signed webhook always; FCM and APNs where configured, else logged.
+    push = providers.Resource(
+        open_push_gateway,
+        clock,
+        MemoryAdapters.config.push_timeout_seconds,
+        MemoryAdapters.config.fcm_project_id,
+        MemoryAdapters.config.fcm_service_account_file,
+        MemoryAdapters.config.apns_key_file,
+        MemoryAdapters.config.apns_key_id,
+        MemoryAdapters.config.apns_team_id,
+        MemoryAdapters.config.apns_topic,
+        MemoryAdapters.config.apns_sandbox,
+    )
     blobs: providers.Provider[BlobStore] = providers.Singleton(
         LocalDiskBlobStore,
         root=MemoryAdapters.config.blob_root,
@@ -312,6 +342,7 @@ class Core(containers.DeclarativeContainer):
     comments = use_cases.provided.comments
     feed = use_cases.provided.feed
     notifications = use_cases.provided.notifications
+    push_devices = use_cases.provided.push_devices
     search = use_cases.provided.search
     stories = use_cases.provided.stories
     story_views = use_cases.provided.story_views

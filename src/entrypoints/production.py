@@ -31,6 +31,10 @@ from instagram_adapters.cassandra.story_views import CassandraStoryViewStore
 from instagram_adapters.memory.ids import SnowflakeIdGenerator
 from instagram_adapters.mysql.migrate import apply_migrations
 from instagram_adapters.mysql.pool import MySqlPool
+from instagram_adapters.mysql.push_devices import (
+    MySqlDeviceStore,
+    MySqlNotificationSettingsStore,
+)
 from instagram_adapters.mysql.restrictions import MySqlRestrictions
 from instagram_adapters.mysql.social_graph import MySqlSocialGraph
 from instagram_adapters.mysql.users import MySqlUserStore
@@ -141,6 +145,8 @@ class ProductionAdapters(EmbeddedAdapters):
     users = providers.Singleton(MySqlUserStore, mysql)
     graph = providers.Singleton(MySqlSocialGraph, mysql)
     restrictions = providers.Singleton(MySqlRestrictions, mysql)
+    devices = providers.Singleton(MySqlDeviceStore, mysql)
+    notification_settings = providers.Singleton(MySqlNotificationSettingsStore, mysql)
     feeds = providers.Singleton(RedisFeedCache, redis, idle_ttl_seconds=config.feed_idle_seconds)
     feed_snapshots = providers.Singleton(RedisFeedSnapshots, redis)
     change_versions = providers.Singleton(

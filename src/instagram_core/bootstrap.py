@@ -36,11 +36,12 @@ from instagram_core.services.handlers import (
 from instagram_core.services.highlights import HighlightService
 from instagram_core.services.media import MediaService
 from instagram_core.services.media_views import MediaViews
-from instagram_core.services.notifications import NotificationService
+from instagram_core.services.notifications import NotificationService, NotificationStores
 from instagram_core.services.posts import PostService, PostStores
 from instagram_core.services.profiles import ProfileService
 from instagram_core.services.publishing import MediaPipeline, PublishingService
 from instagram_core.services.pulled_timelines import PulledTimelines
+from instagram_core.services.push_devices import PushDevices
 from instagram_core.services.ranking import ModelRanker
 from instagram_core.services.search import SearchService
 from instagram_core.services.social import SocialService
@@ -163,6 +164,7 @@ def bootstrap(ports: Ports, settings: Settings | None = None) -> UseCases:
             PulledTimelines(ports.posts, ports.clock),
         ),
         notifications=workers.notifications,
+        push_devices=PushDevices(ports.devices, ports.ids, ports.clock),
         search=workers.search,
         stories=workers.stories,
         story_views=shared.story_views,
@@ -264,14 +266,19 @@ def _workers(
             shared.feeds, ports.graph, ports.posts, ports.events, shared.fanout_policy
         ),
         notifications=NotificationService(
-            ports.notifications,
-            ports.users,
-            ports.posts,
+            NotificationStores(
+                notifications=ports.notifications,
+                devices=ports.devices,
+                settings=ports.notification_settings,
+                users=ports.users,
+                posts=ports.posts,
+            ),
             ports.ids,
             ports.clock,
             ports.limiter,
             ports.push,
             shared.gate,
+            ports.events,
         ),
         search=SearchService(
             ports.search_index,

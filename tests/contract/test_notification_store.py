@@ -15,7 +15,7 @@ from instagram_adapters.sqlite.database import SqliteDatabase
 from instagram_adapters.sqlite.notifications import SqliteNotificationStore
 from instagram_core.ports import NotificationStore
 from instagram_core.testing.notifications import NotificationStoreContract, like
-from tests.cassandra_support import SMALL_BUCKETS, fresh_session
+from tests.cassandra_support import fresh_session
 
 
 class TestInMemoryNotificationStore(NotificationStoreContract):
@@ -37,9 +37,7 @@ class TestCassandraNotificationStore(NotificationStoreContract):
     def new_notification_store(
         self, request: pytest.FixtureRequest
     ) -> Callable[[], NotificationStore]:
-        return lambda: CassandraNotificationStore(
-            fresh_session(request, "notifications"), SMALL_BUCKETS
-        )
+        return lambda: CassandraNotificationStore(fresh_session(request, "notifications"))
 
 
 def test_sqlite_notifications_survive_reopening(tmp_path: Path) -> None:

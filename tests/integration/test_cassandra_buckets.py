@@ -16,13 +16,10 @@ from hypothesis import strategies as st
 
 from instagram_adapters.cassandra.buckets import HOUR_OF_IDS, bucket_of, walk
 from instagram_adapters.cassandra.comments import CassandraCommentStore
-from instagram_adapters.cassandra.notifications import CassandraNotificationStore
 from instagram_adapters.cassandra.posts import CassandraPostStore
 from instagram_adapters.cassandra.session import CassandraSession
-from instagram_adapters.memory.notifications import InMemoryNotificationStore
 from instagram_core.domain.comments import Comment
 from instagram_core.domain.ids import compose_id
-from instagram_core.domain.notifications import Notification, NotificationKind
 from instagram_core.domain.posts import Post, PostStatus
 from tests.cassandra_support import fresh_session
 
@@ -139,87 +136,3 @@ def test_the_recovery_queue_walks_buckets_and_forgets_the_emptied_ones(
         store.update(attrs.evolve(post, status=PostStatus.PUBLISHED))
     assert [p.post_id for p in store.by_status(PostStatus.PROCESSING, 10)] == [12]
     assert len(queued_buckets(session, "processing")) == 1
-
-
-def like(notification_id: int, actors: tuple[str, ...], post_id: int = 7) -> Notification:
-    return Notification(
-        notification_id=notification_id,
-        recipient_id="star",
-        kind=NotificationKind.LIKE,
-        group_key=f"like:{post_id}",
-        actor_ids=actors[:3],
-        actor_count=len(actors),
-        created_at=T0,
-        post_id=post_id,
-    )
-
-
-def activity_rows(session: CassandraSession, bucket: int) -> list[int]:
-    rows = session.execute(
-        "SELECT notification_id FROM activity WHERE recipient_id = 'star' AND bucket = ?",
-        (bucket,),
-    )
-    return [row.notification_id for row in rows]
-
-
-def test_a_burst_of_likes_in_one_bucket_overwrites_one_row(
-    request: pytest.FixtureRequest,
-) -> None:
-    session = fresh_session(request, "notifications")
-    store = CassandraNotificationStore(session, bucket_width=1000)
-    store.add(like(100, ("a0",)))
-    actors: tuple[str, ...] = ("a0",)
-    for n in range(101, 200):
-        actors = (f"a{n}", *actors)
-        latest = store.latest_in_group("star", "like:7")
-        assert latest is not None
-        store.replace(latest.notification_id, like(n, actors))
-    assert activity_rows(session, 0) == [199]  # one row, rewritten in place 99 times
-    [only] = store.list("star", None, 10)
-    assert (only.notification_id, only.actor_count) == (199, 100)
-    # The next like falls in the next bucket: the row moves there (one delete).
-    store.replace(199, like(1000, ("z", *actors)))
-    assert activity_rows(session, 0) == []
-    assert activity_rows(session, 1) == [1000]
-    assert [n.notification_id for n in store.list("star", None, 10)] == [1000]
-    assert store.latest_in_group("star", "like:7") == like(1000, ("z", *actors))
-
-
-operations = st.lists(
-    st.tuples(
-        st.sampled_from(["add", "collapse"]),
-        st.integers(min_value=1, max_value=4),  # which post's group
-    ),
-    max_size=25,
-)
-
-
-@settings(
-    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-@given(ops=operations, width=st.integers(min_value=1, max_value=12), limit=st.integers(1, 5))
-def test_activity_pages_across_buckets_match_the_in_memory_store(
-    request: pytest.FixtureRequest, ops: list[tuple[str, int]], width: int, limit: int
-) -> None:
-    """The same adds and collapses, on Cassandra with tiny buckets and in memory: every page
-    and every group's latest agree."""
-    ours = CassandraNotificationStore(fresh_session(request, "notifications"), width)
-    model = InMemoryNotificationStore()
-    for step, (op, post_id) in enumerate(ops, start=1):
-        notification_id = step * 3  # gaps, so buckets of width > 3 hold several ids
-        fresh = like(notification_id, (f"u{step}",), post_id)
-        latest = model.latest_in_group("star", fresh.group_key)
-        assert ours.latest_in_group("star", fresh.group_key) == latest
-        for store in (ours, model):
-            if op == "collapse" and latest is not None:
-                merged = like(notification_id, (f"u{step}", *latest.actor_ids), post_id)
-                store.replace(latest.notification_id, merged)
-            else:
-                store.add(fresh)
-    before: int | None = None
-    while True:
-        page = ours.list("star", before, limit)
-        assert page == model.list("star", before, limit)
-        if not page:
-            break
-        before = page[-1].notification_id

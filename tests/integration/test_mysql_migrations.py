@@ -50,7 +50,15 @@ def test_migrate_applies_the_pending_files_once(empty_database: str) -> None:
         }
     finally:
         pool.close()
-    assert tables == {"users", "follows", "blocks", "mutes", "schema_migrations"}
+    assert tables == {
+        "users",
+        "follows",
+        "blocks",
+        "mutes",
+        "push_devices",
+        "notification_settings",
+        "schema_migrations",
+    }
 
 
 def test_concurrent_runs_apply_each_migration_exactly_once(empty_database: str) -> None:

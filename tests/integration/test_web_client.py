@@ -221,6 +221,7 @@ def test_two_people_share_a_photo_like_it_comment_and_see_the_notification(
     alice.page.goto("/#/activity")
     alice.page.get_by_text("bob liked your post").wait_for()
     alice.page.get_by_text(re.compile("bob commented")).wait_for()
+    alice.page.locator("#unread").wait_for(state="hidden")  # read on the server: badge gone
     alice.page.screenshot(path=str(SCREENSHOTS / "activity.png"))
 
 

@@ -46,11 +46,6 @@ NOT_STATE = {
     "config",
 }
 NOT_YET_IDEMPOTENT = {
-    "instagram_core.services.notifications.NotificationService.on_follow_created",
-    "instagram_core.services.notifications.NotificationService.on_follow_approved",
-    "instagram_core.services.notifications.NotificationService.on_post_liked",
-    "instagram_core.services.notifications.NotificationService.on_comment_added",
-    "instagram_core.services.notifications.NotificationService.on_story_mentioned",
     "instagram_core.services.closeness.Closeness.on_story_viewed",  # affinity
     "instagram_core.services.closeness.Closeness.on_profile_visited",  # affinity
 }
@@ -103,6 +98,7 @@ def told_story() -> Iterator[tuple[World, list[Message]]]:
     bus.publish = record
     alice, bob = world.register("alice"), world.register("bob")
     carol = world.register("carol", private=True)
+    world.core.push_devices().register(alice.user_id, "fcm", token="alices-phone")
     world.core.accounts().update_profile(alice.user_id, bio="photos")  # type: ignore[call-arg]
     world.follow(bob, alice)
     world.follow(bob, carol)

@@ -52,6 +52,7 @@ def test_follow_requests_notify_the_private_account(world: World) -> None:
 
 def test_a_burst_of_likes_pushes_once_per_five_minutes(world: World) -> None:
     alice = world.register("alice")
+    world.core.push_devices().register(alice.user_id, "fcm", token="phone-token")
     post = world.post(alice)
     fans = [world.register(f"fan{i}") for i in range(4)]
     for fan in fans[:3]:

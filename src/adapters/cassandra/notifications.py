@@ -1,40 +1,27 @@
-"""The Activity tab on Cassandra: a recipient's notifications in hourly buckets, where a
-collapsing group overwrites its row instead of deleting and re-inserting it.
+"""The Activity tab on Cassandra, as the seed has it: partition ``recipient_id``, newest
+first (``notification_id`` DESC).
 
-Three tables (docs/data-model.md has their partition math):
-
-- ``activity``, keyed ``((recipient_id, bucket), slot)``: the rows a page lists. ``slot`` is
-  the id a row was first written with; the bucket is the hour of that id. When a group
-  collapses ("alice and 42 others"), the row of its latest notification is overwritten in
-  place under its slot with the new id, actors and count, as long as the new id falls in
-  the same bucket: a burst of likes costs no tombstone at all. Only when the group moves to
-  a newer bucket is the old row deleted, one tombstone per group and hour, however many
-  likes it drew. A page reads a bucket whole and sorts it by id (a bucket holds one hour of
-  a recipient's groups), walking the buckets newest first through
-  ``notification_buckets``. A storage-attached index on ``notification_id`` finds the row
-  of an id inside its bucket's partition (to replace it, or to refuse a reused id).
-- ``notification_buckets``, keyed ``(recipient_id, bucket)`` newest first: the recipient's
-  non-empty buckets.
-- ``notification_groups``, keyed ``((recipient_id, group_key), notification_id)`` newest
-  first: "the latest of this group" is the first row of one partition. Superseded rows are
-  deleted, but their tombstones sort after the live newest row, so that read never steps
-  over them.
-
-A write is one logged batch over these tables (all of it happens, or none).
+Everything a write touches lives in the recipient's one partition, so ``replace`` (remove
+the old group notification, add the collapsed one on top) is a single-partition
+conditional batch: atomic and isolated, with the ``IF NOT EXISTS`` that refuses to clobber
+another notification. "The latest of this group" reads the same partition through a
+storage-attached index on ``group_key``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
-from instagram_adapters.cassandra.buckets import HOUR_OF_IDS, bucket_of, walk
-from instagram_adapters.cassandra.session import CassandraSession
+from cassandra.query import BatchStatement, BatchType
+
+from instagram_adapters.cassandra.session import CassandraSession, unavailable_on_driver_error
 from instagram_adapters.rows.codecs import from_micros, to_micros
 from instagram_core.domain.errors import Conflict
 from instagram_core.domain.notifications import Notification, NotificationKind
 
-_FIELDS = (
+_NAMES = (
+    "recipient_id",
     "notification_id",
     "kind",
     "group_key",
@@ -43,32 +30,47 @@ _FIELDS = (
     "created_us",
     "post_id",
     "comment_id",
+    "group_id",
 )
-_COLUMNS = ", ".join(("recipient_id", *_FIELDS))
-_MARKS = ", ".join("?" * len(_FIELDS))
-_WRITE_ROW = f"INSERT INTO activity ({_COLUMNS}, bucket, slot) VALUES (?, {_MARKS}, ?, ?)"
-_DELETE_ROW = "DELETE FROM activity WHERE recipient_id = ? AND bucket = ? AND slot = ?"
-_FIND_ID = (
-    "SELECT slot, group_key FROM activity"
-    " WHERE recipient_id = ? AND bucket = ? AND notification_id = ?"
-)
-_BUCKET_ROWS = f"SELECT {_COLUMNS} FROM activity WHERE recipient_id = ? AND bucket = ?"
-_INDEX_BUCKET = "INSERT INTO notification_buckets (recipient_id, bucket) VALUES (?, ?)"
-_BUCKETS = "SELECT bucket FROM notification_buckets WHERE recipient_id = ?"
-_BUCKETS_FROM = _BUCKETS + " AND bucket <= ?"
-_WRITE_GROUP = f"INSERT INTO notification_groups ({_COLUMNS}) VALUES (?, {_MARKS})"
-_DELETE_GROUP = (
-    "DELETE FROM notification_groups"
-    " WHERE recipient_id = ? AND group_key = ? AND notification_id = ?"
-)
+_COLUMNS = ", ".join(_NAMES)
+_VALUES = f"({_COLUMNS}) VALUES ({', '.join('?' * len(_NAMES))})"
+_INSERT = f"INSERT INTO notifications {_VALUES} IF NOT EXISTS"
+_OVERWRITE = f"INSERT INTO notifications {_VALUES}"
+_DELETE = "DELETE FROM notifications WHERE recipient_id = ? AND notification_id = ?"
 _LATEST_IN_GROUP = (
-    f"SELECT {_COLUMNS} FROM notification_groups WHERE recipient_id = ? AND group_key = ? LIMIT 1"
+    f"SELECT {_COLUMNS} FROM notifications WHERE recipient_id = ? AND group_key = ? LIMIT 1"
 )
+_PAGE = f"SELECT {_COLUMNS} FROM notifications WHERE recipient_id = ? LIMIT ?"
+_PAGE_BEFORE = (
+    f"SELECT {_COLUMNS} FROM notifications WHERE recipient_id = ? AND notification_id < ? LIMIT ?"
+)
+_PAGE_AFTER = (
+    f"SELECT {_COLUMNS} FROM notifications WHERE recipient_id = ? AND notification_id > ? LIMIT ?"
+)
+_ADD_ACTOR = (
+    "INSERT INTO notification_group_actors (recipient_id, group_id, actor_id) "
+    "VALUES (?, ?, ?) IF NOT EXISTS"
+)
+_ACTORS_AMONG = (
+    "SELECT actor_id FROM notification_group_actors "
+    "WHERE recipient_id = ? AND group_id = ? AND actor_id IN ?"
+)
+_HEAD = "SELECT latest_id FROM notification_group_heads WHERE recipient_id = ? AND group_key = ?"
+_BY_ID = f"SELECT {_COLUMNS} FROM notifications WHERE recipient_id = ? AND notification_id = ?"
+_CLAIM_HEAD = (
+    "INSERT INTO notification_group_heads (recipient_id, group_key, latest_id) "
+    "VALUES (?, ?, ?) IF NOT EXISTS"
+)
+_MOVE_HEAD = (
+    "UPDATE notification_group_heads SET latest_id = ? WHERE recipient_id = ? "
+    "AND group_key = ? IF latest_id = ?"
+)
+_MARK = "INSERT INTO notification_read_marks (recipient_id, read_up_to) VALUES (?, ?)"
+_DROP_OLDER_MARKS = "DELETE FROM notification_read_marks WHERE recipient_id = ? AND read_up_to < ?"
+_READ_MARK = "SELECT read_up_to FROM notification_read_marks WHERE recipient_id = ? LIMIT 1"
 
-Write = tuple[str, Sequence[Any]]
 
-
-def _values(notification: Notification) -> list[Any]:
+def _row(notification: Notification) -> list[Any]:
     return [
         notification.recipient_id,
         notification.notification_id,
@@ -79,6 +81,7 @@ def _values(notification: Notification) -> list[Any]:
         to_micros(notification.created_at),
         notification.post_id,
         notification.comment_id,
+        notification.group_id,
     ]
 
 
@@ -93,87 +96,105 @@ def _notification(row: Any) -> Notification:
         created_at=from_micros(row.created_us),
         post_id=row.post_id,
         comment_id=row.comment_id,
+        group_id=row.group_id or row.notification_id,
     )
 
 
-def _newest_first(rows: Sequence[Any], before: int | None) -> list[Notification]:
-    """A bucket's rows below ``before``, newest first: collapsed rows keep their first
-    id's slot, so the bucket's order is by id, not by clustering key."""
-    kept = [r for r in rows if before is None or r.notification_id < before]
-    kept.sort(key=lambda r: r.notification_id, reverse=True)
-    return [_notification(r) for r in kept]
-
-
 class CassandraNotificationStore:
-    """A :class:`~instagram_core.ports.NotificationStore` on Cassandra; ``bucket_width`` is
-    the number of ids per bucket (an hour's; tests pass a few to cross buckets often)."""
+    """A :class:`~instagram_core.ports.NotificationStore` on Cassandra."""
 
-    def __init__(self, session: CassandraSession, bucket_width: int = HOUR_OF_IDS) -> None:
+    def __init__(self, session: CassandraSession) -> None:
         self._db = session
-        self._width = bucket_width
 
     def add(self, notification: Notification) -> None:
-        if self._find(notification.recipient_id, notification.notification_id) is not None:
+        applied, _ = self._db.applied(_INSERT, _row(notification))
+        if not applied:
             raise Conflict(f"notification {notification.notification_id} exists")
-        self._db.batch(self._insert(notification))
 
     def latest_in_group(self, recipient_id: str, group_key: str) -> Notification | None:
+        """Through the group's head where there is one (every group advanced since
+        migration 0003), else through the ``group_key`` index."""
+        head = self._db.execute(_HEAD, (recipient_id, group_key)).one()
+        if head is not None:
+            row = self._db.execute(_BY_ID, (recipient_id, head.latest_id)).one()
+            if row is not None:
+                return _notification(row)
         row = self._db.execute(_LATEST_IN_GROUP, (recipient_id, group_key)).one()
         return None if row is None else _notification(row)
 
-    def replace(self, old_id: int, notification: Notification) -> None:
-        recipient = notification.recipient_id
+    def advance_group(
+        self, expected_id: int | None, notification: Notification, replace_expected: bool
+    ) -> bool:
+        """The new row first, then the head's compare-and-set, then the old row's delete:
+        the loser of a race removes the row it wrote. A process dying between the steps
+        leaves at worst one extra row in the list, never a lost or double-counted group."""
+        recipient, key = notification.recipient_id, notification.group_key
         new_id = notification.notification_id
-        if old_id != new_id and self._find(recipient, new_id) is not None:
-            raise Conflict(f"notification {new_id} exists")
-        old = self._find(recipient, old_id)
-        if old is None:
-            self._db.batch(self._insert(notification))
-            return
-        slot, old_group = old
-        old_bucket = bucket_of(old_id, self._width)
-        values = _values(notification)
-        writes: list[Write] = []
-        if old_bucket == bucket_of(new_id, self._width):
-            # The same hour: overwrite the row in place (no tombstone in the page's path).
-            writes.append((_WRITE_ROW, (*values, old_bucket, slot)))
-            writes.append((_WRITE_GROUP, values))
+        self.add(notification)
+        head = self._db.execute(_HEAD, (recipient, key)).one()
+        if head is None:
+            # No head yet: a new group, or one written before heads existed (whose
+            # newest the caller found through the index): the first claim wins.
+            won, _ = self._db.applied(_CLAIM_HEAD, (recipient, key, new_id))
         else:
-            writes.extend(self._insert(notification))
-            writes.append((_DELETE_ROW, (recipient, old_bucket, slot)))
-        if (old_group, old_id) != (notification.group_key, new_id):
-            # A delete and a write of one row in one batch would share a timestamp and the
-            # delete would win: only a row whose key changes is deleted.
-            writes.append((_DELETE_GROUP, (recipient, old_group, old_id)))
-        self._db.batch(writes)
+            won, _ = self._db.applied(_MOVE_HEAD, (new_id, recipient, key, expected_id))
+        if not won:
+            self._db.execute(_DELETE, (recipient, new_id))
+            return False
+        if replace_expected and expected_id is not None and expected_id != new_id:
+            self._db.execute(_DELETE, (recipient, expected_id))
+        return True
+
+    def replace(self, old_id: int, notification: Notification) -> None:
+        row = _row(notification)
+        if old_id == notification.notification_id:
+            # A delete and an insert of one row in one batch share a timestamp, and the
+            # tombstone would win: overwrite instead.
+            self._db.execute(_OVERWRITE, row)
+            return
+        batch = BatchStatement(batch_type=BatchType.LOGGED)
+        batch.add(self._db.prepare(_DELETE), (notification.recipient_id, old_id))
+        batch.add(self._db.prepare(_INSERT), row)
+        with unavailable_on_driver_error("replace a notification"):
+            result = self._db.raw.execute(batch)
+        if not result.was_applied:
+            raise Conflict(f"notification {notification.notification_id} exists")
 
     def list(self, recipient_id: str, before: int | None, limit: int) -> Sequence[Notification]:
         if limit <= 0:
             return []
         if before is None:
-            rows = self._db.iterate(_BUCKETS, (recipient_id,))
+            rows = self._db.execute(_PAGE, (recipient_id, limit))
         else:
-            rows = self._db.iterate(_BUCKETS_FROM, (recipient_id, bucket_of(before, self._width)))
-        buckets = (row.bucket for row in rows)
+            rows = self._db.execute(_PAGE_BEFORE, (recipient_id, before, limit))
+        return [_notification(row) for row in rows]
 
-        def read_wave(wave: Sequence[int]) -> list[list[Notification]]:
-            found = self._db.rows_of_many(_BUCKET_ROWS, [(recipient_id, b) for b in wave])
-            return [_newest_first(rows, before) for rows in found]
+    def newer_than(self, recipient_id: str, after: int, limit: int) -> Sequence[Notification]:
+        if limit <= 0:
+            return []
+        rows = self._db.execute(_PAGE_AFTER, (recipient_id, after, limit))
+        return [_notification(row) for row in rows]
 
-        return walk(buckets, read_wave, limit)
+    def add_actor(self, recipient_id: str, group_id: int, actor_id: str) -> bool:
+        applied, _ = self._db.applied(_ADD_ACTOR, (recipient_id, group_id, actor_id))
+        return applied
 
-    def _find(self, recipient_id: str, notification_id: int) -> tuple[int, str] | None:
-        """The slot and group of the recipient's notification with this id, if any."""
-        bucket = bucket_of(notification_id, self._width)
-        row = self._db.execute(_FIND_ID, (recipient_id, bucket, notification_id)).one()
-        return None if row is None else (row.slot, row.group_key)
+    def actors_among(
+        self, recipient_id: str, group_id: int, candidates: Collection[str]
+    ) -> set[str]:
+        wanted = sorted(set(candidates))
+        found: set[str] = set()
+        for start in range(0, len(wanted), 100):  # small IN lists: one partition, few keys
+            rows = self._db.execute(
+                _ACTORS_AMONG, (recipient_id, group_id, wanted[start : start + 100])
+            )
+            found.update(row.actor_id for row in rows)
+        return found
 
-    def _insert(self, notification: Notification) -> Sequence[Write]:
-        """A new row (its own slot), its bucket's index row and its group row."""
-        values = _values(notification)
-        bucket = bucket_of(notification.notification_id, self._width)
-        return [
-            (_INDEX_BUCKET, (notification.recipient_id, bucket)),
-            (_WRITE_ROW, (*values, bucket, notification.notification_id)),
-            (_WRITE_GROUP, values),
-        ]
+    def mark_read(self, recipient_id: str, up_to: int) -> None:
+        self._db.execute(_MARK, (recipient_id, up_to))
+        self._db.execute(_DROP_OLDER_MARKS, (recipient_id, up_to))
+
+    def read_up_to(self, recipient_id: str) -> int:
+        row = self._db.execute(_READ_MARK, (recipient_id,)).one()
+        return 0 if row is None else int(row.read_up_to)

@@ -46,6 +46,7 @@ DOMAIN_ROUTES: Mapping[type[Message], Route] = {
     events.ProfileVisited: Route("engagement", "viewer_id"),
     events.UserRegistered: Route("profile", "user_id"),
     events.ProfileUpdated: Route("profile", "user_id"),
+    events.PushDelivery: Route("push", "device_id"),
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import threading
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from instagram_adapters.memory.sorted_lists import discard_sorted
 from instagram_core.domain.errors import Conflict
@@ -46,6 +46,8 @@ class InMemoryNotificationStore:
     def __init__(self) -> None:
         self._lock = threading.RLock()
         self._inboxes: dict[str, _Inbox] = {}
+        self._actors: dict[tuple[str, int], set[str]] = {}
+        self._marks: dict[str, int] = {}
 
     def add(self, notification: Notification) -> None:
         with self._lock:
@@ -72,6 +74,19 @@ class InMemoryNotificationStore:
             inbox.remove(old_id)
             inbox.put(notification)
 
+    def advance_group(
+        self, expected_id: int | None, notification: Notification, replace_expected: bool
+    ) -> bool:
+        with self._lock:
+            latest = self.latest_in_group(notification.recipient_id, notification.group_key)
+            if (latest.notification_id if latest else None) != expected_id:
+                return False
+            if replace_expected and expected_id is not None:
+                self.replace(expected_id, notification)
+            else:
+                self.add(notification)
+            return True
+
     def list(self, recipient_id: str, before: int | None, limit: int) -> Sequence[Notification]:
         with self._lock:
             inbox = self._inboxes.get(recipient_id)
@@ -80,3 +95,34 @@ class InMemoryNotificationStore:
             end = len(inbox.ids) if before is None else bisect.bisect_left(inbox.ids, before)
             newest = inbox.ids[max(0, end - limit) : end]
             return [inbox.by_id[i] for i in reversed(newest)]
+
+    def newer_than(self, recipient_id: str, after: int, limit: int) -> Sequence[Notification]:
+        with self._lock:
+            inbox = self._inboxes.get(recipient_id)
+            if inbox is None or limit <= 0:
+                return []
+            start = bisect.bisect_right(inbox.ids, after)
+            newest = inbox.ids[max(start, len(inbox.ids) - limit) :]
+            return [inbox.by_id[i] for i in reversed(newest)]
+
+    def add_actor(self, recipient_id: str, group_id: int, actor_id: str) -> bool:
+        with self._lock:
+            actors = self._actors.setdefault((recipient_id, group_id), set())
+            if actor_id in actors:
+                return False
+            actors.add(actor_id)
+            return True
+
+    def actors_among(
+        self, recipient_id: str, group_id: int, candidates: Collection[str]
+    ) -> set[str]:
+        with self._lock:
+            return self._actors.get((recipient_id, group_id), set()) & set(candidates)
+
+    def mark_read(self, recipient_id: str, up_to: int) -> None:
+        with self._lock:
+            self._marks[recipient_id] = max(self._marks.get(recipient_id, 0), up_to)
+
+    def read_up_to(self, recipient_id: str) -> int:
+        with self._lock:
+            return self._marks.get(recipient_id, 0)

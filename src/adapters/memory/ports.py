@@ -28,6 +28,10 @@ from instagram_adapters.memory.multipart import InMemoryMultipartUploads
 from instagram_adapters.memory.notifications import InMemoryNotificationStore
 from instagram_adapters.memory.posts import InMemoryPostStore
 from instagram_adapters.memory.push import LoggingPushGateway
+from instagram_adapters.memory.push_devices import (
+    InMemoryDeviceStore,
+    InMemoryNotificationSettingsStore,
+)
 from instagram_adapters.memory.ranking import ChronologicalRanker
 from instagram_adapters.memory.rate_limiter import InMemoryRateLimiter
 from instagram_adapters.memory.restrictions import InMemoryRestrictions
@@ -99,6 +103,8 @@ def memory_ports(
         story_polls=InMemoryStoryPollStore(),
         highlights=InMemoryHighlightStore(),
         notifications=InMemoryNotificationStore(),
+        devices=InMemoryDeviceStore(),
+        notification_settings=InMemoryNotificationSettingsStore(),
         feeds=InMemoryFeedCache(),
         feed_snapshots=InMemoryFeedSnapshots(clock),
         change_versions=InMemoryChangeVersions(clock),

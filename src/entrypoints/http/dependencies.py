@@ -66,6 +66,7 @@ SERVICES = (
     "comments",
     "feed",
     "notifications",
+    "push_devices",
     "search",
     "stories",
     "story_audience",

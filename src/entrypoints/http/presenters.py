@@ -9,7 +9,6 @@ from instagram_core.domain.stickers import (
     Sticker,
 )
 from instagram_core.domain.users import Profile, User
-from instagram_core.policies.notification_batching import summary_text
 from instagram_core.services.comments import CommentView
 from instagram_core.services.highlights import HighlightView
 from instagram_core.services.notifications import NotificationView
@@ -121,16 +120,16 @@ def comment(c: CommentView) -> s.CommentOut:
 
 def notification(v: NotificationView) -> s.NotificationOut:
     n = v.notification
-    lead = v.actors[0].username if v.actors else None
     return s.NotificationOut(
         notification_id=str(n.notification_id),
         kind=str(n.kind),
         actors=[author(a) for a in v.actors],
-        actor_count=n.actor_count,
+        actor_count=v.actor_count,
         post_id=str(n.post_id) if n.post_id is not None else None,
         comment_id=str(n.comment_id) if n.comment_id is not None else None,
         created_at=n.created_at,
-        text=summary_text(lead, n.actor_count, n.kind),
+        text=v.text,
+        read=v.read,
     )
 
 

@@ -20,6 +20,11 @@ from instagram_entrypoints.http.controllers.activity import (
 from instagram_entrypoints.http.controllers.blobs import BlobsController
 from instagram_entrypoints.http.controllers.feed import FeedController
 from instagram_entrypoints.http.controllers.health import HealthController
+from instagram_entrypoints.http.controllers.notifications import (
+    DevicesController,
+    NotificationSettingsController,
+    NotificationStateController,
+)
 from instagram_entrypoints.http.controllers.posts import (
     FiltersController,
     MediaController,
@@ -49,6 +54,9 @@ API_CONTROLLERS: tuple[ControllerRouterHandler, ...] = (
     StoriesController,
     HighlightsController,
     NotificationsController,
+    NotificationStateController,
+    NotificationSettingsController,
+    DevicesController,
     SearchController,
 )
 BLOB_CONTROLLERS: tuple[ControllerRouterHandler, ...] = (BlobsController,)

@@ -238,6 +238,7 @@ class NotificationOut(msgspec.Struct):
     comment_id: str | None
     created_at: datetime
     text: str
+    read: bool
 
 
 class NotificationPage(msgspec.Struct):

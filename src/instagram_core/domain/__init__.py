@@ -28,6 +28,7 @@ from instagram_core.domain.events import (
     PostPublished,
     ProfileUpdated,
     ProfileVisited,
+    PushDelivery,
     StoryCreated,
     StoryMentioned,
     StoryViewed,
@@ -42,7 +43,13 @@ from instagram_core.domain.media import (
     Variant,
     VariantSpec,
 )
-from instagram_core.domain.notifications import Notification, NotificationKind
+from instagram_core.domain.notifications import (
+    Device,
+    Notification,
+    NotificationKind,
+    NotificationSettings,
+    Platform,
+)
 from instagram_core.domain.pagination import Page
 from instagram_core.domain.posts import Location, Post, PostStatus
 from instagram_core.domain.ranking import CandidateFacts, HeadWeights, ViewerHistory
@@ -63,6 +70,7 @@ __all__ = [
     "Comment",
     "CommentAdded",
     "Conflict",
+    "Device",
     "DomainError",
     "FanOutPost",
     "FeedPageShown",
@@ -88,9 +96,11 @@ __all__ = [
     "NotFound",
     "Notification",
     "NotificationKind",
+    "NotificationSettings",
     "Page",
     "PayloadTooLarge",
     "PhotoMetadata",
+    "Platform",
     "PollSticker",
     "Position",
     "Post",
@@ -102,6 +112,7 @@ __all__ = [
     "Profile",
     "ProfileUpdated",
     "ProfileVisited",
+    "PushDelivery",
     "RateLimited",
     "Story",
     "StoryCreated",

@@ -131,3 +131,16 @@ class FeedPageShown(Message):
 
     viewer_id: str
     post_ids: tuple[int, ...]
+
+
+@attrs.frozen
+class PushDelivery(Message):
+    """Command: send one push to one device. One message per device, so a failing device
+    is retried (with backoff) on its own, never holding the others or any request."""
+
+    device_id: int
+    recipient_id: str
+    kind: str
+    text: str
+    post_id: int | None = None
+    notification_id: int | None = None

@@ -1,5 +1,6 @@
 """How notifications collapse: many likes on one post become one entry
-("alice and 42 others liked your photo"), moved to the top as new actors arrive."""
+("alice and 42 others liked your photo"), moved to the top as new actors arrive, and
+which push text a notification gets."""
 
 from __future__ import annotations
 
@@ -13,11 +14,15 @@ PUSH_VERBS = {
     NotificationKind.COMMENT: "commented on your post",
     NotificationKind.FOLLOW: "started following you",
     NotificationKind.FOLLOW_REQUEST: "asked to follow you",
+    NotificationKind.FOLLOW_ACCEPTED: "accepted your follow request",
     NotificationKind.MENTION: "mentioned you",
     NotificationKind.TAG: "tagged you in a post",
 }
 ACTORS_SHOWN = 3
-_COLLAPSIBLE = frozenset({NotificationKind.LIKE, NotificationKind.COMMENT, NotificationKind.FOLLOW})
+# Kept on the row beyond the three shown, so that hiding a few blocked actors still leaves
+# three to show without reading the group's whole actor set.
+ACTORS_KEPT = 10
+COLLAPSIBLE = frozenset({NotificationKind.LIKE, NotificationKind.COMMENT, NotificationKind.FOLLOW})
 
 
 def summary_text(lead: str | None, actor_count: int, kind: NotificationKind) -> str:
@@ -30,34 +35,37 @@ def summary_text(lead: str | None, actor_count: int, kind: NotificationKind) -> 
     return f"{who} {PUSH_VERBS[kind]}"
 
 
-def group_key(kind: NotificationKind, post_id: int | None, unique: int) -> str:
-    """Collapsible kinds group per post (follows per recipient); others never group."""
-    if kind not in _COLLAPSIBLE:
-        return f"{kind}:{unique}"
-    return f"{kind}:{post_id}" if post_id is not None else str(kind)
+def same_run(latest: Notification | None, kind: NotificationKind, now: datetime) -> bool:
+    """Whether a new action joins ``latest``'s group run rather than starting a new one.
+
+    A collapsible group stays open for :data:`COLLAPSE_WINDOW` after its newest action; a
+    kind that never collapses has one notification per key (its key names the event), so a
+    second arrival of the same key is the same event again."""
+    if latest is None:
+        return False
+    return kind not in COLLAPSIBLE or now - latest.created_at <= COLLAPSE_WINDOW
 
 
-def collapse(
-    latest: Notification | None, fresh: Notification, now: datetime
-) -> Notification | None:
-    """The notification that should replace ``latest``, or ``None`` to add ``fresh`` as is.
-
-    An actor already counted in the group is not counted twice (unlike then like again)."""
-    if latest is None or fresh.kind not in _COLLAPSIBLE:
-        return None
-    if now - latest.created_at > COLLAPSE_WINDOW:
-        return None
-    actor = fresh.actor_ids[0]
-    known = actor in latest.actor_ids
-    others = tuple(a for a in latest.actor_ids if a != actor)
+def moved_to_top(
+    latest: Notification,
+    notification_id: int,
+    actor_id: str,
+    new_actor: bool,
+    now: datetime,
+    comment_id: int | None = None,
+) -> Notification:
+    """``latest`` after a new action by ``actor_id``: a new id (so it sorts first), the actor
+    first among the kept ones, and one more in the count only if the actor is new."""
+    others = tuple(a for a in latest.actor_ids if a != actor_id)
     return Notification(
-        notification_id=fresh.notification_id,
-        recipient_id=fresh.recipient_id,
-        kind=fresh.kind,
-        group_key=fresh.group_key,
-        actor_ids=(actor, *others)[:ACTORS_SHOWN],
-        actor_count=latest.actor_count if known else latest.actor_count + 1,
-        created_at=fresh.created_at,
-        post_id=fresh.post_id,
-        comment_id=fresh.comment_id,
+        notification_id=notification_id,
+        recipient_id=latest.recipient_id,
+        kind=latest.kind,
+        group_key=latest.group_key,
+        actor_ids=(actor_id, *others)[:ACTORS_KEPT],
+        actor_count=latest.actor_count + (1 if new_actor else 0),
+        created_at=now,
+        post_id=latest.post_id,
+        comment_id=comment_id if comment_id is not None else latest.comment_id,
+        group_id=latest.group_id,
     )

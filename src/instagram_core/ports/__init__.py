@@ -22,7 +22,11 @@ from instagram_core.ports.ids import IdGenerator
 from instagram_core.ports.media import MediaStore
 from instagram_core.ports.moderation import ModerationVerdict, Moderator
 from instagram_core.ports.multipart import MultipartUploads, UploadedPart
-from instagram_core.ports.notifications import NotificationStore
+from instagram_core.ports.notifications import (
+    DeviceStore,
+    NotificationSettingsStore,
+    NotificationStore,
+)
 from instagram_core.ports.posts import PostStore
 from instagram_core.ports.processing import (
     MediaHeader,
@@ -32,7 +36,7 @@ from instagram_core.ports.processing import (
     RenderedVariant,
     VideoTranscoder,
 )
-from instagram_core.ports.push import PushGateway, PushMessage
+from instagram_core.ports.push import DeviceGone, PushGateway, PushMessage, PushRejected
 from instagram_core.ports.ranking import EngagementModel, Ranker
 from instagram_core.ports.rate_limit import RateDecision, RateLimiter
 from instagram_core.ports.restrictions import Restrictions
@@ -55,6 +59,8 @@ __all__ = [
     "Clock",
     "CommentStore",
     "DeadLetterHook",
+    "DeviceGone",
+    "DeviceStore",
     "Emit",
     "EngagementModel",
     "EngagementStore",
@@ -74,6 +80,7 @@ __all__ = [
     "ModerationVerdict",
     "Moderator",
     "MultipartUploads",
+    "NotificationSettingsStore",
     "NotificationStore",
     "PasswordHasher",
     "PendingUpload",
@@ -84,6 +91,7 @@ __all__ = [
     "ProcessedVideo",
     "PushGateway",
     "PushMessage",
+    "PushRejected",
     "Ranker",
     "RateDecision",
     "RateLimiter",

@@ -19,7 +19,11 @@ from instagram_core.ports.highlights import HighlightStore
 from instagram_core.ports.ids import IdGenerator
 from instagram_core.ports.moderation import Moderator
 from instagram_core.ports.multipart import MultipartUploads
-from instagram_core.ports.notifications import NotificationStore
+from instagram_core.ports.notifications import (
+    DeviceStore,
+    NotificationSettingsStore,
+    NotificationStore,
+)
 from instagram_core.ports.posts import PostStore
 from instagram_core.ports.processing import MediaProcessor, VideoTranscoder
 from instagram_core.ports.push import PushGateway
@@ -59,6 +63,8 @@ class Ports:
     story_polls: StoryPollStore
     highlights: HighlightStore
     notifications: NotificationStore
+    devices: DeviceStore
+    notification_settings: NotificationSettingsStore
     feeds: FeedCache
     feed_snapshots: FeedSnapshots
     change_versions: ChangeVersions

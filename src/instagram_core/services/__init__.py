@@ -13,11 +13,16 @@ from instagram_core.services.highlights import HighlightService, HighlightView
 from instagram_core.services.known_users import KnownUsers
 from instagram_core.services.media import MediaService, UploadTicket
 from instagram_core.services.media_views import MediaView, MediaViews, VariantView
-from instagram_core.services.notifications import NotificationService, NotificationView
+from instagram_core.services.notifications import (
+    NotificationService,
+    NotificationStores,
+    NotificationView,
+)
 from instagram_core.services.posts import NewPost, PostService, PostStores
 from instagram_core.services.profiles import ProfileService
 from instagram_core.services.publishing import MediaPipeline, PublishingService
 from instagram_core.services.pulled_timelines import PulledTimelines
+from instagram_core.services.push_devices import PushDevices
 from instagram_core.services.ranking import ModelRanker
 from instagram_core.services.resumable_uploads import ResumableUpload, ResumableUploadCases
 from instagram_core.services.search import SearchResults, SearchService
@@ -54,6 +59,7 @@ __all__ = [
     "ModelRanker",
     "NewPost",
     "NotificationService",
+    "NotificationStores",
     "NotificationView",
     "PostService",
     "PostStores",
@@ -63,6 +69,7 @@ __all__ = [
     "PublishAfterWork",
     "PublishingService",
     "PulledTimelines",
+    "PushDevices",
     "ReadRecorder",
     "ReadStamp",
     "ResumableUpload",

@@ -67,6 +67,7 @@ def message_handlers(w: Workers) -> HandlerMap:
         events.StoryMentioned: [w.notifications.on_story_mentioned],
         events.ProfileVisited: [w.closeness.on_profile_visited],
         events.FeedPageShown: [w.ranking.on_page_shown],
+        events.PushDelivery: [w.notifications.deliver_push],
     }
 
 
@@ -104,6 +105,7 @@ def worker_handlers(w: Workers) -> Mapping[str, HandlerMap]:
             events.PostLiked: [w.notifications.on_post_liked],
             events.CommentAdded: [w.notifications.on_comment_added],
             events.StoryMentioned: [w.notifications.on_story_mentioned],
+            events.PushDelivery: [w.notifications.deliver_push],
         },
         "indexer": {
             events.UserRegistered: [w.search.on_user_changed],

@@ -1,88 +1,163 @@
-"""The Activity tab: notifications written by event handlers, collapsed, and listed."""
+"""The Activity tab: notifications written by event handlers, collapsed, listed and read,
+and the pushes they hand to the recipient's devices through the event bus."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+from collections.abc import Iterable, Mapping
 
 import attrs
 
+from instagram_core.domain.errors import InvalidInput, Unavailable
 from instagram_core.domain.events import (
     CommentAdded,
     FollowApproved,
     FollowCreated,
     PostLiked,
     PostPublished,
+    PushDelivery,
     StoryMentioned,
 )
-from instagram_core.domain.ids import parse_cursor_id
-from instagram_core.domain.notifications import Notification, NotificationKind
-from instagram_core.domain.pagination import Page, check_limit, page_from_overfetch
+from instagram_core.domain.ids import parse_cursor_id, parse_id
+from instagram_core.domain.notifications import (
+    Notification,
+    NotificationKind,
+    NotificationSettings,
+)
+from instagram_core.domain.pagination import Page, check_limit
 from instagram_core.domain.users import User
-from instagram_core.policies.notification_batching import collapse, group_key, summary_text
+from instagram_core.policies.notification_batching import (
+    ACTORS_SHOWN,
+    COLLAPSIBLE,
+    moved_to_top,
+    same_run,
+    summary_text,
+)
 from instagram_core.policies.rate_limits import PUSHES_PER_POST, hit
 from instagram_core.policies.visibility import AudienceGate
 from instagram_core.ports.clock import Clock
+from instagram_core.ports.events import EventBus
 from instagram_core.ports.ids import IdGenerator
-from instagram_core.ports.notifications import NotificationStore
+from instagram_core.ports.notifications import (
+    DeviceStore,
+    NotificationSettingsStore,
+    NotificationStore,
+)
 from instagram_core.ports.posts import PostStore
-from instagram_core.ports.push import PushGateway, PushMessage
+from instagram_core.ports.push import DeviceGone, PushGateway, PushMessage, PushRejected
 from instagram_core.ports.rate_limit import RateLimiter
 from instagram_core.ports.users import UserStore
+
+log = logging.getLogger("instagram.push")
+
+# Tries at advancing a group that racing writers keep advancing first (then the bus retries).
+ADVANCE_ATTEMPTS = 16
+# The unread badge counts this far ("99+" in a client); the count is exact below it.
+UNREAD_COUNT_LIMIT = 100
 
 
 @attrs.frozen
 class NotificationView:
+    """A notification as its reader may see it: blocked actors taken out of ``actors`` and
+    of ``actor_count``, and ``read`` from the reader's read mark."""
+
     notification: Notification
     actors: tuple[User, ...]
+    actor_count: int
+    read: bool
+
+    @property
+    def text(self) -> str:
+        lead = self.actors[0].username if self.actors else None
+        return summary_text(lead, self.actor_count, self.notification.kind)
+
+
+@attrs.frozen
+class NotificationStores:
+    notifications: NotificationStore
+    devices: DeviceStore
+    settings: NotificationSettingsStore
+    users: UserStore
+    posts: PostStore
 
 
 class NotificationService:
+    """Handlers write notifications at least once and idempotently: every handler first
+    records its event in the group's set (the actor, or the comment), and an event already
+    recorded changes nothing. So a redelivered message, or an unlike and a like again,
+    never counts an actor twice, and ``actor_count`` is the number of distinct actors."""
+
     def __init__(
         self,
-        notifications: NotificationStore,
-        users: UserStore,
-        posts: PostStore,
+        stores: NotificationStores,
         ids: IdGenerator,
         clock: Clock,
         limiter: RateLimiter,
         gateway: PushGateway,
         gate: AudienceGate,
+        bus: EventBus,
     ) -> None:
+        self._store = stores.notifications
+        self._devices = stores.devices
+        self._settings = stores.settings
+        self._users = stores.users
+        self._posts = stores.posts
         self._gate = gate
         self._limiter = limiter
         self._gateway = gateway
-        self._store = notifications
-        self._users = users
-        self._posts = posts
         self._ids = ids
         self._clock = clock
+        self._bus = bus
+
+    # -- handlers ---------------------------------------------------------------------------
 
     def on_post_liked(self, event: PostLiked) -> None:
-        self._notify(event.author_id, NotificationKind.LIKE, event.user_id, post_id=event.post_id)
+        self._notify(
+            event.author_id,
+            NotificationKind.LIKE,
+            event.user_id,
+            f"like:{event.post_id}",
+            post_id=event.post_id,
+        )
 
     def on_comment_added(self, event: CommentAdded) -> None:
         self._notify(
             event.post_author_id,
             NotificationKind.COMMENT,
             event.commenter_id,
+            f"comment:{event.post_id}",
             post_id=event.post_id,
             comment_id=event.comment_id,
         )
         for user in self._named(event.mentions):
-            self._notify(
+            self.mention(
                 user.user_id,
-                NotificationKind.MENTION,
                 event.commenter_id,
+                f"comment:{event.comment_id}",
                 post_id=event.post_id,
                 comment_id=event.comment_id,
             )
 
     def on_follow_created(self, event: FollowCreated) -> None:
-        kind = NotificationKind.FOLLOW_REQUEST if event.pending else NotificationKind.FOLLOW
-        self._notify(event.followee_id, kind, event.follower_id)
+        if event.pending:
+            self._notify(
+                event.followee_id,
+                NotificationKind.FOLLOW_REQUEST,
+                event.follower_id,
+                f"follow_request:{event.follower_id}",
+            )
+        else:
+            self._notify(event.followee_id, NotificationKind.FOLLOW, event.follower_id, "follow")
 
     def on_follow_approved(self, event: FollowApproved) -> None:
-        self._notify(event.followee_id, NotificationKind.FOLLOW, event.follower_id)
+        """The account followed now, and the requester hears that it was accepted."""
+        self._notify(event.followee_id, NotificationKind.FOLLOW, event.follower_id, "follow")
+        self._notify(
+            event.follower_id,
+            NotificationKind.FOLLOW_ACCEPTED,
+            event.followee_id,
+            f"follow_accepted:{event.followee_id}",
+        )
 
     def on_post_published(self, event: PostPublished) -> None:
         """Mentions in the caption and tagged users hear of the post once it is visible."""
@@ -90,31 +165,144 @@ class NotificationService:
         if post is None:
             return
         for user in self._named(post.mentions):
-            self._notify(
-                user.user_id, NotificationKind.MENTION, post.author_id, post_id=post.post_id
-            )
+            self.mention(user.user_id, post.author_id, f"post:{post.post_id}", post.post_id)
         for user_id in post.tagged_user_ids:
-            self._notify(user_id, NotificationKind.TAG, post.author_id, post_id=post.post_id)
+            self._notify(
+                user_id,
+                NotificationKind.TAG,
+                post.author_id,
+                f"tag:{post.post_id}",
+                post_id=post.post_id,
+            )
+
+    def mention(
+        self,
+        recipient_id: str,
+        actor_id: str,
+        source: str,
+        post_id: int | None = None,
+        comment_id: int | None = None,
+    ) -> None:
+        """Notify ``recipient_id`` that ``actor_id`` mentioned them in ``source`` (a stable
+        name of where: ``post:<id>``, ``comment:<id>``, ``story:<id>``): once per source."""
+        self._notify(
+            recipient_id,
+            NotificationKind.MENTION,
+            actor_id,
+            f"mention:{source}",
+            post_id=post_id,
+            comment_id=comment_id,
+        )
+
+    def deliver_push(self, command: PushDelivery) -> None:
+        """Send one push to one device. A device gone for good is forgotten; a refused push
+        is dropped with a log line; an unreachable service raises ``Unavailable`` and the
+        bus retries this device alone, with backoff."""
+        device = self._devices.get(command.device_id)
+        if device is None or device.user_id != command.recipient_id:
+            return  # removed, or moved to another account since: not theirs to see
+        message = PushMessage(
+            command.recipient_id,
+            command.kind,
+            command.text,
+            command.post_id,
+            command.notification_id,
+        )
+        try:
+            self._gateway.send(device, message)
+        except DeviceGone as gone:
+            log.info("forgetting device %s: %s", device.device_id, gone.message)
+            self._devices.forget(device.device_id)
+        except PushRejected as rejected:
+            log.warning("push to device %s dropped: %s", device.device_id, rejected.message)
+
+    # -- reads ------------------------------------------------------------------------------
 
     def on_story_mentioned(self, event: StoryMentioned) -> None:
         """A live story's mention stickers: each named account hears of it once."""
         for user_id in dict.fromkeys(event.user_ids):
-            self._notify(user_id, NotificationKind.MENTION, event.author_id)
+            self.mention(user_id, event.author_id, f"story:{event.story_id}")
 
     def activity(self, user_id: str, cursor: str | None, limit: int) -> Page[NotificationView]:
         """The reader's notifications, newest first, without the accounts blocked with the
-        reader: a notification only they acted in is left out (the page may come out short)."""
+        reader: a notification only they acted in is left out (the page may come out short),
+        and the others count only the actors left."""
         before = parse_cursor_id(cursor) if cursor else None
         limit = check_limit(limit)
-        found = self._store.list(user_id, before, limit + 1)
-        page = page_from_overfetch(found, limit, lambda n: str(n.notification_id))
+        found = list(self._store.list(user_id, before, limit + 1))
+        more = len(found) > limit
+        found = found[:limit]
+        next_cursor = str(found[-1].notification_id) if more and found else None
+        return Page(items=self._views(user_id, found), next_cursor=next_cursor)
+
+    def unread_count(self, user_id: str) -> int:
+        """How many notifications the reader's list shows unread (up to
+        :data:`UNREAD_COUNT_LIMIT`)."""
+        mark = self._store.read_up_to(user_id)
+        unread = self._store.newer_than(user_id, mark, UNREAD_COUNT_LIMIT)
+        return len(self._views(user_id, list(unread)))
+
+    def mark_read(self, user_id: str, up_to: str | None = None) -> None:
+        """Mark read every notification up to ``up_to`` (a notification id), or all of them.
+        The mark only rises: marking an older id after a newer one changes nothing."""
+        if up_to is None:
+            newest = self._store.list(user_id, None, 1)
+            if not newest:
+                return
+            mark = newest[0].notification_id
+        else:
+            try:
+                mark = parse_id(up_to, "up_to")
+            except InvalidInput as exc:
+                raise InvalidInput("up_to must be a notification_id as listed") from exc
+        self._store.mark_read(user_id, mark)
+
+    def settings(self, user_id: str) -> NotificationSettings:
+        return self._settings.get(user_id)
+
+    def change_settings(self, user_id: str, push: Mapping[str, bool]) -> NotificationSettings:
+        """Switch pushes of the named kinds on or off; an unknown kind is ``InvalidInput``."""
+        known = {str(kind) for kind in NotificationKind}
+        unknown = sorted(set(push) - known)
+        if unknown:
+            raise InvalidInput(
+                f"unknown notification kind {unknown[0]!r}: expected one of {sorted(known)}"
+            )
+        changes = {NotificationKind(name): on for name, on in push.items()}
+        return self._settings.set_push(user_id, changes)
+
+    # -- internals --------------------------------------------------------------------------
+
+    def _views(self, user_id: str, found: list[Notification]) -> list[NotificationView]:
         hidden = self._gate.blocked_ids(user_id)
-        shown = [n for n in page.items if not n.actor_ids or set(n.actor_ids) - hidden]
-        actors = self._users.get_many({a for n in shown for a in n.actor_ids if a not in hidden})
-        views = [
-            NotificationView(n, tuple(actors[a] for a in n.actor_ids if a in actors)) for n in shown
+        mark = self._store.read_up_to(user_id)
+        shown: list[tuple[Notification, list[str], int]] = []
+        for n in found:
+            visible = [a for a in n.actor_ids if a not in hidden]
+            count = n.actor_count - self._hidden_actors(n, hidden)
+            if count > 0:
+                shown.append((n, visible[:ACTORS_SHOWN], count))
+        users = self._users.get_many({a for _, visible, _ in shown for a in visible})
+        return [
+            NotificationView(
+                n,
+                tuple(users[a] for a in visible if a in users),
+                count,
+                read=n.notification_id <= mark,
+            )
+            for n, visible, count in shown
         ]
-        return Page(items=views, next_cursor=page.next_cursor)
+
+    def _hidden_actors(self, notification: Notification, hidden: set[str]) -> int:
+        """How many of the group's distinct actors are hidden from the reader: from the kept
+        actors when they are all of them, otherwise from the group's actor set."""
+        if not hidden:
+            return 0
+        if notification.actor_count <= len(notification.actor_ids):
+            return sum(1 for a in notification.actor_ids if a in hidden)
+        return len(
+            self._store.actors_among(notification.recipient_id, notification.group_id, hidden)
+        )
 
     def _named(self, usernames: Iterable[str]) -> list[User]:
         return [u for name in usernames if (u := self._users.by_username(name)) is not None]
@@ -124,6 +312,7 @@ class NotificationService:
         recipient_id: str,
         kind: NotificationKind,
         actor_id: str,
+        key: str,
         post_id: int | None = None,
         comment_id: int | None = None,
     ) -> None:
@@ -131,37 +320,81 @@ class NotificationService:
             return  # nobody is notified of their own actions
         if self._gate.blocked(recipient_id, actor_id):
             return  # a block made after the action: its events must not reach across it
-        notification_id = self._ids.next_id()
-        fresh = Notification(
-            notification_id=notification_id,
-            recipient_id=recipient_id,
-            kind=kind,
-            group_key=group_key(kind, post_id, notification_id),
-            actor_ids=(actor_id,),
-            actor_count=1,
-            created_at=self._clock.now(),
-            post_id=post_id,
-            comment_id=comment_id,
-        )
-        latest = self._store.latest_in_group(recipient_id, fresh.group_key)
-        merged = collapse(latest, fresh, self._clock.now())
-        if merged is not None and latest is not None:
-            self._store.replace(latest.notification_id, merged)
+        now = self._clock.now()
+        counted: dict[int, bool] = {}  # group run -> whether this event adds an actor
+        for _ in range(ADVANCE_ATTEMPTS):
+            latest = self._store.latest_in_group(recipient_id, key)
+            if latest is not None and same_run(latest, kind, now):
+                if kind not in COLLAPSIBLE:
+                    return  # the same event again: its key names it
+                if latest.group_id not in counted:
+                    if comment_id is not None and not self._store.add_actor(
+                        recipient_id, latest.group_id, f"#comment:{comment_id}"
+                    ):
+                        return  # this comment was counted already
+                    new_actor = self._store.add_actor(recipient_id, latest.group_id, actor_id)
+                    if not new_actor and comment_id is None:
+                        return  # a like or follow by an actor already counted: nothing new
+                    counted[latest.group_id] = new_actor
+                notification = moved_to_top(
+                    latest,
+                    self._ids.next_id(),
+                    actor_id,
+                    counted[latest.group_id],
+                    now,
+                    comment_id,
+                )
+                replaces = True
+            else:
+                notification_id = self._ids.next_id()
+                notification = Notification(
+                    notification_id=notification_id,
+                    recipient_id=recipient_id,
+                    kind=kind,
+                    group_key=key,
+                    actor_ids=(actor_id,),
+                    actor_count=1,
+                    created_at=now,
+                    post_id=post_id,
+                    comment_id=comment_id,
+                )
+                # recorded before the group is visible, so a racing joiner sees the actor
+                self._store.add_actor(recipient_id, notification_id, actor_id)
+                if comment_id is not None and kind in COLLAPSIBLE:
+                    self._store.add_actor(recipient_id, notification_id, f"#comment:{comment_id}")
+                replaces = False
+            expected = latest.notification_id if latest is not None else None
+            if self._store.advance_group(expected, notification, replaces):
+                break
         else:
-            self._store.add(fresh)
-        self._push(merged or fresh)
+            raise Unavailable(f"notification group {key!r} kept changing; will retry")
+        self._push(notification)
 
     def _push(self, notification: Notification) -> None:
-        """At most one push per recipient, post and kind in five minutes: the rest of a
+        """One delivery command per device of the recipient, unless pushes of this kind are
+        off, and at most one per device, post and kind in five minutes: the rest of a
         burst of likes shows in the (collapsed) Activity entry, not as more pushes."""
-        subject = f"{notification.recipient_id}:{notification.post_id}:{notification.kind}"
-        if not hit(self._limiter, PUSHES_PER_POST, subject).allowed:
+        if not self._settings.get(notification.recipient_id).pushes(notification.kind):
+            return
+        devices = self._devices.for_user(notification.recipient_id)
+        if not devices:
             return
         actors = self._users.get_many(notification.actor_ids[:1])
         lead = actors[notification.actor_ids[0]].username if actors else None
-        text = summary_text(lead, notification.actor_count, notification.kind)
-        self._gateway.send(
-            PushMessage(
-                notification.recipient_id, str(notification.kind), text, notification.post_id
+        hidden = self._gate.blocked_ids(notification.recipient_id)
+        count = notification.actor_count - self._hidden_actors(notification, hidden)
+        text = summary_text(lead, max(count, 1), notification.kind)
+        for device in devices:
+            subject = f"{device.device_id}:{notification.post_id}:{notification.kind}"
+            if not hit(self._limiter, PUSHES_PER_POST, subject).allowed:
+                continue
+            self._bus.publish(
+                PushDelivery(
+                    device_id=device.device_id,
+                    recipient_id=notification.recipient_id,
+                    kind=str(notification.kind),
+                    text=text,
+                    post_id=notification.post_id,
+                    notification_id=notification.notification_id,
+                )
             )
-        )

@@ -25,6 +25,7 @@ from instagram_core.services.notifications import NotificationService
 from instagram_core.services.posts import PostService
 from instagram_core.services.profiles import ProfileService
 from instagram_core.services.publishing import PublishingService
+from instagram_core.services.push_devices import PushDevices
 from instagram_core.services.ranking import ModelRanker
 from instagram_core.services.search import SearchService
 from instagram_core.services.social import SocialService
@@ -51,6 +52,7 @@ class UseCases:
     comments: CommentService
     feed: FeedService
     notifications: NotificationService
+    push_devices: PushDevices
     search: SearchService
     stories: StoryService
     story_views: StoryViews

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -17,6 +18,7 @@ from instagram_core.domain.errors import Conflict
 from instagram_core.domain.notifications import Notification, NotificationKind
 from instagram_core.ports import NotificationStore
 from instagram_core.testing.hypothesis_settings import CONTRACT_HEALTH_CHECKS
+from instagram_core.testing.races import race
 
 MakeStore = Callable[[], NotificationStore]
 
@@ -166,3 +168,99 @@ class NotificationStoreContract:
             seen.extend(n.notification_id for n in page)
             before = page[-1].notification_id
         assert seen == sorted(notification_ids, reverse=True)
+
+    def test_group_id_survives_a_replace(self, store: NotificationStore) -> None:
+        store.add(like(1))
+        moved = attrs.evolve(like(5, actors=("dave", "bob")), group_id=1)
+        store.replace(1, moved)
+        assert store.latest_in_group("alice", "like:7") == moved
+        assert [n.group_id for n in store.list("alice", None, 10)] == [1]
+
+    def test_newer_than_is_newest_first_above_after_exclusive(
+        self, store: NotificationStore
+    ) -> None:
+        for notification_id in (20, 40, 10, 30):
+            store.add(like(notification_id))
+        store.add(like(50, recipient_id="bob"))
+        assert ids(store.newer_than("alice", 20, 10)) == [40, 30]
+        assert ids(store.newer_than("alice", 0, 2)) == [40, 30]
+        assert ids(store.newer_than("alice", 40, 10)) == []
+        assert ids(store.newer_than("carol", 0, 10)) == []
+
+    def test_add_actor_is_true_once_per_actor_of_a_group(self, store: NotificationStore) -> None:
+        assert store.add_actor("alice", 1, "bob") is True
+        assert store.add_actor("alice", 1, "bob") is False
+        assert store.add_actor("alice", 1, "dave") is True
+        assert store.add_actor("alice", 2, "bob") is True  # another group
+        assert store.add_actor("carol", 1, "bob") is True  # another recipient
+        assert store.actors_among("alice", 1, {"bob", "dave", "erin"}) == {"bob", "dave"}
+        assert store.actors_among("alice", 2, {"dave"}) == set()
+        assert store.actors_among("alice", 3, {"bob"}) == set()
+        assert store.actors_among("alice", 1, set()) == set()
+
+    def test_concurrent_adds_of_one_actor_give_exactly_one_true(
+        self, store: NotificationStore
+    ) -> None:
+        results = race(*[lambda: store.add_actor("alice", 9, "bob")] * 8)
+        assert sorted(results) == [False] * 7 + [True]
+
+    def test_read_mark_starts_at_zero_and_only_rises(self, store: NotificationStore) -> None:
+        assert store.read_up_to("alice") == 0
+        store.mark_read("alice", 30)
+        store.mark_read("alice", 10)
+        assert store.read_up_to("alice") == 30
+        store.mark_read("alice", 40)
+        assert store.read_up_to("alice") == 40
+        assert store.read_up_to("bob") == 0
+
+    @settings(max_examples=20, deadline=None, suppress_health_check=[*CONTRACT_HEALTH_CHECKS])
+    @given(marks=st.lists(st.integers(min_value=1, max_value=2**63 - 1), min_size=1, max_size=8))
+    def test_the_read_mark_is_the_highest_mark_in_any_order(
+        self, new_notification_store: MakeStore, marks: list[int]
+    ) -> None:
+        store = new_notification_store()
+        for mark in marks:
+            store.mark_read("alice", mark)
+        assert store.read_up_to("alice") == max(marks)
+
+    def test_advance_group_adds_a_first_and_replaces_or_keeps_the_expected(
+        self, store: NotificationStore
+    ) -> None:
+        assert store.advance_group(None, like(1), replace_expected=False) is True
+        assert store.advance_group(None, like(2), replace_expected=False) is False  # not empty
+        moved = attrs.evolve(like(3, actors=("dave", "bob")), group_id=1)
+        assert store.advance_group(1, moved, replace_expected=True) is True
+        assert ids(store.list("alice", None, 10)) == [3]
+        assert store.latest_in_group("alice", "like:7") == moved
+        assert store.advance_group(1, like(4), replace_expected=True) is False  # stale
+        assert store.advance_group(3, like(5), replace_expected=False) is True  # a new run
+        assert ids(store.list("alice", None, 10)) == [5, 3]
+        assert store.latest_in_group("alice", "like:7") == like(5)
+        assert store.advance_group(None, follow(6), replace_expected=False) is True  # another
+
+    def test_of_racing_advances_from_one_expectation_exactly_one_wins(
+        self, store: NotificationStore
+    ) -> None:
+        store.add(like(1))
+        results = race(
+            *[
+                lambda i=i: store.advance_group(1, like(10 + i), replace_expected=True)
+                for i in range(8)
+            ]
+        )
+        assert sorted(results) == [False] * 7 + [True]
+        winner = 10 + results.index(True)
+        assert ids(store.list("alice", None, 20)) == [winner]
+        latest = store.latest_in_group("alice", "like:7")
+        assert latest is not None
+        assert latest.notification_id == winner
+
+    def test_of_racing_first_advances_exactly_one_wins(self, store: NotificationStore) -> None:
+        results = race(
+            *[
+                lambda i=i: store.advance_group(None, like(10 + i), replace_expected=False)
+                for i in range(8)
+            ]
+        )
+        assert sorted(results) == [False] * 7 + [True]
+        assert ids(store.list("alice", None, 20)) == [10 + results.index(True)]

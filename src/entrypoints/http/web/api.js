@@ -103,7 +103,7 @@ export const api = {
     call("POST", `/follow-requests/${encodeURIComponent(username)}/${approve ? "approve" : "reject"}`),
   notifications: () => call("GET", "/notifications", undefined, { query: { limit: 30 } }),
   unreadCount: () => call("GET", "/notifications/unread-count"),
-  markRead: () => call("POST", "/notifications/read"),
+  markRead: (upTo) => call("POST", "/notifications/read", upTo ? { up_to: upTo } : undefined),
   search: (q) => call("GET", "/search", undefined, { query: { q, limit: 8 } }),
   trending: () => call("GET", "/search/trending", undefined, { query: { limit: 10 } }),
   explore: (cursor) => call("GET", "/explore", undefined, { query: { cursor, limit: 24 } }),

@@ -463,7 +463,7 @@ async function activityScreen() {
     const page = await api.notifications();
     list.replaceChildren(
       ...page.items.map((n) =>
-        h("li", {}, [
+        h("li", n.read === false ? { class: "unread" } : {}, [
           h("span", {}, n.text),
           " ",
           n.post_id ? h("a", { href: `#/p/${n.post_id}` }, "View post") : null,
@@ -473,7 +473,10 @@ async function activityScreen() {
       ),
     );
     if (!page.items.length) list.replaceChildren(h("li", { class: "empty" }, "No activity yet."));
-    if (supports("POST", "/notifications/read")) await api.markRead();
+    // Up to the newest shown: what arrived since stays unread.
+    if (supports("POST", "/notifications/read")) {
+      if (page.items.length) await api.markRead(page.items[0].notification_id);
+    }
     else if (page.items.length) sessionStorage.setItem(SEEN_KEY, page.items[0].created_at);
     refreshBadge();
   } catch (error) {
@@ -488,7 +491,7 @@ async function refreshBadge() {
   try {
     let unread;
     if (supports("GET", "/notifications/unread-count")) {
-      unread = (await api.unreadCount()).unread;
+      unread = (await api.unreadCount()).count;
     } else {
       const seen = sessionStorage.getItem(SEEN_KEY);
       const page = await api.notifications();
