@@ -382,6 +382,8 @@ class Core(containers.DeclarativeContainer):
         adapters.search_index,
         adapters.users,
         adapters.posts,
+        adapters.graph,
+        adapters.affinity,
         adapters.trending,
         adapters.clock,
         gate,

@@ -18,9 +18,7 @@ from instagram_adapters.mysql.pool import MySqlPool
 from instagram_core.domain.errors import Conflict, NotFound
 from instagram_core.domain.users import User
 
-_COLUMNS = (
-    "user_id, username, display_name, bio, avatar_url, is_private, is_verified, created_at"
-)
+_COLUMNS = "user_id, username, display_name, bio, avatar_url, is_private, is_verified, created_at"
 
 
 def _user(row: Mapping[str, Any]) -> User:

@@ -34,9 +34,7 @@ CREATE TABLE IF NOT EXISTS users (
 ) WITHOUT ROWID;
 """
 
-_COLUMNS = (
-    "user_id, username, display_name, bio, avatar_url, is_private, is_verified, created_at"
-)
+_COLUMNS = "user_id, username, display_name, bio, avatar_url, is_private, is_verified, created_at"
 
 
 def _user(row: sqlite3.Row) -> User:
