@@ -6,7 +6,8 @@ counts as one edit: optimal string alignment, which Lucene's fuzzy automata also
 
 Ranking users: the index orders candidates by a *static* score any engine can compute,
 
-    static = tier weight (exact 100, prefix 10, fuzzy 1) + 5 * verified + log10(1 + followers)
+    static = tier weight (exact 300, prefix 200, fuzzy 100) + 5 * verified
+             + log10(1 + followers)
 
 and the core re-ranks that window with the viewer's own signals,
 
@@ -22,7 +23,9 @@ import math
 
 from instagram_core.ports.search import MatchTier
 
-TIER_WEIGHT = {MatchTier.EXACT: 100.0, MatchTier.PREFIX: 10.0, MatchTier.FUZZY: 1.0}
+# 100 apart: more than verified plus log10 of any follower count, so the static order is
+# tier first whatever the popularity (an index that sorts by score alone sorts by tier).
+TIER_WEIGHT = {MatchTier.EXACT: 300.0, MatchTier.PREFIX: 200.0, MatchTier.FUZZY: 100.0}
 VERIFIED_WEIGHT = 5.0
 MUTUAL_WEIGHT = 2.0
 AFFINITY_WEIGHT = 2.0
