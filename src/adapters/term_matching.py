@@ -78,5 +78,24 @@ class TermMatcher(Generic[K]):
         return choices
 
 
+def tier_of(query: str, terms: Iterable[str]) -> MatchTier | None:
+    """How ``query`` matches the best of ``terms`` by :class:`TermMatcher`'s rule (PREFIX or
+    FUZZY; ``None`` if not at all): for an engine that returns candidates to re-check."""
+    query = query[:MAX_TERM]
+    if not query:
+        return None
+    edits = allowed_edits(len(query))
+    best: MatchTier | None = None
+    for whole in terms:
+        term = whole[:MAX_TERM]
+        if term.startswith(query):
+            return MatchTier.PREFIX
+        if edits and best is None:
+            lengths = range(max(1, len(query) - edits), min(len(term), len(query) + edits) + 1)
+            if any(OSA.distance(query, term[:n], score_cutoff=edits) <= edits for n in lengths):
+                best = MatchTier.FUZZY
+    return best
+
+
 def _grams(terms: Iterable[str]) -> set[str]:
     return {term[:end] for term in terms for end in range(1, len(term) + 1)}

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import math
+import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from elasticsearch import Elasticsearch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from instagram_adapters.elasticsearch.search import (
+    ElasticsearchSearchIndex,
+    alias_names,
+    ensure_indexes,
+)
 from instagram_adapters.memory.search import InMemorySearchIndex
 from instagram_adapters.sqlite.database import SqliteDatabase
 from instagram_adapters.sqlite.search import SqliteSearchIndex
@@ -24,10 +31,29 @@ from instagram_core.ports.search import (
     PostDocument,
     UserDocument,
 )
+from tests.jvm_engines import ElasticsearchServer
 
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 EVERYONE = Audience(hidden=frozenset(), private_allowed=frozenset())
 ADAPTERS = ["memory", "sqlite", "elasticsearch"]
+
+
+@pytest.fixture
+def new_es_index(es_server: ElasticsearchServer) -> Iterator[Callable[[], SearchIndex]]:
+    """Fresh indexes behind their own aliases, refreshed on every write."""
+    client = Elasticsearch([es_server.url])
+    prefixes: list[str] = []
+
+    def make() -> SearchIndex:
+        prefixes.append(f"contract-{uuid.uuid4().hex[:12]}")
+        ensure_indexes(client, prefixes[-1])
+        users, posts = alias_names(prefixes[-1])
+        return ElasticsearchSearchIndex(client, users, posts, refresh=True)
+
+    yield make
+    for prefix in prefixes:
+        client.transport.perform_request("DELETE", f"/{prefix}-*")
+    client.close()
 
 
 @pytest.fixture(params=ADAPTERS)

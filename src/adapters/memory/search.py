@@ -154,7 +154,7 @@ class InMemorySearchIndex:
             for place_id, tier in self._place_terms.match(folded).items():
                 count = self._count(self._place_posts.get(place_id, ()), audience)
                 if count:
-                    place = self._place_of(place_id)
+                    place = self._place_of(place_id, audience)
                     exact = fold(place.name) == folded
                     hits.append(PlaceHit(place, count, MatchTier.EXACT if exact else tier))
         hits.sort(key=lambda hit: (-hit.tier, -hit.post_count, hit.place.place_id))
@@ -168,12 +168,13 @@ class InMemorySearchIndex:
         with self._lock:
             found = []
             for place_id, posts in self._place_posts.items():
-                place = self._place_of(place_id)
+                count = self._count(posts, audience)
+                if not count:
+                    continue
+                place = self._place_of(place_id, audience)
                 distance = distance_km(lat, lng, place.lat, place.lng)
                 if distance <= radius_km:
-                    count = self._count(posts, audience)
-                    if count:
-                        found.append(NearbyPlace(place, count, distance))
+                    found.append(NearbyPlace(place, count, distance))
         found.sort(key=lambda near: (near.distance_km, near.place.place_id))
         return found[:limit]
 
@@ -192,7 +193,7 @@ class InMemorySearchIndex:
     def place(self, place_id: str, audience: Audience) -> PlaceHit | None:
         with self._lock:
             count = self._count(self._place_posts.get(place_id, ()), audience)
-            return PlaceHit(self._place_of(place_id), count) if count else None
+            return PlaceHit(self._place_of(place_id, audience), count) if count else None
 
     # -- helpers (lock held) --------------------------------------------------------------
     def _count(self, post_ids: Iterable[int], audience: Audience) -> int:
@@ -208,8 +209,12 @@ class InMemorySearchIndex:
         )
         return ids[: max(limit, 0)]
 
-    def _place_of(self, place_id: str) -> PlaceDocument:
-        first = min(self._place_posts[place_id])
-        place = self._posts[first].place
+    def _place_of(self, place_id: str, audience: Audience | None = None) -> PlaceDocument:
+        """The place as its earliest post (visible to ``audience``, if given) names it, so
+        a private post's location text never reaches a viewer who cannot see it."""
+        posts = self._place_posts[place_id]
+        if audience is not None:
+            posts = {i for i in posts if visible(self._posts[i], audience)}
+        place = self._posts[min(posts)].place
         assert place is not None  # filed under a place only when it has one
         return place

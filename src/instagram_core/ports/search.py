@@ -105,7 +105,8 @@ class SearchIndex(Protocol):
 
     def put_post(self, post: PostDocument) -> None:
         """Add or replace a published post; indexing it again changes nothing. A place's
-        name and coordinates are those of its lowest-id indexed post."""
+        name and coordinates, as a viewer gets them, are those of its lowest-id post that
+        viewer may see."""
         ...
 
     def remove_post(self, post_id: int) -> None:
