@@ -95,6 +95,14 @@ class SqliteSearchIndex:
                 _post(row["post_id"], author, private.get(author, True), row["body"])
             )
 
+    def clear(self) -> None:
+        """Forget every document (``instagram search reindex`` refills the index from the
+        stores; a running ``serve`` reloads it when restarted)."""
+        with self._db.transaction() as conn:
+            conn.execute("DELETE FROM search_user_documents")
+            conn.execute("DELETE FROM search_post_documents")
+        self._memory = InMemorySearchIndex()
+
     def put_user(self, user: UserDocument) -> None:
         self._db.execute(
             "INSERT OR REPLACE INTO search_user_documents"
