@@ -67,6 +67,7 @@ SERVICES = (
     "feed",
     "notifications",
     "search",
+    "discovery",
     "stories",
 )
 
