@@ -61,8 +61,12 @@ class TermMatcher(Generic[K]):
         edits = allowed_edits(len(query))
         if edits:
             for length in range(max(1, len(query) - edits), len(query) + edits + 1):
-                for gram, _, _ in process.extract_iter(
-                    query, self._choices_of(length), scorer=OSA.distance, score_cutoff=edits
+                for gram, _, _ in process.extract(
+                    query,
+                    self._choices_of(length),
+                    scorer=OSA.distance,
+                    score_cutoff=edits,
+                    limit=None,
                 ):
                     for key in self._by_gram[gram]:
                         found.setdefault(key, MatchTier.FUZZY)

@@ -140,7 +140,7 @@ class _LazySearchIndex:
 
 
 def live_search_index(client: Elasticsearch, prefix: str) -> SearchIndex:
-    index: SearchIndex = _LazySearchIndex(client, prefix)  # type: ignore[assignment]
+    index: SearchIndex = _LazySearchIndex(client, prefix)
     return index
 
 

@@ -162,16 +162,7 @@ class ElasticsearchSearchIndex:
 
     # -- writes ---------------------------------------------------------------------------
     def put_user(self, user: UserDocument) -> None:
-        body = {
-            "user_id": user.user_id,
-            "username": user.username,
-            "username_key": fold(user.username),
-            "display_name": user.display_name,
-            "terms": sorted(user_terms(user.username, user.display_name)),
-            "is_private": user.is_private,
-            "is_verified": user.is_verified,
-            "follower_count": user.follower_count,
-        }
+        body = user_body(user)
         _request(
             self._es, "PUT", f"/{self._users}/_doc/{quote(user.user_id)}", body, self._params()
         )
@@ -227,43 +218,7 @@ class ElasticsearchSearchIndex:
         folded = fold(query).removeprefix("@")[:MAX_TERM]
         if not folded or limit < 1:
             return []
-        step = TIER_WEIGHT[MatchTier.PREFIX] - TIER_WEIGHT[MatchTier.FUZZY]
-        body = {
-            "size": limit,
-            "_source": False,
-            "query": {
-                "function_score": {
-                    "query": {
-                        "bool": {
-                            "must_not": [{"terms": {"user_id": sorted(hidden)}}],
-                            "should": [
-                                # cumulative: a typo scores one step, a prefix two, exact three
-                                _constant(
-                                    _fuzzy("terms.prefix", folded), TIER_WEIGHT[MatchTier.FUZZY]
-                                ),
-                                _constant({"term": {"terms.prefix": folded}}, step),
-                                _constant({"term": {"username_key": folded}}, step),
-                            ],
-                            "minimum_should_match": 1,
-                        }
-                    },
-                    "functions": [
-                        {"filter": {"term": {"is_verified": True}}, "weight": VERIFIED_WEIGHT},
-                        {
-                            "field_value_factor": {
-                                "field": "follower_count",
-                                "modifier": "log1p",  # log10(1 + followers)
-                                "missing": 0,
-                            }
-                        },
-                    ],
-                    "score_mode": "sum",
-                    "boost_mode": "sum",
-                }
-            },
-            "sort": [{"_score": "desc"}, {"username": "asc"}, {"user_id": "asc"}],
-            "track_scores": True,
-        }
+        body = user_query(folded, hidden, limit)
         answer = self._search(self._users, body)
         hits = []
         for hit in answer["hits"]["hits"]:
@@ -406,6 +361,59 @@ class ElasticsearchSearchIndex:
 
     def _params(self) -> dict[str, str]:
         return {"refresh": "true"} if self._refresh else {}
+
+
+def user_body(user: UserDocument) -> dict[str, Any]:
+    """The user's document: folded terms for matching, signals for scoring."""
+    return {
+        "user_id": user.user_id,
+        "username": user.username,
+        "username_key": fold(user.username),
+        "display_name": user.display_name,
+        "terms": sorted(user_terms(user.username, user.display_name)),
+        "is_private": user.is_private,
+        "is_verified": user.is_verified,
+        "follower_count": user.follower_count,
+    }
+
+
+def user_query(folded: str, hidden: frozenset[str], limit: int) -> dict[str, Any]:
+    """The autocomplete query: tier clauses, then verified and followers by function_score."""
+    step = TIER_WEIGHT[MatchTier.PREFIX] - TIER_WEIGHT[MatchTier.FUZZY]
+    return {
+        "size": limit,
+        "_source": False,
+        "query": {
+            "function_score": {
+                "query": {
+                    "bool": {
+                        "must_not": [{"terms": {"user_id": sorted(hidden)}}],
+                        "should": [
+                            # cumulative: a typo scores one step, a prefix two, exact three
+                            _constant(_fuzzy("terms.prefix", folded), TIER_WEIGHT[MatchTier.FUZZY]),
+                            _constant({"term": {"terms.prefix": folded}}, step),
+                            _constant({"term": {"username_key": folded}}, step),
+                        ],
+                        "minimum_should_match": 1,
+                    }
+                },
+                "functions": [
+                    {"filter": {"term": {"is_verified": True}}, "weight": VERIFIED_WEIGHT},
+                    {
+                        "field_value_factor": {
+                            "field": "follower_count",
+                            "modifier": "log1p",  # log10(1 + followers)
+                            "missing": 0,
+                        }
+                    },
+                ],
+                "score_mode": "sum",
+                "boost_mode": "sum",
+            }
+        },
+        "sort": [{"_score": "desc"}, {"username": "asc"}, {"user_id": "asc"}],
+        "track_scores": True,
+    }
 
 
 def _constant(query: Mapping[str, Any], boost: float) -> dict[str, Any]:

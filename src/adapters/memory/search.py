@@ -7,6 +7,7 @@ block, a follow or a privacy flip changes the next answer with nothing to recoun
 
 from __future__ import annotations
 
+import heapq
 import math
 import threading
 from collections import defaultdict
@@ -18,7 +19,7 @@ from instagram_adapters.search_terms import hashtag_term, place_terms, user_term
 from instagram_adapters.term_matching import TermMatcher
 from instagram_adapters.text_folding import fold
 from instagram_core.policies.places import distance_km
-from instagram_core.policies.search_ranking import MAX_TERM, static_user_score
+from instagram_core.policies.search_ranking import MAX_TERM, TIER_WEIGHT, static_user_score
 from instagram_core.ports.search import (
     Audience,
     HashtagHit,
@@ -44,6 +45,7 @@ class InMemorySearchIndex:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._users: dict[str, UserDocument] = {}
+        self._user_keys: dict[str, tuple[str, float]] = {}  # folded username, static bonus
         self._user_terms: TermMatcher[str] = TermMatcher()
         self._posts: dict[int, PostDocument] = {}
         self._author_posts: dict[str, set[int]] = defaultdict(set)
@@ -56,6 +58,9 @@ class InMemorySearchIndex:
     def put_user(self, user: UserDocument) -> None:
         with self._lock:
             self._users[user.user_id] = user
+            bonus = static_user_score(MatchTier.FUZZY, user.is_verified, user.follower_count)
+            bonus -= static_user_score(MatchTier.FUZZY, False, 0)
+            self._user_keys[user.user_id] = (fold(user.username), bonus)
             self._user_terms.put(user.user_id, user_terms(user.username, user.display_name))
             for post_id in self._author_posts.get(user.user_id, ()):
                 post = self._posts[post_id]
@@ -113,16 +118,16 @@ class InMemorySearchIndex:
         if not folded or limit < 1:
             return []
         with self._lock:
-            hits = []
+            ranked = []
             for user_id, matched in self._user_terms.match(folded).items():
                 if user_id in hidden:
                     continue
-                user = self._users[user_id]
-                tier = MatchTier.EXACT if fold(user.username) == folded else matched
-                score = static_user_score(tier, user.is_verified, user.follower_count)
-                hits.append((user.username, UserHit(user_id, tier, score)))
-        hits.sort(key=lambda pair: (-pair[1].score, pair[0], pair[1].user_id))
-        return [hit for _, hit in hits[:limit]]
+                username, bonus = self._user_keys[user_id]
+                tier = MatchTier.EXACT if username == folded else matched
+                score = TIER_WEIGHT[tier] + bonus
+                ranked.append((-score, self._users[user_id].username, user_id, tier))
+        best = heapq.nsmallest(limit, ranked)
+        return [UserHit(user_id, tier, -negated) for negated, _, user_id, tier in best]
 
     def search_hashtags(self, query: str, audience: Audience, limit: int) -> Sequence[HashtagHit]:
         term = hashtag_term(query)[:MAX_TERM]

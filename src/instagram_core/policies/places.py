@@ -27,7 +27,8 @@ def place_name_key(name: str) -> str:
 def geohash(lat: float, lng: float, precision: int = GEOHASH_PRECISION) -> str:
     """The standard base-32 geohash of a point."""
     lat_range, lng_range = [-90.0, 90.0], [-180.0, 180.0]
-    chars, bits, value, even = [], 0, 0, True
+    chars: list[str] = []
+    bits, value, even = 0, 0, True
     while len(chars) < precision:
         span, coordinate = (lng_range, lng) if even else (lat_range, lat)
         middle = (span[0] + span[1]) / 2
