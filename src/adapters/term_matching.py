@@ -57,20 +57,36 @@ class TermMatcher(Generic[K]):
         query = query[:MAX_TERM]
         if not query:
             return {}
-        found = dict.fromkeys(self._by_gram.get(query, ()), MatchTier.PREFIX)
-        edits = allowed_edits(len(query))
-        if edits:
-            for length in range(max(1, len(query) - edits), len(query) + edits + 1):
-                for gram, _, _ in process.extract(
-                    query,
-                    self._choices_of(length),
-                    scorer=OSA.distance,
-                    score_cutoff=edits,
-                    limit=None,
-                ):
-                    for key in self._by_gram[gram]:
-                        found.setdefault(key, MatchTier.FUZZY)
+        found = dict.fromkeys(self.prefixed(query), MatchTier.PREFIX)
+        for key in self.fuzzy(query):
+            found.setdefault(key, MatchTier.FUZZY)
         return found
+
+    def prefixed(self, query: str) -> set[K]:
+        """The keys a term of which starts with ``query`` (do not modify the set)."""
+        return self._by_gram.get(query[:MAX_TERM], set())
+
+    def fuzzy(self, query: str) -> set[K]:
+        """The keys within the allowed edits of ``query`` at some prefix of a term (the
+        prefix matches included)."""
+        query = query[:MAX_TERM]
+        edits = allowed_edits(len(query))
+        found: set[K] = set()
+        if not edits:
+            return found
+        for length in range(max(1, len(query) - edits), len(query) + edits + 1):
+            for gram, _, _ in process.extract(
+                query,
+                self._choices_of(length),
+                scorer=OSA.distance,
+                score_cutoff=edits,
+                limit=None,
+            ):
+                found.update(self._by_gram[gram])
+        return found
+
+    def grams_of(self, key: K) -> set[str]:
+        return _grams(self._terms.get(key, frozenset()))
 
     def keys(self) -> Iterable[K]:
         return self._terms.keys()

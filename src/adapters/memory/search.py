@@ -46,6 +46,10 @@ class InMemorySearchIndex:
         self._lock = threading.Lock()
         self._users: dict[str, UserDocument] = {}
         self._user_keys: dict[str, tuple[str, float]] = {}  # folded username, static bonus
+        self._by_username: dict[str, str] = {}  # folded username -> user id
+        # Prefix holders ranked by (-bonus, username, id), for prefixes many users share (a
+        # one-letter query must not sort tens of thousands of users each time).
+        self._ranked: dict[str, list[tuple[float, str, str]]] = {}
         self._user_terms: TermMatcher[str] = TermMatcher()
         self._posts: dict[int, PostDocument] = {}
         self._author_posts: dict[str, set[int]] = defaultdict(set)
@@ -57,11 +61,18 @@ class InMemorySearchIndex:
     # -- writes ---------------------------------------------------------------------------
     def put_user(self, user: UserDocument) -> None:
         with self._lock:
+            old = self._user_keys.get(user.user_id)
+            if old is not None:
+                self._by_username.pop(old[0], None)
+            stale = self._user_terms.grams_of(user.user_id)
             self._users[user.user_id] = user
             bonus = static_user_score(MatchTier.FUZZY, user.is_verified, user.follower_count)
             bonus -= static_user_score(MatchTier.FUZZY, False, 0)
             self._user_keys[user.user_id] = (fold(user.username), bonus)
+            self._by_username[fold(user.username)] = user.user_id
             self._user_terms.put(user.user_id, user_terms(user.username, user.display_name))
+            for gram in stale | self._user_terms.grams_of(user.user_id):
+                self._ranked.pop(gram, None)
             for post_id in self._author_posts.get(user.user_id, ()):
                 post = self._posts[post_id]
                 if post.author_private != user.is_private:
@@ -117,17 +128,41 @@ class InMemorySearchIndex:
         folded = fold(query).removeprefix("@")[:MAX_TERM]
         if not folded or limit < 1:
             return []
+        # Tiers are 100 apart, more than any bonus (policies.search_ranking), so the answer is
+        # the exact match, then the best prefix matches, then typos only if room is left.
         with self._lock:
-            ranked = []
-            for user_id, matched in self._user_terms.match(folded).items():
-                if user_id in hidden:
-                    continue
-                username, bonus = self._user_keys[user_id]
-                tier = MatchTier.EXACT if username == folded else matched
-                score = TIER_WEIGHT[tier] + bonus
-                ranked.append((-score, self._users[user_id].username, user_id, tier))
-        best = heapq.nsmallest(limit, ranked)
-        return [UserHit(user_id, tier, -negated) for negated, _, user_id, tier in best]
+            hits: list[UserHit] = []
+            exact = self._by_username.get(folded)
+            if exact is not None and exact not in hidden:
+                hits.append(self._hit(exact, MatchTier.EXACT))
+            for _, _, user_id in self._ranked_holders(folded):
+                if len(hits) >= limit:
+                    return hits
+                if user_id != exact and user_id not in hidden:
+                    hits.append(self._hit(user_id, MatchTier.PREFIX))
+            seen = self._user_terms.prefixed(folded)
+            typos = [
+                (-self._user_keys[u][1], self._users[u].username, u)
+                for u in self._user_terms.fuzzy(folded)
+                if u not in seen and u != exact and u not in hidden
+            ]
+            for _, _, user_id in heapq.nsmallest(limit - len(hits), typos):
+                hits.append(self._hit(user_id, MatchTier.FUZZY))
+            return hits
+
+    def _hit(self, user_id: str, tier: MatchTier) -> UserHit:
+        return UserHit(user_id, tier, TIER_WEIGHT[tier] + self._user_keys[user_id][1])
+
+    def _ranked_holders(self, gram: str) -> list[tuple[float, str, str]]:
+        ranked = self._ranked.get(gram)
+        if ranked is None:
+            ranked = sorted(
+                (-self._user_keys[u][1], self._users[u].username, u)
+                for u in self._user_terms.prefixed(gram)
+            )
+            if len(ranked) > 256:
+                self._ranked[gram] = ranked
+        return ranked
 
     def search_hashtags(self, query: str, audience: Audience, limit: int) -> Sequence[HashtagHit]:
         term = hashtag_term(query)[:MAX_TERM]
