@@ -398,7 +398,8 @@ operations = st.lists(
 )
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@pytest.mark.timeout(600)  # on Elasticsearch every example refreshes its writes
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     operations=operations,
     hidden=st.sets(authors),
