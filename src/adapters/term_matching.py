@@ -69,21 +69,30 @@ class TermMatcher(Generic[K]):
     def fuzzy(self, query: str) -> set[K]:
         """The keys within the allowed edits of ``query`` at some prefix of a term (the
         prefix matches included)."""
+        found: set[K] = set()
+        for gram in self.fuzzy_grams(query):
+            found.update(self._by_gram[gram])
+        return found
+
+    def fuzzy_grams(self, query: str) -> list[str]:
+        """The stored prefixes within the allowed edits of ``query``."""
         query = query[:MAX_TERM]
         edits = allowed_edits(len(query))
-        found: set[K] = set()
         if not edits:
-            return found
+            return []
+        grams = []
         for length in range(max(1, len(query) - edits), len(query) + edits + 1):
-            for gram, _, _ in process.extract(
-                query,
-                self._choices_of(length),
-                scorer=OSA.distance,
-                score_cutoff=edits,
-                limit=None,
-            ):
-                found.update(self._by_gram[gram])
-        return found
+            grams += [
+                gram
+                for gram, _, _ in process.extract(
+                    query,
+                    self._choices_of(length),
+                    scorer=OSA.distance,
+                    score_cutoff=edits,
+                    limit=None,
+                )
+            ]
+        return grams
 
     def grams_of(self, key: K) -> set[str]:
         return _grams(self._terms.get(key, frozenset()))

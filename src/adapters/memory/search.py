@@ -140,13 +140,16 @@ class InMemorySearchIndex:
                     return hits
                 if user_id != exact and user_id not in hidden:
                     hits.append(self._hit(user_id, MatchTier.PREFIX))
+            # The best typo matches: a merge of each matching prefix's ranked holders.
             seen = self._user_terms.prefixed(folded)
-            typos = [
-                (-self._user_keys[u][1], self._users[u].username, u)
-                for u in self._user_terms.fuzzy(folded)
-                if u not in seen and u != exact and u not in hidden
-            ]
-            for _, _, user_id in heapq.nsmallest(limit - len(hits), typos):
+            taken: set[str] = set()
+            lists = [self._ranked_holders(g) for g in self._user_terms.fuzzy_grams(folded)]
+            for _, _, user_id in heapq.merge(*lists):
+                if len(hits) >= limit:
+                    break
+                if user_id in taken or user_id in seen or user_id == exact or user_id in hidden:
+                    continue
+                taken.add(user_id)
                 hits.append(self._hit(user_id, MatchTier.FUZZY))
             return hits
 
