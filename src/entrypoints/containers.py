@@ -76,6 +76,7 @@ from instagram_core.services.accounts import AccountService
 from instagram_core.services.cleanup import CleanupService
 from instagram_core.services.closeness import Closeness
 from instagram_core.services.comments import CommentService
+from instagram_core.services.discovery import DiscoveryService
 from instagram_core.services.engagement import EngagementService
 from instagram_core.services.fanout import FanoutService
 from instagram_core.services.feed import FeedService, FeedStores
@@ -439,9 +440,22 @@ class Core(containers.DeclarativeContainer):
         adapters.search_index,
         adapters.users,
         adapters.posts,
+        adapters.graph,
+        adapters.affinity,
         adapters.trending,
         adapters.clock,
         gate,
+    )
+    discovery = providers.Singleton(
+        DiscoveryService,
+        search=search,
+        index=adapters.search_index,
+        posts=adapters.posts,
+        users=adapters.users,
+        engagement=adapters.engagement,
+        comments=adapters.comments,
+        views=views,
+        gate=gate,
     )
     pipeline = providers.Singleton(
         MediaPipeline,
