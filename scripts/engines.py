@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 import pymysql  # noqa: E402 -- after the path set-up above
 from tests.engines import free_port, start_mariadb, start_redis, wait_for  # noqa: E402
-from tests.jvm_engines import start_cassandra, start_kafka  # noqa: E402
+from tests.jvm_engines import start_cassandra, start_elasticsearch, start_kafka  # noqa: E402
 
 ENGINE_LINE = "# engine "
 
@@ -91,7 +91,7 @@ def _start_jvm_engines(
     settings: dict[str, str],
     timings: dict[str, float],
 ) -> None:
-    """Kafka and Cassandra, fetched from Maven Central on first use."""
+    """Kafka, Cassandra and Elasticsearch, fetched from Maven Central on first use."""
     t0 = time.monotonic()
     kafka = start_kafka()
     if kafka is None:
@@ -109,6 +109,14 @@ def _start_jvm_engines(
     settings["INSTAGRAM_CASSANDRA_PORT"] = str(cassandra.port)
     settings["INSTAGRAM_CASSANDRA_LOCAL_DC"] = cassandra.local_dc
     timings["cassandra"] = time.monotonic() - t0
+
+    t0 = time.monotonic()
+    search = start_elasticsearch()
+    if search is None:
+        raise SystemExit("Elasticsearch needs java and mvn (it is fetched from Maven Central)")
+    started.append(("elasticsearch", _pid(search.pid), search.workdir))
+    settings["INSTAGRAM_ELASTICSEARCH_URL"] = search.url
+    timings["elasticsearch"] = time.monotonic() - t0
 
 
 def down(env_file: Path) -> int:

@@ -10,7 +10,14 @@ from hypothesis import HealthCheck, settings
 
 from instagram_adapters.cassandra.session import CassandraSession
 from tests.engines import MariaDbServer, RedisServer, missing, start_mariadb, start_redis
-from tests.jvm_engines import CassandraServer, KafkaServer, start_cassandra, start_kafka
+from tests.jvm_engines import (
+    CassandraServer,
+    ElasticsearchServer,
+    KafkaServer,
+    start_cassandra,
+    start_elasticsearch,
+    start_kafka,
+)
 
 # Hypothesis's default deadline (200 ms per example) and its too_slow health check measure
 # the machine, not the code: at a load average of 10 an example against a real Redis or
@@ -51,6 +58,16 @@ def kafka_server() -> Iterator[KafkaServer]:
     server = start_kafka()
     if server is None:
         missing("Kafka (java and mvn, to fetch it from Maven Central)")
+    assert server is not None
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def es_server() -> Iterator[ElasticsearchServer]:
+    server = start_elasticsearch()
+    if server is None:
+        missing("Elasticsearch (java and mvn, to fetch it from Maven Central)")
     assert server is not None
     yield server
     server.stop()

@@ -18,9 +18,10 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import urllib.request
 from pathlib import Path
 
-from tests.engines import ServerProcess, free_port
+from tests.engines import ServerProcess, free_port, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path(os.environ.get("INSTAGRAM_ENGINES_CACHE", ROOT / ".cache" / "engines"))
@@ -351,6 +352,63 @@ def start_cassandra(ready_timeout: float = 180) -> CassandraServer | None:
         "org.apache.cassandra.service.CassandraDaemon",
     ]
     server = CassandraServer("cassandra", command, port, workdir, ready_timeout=ready_timeout)
+    server.start()
+    return server
+
+
+class ElasticsearchServer(ServerProcess):
+    """A single Elasticsearch 7.10.2 node (the Apache-2.0 build, through codelibs' runner)."""
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        """Up means the cluster is yellow, not just the HTTP port open."""
+        super().start()
+
+        def yellow() -> bool:
+            try:
+                with urllib.request.urlopen(
+                    f"{self.url}/_cluster/health?wait_for_status=yellow&timeout=5s", timeout=10
+                ) as answer:
+                    return bool(answer.status == 200)
+            except OSError:
+                return False
+
+        wait_for(yellow, self.name, self.ready_timeout)
+
+
+def start_elasticsearch(ready_timeout: float = 120) -> ElasticsearchServer | None:
+    """A fresh Elasticsearch 7.10.2 node, or ``None`` without Java or Maven.
+
+    ``es.distribution.flavor=default`` makes ``GET /`` report the build flavor the
+    ``elasticsearch`` 7.14-7.17 clients check for (7.13 does not look)."""
+    binary = java()
+    if binary is None or not _usable("es"):
+        return None
+    workdir = Path(tempfile.mkdtemp(prefix="ig-es-"))
+    port, transport_port = free_port(), free_port()
+    command = [
+        binary,
+        "-Xms512m",
+        "-Xmx512m",
+        *FAST_START,
+        "-Des.distribution.flavor=default",
+        f"-Des.transport.port={transport_port}",
+        "-cp",
+        f"{CACHE / 'es' / 'classes'}:{lib_dir('es')}/*",
+        "EsRunner",
+        "-numOfNode",
+        "1",
+        "-baseHttpPort",
+        str(port - 1),  # the runner numbers nodes from 1: node 1 listens on base + 1
+        "-basePath",
+        str(workdir / "base"),
+        "-clusterName",
+        "tests",
+    ]
+    server = ElasticsearchServer("elasticsearch", command, port, workdir, ready_timeout)
     server.start()
     return server
 

@@ -374,6 +374,54 @@ def dlq_drop(ids: tuple[str, ...], every: bool) -> None:
     click.echo(f"dropped {len(done)} dead letters")
 
 
+@main.group()
+def search() -> None:
+    """The search index (Elasticsearch on production, SQLite on embedded)."""
+
+
+@search.command("reindex")
+def search_reindex() -> None:
+    """Rebuild the index from the stores: on production into new indexes, then swap the
+    aliases (no downtime). See docs/search.md."""
+    from instagram_core.domain.errors import DomainError
+    from instagram_entrypoints.containers import build_container
+    from instagram_entrypoints.search_rebuild import rebuild
+
+    settings = load_settings()
+    container = build_container(settings)
+    container.init_resources()
+    try:
+        users, posts = rebuild(container, settings)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    finally:
+        container.shutdown_resources()
+    click.echo(f"reindexed {users} accounts and {posts} posts")
+
+
+@main.command()
+@click.argument("username")
+@click.option("--off", is_flag=True, help="Remove the verified mark instead.")
+def verify(username: str, off: bool) -> None:
+    """Mark an account verified (a search ranking signal), or not with --off."""
+    from instagram_core.domain.errors import DomainError
+    from instagram_entrypoints.containers import build_container
+
+    settings = load_settings()
+    container = build_container(settings)
+    container.init_resources()
+    try:
+        user = container.core.accounts().set_verified(username, not off)
+        drain = getattr(container.core.running_bus(), "drain", None)
+        if drain is not None:  # the in-process bus re-indexes the account before exit
+            drain(30)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    finally:
+        container.shutdown_resources()
+    click.echo(f"@{user.username} is {'verified' if user.is_verified else 'not verified'}")
+
+
 def _register_train_ranker() -> None:
     """``instagram train-ranker`` lives in its own module: it imports the training stack
     only when it runs."""

@@ -91,6 +91,11 @@ class Settings:
     kafka_topic_prefix: str = "instagram"
     kafka_partitions: int = 6
     kafka_retention_hours: int = 168
+    # Elasticsearch (7.10+, 8.x or OpenSearch), the production profile's search index: its
+    # URL, and the prefix of the aliases `instagram search reindex` swaps.
+    elasticsearch_url: str = ""
+    elasticsearch_index_prefix: str = "instagram"
+    elasticsearch_timeout_seconds: float = 5.0
     bus_max_attempts: int = 5
     bus_backoff_seconds: float = 1.0
 
@@ -100,6 +105,7 @@ class Settings:
             "redis_url": self.redis_url,
             "mysql_url": self.mysql_url,
             "cassandra_contact_points": self.cassandra_contact_points,
+            "elasticsearch_url": self.elasticsearch_url,
         }
         return [ENV_PREFIX + name.upper() for name, value in needed.items() if not value]
 
@@ -150,6 +156,7 @@ _CONVERTERS: dict[str, Any] = {
     "upload_sweep_seconds": float,
     "story_lifetime_seconds": int,
     "kafka_partitions": int,
+    "elasticsearch_timeout_seconds": float,
     "kafka_retention_hours": int,
     "bus_max_attempts": int,
     "bus_backoff_seconds": float,

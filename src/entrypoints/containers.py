@@ -344,6 +344,7 @@ class Core(containers.DeclarativeContainer):
     notifications = use_cases.provided.notifications
     push_devices = use_cases.provided.push_devices
     search = use_cases.provided.search
+    discovery = use_cases.provided.discovery
     stories = use_cases.provided.stories
     story_views = use_cases.provided.story_views
     story_audience = use_cases.provided.story_audience

@@ -4,17 +4,19 @@ Redis holds feeds, story trays, likes and saves, rate limits and feed snapshots;
 MariaDB users, the social graph and the blocks and mutes beside it (one transaction for a
 block and the follows it ends); Cassandra posts and author grids, media records, comments,
 stories, notifications and affinity; S3 the media. The rest still runs on the embedded
-adapters until its engine's adapter lands: search (Elasticsearch; SQLite in the data dir
-meanwhile) and the event bus where Kafka is not configured.
+adapters until its engine's adapter lands: the event bus where Kafka is not configured.
+Elasticsearch holds the search index.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from typing import Any
 
 import redis
 from dependency_injector import containers, providers
+from elasticsearch import Elasticsearch
 
 from instagram_adapters.cassandra.affinity import CassandraAffinityStore
 from instagram_adapters.cassandra.comments import CassandraCommentStore
@@ -28,6 +30,11 @@ from instagram_adapters.cassandra.settings import CassandraSettings
 from instagram_adapters.cassandra.stories import CassandraStoryStore
 from instagram_adapters.cassandra.story_polls import CassandraStoryPollStore
 from instagram_adapters.cassandra.story_views import CassandraStoryViewStore
+from instagram_adapters.elasticsearch.search import (
+    ElasticsearchSearchIndex,
+    alias_names,
+    ensure_indexes,
+)
 from instagram_adapters.memory.ids import SnowflakeIdGenerator
 from instagram_adapters.mysql.migrate import apply_migrations
 from instagram_adapters.mysql.pool import MySqlPool
@@ -49,6 +56,7 @@ from instagram_adapters.redis.trending import RedisTrendingTags
 from instagram_adapters.redis.worker_ids import claim_worker_id
 from instagram_adapters.s3.blobs import S3BlobStore
 from instagram_adapters.s3.multipart import S3MultipartUploads
+from instagram_core.ports import SearchIndex
 from instagram_entrypoints.containers import Application, Core, EmbeddedAdapters
 
 
@@ -111,6 +119,40 @@ def open_s3(
     yield store
 
 
+def open_elasticsearch(url: str, timeout_seconds: float) -> Iterator[Elasticsearch]:
+    """The client; nothing is asked of the server here, so a search engine that is down
+    at start-up makes only search answer 503 (``Unavailable``), not the whole process."""
+    client = Elasticsearch([url], timeout=timeout_seconds, max_retries=1)
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+class _LazySearchIndex:
+    """The Elasticsearch index behind its aliases, created on first use: the aliases are
+    made by ``instagram migrate`` too, but a server that was down at start-up is retried
+    on the next search instead of failing the process."""
+
+    def __init__(self, client: Elasticsearch, prefix: str) -> None:
+        self._client = client
+        self._prefix = prefix
+        self._ready = False
+        users, posts = alias_names(prefix)
+        self._index = ElasticsearchSearchIndex(client, users, posts)
+
+    def __getattr__(self, name: str) -> Any:
+        if not self._ready:
+            ensure_indexes(self._client, self._prefix)
+            self._ready = True
+        return getattr(self._index, name)
+
+
+def live_search_index(client: Elasticsearch, prefix: str) -> SearchIndex:
+    index: SearchIndex = _LazySearchIndex(client, prefix)
+    return index
+
+
 # The embedded profile's settings: ``containers.copy`` maps every reference to them (and to
 # any ``EmbeddedAdapters.<provider>``) onto the copy's own.
 config = EmbeddedAdapters.config
@@ -121,8 +163,8 @@ class ProductionAdapters(EmbeddedAdapters):
     """The embedded profile with each port whose engine has an adapter moved onto it: one
     provider per port, named after its :class:`~instagram_core.ports.bundle.Ports` field.
     Every port not named here stays embedded (SQLite in the data dir, in-process caches)
-    until its engine's adapter lands: search (SQLite until Elasticsearch), the models,
-    moderation, push, hashing, tokens and media processing."""
+    until its engine's adapter lands: the models, moderation, push, hashing, tokens and
+    media processing."""
 
     redis = providers.Resource(open_redis, config.redis_url)
     mysql = providers.Resource(open_mysql, config.mysql_url, config.mysql_pool_size)
@@ -177,6 +219,13 @@ class ProductionAdapters(EmbeddedAdapters):
     highlights = providers.Singleton(CassandraHighlightStore, cassandra)
     notifications = providers.Singleton(CassandraNotificationStore, cassandra)
     affinity = providers.Singleton(CassandraAffinityStore, cassandra)
+
+    elasticsearch = providers.Resource(
+        open_elasticsearch, config.elasticsearch_url, config.elasticsearch_timeout_seconds
+    )
+    search_index = providers.Singleton(
+        live_search_index, elasticsearch, config.elasticsearch_index_prefix
+    )
 
 
 class ProductionApplication(Application):

@@ -23,6 +23,7 @@ from instagram_core.services.accounts import AccountService
 from instagram_core.services.cleanup import CleanupService
 from instagram_core.services.closeness import Closeness
 from instagram_core.services.comments import CommentService
+from instagram_core.services.discovery import DiscoveryService
 from instagram_core.services.engagement import EngagementService
 from instagram_core.services.fanout import FanoutService
 from instagram_core.services.feed import FeedService, FeedStores
@@ -166,6 +167,16 @@ def bootstrap(ports: Ports, settings: Settings | None = None) -> UseCases:
         notifications=workers.notifications,
         push_devices=PushDevices(ports.devices, ports.ids, ports.clock),
         search=workers.search,
+        discovery=DiscoveryService(
+            search=workers.search,
+            index=ports.search_index,
+            posts=ports.posts,
+            users=ports.users,
+            engagement=ports.engagement,
+            comments=ports.comments,
+            views=shared.views,
+            gate=shared.gate,
+        ),
         stories=workers.stories,
         story_views=shared.story_views,
         story_audience=StoryAudience(
@@ -284,6 +295,8 @@ def _workers(
             ports.search_index,
             ports.users,
             ports.posts,
+            ports.graph,
+            ports.affinity,
             ports.trending,
             ports.clock,
             shared.gate,

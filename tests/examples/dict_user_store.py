@@ -4,7 +4,7 @@ packages, against the port alone. It keeps each account as one record in a dict.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
@@ -59,6 +59,11 @@ class DictUserStore:
         with self._lock:
             if user_id in self._accounts:
                 self._accounts[user_id].password_hash = password_hash
+
+    def ids_after(self, after: str | None, limit: int) -> Sequence[str]:
+        with self._lock:
+            ids = sorted(i for i in self._accounts if after is None or i > after)
+            return ids[:limit]
 
     def update(self, user: User) -> None:
         with self._lock:

@@ -114,6 +114,8 @@ def prod_settings(request: pytest.FixtureRequest, tmp_path: Path, s3_endpoint: s
         cassandra_local_dc=cassandra.local_dc,
         cassandra_timeout_seconds=30.0,  # a loaded 2-core test machine
         mysql_url=create_database(mariadb(request), f"instagram_it_{suffix}"),
+        elasticsearch_url=request.getfixturevalue("es_server").url,
+        elasticsearch_index_prefix=f"it-{suffix}",
         s3_endpoint_url=s3_endpoint,
         s3_bucket=f"media-{suffix}",
         s3_access_key_id="testing",

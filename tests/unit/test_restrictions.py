@@ -81,10 +81,11 @@ def test_search_never_finds_an_account_across_a_block(world: World) -> None:
     carol = world.register("carol")
     world.core.social().block(alice.user_id, "alibi")
     search = world.core.search()
-    assert [u.username for u in search.search(alice.user_id, "ali").users] == ["alice"]
-    assert [u.username for u in search.search(bob.user_id, "ali").users] == ["alibi"]
-    assert {u.username for u in search.search(carol.user_id, "ali").users} == {"alice", "alibi"}
-    assert [u.username for u in search.search(bob.user_id, "ali", limit=1).users] == ["alibi"]
+    assert [u.user.username for u in search.search(alice.user_id, "ali").users] == ["alice"]
+    assert [u.user.username for u in search.search(bob.user_id, "ali").users] == ["alibi"]
+    found = search.search(carol.user_id, "ali").users
+    assert {u.user.username for u in found} == {"alice", "alibi"}
+    assert [u.user.username for u in search.search(bob.user_id, "ali", limit=1).users] == ["alibi"]
 
 
 def test_activity_leaves_out_accounts_blocked_with_the_reader(world: World) -> None:

@@ -113,7 +113,7 @@ class CassandraNotificationStore:
 
     def latest_in_group(self, recipient_id: str, group_key: str) -> Notification | None:
         """Through the group's head where there is one (every group advanced since
-        migration 0003), else through the ``group_key`` index."""
+        migration 0005), else through the ``group_key`` index."""
         head = self._db.execute(_HEAD, (recipient_id, group_key)).one()
         if head is not None:
             row = self._db.execute(_BY_ID, (recipient_id, head.latest_id)).one()

@@ -1,89 +1,263 @@
-"""Autocomplete over users and hashtags, held in process memory."""
+"""The embedded search index, held in process memory (the SQLite adapter makes it durable).
+
+Text matching is :class:`~instagram_adapters.term_matching.TermMatcher`; counts are computed
+per query from the posts each tag or place holds, filtered by the viewer's audience, so a
+block, a follow or a privacy flip changes the next answer with nothing to recount.
+"""
 
 from __future__ import annotations
 
+import heapq
+import math
 import threading
-from bisect import bisect_left, insort
-from collections.abc import Iterator, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 
-from instagram_adapters.search_terms import hashtag_term, user_terms
+import attrs
+
+from instagram_adapters.search_terms import hashtag_term, place_terms, user_terms
+from instagram_adapters.term_matching import TermMatcher
 from instagram_adapters.text_folding import fold
-from instagram_core.domain.users import User
-from instagram_core.ports.search import HashtagHit
+from instagram_core.policies.places import distance_km
+from instagram_core.policies.search_ranking import MAX_TERM, TIER_WEIGHT, static_user_score
+from instagram_core.ports.search import (
+    Audience,
+    HashtagHit,
+    MatchTier,
+    NearbyPlace,
+    PlaceDocument,
+    PlaceHit,
+    PostDocument,
+    UserDocument,
+    UserHit,
+)
 
 
-def _prefixed(sorted_keys: list[tuple[str, str]], prefix: str) -> Iterator[tuple[str, str]]:
-    for index in range(bisect_left(sorted_keys, (prefix, "")), len(sorted_keys)):
-        if not sorted_keys[index][0].startswith(prefix):
-            return
-        yield sorted_keys[index]
+def visible(post: PostDocument, audience: Audience) -> bool:
+    if post.author_id in audience.hidden:
+        return False
+    return not post.author_private or post.author_id in audience.private_allowed
 
 
 class InMemorySearchIndex:
-    """Prefix search over sorted ``(term, id)`` lists, so a lookup is a bisect plus the hits.
-
-    Users rank exact username first, then shorter usernames, then alphabetically. Hashtags
-    rank by how many posts use them, then alphabetically; a post counts once per tag however
-    often it is indexed, and a tag no post uses any more disappears. An empty user query
-    finds nobody; an empty hashtag prefix lists the most used tags. ``#`` before a tag and
-    ``@`` before a username are ignored.
-    """
+    """A :class:`~instagram_core.ports.SearchIndex` under one lock."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._usernames: dict[str, str] = {}
-        self._user_terms: dict[str, set[str]] = {}
-        self._user_keys: list[tuple[str, str]] = []
-        self._tag_posts: dict[str, set[int]] = {}
-        self._tag_keys: list[tuple[str, str]] = []
+        self._users: dict[str, UserDocument] = {}
+        self._user_keys: dict[str, tuple[str, float]] = {}  # folded username, static bonus
+        self._by_username: dict[str, str] = {}  # folded username -> user id
+        # Prefix holders ranked by (-bonus, username, id), for prefixes many users share (a
+        # one-letter query must not sort tens of thousands of users each time).
+        self._ranked: dict[str, list[tuple[float, str, str]]] = {}
+        self._user_terms: TermMatcher[str] = TermMatcher()
+        self._posts: dict[int, PostDocument] = {}
+        self._author_posts: dict[str, set[int]] = defaultdict(set)
+        self._tag_posts: dict[str, set[int]] = defaultdict(set)
+        self._tag_terms: TermMatcher[str] = TermMatcher()
+        self._place_posts: dict[str, set[int]] = defaultdict(set)
+        self._place_terms: TermMatcher[str] = TermMatcher()
 
-    def index_user(self, user: User) -> None:
-        terms = user_terms(user)
+    # -- writes ---------------------------------------------------------------------------
+    def put_user(self, user: UserDocument) -> None:
         with self._lock:
-            for term in self._user_terms.pop(user.user_id, set()):
-                self._user_keys.remove((term, user.user_id))
-            for term in terms:
-                insort(self._user_keys, (term, user.user_id))
-            self._user_terms[user.user_id] = terms
-            self._usernames[user.user_id] = fold(user.username)
+            old = self._user_keys.get(user.user_id)
+            if old is not None:
+                self._by_username.pop(old[0], None)
+            stale = self._user_terms.grams_of(user.user_id)
+            self._users[user.user_id] = user
+            bonus = static_user_score(MatchTier.FUZZY, user.is_verified, user.follower_count)
+            bonus -= static_user_score(MatchTier.FUZZY, False, 0)
+            self._user_keys[user.user_id] = (fold(user.username), bonus)
+            self._by_username[fold(user.username)] = user.user_id
+            self._user_terms.put(user.user_id, user_terms(user.username, user.display_name))
+            for gram in stale | self._user_terms.grams_of(user.user_id):
+                self._ranked.pop(gram, None)
+            for post_id in self._author_posts.get(user.user_id, ()):
+                post = self._posts[post_id]
+                if post.author_private != user.is_private:
+                    self._posts[post_id] = attrs.evolve(post, author_private=user.is_private)
 
-    def search_users(self, query: str, limit: int) -> Sequence[str]:
-        prefix = fold(query).removeprefix("@")
-        if not prefix or limit < 1:
+    def put_post(self, post: PostDocument) -> None:
+        with self._lock:
+            self._remove(post.post_id)
+            self._posts[post.post_id] = post
+            self._author_posts[post.author_id].add(post.post_id)
+            for tag in {hashtag_term(raw) for raw in post.hashtags} - {""}:
+                if not self._tag_posts[tag]:
+                    self._tag_terms.put(tag, [tag])
+                self._tag_posts[tag].add(post.post_id)
+            if post.place is not None:
+                place_id = post.place.place_id
+                self._place_posts[place_id].add(post.post_id)
+                self._place_terms.put(place_id, place_terms(self._place_of(place_id).name))
+
+    def remove_post(self, post_id: int) -> None:
+        with self._lock:
+            self._remove(post_id)
+
+    def _remove(self, post_id: int) -> None:
+        post = self._posts.pop(post_id, None)
+        if post is None:
+            return
+        self._discard(self._author_posts, post.author_id, post_id)
+        for tag in {hashtag_term(raw) for raw in post.hashtags} - {""}:
+            if not self._discard(self._tag_posts, tag, post_id):
+                self._tag_terms.remove(tag)
+        if post.place is not None:
+            place_id = post.place.place_id
+            if self._discard(self._place_posts, place_id, post_id):
+                self._place_terms.put(place_id, place_terms(self._place_of(place_id).name))
+            else:
+                self._place_terms.remove(place_id)
+
+    @staticmethod
+    def _discard(holder: dict[str, set[int]], key: str, post_id: int) -> bool:
+        """Drop ``post_id`` from ``holder[key]``; ``False`` when that emptied the key."""
+        posts = holder.get(key)
+        if posts is None:
+            return False
+        posts.discard(post_id)
+        if not posts:
+            del holder[key]
+            return False
+        return True
+
+    # -- reads ----------------------------------------------------------------------------
+    def search_users(self, query: str, hidden: frozenset[str], limit: int) -> Sequence[UserHit]:
+        folded = fold(query).removeprefix("@")[:MAX_TERM]
+        if not folded or limit < 1:
             return []
+        # Tiers are 100 apart, more than any bonus (policies.search_ranking), so the answer is
+        # the exact match, then the best prefix matches, then typos only if room is left.
         with self._lock:
-            found = {user_id for _, user_id in _prefixed(self._user_keys, prefix)}
-            names = {user_id: self._usernames[user_id] for user_id in found}
-        ranked = sorted(found, key=lambda uid: (names[uid] != prefix, len(names[uid]), names[uid]))
-        return ranked[:limit]
-
-    def add_hashtags(self, post_id: int, hashtags: Sequence[str]) -> None:
-        with self._lock:
-            for tag in {hashtag_term(raw) for raw in hashtags} - {""}:
-                posts = self._tag_posts.get(tag)
-                if posts is None:
-                    posts = self._tag_posts[tag] = set()
-                    insort(self._tag_keys, (tag, tag))
-                posts.add(post_id)
-
-    def remove_hashtags(self, post_id: int, hashtags: Sequence[str]) -> None:
-        with self._lock:
-            for tag in {hashtag_term(raw) for raw in hashtags}:
-                posts = self._tag_posts.get(tag)
-                if posts is None:
+            hits: list[UserHit] = []
+            exact = self._by_username.get(folded)
+            if exact is not None and exact not in hidden:
+                hits.append(self._hit(exact, MatchTier.EXACT))
+            for _, _, user_id in self._ranked_holders(folded):
+                if len(hits) >= limit:
+                    return hits
+                if user_id != exact and user_id not in hidden:
+                    hits.append(self._hit(user_id, MatchTier.PREFIX))
+            # The best typo matches: a merge of each matching prefix's ranked holders.
+            seen = self._user_terms.prefixed(folded)
+            taken: set[str] = set()
+            lists = [self._ranked_holders(g) for g in self._user_terms.fuzzy_grams(folded)]
+            for _, _, user_id in heapq.merge(*lists):
+                if len(hits) >= limit:
+                    break
+                if user_id in taken or user_id in seen or user_id == exact or user_id in hidden:
                     continue
-                posts.discard(post_id)
-                if not posts:
-                    del self._tag_posts[tag]
-                    self._tag_keys.remove((tag, tag))
+                taken.add(user_id)
+                hits.append(self._hit(user_id, MatchTier.FUZZY))
+            return hits
 
-    def search_hashtags(self, prefix: str, limit: int) -> Sequence[HashtagHit]:
+    def _hit(self, user_id: str, tier: MatchTier) -> UserHit:
+        return UserHit(user_id, tier, TIER_WEIGHT[tier] + self._user_keys[user_id][1])
+
+    def _ranked_holders(self, gram: str) -> list[tuple[float, str, str]]:
+        ranked = self._ranked.get(gram)
+        if ranked is None:
+            ranked = sorted(
+                (-self._user_keys[u][1], self._users[u].username, u)
+                for u in self._user_terms.prefixed(gram)
+            )
+            if len(ranked) > 256:
+                self._ranked[gram] = ranked
+        return ranked
+
+    def search_hashtags(self, query: str, audience: Audience, limit: int) -> Sequence[HashtagHit]:
+        term = hashtag_term(query)[:MAX_TERM]
         if limit < 1:
             return []
         with self._lock:
-            hits = [
-                HashtagHit(tag=tag, post_count=len(self._tag_posts[tag]))
-                for tag, _ in _prefixed(self._tag_keys, hashtag_term(prefix))
-            ]
-        hits.sort(key=lambda hit: (-hit.post_count, hit.tag))
+            if term:
+                matched = self._tag_terms.match(term)
+            else:
+                matched = dict.fromkeys(self._tag_posts, MatchTier.PREFIX)
+            hits = []
+            for tag, tier in matched.items():
+                count = self._count(self._tag_posts.get(tag, ()), audience)
+                if count:
+                    hits.append(HashtagHit(tag, count, MatchTier.EXACT if tag == term else tier))
+        hits.sort(key=lambda hit: (-hit.tier, -hit.post_count, hit.tag))
         return hits[:limit]
+
+    def hashtag_count(self, tag: str, audience: Audience) -> int:
+        with self._lock:
+            return self._count(self._tag_posts.get(hashtag_term(tag), ()), audience)
+
+    def search_places(self, query: str, audience: Audience, limit: int) -> Sequence[PlaceHit]:
+        folded = fold(query)[:MAX_TERM]
+        if not folded or limit < 1:
+            return []
+        with self._lock:
+            hits = []
+            for place_id, tier in self._place_terms.match(folded).items():
+                count = self._count(self._place_posts.get(place_id, ()), audience)
+                if count:
+                    place = self._place_of(place_id, audience)
+                    exact = fold(place.name) == folded
+                    hits.append(PlaceHit(place, count, MatchTier.EXACT if exact else tier))
+        hits.sort(key=lambda hit: (-hit.tier, -hit.post_count, hit.place.place_id))
+        return hits[:limit]
+
+    def nearby_places(
+        self, lat: float, lng: float, radius_km: float, audience: Audience, limit: int
+    ) -> Sequence[NearbyPlace]:
+        if limit < 1:
+            return []
+        with self._lock:
+            found = []
+            for place_id, posts in self._place_posts.items():
+                count = self._count(posts, audience)
+                if not count:
+                    continue
+                place = self._place_of(place_id, audience)
+                distance = distance_km(lat, lng, place.lat, place.lng)
+                if distance <= radius_km:
+                    found.append(NearbyPlace(place, count, distance))
+        found.sort(key=lambda near: (near.distance_km, near.place.place_id))
+        return found[:limit]
+
+    def tagged_posts(
+        self, tag: str, audience: Audience, before: int | None, limit: int
+    ) -> Sequence[int]:
+        with self._lock:
+            return self._page(self._tag_posts.get(hashtag_term(tag), ()), audience, before, limit)
+
+    def place_posts(
+        self, place_id: str, audience: Audience, before: int | None, limit: int
+    ) -> Sequence[int]:
+        with self._lock:
+            return self._page(self._place_posts.get(place_id, ()), audience, before, limit)
+
+    def place(self, place_id: str, audience: Audience) -> PlaceHit | None:
+        with self._lock:
+            count = self._count(self._place_posts.get(place_id, ()), audience)
+            return PlaceHit(self._place_of(place_id, audience), count) if count else None
+
+    # -- helpers (lock held) --------------------------------------------------------------
+    def _count(self, post_ids: Iterable[int], audience: Audience) -> int:
+        return sum(1 for post_id in post_ids if visible(self._posts[post_id], audience))
+
+    def _page(
+        self, post_ids: Iterable[int], audience: Audience, before: int | None, limit: int
+    ) -> list[int]:
+        upper = math.inf if before is None else before
+        ids = sorted(
+            (i for i in post_ids if i < upper and visible(self._posts[i], audience)),
+            reverse=True,
+        )
+        return ids[: max(limit, 0)]
+
+    def _place_of(self, place_id: str, audience: Audience | None = None) -> PlaceDocument:
+        """The place as its earliest post (visible to ``audience``, if given) names it, so
+        a private post's location text never reaches a viewer who cannot see it."""
+        posts = self._place_posts[place_id]
+        if audience is not None:
+            posts = {i for i in posts if visible(self._posts[i], audience)}
+        place = self._posts[min(posts)].place
+        assert place is not None  # filed under a place only when it has one
+        return place

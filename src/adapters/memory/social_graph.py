@@ -147,6 +147,14 @@ class InMemorySocialGraph:
         with self._lock:
             return {u: len(self._active_follower_ids.get(u, [])) for u in user_ids}
 
+    def mutual_counts(self, viewer_id: str, user_ids: Iterable[str]) -> dict[str, int]:
+        with self._lock:
+            followed = {followee for _, followee in self._outgoing_active.get(viewer_id, [])}
+            return {
+                u: len(followed.intersection(self._active_follower_ids.get(u, [])))
+                for u in user_ids
+            }
+
     def count_following(self, user_id: str) -> int:
         with self._lock:
             return len(self._outgoing_active.get(user_id, []))

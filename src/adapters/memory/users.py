@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
@@ -54,6 +54,11 @@ class InMemoryUserStore:
         with self._lock:
             if user_id in self._hashes:
                 self._hashes[user_id] = password_hash
+
+    def ids_after(self, after: str | None, limit: int) -> Sequence[str]:
+        with self._lock:
+            ids = sorted(i for i in self._users if after is None or i > after)
+        return ids[: max(limit, 0)]
 
     def update(self, user: User) -> None:
         """Only profile fields change: the stored username and ``created_at`` are kept."""

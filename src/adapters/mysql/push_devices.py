@@ -1,4 +1,4 @@
-"""Push devices and notification settings in MySQL (migration ``0003_push_devices_and_settings``).
+"""Push devices and notification settings in MySQL (migration ``0004_push_devices_and_settings``).
 
 An address is unique per platform through the SHA-256 of it (URLs and FCM tokens can
 outgrow an index key), so registering a token again replaces its row in one upsert.

@@ -240,6 +240,21 @@ class MySqlSocialGraph:
             counts.update((row["user_id"], int(row["follower_count"])) for row in rows)
         return counts
 
+    def mutual_counts(self, viewer_id: str, user_ids: Iterable[str]) -> Mapping[str, int]:
+        counts: dict[str, int] = {}
+        for batch in in_batches(user_ids):
+            counts.update(dict.fromkeys(batch, 0))
+            rows = self._pool.query(
+                "SELECT theirs.followee_id AS user_id, COUNT(*) AS n"
+                " FROM follows AS mine JOIN follows AS theirs"
+                " ON theirs.follower_id = mine.followee_id"
+                " WHERE mine.follower_id = %s AND mine.status = %s AND theirs.status = %s"
+                " AND theirs.followee_id IN %s GROUP BY theirs.followee_id",
+                (viewer_id, _ACTIVE, _ACTIVE, batch),
+            )
+            counts.update((row["user_id"], int(row["n"])) for row in rows)
+        return counts
+
     def count_following(self, user_id: str) -> int:
         return self._count(user_id, "following_count")
 

@@ -7,7 +7,7 @@ row belong to other stores (the social graph keeps the follow counts) and are no
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pymysql
@@ -18,7 +18,7 @@ from instagram_adapters.mysql.pool import MySqlPool
 from instagram_core.domain.errors import Conflict, NotFound
 from instagram_core.domain.users import User
 
-_COLUMNS = "user_id, username, display_name, bio, avatar_url, is_private, created_at"
+_COLUMNS = "user_id, username, display_name, bio, avatar_url, is_private, is_verified, created_at"
 
 
 def _user(row: Mapping[str, Any]) -> User:
@@ -30,6 +30,7 @@ def _user(row: Mapping[str, Any]) -> User:
         bio=row["bio"],
         avatar_url=row["avatar_url"],
         is_private=bool(row["is_private"]),
+        is_verified=bool(row["is_verified"]),
     )
 
 
@@ -48,6 +49,7 @@ class MySqlUserStore:
             user.bio,
             user.avatar_url,
             user.is_private,
+            user.is_verified,
             to_utc_naive(user.created_at),
             password_hash,
         )
@@ -55,8 +57,8 @@ class MySqlUserStore:
             try:
                 cur.execute(
                     "INSERT INTO users (user_id, username, username_key, display_name, bio,"
-                    " avatar_url, is_private, created_at, password_hash)"
-                    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                    " avatar_url, is_private, is_verified, created_at, password_hash)"
+                    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
                     row,
                 )
             except pymysql.IntegrityError as exc:
@@ -90,12 +92,26 @@ class MySqlUserStore:
             "UPDATE users SET password_hash = %s WHERE user_id = %s", (password_hash, user_id)
         )
 
+    def ids_after(self, after: str | None, limit: int) -> Sequence[str]:
+        rows = self._pool.query(
+            "SELECT user_id FROM users WHERE user_id > %s ORDER BY user_id LIMIT %s",
+            ("" if after is None else after, max(limit, 0)),
+        )
+        return [row["user_id"] for row in rows]
+
     def update(self, user: User) -> None:
         """Only profile fields change: the stored username and ``created_at`` are kept."""
         matched = self._pool.execute(
-            "UPDATE users SET display_name = %s, bio = %s, avatar_url = %s, is_private = %s"
-            " WHERE user_id = %s",
-            (user.display_name, user.bio, user.avatar_url, user.is_private, user.user_id),
+            "UPDATE users SET display_name = %s, bio = %s, avatar_url = %s, is_private = %s,"
+            " is_verified = %s WHERE user_id = %s",
+            (
+                user.display_name,
+                user.bio,
+                user.avatar_url,
+                user.is_private,
+                user.is_verified,
+                user.user_id,
+            ),
         )
         if matched == 0:
             raise NotFound("user not found")

@@ -1,161 +1,162 @@
-"""Autocomplete over users and hashtags in SQLite: the durable twin of the in-memory index.
+"""The embedded profile's durable search index: documents in SQLite, matching in memory.
 
-Documents are normalised by the in-memory adapter's own helpers, so both adapters fold text
-identically. Every searchable term is a row of a table clustered on it, and a prefix is the
-key range ``[prefix, successor)``: a lookup is an index seek plus the hits, never a scan and
-never a ``LIKE`` whose ``%`` or ``_`` could come from the user.
-
-Terms are stored as UTF-8 bytes in BLOB columns, encoded with ``surrogatepass`` so that any
-Python string (even one with a lone surrogate, which the in-memory index accepts) has a key.
-Bytes compare in code-point order, exactly like Python strings, and a byte prefix of the
-encoding is a string prefix, so the ranges return what ``str.startswith`` would.
-
-Hashtag counts move only when a (tag, post) row is inserted or deleted, in the same
-transaction, so indexing a post twice or removing a post never counted changes nothing.
+Every document is written to SQLite first, then to an
+:class:`~instagram_adapters.memory.search.InMemorySearchIndex`, which answers every query;
+opening the database loads the documents back. Matching with typo tolerance over every
+prefix is what an in-memory structure does well and SQL does not, and the embedded
+profile is one process, so the two never disagree.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from datetime import datetime
 
-from instagram_adapters.search_terms import hashtag_term, user_terms
+from instagram_adapters.memory.search import InMemorySearchIndex
 from instagram_adapters.sqlite.database import SqliteDatabase
-from instagram_adapters.text_folding import fold
-from instagram_core.domain.users import User
-from instagram_core.ports.search import HashtagHit
+from instagram_core.ports.search import (
+    Audience,
+    HashtagHit,
+    NearbyPlace,
+    PlaceDocument,
+    PlaceHit,
+    PostDocument,
+    UserDocument,
+    UserHit,
+)
 
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS search_users (
+CREATE TABLE IF NOT EXISTS search_user_documents (
     user_id TEXT PRIMARY KEY,
-    username BLOB NOT NULL,  -- folded, as ranked
-    username_length INTEGER NOT NULL  -- in code points, as Python's len() counts
+    username TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    is_private INTEGER NOT NULL,
+    is_verified INTEGER NOT NULL,
+    follower_count INTEGER NOT NULL
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS search_user_terms (
-    term BLOB NOT NULL,
-    user_id TEXT NOT NULL,
-    PRIMARY KEY (term, user_id)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS search_user_terms_by_user ON search_user_terms (user_id);
-CREATE TABLE IF NOT EXISTS search_hashtag_posts (
-    tag BLOB NOT NULL,
-    post_id INTEGER NOT NULL,
-    PRIMARY KEY (tag, post_id)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS search_hashtag_counts (
-    tag BLOB PRIMARY KEY,
-    post_count INTEGER NOT NULL CHECK (post_count > 0)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS search_hashtags_by_use
-    ON search_hashtag_counts (post_count DESC, tag);
+CREATE TABLE IF NOT EXISTS search_post_documents (
+    post_id INTEGER PRIMARY KEY,
+    author_id TEXT NOT NULL,
+    body TEXT NOT NULL  -- JSON: created_at, hashtags, place
+);
+CREATE INDEX IF NOT EXISTS search_post_documents_by_author
+    ON search_post_documents (author_id);
 """
 
-_MATCHING_USERS = (
-    "SELECT user_id FROM search_users"
-    " WHERE user_id IN (SELECT user_id FROM search_user_terms WHERE term >= ? AND term < ?)"
-    " ORDER BY username <> ?, username_length, username, user_id LIMIT ?"
-)
-# ``+post_count`` keeps the planner on the ``tag`` range instead of walking the by-use index.
-_TAGS_IN_RANGE = (
-    "SELECT tag, post_count FROM search_hashtag_counts WHERE tag >= ? AND tag < ?"
-    " ORDER BY +post_count DESC, tag LIMIT ?"
-)
-_MOST_USED_TAGS = (
-    "SELECT tag, post_count FROM search_hashtag_counts ORDER BY post_count DESC, tag LIMIT ?"
-)
+
+def _post_body(post: PostDocument) -> str:
+    place = post.place
+    return json.dumps(
+        {
+            "created_at": post.created_at.isoformat(),
+            "hashtags": list(post.hashtags),
+            "place": None if place is None else [place.place_id, place.name, place.lat, place.lng],
+        },
+        ensure_ascii=False,
+    )
 
 
-def _key(term: str) -> bytes:
-    return term.encode("utf-8", "surrogatepass")
-
-
-def _text(key: bytes) -> str:
-    return key.decode("utf-8", "surrogatepass")
-
-
-def _successor(prefix: bytes) -> bytes:
-    """The least key above every key starting with the non-empty ``prefix``.
-
-    UTF-8 never produces the byte 0xFF, so the last byte can always be incremented."""
-    return prefix[:-1] + bytes([prefix[-1] + 1])
+def _post(post_id: int, author_id: str, author_private: bool, body: str) -> PostDocument:
+    fields = json.loads(body)
+    place = fields["place"]
+    return PostDocument(
+        post_id=post_id,
+        author_id=author_id,
+        author_private=author_private,
+        created_at=datetime.fromisoformat(fields["created_at"]),
+        hashtags=tuple(fields["hashtags"]),
+        place=None if place is None else PlaceDocument(place[0], place[1], place[2], place[3]),
+    )
 
 
 class SqliteSearchIndex:
-    """The durable :class:`~instagram_core.ports.SearchIndex` of the embedded profile.
-
-    Same semantics as :class:`~instagram_adapters.memory.search.InMemorySearchIndex`: users rank
-    exact username first, then shorter usernames, then alphabetically (then by id, where folded
-    usernames tie); hashtags by how many posts use them, then alphabetically. An empty user
-    query finds nobody; an empty hashtag prefix lists the most used tags. ``#`` before a tag
-    and ``@`` before a username are ignored.
-    """
+    """A :class:`~instagram_core.ports.SearchIndex`: SQLite for durability, memory for answers."""
 
     def __init__(self, db: SqliteDatabase) -> None:
         self._db = db
+        self._memory = InMemorySearchIndex()
         db.apply_schema(SCHEMA)
-
-    def index_user(self, user: User) -> None:
-        username = fold(user.username)
-        terms = [(_key(term), user.user_id) for term in user_terms(user)]
-        with self._db.transaction() as conn:
-            conn.execute("DELETE FROM search_user_terms WHERE user_id = ?", (user.user_id,))
-            conn.executemany("INSERT INTO search_user_terms (term, user_id) VALUES (?, ?)", terms)
-            conn.execute(
-                "INSERT INTO search_users (user_id, username, username_length) VALUES (?, ?, ?)"
-                " ON CONFLICT (user_id) DO UPDATE"
-                " SET username = excluded.username, username_length = excluded.username_length",
-                (user.user_id, _key(username), len(username)),
+        private: dict[str, bool] = {}
+        for row in db.query("SELECT * FROM search_user_documents"):
+            user = UserDocument(
+                user_id=row["user_id"],
+                username=row["username"],
+                display_name=row["display_name"],
+                is_private=bool(row["is_private"]),
+                is_verified=bool(row["is_verified"]),
+                follower_count=int(row["follower_count"]),
+            )
+            private[user.user_id] = user.is_private
+            self._memory.put_user(user)
+        for row in db.query("SELECT post_id, author_id, body FROM search_post_documents"):
+            author = row["author_id"]
+            self._memory.put_post(
+                _post(row["post_id"], author, private.get(author, True), row["body"])
             )
 
-    def search_users(self, query: str, limit: int) -> Sequence[str]:
-        prefix = fold(query).removeprefix("@")
-        if not prefix or limit < 1:
-            return []
-        low = _key(prefix)
-        rows = self._db.query(_MATCHING_USERS, (low, _successor(low), low, limit))
-        return [str(row["user_id"]) for row in rows]
-
-    def add_hashtags(self, post_id: int, hashtags: Sequence[str]) -> None:
-        tags = {_key(hashtag_term(raw)) for raw in hashtags} - {b""}
+    def clear(self) -> None:
+        """Forget every document (``instagram search reindex`` refills the index from the
+        stores; a running ``serve`` reloads it when restarted)."""
         with self._db.transaction() as conn:
-            for tag in tags:
-                inserted = conn.execute(
-                    "INSERT OR IGNORE INTO search_hashtag_posts (tag, post_id) VALUES (?, ?)",
-                    (tag, post_id),
-                ).rowcount
-                if inserted:
-                    conn.execute(
-                        "INSERT INTO search_hashtag_counts (tag, post_count) VALUES (?, 1)"
-                        " ON CONFLICT (tag) DO UPDATE SET post_count = post_count + 1",
-                        (tag,),
-                    )
+            conn.execute("DELETE FROM search_user_documents")
+            conn.execute("DELETE FROM search_post_documents")
+        self._memory = InMemorySearchIndex()
 
-    def remove_hashtags(self, post_id: int, hashtags: Sequence[str]) -> None:
-        tags = {_key(hashtag_term(raw)) for raw in hashtags}
-        with self._db.transaction() as conn:
-            for tag in tags:
-                deleted = conn.execute(
-                    "DELETE FROM search_hashtag_posts WHERE tag = ? AND post_id = ?",
-                    (tag, post_id),
-                ).rowcount
-                if not deleted:
-                    continue
-                # The last post of a tag takes the tag with it; any other just decrements.
-                last = conn.execute(
-                    "DELETE FROM search_hashtag_counts WHERE tag = ? AND post_count = 1", (tag,)
-                ).rowcount
-                if not last:
-                    conn.execute(
-                        "UPDATE search_hashtag_counts SET post_count = post_count - 1"
-                        " WHERE tag = ?",
-                        (tag,),
-                    )
+    def put_user(self, user: UserDocument) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO search_user_documents"
+            " (user_id, username, display_name, is_private, is_verified, follower_count)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                user.user_id,
+                user.username,
+                user.display_name,
+                int(user.is_private),
+                int(user.is_verified),
+                user.follower_count,
+            ),
+        )
+        self._memory.put_user(user)
 
-    def search_hashtags(self, prefix: str, limit: int) -> Sequence[HashtagHit]:
-        if limit < 1:
-            return []
-        low = _key(hashtag_term(prefix))
-        if low:
-            rows = self._db.query(_TAGS_IN_RANGE, (low, _successor(low), limit))
-        else:
-            rows = self._db.query(_MOST_USED_TAGS, (limit,))
-        return [HashtagHit(tag=_text(row["tag"]), post_count=row["post_count"]) for row in rows]
+    def put_post(self, post: PostDocument) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO search_post_documents (post_id, author_id, body)"
+            " VALUES (?, ?, ?)",
+            (post.post_id, post.author_id, _post_body(post)),
+        )
+        self._memory.put_post(post)
+
+    def remove_post(self, post_id: int) -> None:
+        self._db.execute("DELETE FROM search_post_documents WHERE post_id = ?", (post_id,))
+        self._memory.remove_post(post_id)
+
+    def search_users(self, query: str, hidden: frozenset[str], limit: int) -> Sequence[UserHit]:
+        return self._memory.search_users(query, hidden, limit)
+
+    def search_hashtags(self, query: str, audience: Audience, limit: int) -> Sequence[HashtagHit]:
+        return self._memory.search_hashtags(query, audience, limit)
+
+    def hashtag_count(self, tag: str, audience: Audience) -> int:
+        return self._memory.hashtag_count(tag, audience)
+
+    def search_places(self, query: str, audience: Audience, limit: int) -> Sequence[PlaceHit]:
+        return self._memory.search_places(query, audience, limit)
+
+    def nearby_places(
+        self, lat: float, lng: float, radius_km: float, audience: Audience, limit: int
+    ) -> Sequence[NearbyPlace]:
+        return self._memory.nearby_places(lat, lng, radius_km, audience, limit)
+
+    def tagged_posts(
+        self, tag: str, audience: Audience, before: int | None, limit: int
+    ) -> Sequence[int]:
+        return self._memory.tagged_posts(tag, audience, before, limit)
+
+    def place_posts(
+        self, place_id: str, audience: Audience, before: int | None, limit: int
+    ) -> Sequence[int]:
+        return self._memory.place_posts(place_id, audience, before, limit)
+
+    def place(self, place_id: str, audience: Audience) -> PlaceHit | None:
+        return self._memory.place(place_id, audience)

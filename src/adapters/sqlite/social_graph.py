@@ -228,6 +228,19 @@ class SqliteSocialGraph:
         found = {row["user_id"]: int(row["follower_count"]) for row in rows}
         return {user_id: found.get(user_id, 0) for user_id in wanted}
 
+    def mutual_counts(self, viewer_id: str, user_ids: Iterable[str]) -> dict[str, int]:
+        wanted, param = json_ids(user_ids)
+        rows = self._db.query(
+            "SELECT theirs.followee_id AS user_id, COUNT(*) AS n"
+            " FROM follows AS mine JOIN follows AS theirs"
+            " ON theirs.follower_id = mine.followee_id"
+            " WHERE mine.follower_id = ? AND mine.status = ? AND theirs.status = ?"
+            f" AND theirs.followee_id IN {JSON_IDS} GROUP BY theirs.followee_id",
+            (viewer_id, _ACTIVE, _ACTIVE, param),
+        )
+        found = {row["user_id"]: int(row["n"]) for row in rows}
+        return {user_id: found.get(user_id, 0) for user_id in wanted}
+
     def count_following(self, user_id: str) -> int:
         return self._count(user_id, "following_count")
 

@@ -7,7 +7,7 @@ UNIQUE index makes uniqueness case-insensitive even under concurrent sign-ups.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from instagram_adapters.sqlite.codecs import (
     conflict_on_integrity_error,
@@ -28,12 +28,13 @@ CREATE TABLE IF NOT EXISTS users (
     bio TEXT NOT NULL,
     avatar_url TEXT,
     is_private INTEGER NOT NULL,
+    is_verified INTEGER NOT NULL DEFAULT 0,
     created_at INTEGER NOT NULL,  -- microseconds since the Unix epoch, UTC
     password_hash TEXT NOT NULL
 ) WITHOUT ROWID;
 """
 
-_COLUMNS = "user_id, username, display_name, bio, avatar_url, is_private, created_at"
+_COLUMNS = "user_id, username, display_name, bio, avatar_url, is_private, is_verified, created_at"
 
 
 def _user(row: sqlite3.Row) -> User:
@@ -45,6 +46,7 @@ def _user(row: sqlite3.Row) -> User:
         bio=row["bio"],
         avatar_url=row["avatar_url"],
         is_private=bool(row["is_private"]),
+        is_verified=bool(row["is_verified"]),
     )
 
 
@@ -54,13 +56,14 @@ class SqliteUserStore:
     def __init__(self, db: SqliteDatabase) -> None:
         self._db = db
         db.apply_schema(SCHEMA)
+        db.ensure_columns("users", {"is_verified": "INTEGER NOT NULL DEFAULT 0"})
 
     def add(self, user: User, password_hash: str) -> None:
         with conflict_on_integrity_error("username or user id is taken"):
             self._db.execute(
                 "INSERT INTO users (user_id, username, username_key, display_name, bio,"
-                " avatar_url, is_private, created_at, password_hash)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " avatar_url, is_private, is_verified, created_at, password_hash)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     user.user_id,
                     user.username,
@@ -69,6 +72,7 @@ class SqliteUserStore:
                     user.bio,
                     user.avatar_url,
                     int(user.is_private),
+                    int(user.is_verified),
                     to_micros(user.created_at),
                     password_hash,
                 ),
@@ -100,12 +104,26 @@ class SqliteUserStore:
             "UPDATE users SET password_hash = ? WHERE user_id = ?", (password_hash, user_id)
         )
 
+    def ids_after(self, after: str | None, limit: int) -> Sequence[str]:
+        rows = self._db.query(
+            "SELECT user_id FROM users WHERE user_id > ? ORDER BY user_id LIMIT ?",
+            ("" if after is None else after, max(limit, 0)),
+        )
+        return [row["user_id"] for row in rows]
+
     def update(self, user: User) -> None:
         """Only profile fields change: the stored username and ``created_at`` are kept."""
         cursor = self._db.execute(
-            "UPDATE users SET display_name = ?, bio = ?, avatar_url = ?, is_private = ?"
-            " WHERE user_id = ?",
-            (user.display_name, user.bio, user.avatar_url, int(user.is_private), user.user_id),
+            "UPDATE users SET display_name = ?, bio = ?, avatar_url = ?, is_private = ?,"
+            " is_verified = ? WHERE user_id = ?",
+            (
+                user.display_name,
+                user.bio,
+                user.avatar_url,
+                int(user.is_private),
+                int(user.is_verified),
+                user.user_id,
+            ),
         )
         if cursor.rowcount == 0:
             raise NotFound("user not found")

@@ -68,6 +68,7 @@ SERVICES = (
     "notifications",
     "push_devices",
     "search",
+    "discovery",
     "stories",
     "story_audience",
     "highlights",

@@ -16,8 +16,12 @@ PageLimit = Annotated[
 ]
 SearchLimit = Annotated[
     int,
+    QueryParameter(ge=1, le=MAX_RESULTS, description=f"Results per list, 1 to {MAX_RESULTS}."),
+]
+SearchKind = Annotated[
+    str,
     QueryParameter(
-        ge=1, le=MAX_RESULTS, description=f"Users and hashtags each, 1 to {MAX_RESULTS}."
+        description="users, hashtags, places, or top (all three); anything else is a 422."
     ),
 ]
 TrendingLimit = Annotated[

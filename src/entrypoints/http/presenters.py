@@ -9,9 +9,11 @@ from instagram_core.domain.stickers import (
     Sticker,
 )
 from instagram_core.domain.users import Profile, User
+from instagram_core.ports.search import NearbyPlace, PlaceHit
 from instagram_core.services.comments import CommentView
 from instagram_core.services.highlights import HighlightView
 from instagram_core.services.notifications import NotificationView
+from instagram_core.services.search import UserResult
 from instagram_core.services.stories import StoryTrayView
 from instagram_core.services.story_audience import ViewerEntry
 from instagram_core.services.story_views import StoryView
@@ -26,6 +28,32 @@ def account(user: User) -> s.Account:
 def user_summary(user: User) -> s.UserSummary:
     return s.UserSummary(
         user.user_id, user.username, user.display_name, user.avatar_url, user.is_private
+    )
+
+
+def user_search_hit(hit: UserResult) -> s.UserSearchHit:
+    u = hit.user
+    return s.UserSearchHit(
+        user_id=u.user_id,
+        username=u.username,
+        display_name=u.display_name,
+        avatar_url=u.avatar_url,
+        is_private=u.is_private,
+        is_verified=u.is_verified,
+        follower_count=hit.follower_count,
+        mutual_count=hit.mutual_count,
+    )
+
+
+def place(hit: PlaceHit) -> s.PlaceOut:
+    p = hit.place
+    return s.PlaceOut(p.place_id, p.name, p.lat, p.lng, hit.post_count)
+
+
+def nearby_place(near: NearbyPlace) -> s.NearbyPlaceOut:
+    p = near.place
+    return s.NearbyPlaceOut(
+        p.place_id, p.name, p.lat, p.lng, near.post_count, round(near.distance_km, 3)
     )
 
 

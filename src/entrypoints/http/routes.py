@@ -18,6 +18,10 @@ from instagram_entrypoints.http.controllers.activity import (
     SearchController,
 )
 from instagram_entrypoints.http.controllers.blobs import BlobsController
+from instagram_entrypoints.http.controllers.discovery import (
+    HashtagsController,
+    LocationsController,
+)
 from instagram_entrypoints.http.controllers.feed import FeedController
 from instagram_entrypoints.http.controllers.health import HealthController
 from instagram_entrypoints.http.controllers.notifications import (
@@ -58,6 +62,8 @@ API_CONTROLLERS: tuple[ControllerRouterHandler, ...] = (
     NotificationSettingsController,
     DevicesController,
     SearchController,
+    HashtagsController,
+    LocationsController,
 )
 BLOB_CONTROLLERS: tuple[ControllerRouterHandler, ...] = (BlobsController,)
 """The embedded blob store's edge; S3 serves its own pre-signed URLs in production."""

@@ -338,9 +338,42 @@ class TrendingOut(msgspec.Struct):
     hashtags: list[TrendingTagOut]
 
 
+class UserSearchHit(msgspec.Struct):
+    user_id: str
+    username: str
+    display_name: str
+    avatar_url: str | None
+    is_private: bool
+    is_verified: bool
+    follower_count: int
+    mutual_count: int  # accounts the viewer follows that follow this user
+
+
+class PlaceOut(msgspec.Struct):
+    place_id: str
+    name: str
+    lat: float
+    lng: float
+    post_count: int  # posts the viewer may see
+
+
+class NearbyPlaceOut(msgspec.Struct):
+    place_id: str
+    name: str
+    lat: float
+    lng: float
+    post_count: int
+    distance_km: float
+
+
+class NearbyPlaces(msgspec.Struct):
+    items: list[NearbyPlaceOut]
+
+
 class SearchOut(msgspec.Struct):
-    users: list[UserSummary]
+    users: list[UserSearchHit]
     hashtags: list[HashtagOut]
+    places: list[PlaceOut]
 
 
 class FilterList(msgspec.Struct):

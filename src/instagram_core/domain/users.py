@@ -30,6 +30,7 @@ class User:
     bio: str = ""
     avatar_url: str | None = None
     is_private: bool = False
+    is_verified: bool = False  # set by operators (``instagram verify``), never by the user
 
 
 def normalize_username(raw: str) -> str:

@@ -40,7 +40,18 @@ from instagram_core.ports.push import DeviceGone, PushGateway, PushMessage, Push
 from instagram_core.ports.ranking import EngagementModel, Ranker
 from instagram_core.ports.rate_limit import RateDecision, RateLimiter
 from instagram_core.ports.restrictions import Restrictions
-from instagram_core.ports.search import HashtagHit, SearchIndex
+from instagram_core.ports.search import (
+    Audience,
+    HashtagHit,
+    MatchTier,
+    NearbyPlace,
+    PlaceDocument,
+    PlaceHit,
+    PostDocument,
+    SearchIndex,
+    UserDocument,
+    UserHit,
+)
 from instagram_core.ports.security import IssuedToken, PasswordHasher, TokenService
 from instagram_core.ports.social_graph import SocialGraph
 from instagram_core.ports.stories import StoryStore
@@ -53,6 +64,7 @@ from instagram_core.ports.users import UserStore
 
 __all__ = [
     "AffinityStore",
+    "Audience",
     "BlobInfo",
     "BlobStore",
     "ChangeVersions",
@@ -74,17 +86,22 @@ __all__ = [
     "IdGenerator",
     "IssuedToken",
     "LocalEventBus",
+    "MatchTier",
     "MediaHeader",
     "MediaProcessor",
     "MediaStore",
     "ModerationVerdict",
     "Moderator",
     "MultipartUploads",
+    "NearbyPlace",
     "NotificationSettingsStore",
     "NotificationStore",
     "PasswordHasher",
     "PendingUpload",
+    "PlaceDocument",
+    "PlaceHit",
     "Ports",
+    "PostDocument",
     "PostStore",
     "PresignedUpload",
     "ProcessedImage",
@@ -109,6 +126,8 @@ __all__ = [
     "UnclaimedMedia",
     "UnitOfWork",
     "UploadedPart",
+    "UserDocument",
+    "UserHit",
     "UserStore",
     "VideoTranscoder",
 ]

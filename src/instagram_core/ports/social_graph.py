@@ -74,6 +74,11 @@ class SocialGraph(Protocol):
         feed read tells the celebrities it must pull from."""
         ...
 
+    def mutual_counts(self, viewer_id: str, user_ids: Iterable[str]) -> Mapping[str, int]:
+        """For each of ``user_ids``: how many accounts ``viewer_id`` actively follows also
+        actively follow it (search's "followed by" signal); 0 where none do."""
+        ...
+
     def count_following(self, user_id: str) -> int:
         """Active followees; 0 for an unknown user."""
         ...

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
 from instagram_core.domain.users import User
@@ -30,6 +30,11 @@ class UserStore(Protocol):
 
     def set_password_hash(self, user_id: str, password_hash: str) -> None:
         """Replace the hash (used to upgrade old hashes); a no-op for an unknown user."""
+        ...
+
+    def ids_after(self, after: str | None, limit: int) -> Sequence[str]:
+        """Up to ``limit`` user ids greater than ``after`` (all if ``None``) in id order:
+        how a search reindex walks every account. Empty when there are no more."""
         ...
 
     def update(self, user: User) -> None:

@@ -4,6 +4,7 @@ from instagram_core.services.accounts import AccountService
 from instagram_core.services.cleanup import CleanupService
 from instagram_core.services.closeness import Closeness
 from instagram_core.services.comments import CommentService, CommentView
+from instagram_core.services.discovery import DiscoveryService, PostOrder
 from instagram_core.services.engagement import EngagementService
 from instagram_core.services.fanout import FanoutService
 from instagram_core.services.feed import FeedPage, FeedService, FeedStores
@@ -25,7 +26,7 @@ from instagram_core.services.pulled_timelines import PulledTimelines
 from instagram_core.services.push_devices import PushDevices
 from instagram_core.services.ranking import ModelRanker
 from instagram_core.services.resumable_uploads import ResumableUpload, ResumableUploadCases
-from instagram_core.services.search import SearchResults, SearchService
+from instagram_core.services.search import SearchResults, SearchService, SearchType, UserResult
 from instagram_core.services.social import SocialService
 from instagram_core.services.stories import StoryService, StoryTrayView
 from instagram_core.services.story_audience import StoryAudience, ViewerEntry
@@ -43,6 +44,7 @@ __all__ = [
     "CommentService",
     "CommentView",
     "DeadLetterRouter",
+    "DiscoveryService",
     "EngagementService",
     "FanoutService",
     "FeedPage",
@@ -61,6 +63,7 @@ __all__ = [
     "NotificationService",
     "NotificationStores",
     "NotificationView",
+    "PostOrder",
     "PostService",
     "PostStores",
     "PostView",
@@ -76,6 +79,7 @@ __all__ = [
     "ResumableUploadCases",
     "SearchResults",
     "SearchService",
+    "SearchType",
     "SocialService",
     "StoryAudience",
     "StoryService",
@@ -87,6 +91,7 @@ __all__ = [
     "UploadSweeper",
     "UploadTicket",
     "UseCases",
+    "UserResult",
     "VariantView",
     "ViewerEntry",
     "Workers",

@@ -191,6 +191,22 @@ class AccountService:
 
         return self._unit.run(activate)
 
+    def set_verified(self, username: str, verified: bool) -> User:
+        """Mark an account verified or not: an operator's decision (``instagram verify``),
+        which search ranks on."""
+        user = self._users.by_username(username)
+        if user is None:
+            raise NotFound(f"no user named {username!r}")
+        updated = attrs.evolve(user, is_verified=verified)
+
+        def update(emit: Emit) -> None:
+            self._users.update(updated)
+            emit(ProfileUpdated(user.user_id))
+
+        self._unit.run(update)
+        self._freshness.changed([profile_key(user.user_id)])
+        return updated
+
     def _approve_all_pending(self, user_id: str) -> None:
         cursor: str | None = None
         while True:

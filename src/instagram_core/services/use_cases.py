@@ -14,6 +14,7 @@ from instagram_core.services.accounts import AccountService
 from instagram_core.services.cleanup import CleanupService
 from instagram_core.services.closeness import Closeness
 from instagram_core.services.comments import CommentService
+from instagram_core.services.discovery import DiscoveryService
 from instagram_core.services.engagement import EngagementService
 from instagram_core.services.fanout import FanoutService
 from instagram_core.services.feed import FeedService
@@ -54,6 +55,7 @@ class UseCases:
     notifications: NotificationService
     push_devices: PushDevices
     search: SearchService
+    discovery: DiscoveryService
     stories: StoryService
     story_views: StoryViews
     story_audience: StoryAudience

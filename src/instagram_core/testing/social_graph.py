@@ -291,6 +291,21 @@ class SocialGraphContract:
                 f.follower_id for f in active_in
             )
 
+    def test_mutual_counts_count_active_followees_following_each_user(
+        self, social_graph: SocialGraph
+    ) -> None:
+        social_graph.put(edge("me", "ann"))
+        social_graph.put(edge("me", "bob"))
+        social_graph.put(edge("me", "pen", FollowStatus.PENDING))  # a request is not a follow
+        social_graph.put(edge("ann", "star"))
+        social_graph.put(edge("bob", "star"))
+        social_graph.put(edge("pen", "star"))
+        social_graph.put(edge("bob", "cat", FollowStatus.PENDING))
+        social_graph.put(edge("eve", "cat"))  # followed by someone the viewer does not follow
+        counts_by_id = social_graph.mutual_counts("me", ["star", "cat", "nobody", "star"])
+        assert dict(counts_by_id) == {"star": 2, "cat": 0, "nobody": 0}
+        assert dict(social_graph.mutual_counts("stranger", ["star"])) == {"star": 0}
+
     def test_follower_counts_in_one_call(self, social_graph: SocialGraph) -> None:
         social_graph.put(edge("ann", "cat"))
         social_graph.put(edge("bob", "cat"))

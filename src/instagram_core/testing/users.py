@@ -111,6 +111,22 @@ class UserStoreContract:
         assert user_store.password_hash("nobody") is None
         assert user_store.get("nobody") is None
 
+    def test_verification_round_trips_through_add_and_update(self, user_store: UserStore) -> None:
+        user_store.add(make_user(is_verified=True), "h")
+        assert user_store.get("u1") == make_user(is_verified=True)
+        user_store.update(make_user(is_verified=False, bio="x"))
+        assert user_store.get("u1") == make_user(bio="x")
+        user_store.update(make_user(is_verified=True))
+        assert user_store.by_username("alice") == make_user(is_verified=True)
+
+    def test_ids_after_walks_every_account_in_id_order(self, user_store: UserStore) -> None:
+        for n in (3, 1, 4, 2, 5):
+            user_store.add(make_user(f"u{n}", f"user{n}"), "h")
+        assert list(user_store.ids_after(None, 2)) == ["u1", "u2"]
+        assert list(user_store.ids_after("u2", 2)) == ["u3", "u4"]
+        assert list(user_store.ids_after("u4", 10)) == ["u5"]
+        assert list(user_store.ids_after("u5", 10)) == []
+
     def test_update_replaces_the_profile_fields(self, user_store: UserStore) -> None:
         user_store.add(make_user(), "h")
         changed = make_user(display_name="Al", bio="new bio", avatar_url="a.png", is_private=True)

@@ -9,9 +9,9 @@ from litestar.params import FromQuery
 from instagram_core.domain.pagination import DEFAULT_PAGE_SIZE
 from instagram_core.domain.users import User
 from instagram_core.services.notifications import NotificationService
-from instagram_core.services.search import SearchService
+from instagram_core.services.search import SearchService, parse_type
 from instagram_entrypoints.http import presenters, schemas
-from instagram_entrypoints.http.params import PageLimit, SearchLimit, TrendingLimit
+from instagram_entrypoints.http.params import PageLimit, SearchKind, SearchLimit, TrendingLimit
 
 
 class NotificationsController(Controller):
@@ -55,10 +55,15 @@ class SearchController(Controller):
         viewer: NamedDependency[User],
         search: NamedDependency[SearchService],
         q: FromQuery[str],
+        type: SearchKind = "top",
         limit: SearchLimit = 10,
     ) -> schemas.SearchOut:
-        found = search.search(viewer.user_id, q, limit)
+        """Users, hashtags and places matching ``q`` (prefix from the first character, typo
+        tolerant); ``#q`` searches hashtags only. Accounts blocked either way are never
+        found, and counts include only posts the viewer may see. Ranking: ``docs/search.md``."""
+        found = search.search(viewer.user_id, q, limit, parse_type(type))
         return schemas.SearchOut(
-            [presenters.user_summary(u) for u in found.users],
+            [presenters.user_search_hit(u) for u in found.users],
             [schemas.HashtagOut(h.tag, h.post_count) for h in found.hashtags],
+            [presenters.place(p) for p in found.places],
         )

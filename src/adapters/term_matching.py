@@ -1,0 +1,130 @@
+"""Prefix and typo-tolerant matching of folded terms, for the embedded search index.
+
+Every prefix (up to :data:`~instagram_core.policies.search_ranking.MAX_TERM` characters) of
+every term is a key, exactly like the edge n-grams the Elasticsearch adapter indexes, so a
+prefix lookup is one dict access. A typo lookup compares the query with the stored prefixes
+whose length is within the allowed edits of the query's, with rapidfuzz's optimal string
+alignment distance (C, bit-parallel), the same measure Lucene's fuzzy queries use.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable, Iterable
+from typing import Generic, TypeVar
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from instagram_core.policies.search_ranking import MAX_TERM, allowed_edits
+from instagram_core.ports.search import MatchTier
+
+K = TypeVar("K", bound=Hashable)
+
+
+class TermMatcher(Generic[K]):
+    """Keys filed under terms; not thread-safe (the index around it holds a lock)."""
+
+    def __init__(self) -> None:
+        self._terms: dict[K, frozenset[str]] = {}
+        self._by_gram: dict[str, set[K]] = defaultdict(set)
+        self._grams_by_length: dict[int, dict[str, None]] = defaultdict(dict)
+        self._choices: dict[int, list[str]] = {}
+
+    def put(self, key: K, terms: Iterable[str]) -> None:
+        self.remove(key)
+        kept = frozenset(term[:MAX_TERM] for term in terms if term)
+        self._terms[key] = kept
+        for gram in _grams(kept):
+            holders = self._by_gram[gram]
+            if not holders:
+                self._grams_by_length[len(gram)][gram] = None
+                self._choices.pop(len(gram), None)
+            holders.add(key)
+
+    def remove(self, key: K) -> None:
+        for gram in _grams(self._terms.pop(key, frozenset())):
+            holders = self._by_gram[gram]
+            holders.discard(key)
+            if not holders:
+                del self._by_gram[gram]
+                del self._grams_by_length[len(gram)][gram]
+                self._choices.pop(len(gram), None)
+
+    def match(self, query: str) -> dict[K, MatchTier]:
+        """Every key a term of which starts with ``query`` (PREFIX) or is within the
+        allowed edits of it at some prefix (FUZZY). EXACT is the caller's to decide."""
+        query = query[:MAX_TERM]
+        if not query:
+            return {}
+        found = dict.fromkeys(self.prefixed(query), MatchTier.PREFIX)
+        for key in self.fuzzy(query):
+            found.setdefault(key, MatchTier.FUZZY)
+        return found
+
+    def prefixed(self, query: str) -> set[K]:
+        """The keys a term of which starts with ``query`` (do not modify the set)."""
+        return self._by_gram.get(query[:MAX_TERM], set())
+
+    def fuzzy(self, query: str) -> set[K]:
+        """The keys within the allowed edits of ``query`` at some prefix of a term (the
+        prefix matches included)."""
+        found: set[K] = set()
+        for gram in self.fuzzy_grams(query):
+            found.update(self._by_gram[gram])
+        return found
+
+    def fuzzy_grams(self, query: str) -> list[str]:
+        """The stored prefixes within the allowed edits of ``query``."""
+        query = query[:MAX_TERM]
+        edits = allowed_edits(len(query))
+        if not edits:
+            return []
+        grams = []
+        for length in range(max(1, len(query) - edits), len(query) + edits + 1):
+            grams += [
+                gram
+                for gram, _, _ in process.extract(
+                    query,
+                    self._choices_of(length),
+                    scorer=OSA.distance,
+                    score_cutoff=edits,
+                    limit=None,
+                )
+            ]
+        return grams
+
+    def grams_of(self, key: K) -> set[str]:
+        return _grams(self._terms.get(key, frozenset()))
+
+    def keys(self) -> Iterable[K]:
+        return self._terms.keys()
+
+    def _choices_of(self, length: int) -> list[str]:
+        choices = self._choices.get(length)
+        if choices is None:
+            choices = self._choices[length] = list(self._grams_by_length.get(length, {}))
+        return choices
+
+
+def tier_of(query: str, terms: Iterable[str]) -> MatchTier | None:
+    """How ``query`` matches the best of ``terms`` by :class:`TermMatcher`'s rule (PREFIX or
+    FUZZY; ``None`` if not at all): for an engine that returns candidates to re-check."""
+    query = query[:MAX_TERM]
+    if not query:
+        return None
+    edits = allowed_edits(len(query))
+    best: MatchTier | None = None
+    for whole in terms:
+        term = whole[:MAX_TERM]
+        if term.startswith(query):
+            return MatchTier.PREFIX
+        if edits and best is None:
+            lengths = range(max(1, len(query) - edits), min(len(term), len(query) + edits) + 1)
+            if any(OSA.distance(query, term[:n], score_cutoff=edits) <= edits for n in lengths):
+                best = MatchTier.FUZZY
+    return best
+
+
+def _grams(terms: Iterable[str]) -> set[str]:
+    return {term[:end] for term in terms for end in range(1, len(term) + 1)}
