@@ -38,7 +38,8 @@ def test_memory_ports_fill_every_field_and_bootstrap_binds_their_bus() -> None:
     app = bootstrap(ports, CoreSettings(ranker="chronological"))
     alice = app.accounts.register("alice", "correct horse")
     # The registration's event ran its handler inline: alice is searchable at once.
-    assert [user.username for user in app.search.search(alice.user_id, "ali").users] == ["alice"]
+    found = app.search.search(alice.user_id, "ali").users
+    assert [hit.user.username for hit in found] == ["alice"]
     assert alice.created_at == START
 
 
