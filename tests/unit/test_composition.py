@@ -3,8 +3,10 @@ every field of ``Ports``, and a configuration that refuses a setting it does not
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import attrs
 import pytest
@@ -14,7 +16,7 @@ from instagram_adapters.memory import ManualClock, SynchronousEventBus, memory_p
 from instagram_core import Ports, UseCases, bootstrap
 from instagram_core import Settings as CoreSettings
 from instagram_core.domain.events import UserRegistered
-from instagram_core.ports import LocalEventBus
+from instagram_core.ports import Emit, LocalEventBus
 from instagram_entrypoints.config import Settings
 from instagram_entrypoints.containers import (
     PROCESS_FIELDS,
@@ -28,6 +30,7 @@ from instagram_entrypoints.production import ProductionAdapters
 
 START = datetime(2026, 1, 1, 12, tzinfo=UTC)
 PORT_FIELDS = {field.name for field in attrs.fields(Ports)}
+T = TypeVar("T")
 
 
 def test_memory_ports_fill_every_field_and_bootstrap_binds_their_bus() -> None:
@@ -63,6 +66,22 @@ def test_bootstrap_leaves_a_bus_that_runs_elsewhere_to_its_process() -> None:
     assert outbox.sent == [UserRegistered(alice.user_id)]
     assert app.search.search(alice.user_id, "ali").users == []  # no handler ran in this process
     assert UserRegistered in app.handlers
+
+
+def test_bootstrap_runs_writes_through_the_unit_of_work_it_is_given() -> None:
+    """A transactional unit (an outbox) decides when the messages go out: the services
+    emit into it instead of publishing."""
+    ports = memory_ports(clock=ManualClock(START))
+    held: list[object] = []
+
+    class HoldingUnit:
+        def run(self, work: Callable[[Emit], T]) -> T:
+            return work(held.append)
+
+    app = bootstrap(attrs.evolve(ports, unit=HoldingUnit()))
+    alice = app.accounts.register("alice", "correct horse")
+    assert held == [UserRegistered(alice.user_id)]
+    assert app.search.search(alice.user_id, "ali").users == []  # nothing was published
 
 
 @pytest.mark.parametrize("adapters", [MemoryAdapters, EmbeddedAdapters, ProductionAdapters])
