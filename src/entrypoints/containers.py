@@ -447,7 +447,9 @@ def use_durable_bus(container: Application) -> None:
         on_dead_letter=core.give_up,
     )
     core.running_bus.override(bus)
-    core.unit.override(providers.Singleton(SqliteUnitOfWork, container.adapters.database, bus))
+    # Through the late-bound bus: the durable bus needs the handlers, which are the use
+    # cases, which take this unit; publishing through ``core.bus`` reaches the same bus.
+    core.unit.override(providers.Singleton(SqliteUnitOfWork, container.adapters.database, core.bus))
 
 
 def memory_container(start: datetime, settings: Settings | None = None) -> Application:

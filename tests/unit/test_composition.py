@@ -84,6 +84,23 @@ def test_bootstrap_runs_writes_through_the_unit_of_work_it_is_given() -> None:
     assert app.search.search(alice.user_id, "ali").users == []  # nothing was published
 
 
+def test_the_embedded_profile_starts_and_commits_through_its_durable_bus(tmp_path: Path) -> None:
+    """The durable bus needs the handlers (the use cases), and the use cases need the unit
+    of work over that bus: the container resolves the cycle and a write runs through."""
+    container = build_container(Settings(data_dir=tmp_path, secret_key="k" * 48, media_workers=0))
+    container.init_resources()
+    try:
+        alice = container.core.accounts().register("alice", "correct horse")
+        bus = container.core.running_bus()
+        assert type(bus).__name__ == "SqliteEventBus"
+        assert type(container.core.unit()).__name__ == "SqliteUnitOfWork"
+        assert bus.drain(timeout=30)
+        found = container.core.search().search(alice.user_id, "ali").users
+        assert [hit.user.username for hit in found] == ["alice"]
+    finally:
+        container.shutdown_resources()
+
+
 @pytest.mark.parametrize("adapters", [MemoryAdapters, EmbeddedAdapters, ProductionAdapters])
 def test_each_adapters_container_provides_every_port_by_its_field_name(
     adapters: type[containers.DeclarativeContainer],
