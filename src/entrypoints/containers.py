@@ -325,7 +325,14 @@ class Core(containers.DeclarativeContainer):
         unit,
     )
     profiles = providers.Singleton(
-        ProfileService, adapters.users, adapters.graph, adapters.posts, gate, views, bus
+        ProfileService,
+        adapters.users,
+        adapters.graph,
+        adapters.posts,
+        gate,
+        views,
+        bus,
+        adapters.ids,
     )
     media = providers.Singleton(
         MediaService,
