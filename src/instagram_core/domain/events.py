@@ -148,3 +148,6 @@ class PushDelivery(Message):
     text: str
     post_id: int | None = None
     notification_id: int | None = None
+    # Names this one push, so a redelivered command sends nothing more (a notification may
+    # push again later, after the per-post window). 0: written before push ids, not deduped.
+    push_id: int = 0
