@@ -19,6 +19,7 @@ from instagram_adapters.local_disk.multipart import LocalDiskMultipartUploads
 from instagram_adapters.memory.affinity import InMemoryAffinityStore
 from instagram_adapters.memory.blobs import InMemoryBlobStore
 from instagram_adapters.memory.change_versions import InMemoryChangeVersions
+from instagram_adapters.memory.claims import InMemoryClaimStore
 from instagram_adapters.memory.clock import ManualClock, SystemClock
 from instagram_adapters.memory.comments import InMemoryCommentStore
 from instagram_adapters.memory.engagement import InMemoryEngagementStore
@@ -162,6 +163,7 @@ class EmbeddedAdapters(containers.DeclarativeContainer):
     story_trays = providers.Singleton(InMemoryStoryTrayCache, clock)
     search_index = providers.Singleton(SqliteSearchIndex, database)
     limiter = providers.Singleton(InMemoryRateLimiter, clock)
+    claims = providers.Singleton(InMemoryClaimStore, clock)
     ranker = providers.Singleton(ChronologicalRanker)
     engagement_model = providers.Singleton(
         load_engagement_model, providers.Callable(head_weights, config.rank_weights)
@@ -242,6 +244,7 @@ class MemoryAdapters(containers.DeclarativeContainer):
     story_trays = providers.Singleton(InMemoryStoryTrayCache, clock)
     search_index = providers.Singleton(InMemorySearchIndex)
     limiter = providers.Singleton(InMemoryRateLimiter, clock)
+    claims = providers.Singleton(InMemoryClaimStore, clock)
     ranker = providers.Singleton(ChronologicalRanker)
     engagement_model = providers.Singleton(
         load_engagement_model, providers.Callable(head_weights, config.rank_weights)
@@ -325,7 +328,14 @@ class Core(containers.DeclarativeContainer):
         unit,
     )
     profiles = providers.Singleton(
-        ProfileService, adapters.users, adapters.graph, adapters.posts, gate, views, bus
+        ProfileService,
+        adapters.users,
+        adapters.graph,
+        adapters.posts,
+        gate,
+        views,
+        bus,
+        adapters.ids,
     )
     media = providers.Singleton(
         MediaService,
@@ -423,6 +433,7 @@ class Core(containers.DeclarativeContainer):
         settings=adapters.notification_settings,
         users=adapters.users,
         posts=adapters.posts,
+        claims=adapters.claims,
     )
     notifications = providers.Singleton(
         NotificationService,

@@ -6,6 +6,7 @@ when their engine cannot be reached, never a driver exception.
 """
 
 from instagram_core.ports.blobs import BlobInfo, BlobStore, PresignedUpload
+from instagram_core.ports.claims import ClaimStore
 from instagram_core.ports.clock import Clock
 from instagram_core.ports.comments import CommentStore
 from instagram_core.ports.engagement import EngagementStore
@@ -46,6 +47,7 @@ from instagram_core.ports.users import UserStore
 __all__ = [
     "BlobInfo",
     "BlobStore",
+    "ClaimStore",
     "Clock",
     "CommentStore",
     "DeviceStore",
