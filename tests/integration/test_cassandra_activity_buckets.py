@@ -5,7 +5,9 @@ boundary leave exactly one row, and a run's actor set spreads over its shards.""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 import attrs
 import pytest
@@ -97,6 +99,65 @@ def test_racing_collapses_across_a_bucket_boundary_leave_one_row(
     winner = 9 + results.index(True)
     assert [n.notification_id for n in store.list("star", None, 20)] == [winner]
     assert activity_rows(session, 0) + activity_rows(session, 1) == [winner]
+
+
+@pytest.mark.parametrize(
+    ("width", "late_id", "next_id"),
+    [(1000, 9, 10), (10, 12, 25)],
+    ids=["overwrite-in-place", "across-buckets"],
+)
+def test_a_winner_s_rows_landing_late_never_bring_back_an_older_state(
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
+    width: int,
+    late_id: int,
+    next_id: int,
+) -> None:
+    """A wins the head, then stalls before its row batch; B advances from A's head and
+    writes its rows; A's batch lands last. Rows carry their id as write timestamp, so the
+    Activity tab shows B's state, once."""
+    session = fresh_session(request, "notifications")
+    store = CassandraNotificationStore(session, bucket_width=width)
+    store.add(like(8, ("a",)))
+    held: list[Sequence[tuple[str, Sequence[Any]]]] = []
+    real_batch = session.batch
+    monkeypatch.setattr(session, "batch", held.append)
+    assert collapse(store, late_id, "b")  # A: head moved, rows held back
+    monkeypatch.undo()
+    assert collapse(store, next_id, "c")  # B: from A's head
+    [late] = held
+    real_batch(late)
+    [shown] = store.list("star", None, 10)
+    assert (shown.notification_id, shown.actor_count) == (next_id, 3)
+    assert store.latest_in_group("star", "like:7") == shown
+
+
+@pytest.mark.parametrize(
+    ("width", "lost_id", "next_id", "shown"),
+    [(1000, 9, 10, [10]), (10, 12, 15, [15, 8]), (10, 12, 25, [25, 8])],
+    ids=["same-bucket", "next-in-the-lost-row-s-bucket", "next-in-a-newer-bucket"],
+)
+def test_a_writer_dying_after_the_head_moved_is_repaired_by_the_next_advance(
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
+    width: int,
+    lost_id: int,
+    next_id: int,
+    shown: list[int],
+) -> None:
+    """A's row batch never happens; B's advance writes B's row where a page finds it (at
+    worst beside the row A should have replaced), and the group's latest is B."""
+    session = fresh_session(request, "notifications")
+    store = CassandraNotificationStore(session, bucket_width=width)
+    store.add(like(8, ("a",)))
+    monkeypatch.setattr(session, "batch", lambda writes: None)
+    assert collapse(store, lost_id, "b")
+    monkeypatch.undo()
+    assert collapse(store, next_id, "c")
+    page = store.list("star", None, 10)
+    assert [n.notification_id for n in page] == shown
+    assert page[0].actor_count == 3
+    assert store.latest_in_group("star", "like:7") == page[0]
 
 
 operations = st.lists(

@@ -5,7 +5,9 @@ math is in docs/data-model.md).
   bucket of ids (an hour's by default). A group collapsing within its bucket overwrites its
   row in place under its slot (the id the row was first written with): a burst of likes
   costs no tombstone. A group moving to a newer bucket deletes its old row: one tombstone
-  per group and bucket. ``activity_buckets`` lists a recipient's non-empty buckets.
+  per group and bucket. Each write's timestamp is its notification id, so the newest
+  state wins however late an older write lands. ``activity_buckets`` lists a recipient's
+  non-empty buckets.
 - ``notification_heads ((recipient_id, group_key))``: each group's newest notification,
   whole, and the slot of its row. Advancing a group is a compare-and-set on the head first,
   then one logged batch of row writes, so the loser of a race writes nothing. A process
@@ -19,6 +21,7 @@ math is in docs/data-model.md).
 
 from __future__ import annotations
 
+import secrets
 import zlib
 from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import Any
@@ -49,8 +52,16 @@ _FIELDS = (
 )
 _ROW_COLUMNS = ", ".join(("recipient_id", "group_key", *_FIELDS))
 _ROW_MARKS = ", ".join("?" * (len(_FIELDS) + 2))
-_WRITE_ROW = f"INSERT INTO activity ({_ROW_COLUMNS}, bucket, slot) VALUES ({_ROW_MARKS}, ?, ?)"
-_DELETE_ROW = "DELETE FROM activity WHERE recipient_id = ? AND bucket = ? AND slot = ?"
+# Every write to ``activity`` carries its notification's id as write timestamp, so
+# last-write-wins follows the group's order whatever order the writes land in: a winner of
+# the head whose batch lands after the next winner's cannot bring back an older state.
+_WRITE_ROW = (
+    f"INSERT INTO activity ({_ROW_COLUMNS}, bucket, slot) VALUES ({_ROW_MARKS}, ?, ?)"
+    " USING TIMESTAMP ?"
+)
+_DELETE_ROW = (
+    "DELETE FROM activity USING TIMESTAMP ? WHERE recipient_id = ? AND bucket = ? AND slot = ?"
+)
 _FIND_ID = (
     "SELECT slot, group_key FROM activity"
     " WHERE recipient_id = ? AND bucket = ? AND notification_id = ?"
@@ -178,15 +189,10 @@ class CassandraNotificationStore:
         else:
             if head is None or head.notification_id != expected_id:
                 return False
-            old_bucket = bucket_of(expected_id, self._width)
-            if replace_expected and old_bucket == bucket_of(new_id, self._width):
-                slot = head.slot
-                writes = [(_WRITE_ROW, self._row_values(notification, slot, fresh=False))]
+            if replace_expected:
+                slot, writes = self._moved_row(notification, expected_id, head.slot)
             else:
-                slot = new_id
-                writes = list(self._fresh_row(notification))
-                if replace_expected:
-                    writes.append((_DELETE_ROW, (recipient, old_bucket, head.slot)))
+                slot, writes = new_id, list(self._fresh_row(notification))
             won, _ = self._db.applied(
                 _MOVE_HEAD, (*self._head_fields(notification, slot), recipient, key, expected_id)
             )
@@ -203,15 +209,9 @@ class CassandraNotificationStore:
             self._db.batch(self._fresh_row(notification))
             self._raise_head(notification, new_id, replaced=None)
             return
-        slot, old_group = old
-        old_bucket = bucket_of(old_id, self._width)
-        if old_bucket == bucket_of(new_id, self._width):
-            # The same bucket: overwrite the row in place (no tombstone in a page's path).
-            self._db.execute(_WRITE_ROW, self._row_values(notification, slot, fresh=False))
-        else:
-            old_row = (_DELETE_ROW, (recipient, old_bucket, slot))
-            self._db.batch([*self._fresh_row(notification), old_row])
-            slot = new_id
+        old_slot, old_group = old
+        slot, writes = self._moved_row(notification, old_id, old_slot)
+        self._db.batch(writes)
         self._raise_head(notification, slot, replaced=old_id)
         if old_group != notification.group_key:
             # The old group loses its newest row; its head goes rather than name a gone row.
@@ -283,13 +283,38 @@ class CassandraNotificationStore:
         row = self._db.execute(_FIND_ID, (recipient_id, bucket, notification_id)).one()
         return None if row is None else (row.slot, row.group_key)
 
-    def _fresh_row(self, notification: Notification) -> Sequence[Write]:
-        """A new row under its own id as slot, and its bucket's index row."""
+    def _moved_row(
+        self, notification: Notification, old_id: int, old_slot: int
+    ) -> tuple[int, list[Write]]:
+        """The slot and the writes that put ``notification`` in place of the row of
+        ``old_id`` (under ``old_slot``): an overwrite in place when the new id is newer and
+        in the same bucket (no tombstone); otherwise a new row and the old row's delete."""
+        new_id = notification.notification_id
+        old_bucket = bucket_of(old_id, self._width)
+        if new_id > old_id and old_bucket == bucket_of(new_id, self._width):
+            # The bucket's index row again too: idempotent, and it lists the bucket should
+            # the batch that made this row have died after the head moved.
+            return old_slot, [
+                (_INDEX_BUCKET, (notification.recipient_id, old_bucket)),
+                (_WRITE_ROW, self._row_values(notification, old_slot, fresh=False)),
+            ]
+        # The same id again (a replace that rewrites a notification) cannot outdate its own
+        # write timestamp: it moves to a spare slot, never used before, as the old one goes.
+        slot = new_id if new_id != old_id else -1 - secrets.randbits(62)
+        delete = (
+            _DELETE_ROW,
+            (max(old_id, new_id), notification.recipient_id, old_bucket, old_slot),
+        )
+        return slot, [*self._fresh_row(notification, slot), delete]
+
+    def _fresh_row(self, notification: Notification, slot: int | None = None) -> Sequence[Write]:
+        """A new row (under its own id as slot unless given another), and its bucket's
+        index row."""
         new_id = notification.notification_id
         bucket = bucket_of(new_id, self._width)
         return [
             (_INDEX_BUCKET, (notification.recipient_id, bucket)),
-            (_WRITE_ROW, self._row_values(notification, new_id, fresh=True)),
+            (_WRITE_ROW, self._row_values(notification, new_id if slot is None else slot, True)),
         ]
 
     def _row_values(self, notification: Notification, slot: int, fresh: bool) -> Values:
@@ -300,6 +325,7 @@ class CassandraNotificationStore:
             *_fields(notification, fresh),
             bucket,
             slot,
+            notification.notification_id,  # the write timestamp
         ]
 
     @staticmethod
