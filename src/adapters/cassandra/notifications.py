@@ -101,6 +101,7 @@ _DROP_OLDER_MARKS = "DELETE FROM notification_read_marks WHERE recipient_id = ? 
 _READ_MARK = "SELECT read_up_to FROM notification_read_marks WHERE recipient_id = ? LIMIT 1"
 
 Write = tuple[str, Sequence[Any]]
+Writes = list[Write]
 Values = list[Any]  # bound values (``list`` names a method inside the store)
 
 
@@ -180,7 +181,7 @@ class CassandraNotificationStore:
         if self._find(recipient, new_id) is not None:
             raise Conflict(f"notification {new_id} exists")
         head = self._db.execute(_HEAD, (recipient, key)).one()
-        writes: list[Write]
+        writes: Writes
         if expected_id is None:
             if head is not None:
                 return False
@@ -285,7 +286,7 @@ class CassandraNotificationStore:
 
     def _moved_row(
         self, notification: Notification, old_id: int, old_slot: int
-    ) -> tuple[int, list[Write]]:
+    ) -> tuple[int, Writes]:
         """The slot and the writes that put ``notification`` in place of the row of
         ``old_id`` (under ``old_slot``): an overwrite in place when the new id is newer and
         in the same bucket (no tombstone); otherwise a new row and the old row's delete."""
