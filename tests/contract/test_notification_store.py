@@ -18,14 +18,14 @@ from instagram_adapters.sqlite.notifications import SqliteNotificationStore
 from instagram_core.domain.errors import Conflict
 from instagram_core.domain.notifications import Notification, NotificationKind
 from instagram_core.ports import NotificationStore
-from tests.cassandra_support import fresh_session
+from tests.cassandra_support import SMALL_BUCKETS, fresh_session
 from tests.races import race
 
 MakeStore = Callable[[], NotificationStore]
 T0 = datetime(2024, 5, 1, 12, 0, 0, 111111, tzinfo=UTC)
 
 
-@pytest.fixture(params=["memory", "sqlite", "cassandra"])
+@pytest.fixture(params=["memory", "sqlite", "cassandra", "cassandra_small_buckets"])
 def make_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[MakeStore]:
     """A factory of fresh, empty stores (hypothesis needs one per example)."""
     databases: list[SqliteDatabase] = []
@@ -35,6 +35,9 @@ def make_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[MakeS
             return InMemoryNotificationStore()
         if request.param == "cassandra":
             return CassandraNotificationStore(fresh_session(request, "notifications"))
+        if request.param == "cassandra_small_buckets":  # most tests cross bucket boundaries
+            session = fresh_session(request, "notifications")
+            return CassandraNotificationStore(session, bucket_width=SMALL_BUCKETS)
         databases.append(SqliteDatabase(tmp_path / f"notifications-{len(databases)}.db"))
         return SqliteNotificationStore(databases[-1])
 
