@@ -33,10 +33,11 @@ TABLES = {
     "story_polls": ("story_poll_votes",),
     "highlights": ("highlights",),
     "notifications": (
-        "notifications",
-        "notification_group_actors",
+        "activity",
+        "activity_buckets",
+        "notification_heads",
+        "notification_actors",
         "notification_read_marks",
-        "notification_group_heads",
     ),
     "affinity": ("affinity", "seen_posts", "affinity_events"),
 }

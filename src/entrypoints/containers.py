@@ -22,6 +22,7 @@ from instagram_adapters.local_disk.multipart import LocalDiskMultipartUploads
 from instagram_adapters.memory.affinity import InMemoryAffinityStore
 from instagram_adapters.memory.blobs import InMemoryBlobStore
 from instagram_adapters.memory.change_versions import InMemoryChangeVersions
+from instagram_adapters.memory.claims import InMemoryClaimStore
 from instagram_adapters.memory.clock import ManualClock, SystemClock
 from instagram_adapters.memory.comments import InMemoryCommentStore
 from instagram_adapters.memory.engagement import InMemoryEngagementStore
@@ -77,6 +78,7 @@ from instagram_core.ports import (
     AffinityStore,
     BlobStore,
     ChangeVersions,
+    ClaimStore,
     Clock,
     CommentStore,
     DeviceStore,
@@ -189,6 +191,7 @@ class MemoryAdapters(containers.DeclarativeContainer):
     search_index: providers.Provider[SearchIndex] = providers.Singleton(InMemorySearchIndex)
     trending: providers.Provider[TrendingTags] = providers.Singleton(InMemoryTrendingTags)
     limiter: providers.Provider[RateLimiter] = providers.Singleton(InMemoryRateLimiter, clock)
+    claims: providers.Provider[ClaimStore] = providers.Singleton(InMemoryClaimStore, clock)
     ranker: providers.Provider[Ranker] = providers.Singleton(ChronologicalRanker)
     engagement_model: providers.Provider[EngagementModel] = providers.Singleton(
         load_engagement_model, providers.Callable(head_weights, config.rank_weights)

@@ -46,6 +46,7 @@ from instagram_adapters.mysql.restrictions import MySqlRestrictions
 from instagram_adapters.mysql.social_graph import MySqlSocialGraph
 from instagram_adapters.mysql.users import MySqlUserStore
 from instagram_adapters.redis.change_versions import RedisChangeVersions
+from instagram_adapters.redis.claims import RedisClaimStore
 from instagram_adapters.redis.client import redis_client
 from instagram_adapters.redis.engagement import RedisEngagementStore
 from instagram_adapters.redis.feed_cache import RedisFeedCache
@@ -197,6 +198,7 @@ class ProductionAdapters(EmbeddedAdapters):
     story_trays = providers.Singleton(RedisStoryTrayCache, redis)
     engagement = providers.Singleton(RedisEngagementStore, redis)
     limiter = providers.Singleton(RedisRateLimiter, redis, EmbeddedAdapters.clock)
+    claims = providers.Singleton(RedisClaimStore, redis, EmbeddedAdapters.clock)
     trending = providers.Singleton(RedisTrendingTags, redis)
     blobs = providers.Resource(
         open_s3,

@@ -120,7 +120,13 @@ def bootstrap(ports: Ports, settings: Settings | None = None) -> UseCases:
             unit,
         ),
         profiles=ProfileService(
-            ports.users, ports.graph, ports.posts, shared.gate, shared.views, ports.events
+            ports.users,
+            ports.graph,
+            ports.posts,
+            shared.gate,
+            shared.views,
+            ports.events,
+            ports.ids,
         ),
         media=shared.media,
         posts=PostService(
@@ -283,6 +289,7 @@ def _workers(
                 settings=ports.notification_settings,
                 users=ports.users,
                 posts=ports.posts,
+                claims=ports.claims,
             ),
             ports.ids,
             ports.clock,

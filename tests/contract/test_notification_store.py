@@ -15,7 +15,7 @@ from instagram_adapters.sqlite.database import SqliteDatabase
 from instagram_adapters.sqlite.notifications import SqliteNotificationStore
 from instagram_core.ports import NotificationStore
 from instagram_core.testing.notifications import NotificationStoreContract, like
-from tests.cassandra_support import fresh_session
+from tests.cassandra_support import SMALL_BUCKETS, fresh_session
 
 
 class TestInMemoryNotificationStore(NotificationStoreContract):
@@ -38,6 +38,18 @@ class TestCassandraNotificationStore(NotificationStoreContract):
         self, request: pytest.FixtureRequest
     ) -> Callable[[], NotificationStore]:
         return lambda: CassandraNotificationStore(fresh_session(request, "notifications"))
+
+
+class TestCassandraNotificationStoreSmallBuckets(NotificationStoreContract):
+    """Buckets so narrow that most tests cross their boundaries."""
+
+    @pytest.fixture
+    def new_notification_store(
+        self, request: pytest.FixtureRequest
+    ) -> Callable[[], NotificationStore]:
+        return lambda: CassandraNotificationStore(
+            fresh_session(request, "notifications"), bucket_width=SMALL_BUCKETS
+        )
 
 
 def test_sqlite_notifications_survive_reopening(tmp_path: Path) -> None:

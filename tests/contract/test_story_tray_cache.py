@@ -78,6 +78,23 @@ def test_touch_keeps_the_expiry(clocked_trays: StoryTrayCache, clock: ManualCloc
     assert clocked_trays.get("ann") is None
 
 
+def test_an_author_leaves_the_tray_at_the_instant_given(
+    trays: StoryTrayCache, clock: ManualClock
+) -> None:
+    """Entries hold when each author leaves; a read by the clock drops the past ones."""
+    trays.put("ann", {"bob": at(100), "cat": at(200)}, 3600)
+    clock.advance(99)
+    assert trays.get("ann", live_at=clock.now()) == {"bob": at(100), "cat": at(200)}
+    clock.advance(1)
+    assert trays.get("ann", live_at=clock.now()) == {"cat": at(200)}  # bob's story expired
+    trays.touch(["ann"], "bob", at(300))  # bob posts again
+    assert trays.get("ann", live_at=clock.now()) == {"bob": at(300), "cat": at(200)}
+    clock.advance(200)
+    assert trays.get("ann", live_at=clock.now()) == {}  # still cached, nobody left
+    assert trays.get("ann") == {"bob": at(300), "cat": at(200)}
+    assert trays.get("zoe", live_at=clock.now()) is None
+
+
 def test_forget_drops_trays_and_ignores_absent_ones(trays: StoryTrayCache) -> None:
     trays.put("ann", {"bob": at(1)}, 60)
     trays.forget(["ann", "nobody"])

@@ -13,8 +13,8 @@ PRODUCTION = {
     "INSTAGRAM_PROFILE": "production",
     "INSTAGRAM_REDIS_URL": "redis://127.0.0.1:6379/0",
     "INSTAGRAM_MYSQL_URL": "mysql://root@127.0.0.1:3306/instagram",
-    "INSTAGRAM_ELASTICSEARCH_URL": "http://127.0.0.1:9200",
     "INSTAGRAM_SECRET_KEY": "s" * 40,
+    "INSTAGRAM_ELASTICSEARCH_URL": "http://127.0.0.1:9200",
 }
 
 

@@ -7,10 +7,9 @@ and the state of every store (the in-memory adapters, compared field by field) m
 Only change versions are left out: a redelivery may mark something changed again, which costs
 a recomputed page, never a wrong one.
 
-``NOT_YET_IDEMPOTENT`` pins the handlers this proof found counting a redelivery twice (a
-second notification). They need a per-event dedupe in their stores (issue 10), as the
-affinity and trending stores have (an event id each remembers); until then the test fails
-if that list grows or shrinks.
+``NOT_YET_IDEMPOTENT`` pins handlers known to count a redelivery twice; it is empty now
+(the affinity and trending stores remember an event id per engagement, story view and
+profile visit), and the test fails if any handler joins it.
 """
 
 from __future__ import annotations
@@ -45,10 +44,7 @@ NOT_STATE = {
     "change_versions",
     "config",
 }
-NOT_YET_IDEMPOTENT = {
-    "instagram_core.services.closeness.Closeness.on_story_viewed",  # affinity
-    "instagram_core.services.closeness.Closeness.on_profile_visited",  # affinity
-}
+NOT_YET_IDEMPOTENT: set[str] = set()
 LOCKS = (type(threading.Lock()), type(threading.RLock()), threading.Condition, threading.Event)
 
 

@@ -55,6 +55,11 @@ def test_fields_a_newer_writer_added_are_ignored() -> None:
     assert open_message(decode(newer)) == events.PostLiked(1, "u", "a")
 
 
+def test_a_profile_visit_written_before_visit_ids_opens_without_one() -> None:
+    older = b'{"v":2,"type":"ProfileVisited","body":{"viewer_id":"a","user_id":"b"},"id":"x"}'
+    assert open_message(decode(older)) == events.ProfileVisited("a", "b", visit_id="")
+
+
 def test_an_unknown_type_or_version_is_refused_clearly() -> None:
     with pytest.raises(UnknownMessageType, match="Teleported"):
         open_message(decode(b'{"v":2,"type":"Teleported","body":{},"id":"x"}'))

@@ -7,7 +7,7 @@ import pytest
 from dependency_injector import providers
 
 from instagram_core.domain.errors import Conflict, InvalidInput, NotFound, Unavailable
-from instagram_core.domain.events import PostPublished, PushDelivery
+from instagram_core.domain.events import Message, PostPublished, PushDelivery
 from instagram_core.domain.notifications import Device
 from instagram_core.ports.push import DeviceGone, PushMessage
 from instagram_core.services.push_devices import MAX_DEVICES_PER_USER
@@ -236,3 +236,66 @@ def test_push_deliveries_travel_on_kafka_keyed_by_device() -> None:
     assert route is not None
     assert topology.topic(route.family) == "instagram.push"
     assert topology.key(command) == b"5"  # one device's pushes stay in order
+
+
+def test_a_redelivered_push_sends_nothing_more() -> None:
+    gateway = ScriptedGateway()
+    world = world_with(gateway)
+    bus = world.core.running_bus()
+    published: list[PushDelivery] = []
+    deliver = bus.publish
+
+    def record(message: Message) -> None:
+        if isinstance(message, PushDelivery):
+            published.append(message)
+        deliver(message)
+
+    bus.publish = record  # type: ignore[method-assign]
+    alice, bob = world.register("alice"), world.register("bob")
+    world.core.push_devices().register(alice.user_id, "fcm", token="phone")
+    world.core.engagement().like(bob.user_id, world.post(alice).post_id)
+    [command] = published
+    world.core.notifications().deliver_push(command)  # Kafka delivers it again
+    world.clock.advance(3600)
+    world.core.notifications().deliver_push(command)
+    assert [m.text for _, m in gateway.delivered] == ["bob liked your post"]
+
+
+def test_a_failed_send_gives_its_claim_back_so_the_retry_sends() -> None:
+    gateway = ScriptedGateway(Unavailable("down"))
+    world = world_with(gateway)
+    alice = world.register("alice")
+    device = world.core.push_devices().register(alice.user_id, "fcm", token="phone")
+    command = PushDelivery(device.device_id, alice.user_id, "like", "x", 1, 2, push_id=7)
+    with pytest.raises(Unavailable):
+        world.core.notifications().deliver_push(command)
+    world.core.notifications().deliver_push(command)  # the bus's retry
+    world.core.notifications().deliver_push(command)  # and a redelivery of it
+    assert (gateway.attempts, len(gateway.delivered)) == (2, 1)
+
+
+def test_each_push_of_a_collapsed_notification_is_sent() -> None:
+    """A notification may push again after the per-post window: a new push, not a resend."""
+    gateway = ScriptedGateway()
+    world = world_with(gateway)
+    alice, bob, cid = world.register("alice"), world.register("bob"), world.register("cid")
+    world.core.push_devices().register(alice.user_id, "fcm", token="phone")
+    post = world.post(alice)
+    world.core.engagement().like(bob.user_id, post.post_id)
+    world.clock.advance(301)
+    world.core.engagement().like(cid.user_id, post.post_id)
+    assert [m.text for _, m in gateway.delivered] == [
+        "bob liked your post",
+        "cid and 1 other liked your post",
+    ]
+
+
+def test_a_push_written_before_push_ids_is_still_sent() -> None:
+    gateway = ScriptedGateway()
+    world = world_with(gateway)
+    alice = world.register("alice")
+    device = world.core.push_devices().register(alice.user_id, "fcm", token="phone")
+    world.core.notifications().deliver_push(
+        PushDelivery(device.device_id, alice.user_id, "like", "x", 1, 2)
+    )
+    assert len(gateway.delivered) == 1

@@ -1,5 +1,6 @@
 """Property: a story is on every read path for allowed viewers until the instant it expires,
-and on none from then on (the owner's archive and highlights keep it, by design)."""
+and on none from then on (the owner's archive and highlights keep it, by design); the cached
+tray names its author exactly while one of their stories is live."""
 
 from __future__ import annotations
 
@@ -48,6 +49,9 @@ def test_an_expired_story_is_on_no_read_path_and_a_live_one_on_every_one(
             trays = stories.tray(reader.user_id)
             shown = {v.story.story_id for t in trays for v in t.stories}
             assert shown == live
+            # the cached tray itself stops naming the author at the instant, with no event
+            cached = world.adapters.story_trays().get(reader.user_id, live_at=now)
+            assert set(cached or {}) == ({author.user_id} if live else set())
         assert stories.tray(stranger.user_id) == []
         for s in made:
             for reader in (follower, stranger):

@@ -13,6 +13,7 @@ from instagram_adapters.jwt.tokens import JwtTokenService
 from instagram_adapters.memory.affinity import InMemoryAffinityStore
 from instagram_adapters.memory.blobs import InMemoryBlobStore
 from instagram_adapters.memory.change_versions import InMemoryChangeVersions
+from instagram_adapters.memory.claims import InMemoryClaimStore
 from instagram_adapters.memory.clock import SystemClock
 from instagram_adapters.memory.comments import InMemoryCommentStore
 from instagram_adapters.memory.deferred import DeferredEngagementModel, DeferredMediaProcessor
@@ -112,6 +113,7 @@ def memory_ports(
         search_index=InMemorySearchIndex(),
         trending=InMemoryTrendingTags(),
         limiter=InMemoryRateLimiter(clock),
+        claims=InMemoryClaimStore(clock),
         ranker=ChronologicalRanker(),
         engagement_model=engagement_model or DeferredEngagementModel(),
         moderator=WordListModerator(),

@@ -15,10 +15,12 @@ class InMemoryStoryTrayCache:
         self._trays: dict[str, tuple[dict[str, datetime], datetime]] = {}
         self._lock = threading.Lock()
 
-    def get(self, viewer_id: str) -> Mapping[str, datetime] | None:
+    def get(self, viewer_id: str, live_at: datetime | None = None) -> Mapping[str, datetime] | None:
         with self._lock:
             tray = self._live(viewer_id)
-            return dict(tray[0]) if tray else None
+            if tray is None:
+                return None
+            return {a: until for a, until in tray[0].items() if live_at is None or until > live_at}
 
     def put(self, viewer_id: str, latest: Mapping[str, datetime], ttl_seconds: int) -> None:
         expires = self._clock.now() + timedelta(seconds=ttl_seconds)

@@ -1,6 +1,7 @@
 """Story trays in Redis: the seed's ``story_tray:{user_id}`` sorted sets with a TTL.
 
-Member: an author's id; score: the time of their latest story in integer microseconds since
+Member: an author's id; score: the instant their newest story expires (when they leave the
+tray) in integer microseconds since
 the Unix epoch (exact as a double until the year 2255). A cached tray always holds a sentinel
 member, because Redis deletes an empty sorted set and an empty tray must still read as
 cached; so a key exists exactly while its tray is cached, and ``get`` needs one command.
@@ -41,11 +42,22 @@ class RedisStoryTrayCache:
         self._client = client
         self._touch = client.register_script(_TOUCH)
 
-    def get(self, viewer_id: str) -> Mapping[str, datetime] | None:
+    def get(self, viewer_id: str, live_at: datetime | None = None) -> Mapping[str, datetime] | None:
+        """One ``ZRANGE``; with ``live_at``, by score from just after it, plus the sentinel
+        (score 0) so that a tray whose authors all left still reads as cached."""
+        key = _key(viewer_id)
         with translate_errors():
-            reply = self._client.zrange(_key(viewer_id), 0, -1, withscores=True)
+            if live_at is None:
+                reply = self._client.zrange(key, 0, -1, withscores=True)
+            else:
+                pipe = self._client.pipeline(transaction=True)
+                pipe.zscore(key, _SENTINEL)
+                pipe.zrangebyscore(key, f"({_microseconds(live_at)}", "+inf", withscores=True)
+                cached, reply = pipe.execute()
+                if cached is None:
+                    return None
         entries = cast("list[tuple[str | bytes, float]]", reply)
-        if not entries:
+        if not entries and live_at is None:
             return None
         return {
             author: from_micros(int(score))

@@ -119,10 +119,14 @@ class StoryMentioned(Message):
 
 @attrs.frozen
 class ProfileVisited(Message):
-    """Someone opened another account's profile: closeness to it grows."""
+    """Someone opened another account's profile: closeness to it grows.
+
+    ``visit_id`` names this one visit, so a redelivery counts once; messages written before
+    it existed decode with ``""`` and count as they always did."""
 
     viewer_id: str
     user_id: str
+    visit_id: str = ""
 
 
 @attrs.frozen
@@ -144,3 +148,6 @@ class PushDelivery(Message):
     text: str
     post_id: int | None = None
     notification_id: int | None = None
+    # Names this one push, so a redelivered command sends nothing more (a notification may
+    # push again later, after the per-post window). 0: written before push ids, not deduped.
+    push_id: int = 0

@@ -11,6 +11,7 @@ from instagram_core.ports.affinity import AffinityStore
 from instagram_core.ports.blobs import BlobInfo, BlobStore, PresignedUpload
 from instagram_core.ports.bundle import Ports
 from instagram_core.ports.change_versions import ChangeVersions
+from instagram_core.ports.claims import ClaimStore
 from instagram_core.ports.clock import Clock
 from instagram_core.ports.comments import CommentStore
 from instagram_core.ports.engagement import EngagementStore
@@ -68,6 +69,7 @@ __all__ = [
     "BlobInfo",
     "BlobStore",
     "ChangeVersions",
+    "ClaimStore",
     "Clock",
     "CommentStore",
     "DeadLetterHook",

@@ -9,6 +9,7 @@ from instagram_core.ports.abandoned_uploads import StaleUploads, UnclaimedMedia
 from instagram_core.ports.affinity import AffinityStore
 from instagram_core.ports.blobs import BlobStore
 from instagram_core.ports.change_versions import ChangeVersions
+from instagram_core.ports.claims import ClaimStore
 from instagram_core.ports.clock import Clock
 from instagram_core.ports.comments import CommentStore
 from instagram_core.ports.engagement import EngagementStore
@@ -72,6 +73,7 @@ class Ports:
     search_index: SearchIndex
     trending: TrendingTags
     limiter: RateLimiter
+    claims: ClaimStore
     ranker: Ranker
     engagement_model: EngagementModel
     moderator: Moderator

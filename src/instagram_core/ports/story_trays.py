@@ -6,14 +6,17 @@ from typing import Protocol
 
 
 class StoryTrayCache(Protocol):
-    """Per viewer, the accounts with live stories and the time of each one's latest story
-    (the seed's ``story_tray:{user_id}`` sorted set, refreshed hourly).
+    """Per viewer, the accounts with live stories and, for each, the instant its newest
+    story expires: when the author leaves the tray (the seed's ``story_tray:{user_id}``
+    sorted set, refreshed hourly).
 
     A cache: an absent tray is recomputed from the graph and the story store."""
 
-    def get(self, viewer_id: str) -> Mapping[str, datetime] | None:
-        """Author id → latest story time, or ``None`` when the viewer has no tray cached
-        (never built or expired). A cached tray may be empty."""
+    def get(self, viewer_id: str, live_at: datetime | None = None) -> Mapping[str, datetime] | None:
+        """Author id → the instant they leave the tray, or ``None`` when the viewer has no
+        tray cached (never built or expired). A cached tray may be empty. With ``live_at``,
+        only the authors still in the tray then (their instant after ``live_at``): an author
+        whose stories all expired drops out at that instant, with no event to wait for."""
         ...
 
     def put(self, viewer_id: str, latest: Mapping[str, datetime], ttl_seconds: int) -> None:
@@ -22,7 +25,7 @@ class StoryTrayCache(Protocol):
         ...
 
     def touch(self, viewer_ids: Iterable[str], author_id: str, at: datetime) -> None:
-        """Record that ``author_id`` posted a story at ``at`` in each *cached* tray among
+        """Record that ``author_id`` is in the tray until ``at`` in each *cached* tray among
         ``viewer_ids`` (absent trays stay absent); never moves an entry back in time and
         keeps each tray's expiry."""
         ...

@@ -22,10 +22,15 @@ class Closeness:
         self._clock = clock
 
     def on_story_viewed(self, event: StoryViewed) -> None:
-        self._record(event.viewer_id, event.author_id, STORY_VIEW_WEIGHT)
+        # A story counts once per viewer however often it is watched, so the pair is the id.
+        event_id = f"story-view:{event.viewer_id}:{event.story_id}"
+        self._record(event.viewer_id, event.author_id, STORY_VIEW_WEIGHT, event_id)
 
     def on_profile_visited(self, event: ProfileVisited) -> None:
-        self._record(event.viewer_id, event.user_id, PROFILE_VISIT_WEIGHT)
+        # Each visit counts; its id makes a redelivered one count once. An old message
+        # without an id counts as it always did.
+        event_id = f"profile-visit:{event.visit_id}" if event.visit_id else None
+        self._record(event.viewer_id, event.user_id, PROFILE_VISIT_WEIGHT, event_id)
 
     def scores(self, viewer_id: str, author_ids: Iterable[str]) -> Mapping[str, float]:
         """The viewer's closeness to each author, decayed to now (0 when unknown)."""
@@ -35,6 +40,7 @@ class Closeness:
         history = self._affinity.history(viewer_id, authors, (), (), self._clock.now())
         return {a: history.author_affinity.get(a, 0.0) for a in authors}
 
-    def _record(self, viewer_id: str, author_id: str, weight: float) -> None:
+    def _record(self, viewer_id: str, author_id: str, weight: float, event_id: str | None) -> None:
         if viewer_id != author_id:
-            self._affinity.record(viewer_id, author_id, (), weight, self._clock.now())
+            now = self._clock.now()
+            self._affinity.record(viewer_id, author_id, (), weight, now, event_id)

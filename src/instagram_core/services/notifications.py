@@ -35,6 +35,7 @@ from instagram_core.policies.notification_batching import (
 )
 from instagram_core.policies.rate_limits import PUSHES_PER_POST, hit
 from instagram_core.policies.visibility import AudienceGate
+from instagram_core.ports.claims import ClaimStore
 from instagram_core.ports.clock import Clock
 from instagram_core.ports.events import EventBus
 from instagram_core.ports.ids import IdGenerator
@@ -54,6 +55,9 @@ log = logging.getLogger("instagram.push")
 ADVANCE_ATTEMPTS = 16
 # The unread badge counts this far ("99+" in a client); the count is exact below it.
 UNREAD_COUNT_LIMIT = 100
+# How long a sent push stays claimed: far past any redelivery (a worker restart, a rebalance)
+# yet bounded, so claims cost nothing for long. A failed send gives its claim back at once.
+PUSH_CLAIM_SECONDS = 86_400
 
 
 @attrs.frozen
@@ -79,6 +83,7 @@ class NotificationStores:
     settings: NotificationSettingsStore
     users: UserStore
     posts: PostStore
+    claims: ClaimStore  # one send per push, whatever the bus redelivers
 
 
 class NotificationService:
@@ -102,6 +107,7 @@ class NotificationService:
         self._settings = stores.settings
         self._users = stores.users
         self._posts = stores.posts
+        self._claims = stores.claims
         self._gate = gate
         self._limiter = limiter
         self._gateway = gateway
@@ -195,12 +201,17 @@ class NotificationService:
         )
 
     def deliver_push(self, command: PushDelivery) -> None:
-        """Send one push to one device. A device gone for good is forgotten; a refused push
-        is dropped with a log line; an unreachable service raises ``Unavailable`` and the
-        bus retries this device alone, with backoff."""
+        """Send one push to one device, once: the delivery is claimed before sending, so a
+        redelivered command sends nothing more. A device gone for good is forgotten; a
+        refused push is dropped with a log line; an unreachable service raises
+        ``Unavailable`` after giving the claim back, and the bus retries this device alone,
+        with backoff."""
         device = self._devices.get(command.device_id)
         if device is None or device.user_id != command.recipient_id:
             return  # removed, or moved to another account since: not theirs to see
+        key = _delivery_key(command)
+        if key is not None and not self._claims.claim(key, PUSH_CLAIM_SECONDS):
+            return  # already sent (or being sent) by an earlier delivery of this command
         message = PushMessage(
             command.recipient_id,
             command.kind,
@@ -215,6 +226,10 @@ class NotificationService:
             self._devices.forget(device.device_id)
         except PushRejected as rejected:
             log.warning("push to device %s dropped: %s", device.device_id, rejected.message)
+        except Exception:
+            if key is not None:  # not sent: the retry must be free to send
+                self._claims.release(key)
+            raise
 
     # -- reads ------------------------------------------------------------------------------
 
@@ -396,5 +411,13 @@ class NotificationService:
                     text=text,
                     post_id=notification.post_id,
                     notification_id=notification.notification_id,
+                    push_id=self._ids.next_id(),
                 )
             )
+
+
+def _delivery_key(command: PushDelivery) -> str | None:
+    """The claim of one push to one device; None for a command written before push ids."""
+    if not command.push_id:
+        return None
+    return f"push:{command.device_id}:{command.notification_id}:{command.kind}:{command.push_id}"

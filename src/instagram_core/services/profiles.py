@@ -9,6 +9,7 @@ from instagram_core.domain.pagination import Page, check_limit, page_from_overfe
 from instagram_core.domain.users import Profile, User
 from instagram_core.policies.visibility import AudienceGate
 from instagram_core.ports.events import EventBus
+from instagram_core.ports.ids import IdGenerator
 from instagram_core.ports.posts import PostStore
 from instagram_core.ports.social_graph import SocialGraph
 from instagram_core.ports.users import UserStore
@@ -25,8 +26,10 @@ class ProfileService:
         gate: AudienceGate,
         views: PostViews,
         bus: EventBus,
+        ids: IdGenerator,
     ) -> None:
         self._bus = bus
+        self._ids = ids
         self._users = users
         self._graph = graph
         self._posts = posts
@@ -38,7 +41,8 @@ class ProfileService:
         user = user_named(self._users, username)
         self._gate.require_not_blocked(viewer_id, user)
         if viewer_id != user.user_id:  # a visit counts towards closeness (story trays)
-            self._bus.publish(ProfileVisited(viewer_id, user.user_id))
+            visit_id = str(self._ids.next_id())
+            self._bus.publish(ProfileVisited(viewer_id, user.user_id, visit_id))
         return self._profile_of(viewer_id, user)
 
     def me(self, user_id: str) -> Profile:

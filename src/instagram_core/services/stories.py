@@ -150,20 +150,22 @@ class StoryService:
         self._trays.forget([event.follower_id])
 
     def _touch_trays(self, story: Story) -> None:
-        self._trays.touch([story.author_id], story.author_id, story.created_at)
+        """The author stays in each cached tray until this story, their newest, expires."""
+        self._trays.touch([story.author_id], story.author_id, story.expires_at)
         for chunk in follower_chunks(self._graph, story.author_id, FANOUT_CHUNK):
-            self._trays.touch(chunk, story.author_id, story.created_at)
+            self._trays.touch(chunk, story.author_id, story.expires_at)
 
     def tray(self, viewer_id: str) -> list[StoryTrayView]:
         """Live stories of the viewer and of accounts they actively follow: the viewer's own
         tray first, then unseen trays by closeness, then seen ones by closeness (ties: the
-        newest story first). The cached tray names the authors; their stories are read
-        fresh, so expiry is always exact. Accounts blocked with the viewer, or muted by them,
-        are left out at once, even if a stale tray still names them."""
+        newest story first). The cached tray names the authors until their newest story
+        expires (by this clock, so an author leaves at that instant); their stories are read
+        fresh, so a deleted or expired story is never shown. Accounts blocked with the
+        viewer, or muted by them, are left out at once, even if a stale tray names them."""
         now = self._clock.now()
-        latest = self._trays.get(viewer_id)
+        latest = self._trays.get(viewer_id, live_at=now)
         if latest is None:
-            latest = self._latest_by_author(viewer_id, now)
+            latest = self._leaving_by_author(viewer_id, now)
             self._trays.put(viewer_id, latest, TRAY_TTL_SECONDS)
         hidden = (self._gate.blocked_ids(viewer_id) | self._restrictions.muted_ids(viewer_id)) - {
             viewer_id
@@ -208,11 +210,12 @@ class StoryService:
         page = page_from_overfetch(stories, limit, lambda s: str(s.story_id))
         return Page(list(self._views.for_reader(owner_id, page.items)), page.next_cursor)
 
-    def _latest_by_author(self, viewer_id: str, now: datetime) -> dict[str, datetime]:
+    def _leaving_by_author(self, viewer_id: str, now: datetime) -> dict[str, datetime]:
+        """Each author with a live story → when their newest live story expires."""
         authors = [*self._graph.following_ids(viewer_id), viewer_id]
         live = self._stories.live_by_authors(authors, now)
         return {
-            author: max(s.created_at for s in stories)
+            author: max(s.expires_at for s in stories if s.status is StoryStatus.LIVE)
             for author, stories in live.items()
             if any(s.status is StoryStatus.LIVE for s in stories)
         }
