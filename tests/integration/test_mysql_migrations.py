@@ -57,6 +57,8 @@ def test_migrate_applies_the_pending_files_once(empty_database: str) -> None:
         "mutes",
         "push_devices",
         "notification_settings",
+        "outbox",
+        "outbox_relay",
         "schema_migrations",
     }
 
