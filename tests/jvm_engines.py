@@ -331,9 +331,10 @@ def start_cassandra(ready_timeout: float = 180) -> CassandraServer | None:
     jamm = next(lib.glob("jamm-*.jar"))
     command = [
         binary,
-        "-Xms512m",
-        "-Xmx512m",
-        "-Xmn128m",
+        "-Xms1g",  # test keyspaces and their memtables live on this heap
+        "-Xmx1g",
+        "-Xmn256m",
+        "-XX:+ExitOnOutOfMemoryError",  # a dead node fails tests at once; a full heap hangs them
         "-Xss256k",
         *FAST_START,
         "-Djdk.attach.allowAttachSelf=true",

@@ -14,6 +14,7 @@ import pytest
 import redis
 from litestar.testing import TestClient
 
+from instagram_adapters.cassandra.session import CassandraSession
 from instagram_entrypoints.config import Settings
 from instagram_entrypoints.containers import Application, build_container
 from instagram_entrypoints.http.app import create_app
@@ -99,12 +100,20 @@ def api(tmp_path: Path) -> Iterator[Api]:
 
 
 @pytest.fixture
-def prod_settings(request: pytest.FixtureRequest, tmp_path: Path, s3_endpoint: str) -> Settings:
+def prod_settings(
+    request: pytest.FixtureRequest, tmp_path: Path, s3_endpoint: str
+) -> Iterator[Settings]:
+    """Production settings on the session's engines, in a keyspace, database, index prefix and
+    bucket of this test's own. The keyspace and the indexes are dropped afterwards: every
+    Cassandra table holds memtable space on the heap, and a suite's worth of test keyspaces
+    once ran the shared node out of memory."""
     redis_url = request.getfixturevalue("redis_server").url
     redis.Redis.from_url(redis_url).flushdb()
     suffix = uuid.uuid4().hex[:8]
     cassandra = request.getfixturevalue("cassandra_server")
-    return embedded_settings(
+    es_url = request.getfixturevalue("es_server").url
+    cleanup: CassandraSession = request.getfixturevalue("cassandra_session")
+    yield embedded_settings(
         tmp_path / "data",
         profile="production",
         redis_url=redis_url,
@@ -114,13 +123,15 @@ def prod_settings(request: pytest.FixtureRequest, tmp_path: Path, s3_endpoint: s
         cassandra_local_dc=cassandra.local_dc,
         cassandra_timeout_seconds=30.0,  # a loaded 2-core test machine
         mysql_url=create_database(mariadb(request), f"instagram_it_{suffix}"),
-        elasticsearch_url=request.getfixturevalue("es_server").url,
+        elasticsearch_url=es_url,
         elasticsearch_index_prefix=f"it-{suffix}",
         s3_endpoint_url=s3_endpoint,
         s3_bucket=f"media-{suffix}",
         s3_access_key_id="testing",
         s3_secret_access_key="testing",
     )
+    cleanup.raw.execute(f"DROP KEYSPACE IF EXISTS it_{suffix}", timeout=120)
+    httpx.delete(f"{es_url}/it-{suffix}*", timeout=60).raise_for_status()
 
 
 @pytest.fixture
