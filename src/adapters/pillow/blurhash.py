@@ -1,8 +1,8 @@
 """The BlurHash of a thumbnail, with 4x3 components.
 
-Two encoders give the reference C encoder's output bit for bit: numpy's (under a
-millisecond for a 150x150 thumbnail) when numpy is installed, as the ``media`` and ``ml``
-extras bring it, and otherwise the pure-Python one (a few tenths of a second), so that
+Two encoders give the reference C encoder's output bit for bit: numpy's (a millisecond or
+a few for a 150x150 thumbnail) when numpy is installed, as the ``media`` and ``ml`` extras
+bring it, and otherwise the pure-Python one (about a hundred times slower), so that
 ``pip install instagram-backend`` with no extra still publishes photos.
 """
 

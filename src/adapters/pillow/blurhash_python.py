@@ -6,8 +6,8 @@ float32. That gives the float32 result exactly: double has more than twice float
 plus two bits, so rounding twice never differs from rounding once for ``+ - * /``
 (Figueroa, "When is double rounding innocuous?", 1995). Rounding runs in bulk through
 ``array('f')``, and the 36 running sums (12 components x 3 channels) advance one pixel at a
-time, in the C loop's order. A 150x150 thumbnail takes a few tenths of a second, against
-under a millisecond with numpy: :mod:`.blurhash` uses numpy when it is installed.
+time, in the C loop's order. A 150x150 thumbnail takes a few tenths of a second, about a
+hundred times numpy's time: :mod:`.blurhash` uses numpy when it is installed.
 """
 
 from __future__ import annotations
