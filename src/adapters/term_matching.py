@@ -3,8 +3,9 @@
 Every prefix (up to :data:`~instagram_core.policies.search_ranking.MAX_TERM` characters) of
 every term is a key, exactly like the edge n-grams the Elasticsearch adapter indexes, so a
 prefix lookup is one dict access. A typo lookup compares the query with the stored prefixes
-whose length is within the allowed edits of the query's, with rapidfuzz's optimal string
-alignment distance (C, bit-parallel), the same measure Lucene's fuzzy queries use.
+whose length is within the allowed edits of the query's, by optimal string alignment
+distance, the measure Lucene's fuzzy queries use (:mod:`~instagram_adapters.edit_distance`:
+rapidfuzz's C where the ``server`` extra brings it, else pure Python).
 """
 
 from __future__ import annotations
@@ -13,9 +14,7 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable
 from typing import Generic, TypeVar
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
-
+from instagram_adapters.edit_distance import close_matches, distance
 from instagram_core.policies.search_ranking import MAX_TERM, allowed_edits
 from instagram_core.ports.search import MatchTier
 
@@ -82,16 +81,7 @@ class TermMatcher(Generic[K]):
             return []
         grams = []
         for length in range(max(1, len(query) - edits), len(query) + edits + 1):
-            grams += [
-                gram
-                for gram, _, _ in process.extract(
-                    query,
-                    self._choices_of(length),
-                    scorer=OSA.distance,
-                    score_cutoff=edits,
-                    limit=None,
-                )
-            ]
+            grams += close_matches(query, self._choices_of(length), edits)
         return grams
 
     def grams_of(self, key: K) -> set[str]:
@@ -121,7 +111,7 @@ def tier_of(query: str, terms: Iterable[str]) -> MatchTier | None:
             return MatchTier.PREFIX
         if edits and best is None:
             lengths = range(max(1, len(query) - edits), min(len(term), len(query) + edits) + 1)
-            if any(OSA.distance(query, term[:n], score_cutoff=edits) <= edits for n in lengths):
+            if any(distance(query, term[:n], edits) <= edits for n in lengths):
                 best = MatchTier.FUZZY
     return best
 

@@ -421,12 +421,14 @@ def blurhash_samples() -> list[Image.Image]:
 
 
 @pytest.mark.filterwarnings("ignore:.*getdata:DeprecationWarning")  # inside blurhash-python
-def test_blurhash_equals_the_reference_c_encoder() -> None:
+@pytest.mark.parametrize("encoder", ["blurhash_numpy", "blurhash_python"])
+def test_blurhash_equals_the_reference_c_encoder(encoder: str) -> None:
+    """Both encoders: numpy's, and the pure-Python one of installs without numpy."""
     reference = pytest.importorskip("blurhash", reason="blurhash-python is not installed")
-    from instagram_adapters.pillow import blurhash
+    encode = importlib.import_module(f"instagram_adapters.pillow.{encoder}").encode
 
     for image in blurhash_samples():
-        assert blurhash.encode(image) == reference.encode(image.copy(), 4, 3), image.size
+        assert encode(image) == reference.encode(image.copy(), 4, 3), image.size
 
 
 # --- EXIF robustness --------------------------------------------------------------------

@@ -70,6 +70,7 @@ def test_the_tour_runs_as_one_block(server: str) -> None:
         timeout=180,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+    assert "gave up waiting" not in done.stderr
     out = done.stdout
     assert re.search(r"^published$", out, re.MULTILINE), out  # the wait loop's result
     assert '"caption":"Beautiful sunset! #nature"' in out  # the post is in bob's feed
@@ -78,6 +79,26 @@ def test_the_tour_runs_as_one_block(server: str) -> None:
     assert '"text":"Amazing photo!"' in out
     assert "bob liked your post" in out
     assert "bob commented on your post" in out
+
+
+# Reads of what background work writes: each must come after a wait for that work.
+ASYNC_READS = {
+    "the post's status": 'curl -s $API/posts/$POST -H "$ALICE" |',
+    "bob's feed (fan-out)": 'curl -s $API/feed -H "$BOB"',
+    "alice's notifications": 'curl -s $API/notifications -H "$ALICE"',
+}
+
+
+def test_every_read_of_background_work_waits_for_it_first() -> None:
+    """A race that shows once in many runs: each such read follows a bounded wait, which
+    parses the JSON with Python (never ``grep -q``, which under ``pipefail`` fails the
+    pipe by closing it early)."""
+    lines = [line for line in tour_block().splitlines() if not line.startswith("#")]
+    for what, read in ASYNC_READS.items():
+        (index,) = [i for i, line in enumerate(lines) if line.startswith(read)]
+        assert lines[index - 1].startswith("wait_for "), what
+    assert "grep" not in tour_block()
+    assert "for _ in $(seq 60)" in tour_block()  # bounded: 60 polls, half a second apart
 
 
 def test_the_schema_is_where_the_readme_says(server: str) -> None:

@@ -1,7 +1,9 @@
 """The wheel as a user installs it: built from this tree, installed with no extras into a fresh
 venv beside the PyPI package ``entrypoints``. Both import, the wheel installs no top-level
-``adapters`` or ``entrypoints``, the light install stays under its size budget and imports
-no heavy library, and an adapter that needs an extra names it.
+``adapters`` or ``entrypoints``, the light install stays under its size budget, imports no
+heavy library until it needs one, runs the README's library block as written (a photo
+published without numpy) and type-checks it with ``mypy --strict``, and an adapter that
+needs an extra names it.
 
 Needs the network (PyPI) on a cold uv cache; the wheel is built once per session.
 """
@@ -18,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.docs.readme import LIBRARY_SECTION, python_block
+
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,13 +31,16 @@ OUR_PACKAGES = list(
 )
 FORBIDDEN_TOP_LEVEL = {"adapters", "entrypoints"}
 BUDGET_MB = 60  # a fresh `python -m venv` + `pip install instagram-backend`, no extras
+# Not imported by the light modules: PIL is installed, but loaded at the first photo only.
 HEAVY = ["numpy", "PIL", "onnxruntime", "av", "litestar", "dependency_injector", "redis"]
+NOT_INSTALLED = ["numpy", "rapidfuzz", "onnxruntime", "av", "pillow_heif", "litestar"]
 
 # Run inside the fresh venv; prints what it found as JSON.
 PROBE = """
 import importlib, importlib.util, json, pkgutil, sys
 pypi_name, ours, heavy = sys.argv[1], sys.argv[2].split(","), sys.argv[3].split(",")
-found = {}
+absent = sys.argv[4].split(",")
+found = {"installed": [name for name in absent if importlib.util.find_spec(name) is not None]}
 pypi = importlib.import_module(pypi_name)
 found["pypi_file"] = pypi.__file__
 found["pypi_api"] = callable(getattr(pypi, "get_group_all", None))
@@ -50,7 +57,7 @@ for name in light:
         count += 1
 found["light_modules"] = count
 found["heavy_loaded"] = [name for name in heavy if name in sys.modules]
-for name in (f"{adapters}.pillow", entrypoints):
+for name in (f"{adapters}.av", f"{adapters}.ranking", entrypoints):
     try:
         importlib.import_module(name)
     except ImportError as exc:
@@ -88,11 +95,13 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """``python -m venv`` (with pip, as the budget is measured) holding the wheel, no
-    extras, and the PyPI ``entrypoints``; installed by uv for speed and its cache."""
+    extras, and the PyPI ``entrypoints``; installed by uv for speed and its cache, compiled
+    to bytecode as pip does, so that its size does not grow when the tests run it."""
     path = tmp_path_factory.mktemp("venv") / "venv"
     _run(sys.executable, "-m", "venv", path)
     python = path / "bin" / "python"
-    _run(*_uv(), "pip", "install", "--quiet", "--python", python, wheel, PYPI_MODULE)
+    install = ("pip", "install", "--quiet", "--compile-bytecode", "--python", python)
+    _run(*_uv(), *install, wheel, PYPI_MODULE)
     return path
 
 
@@ -130,8 +139,12 @@ def test_the_wheel_installs_only_prefixed_top_level_packages(wheel: Path) -> Non
 def test_installed_beside_pypi_entrypoints_both_import(venv: Path) -> None:
     python = venv / "bin" / "python"
     found = json.loads(
-        _run(python, "-c", PROBE, PYPI_MODULE, ",".join(OUR_PACKAGES), ",".join(HEAVY))
+        _run(
+            *(python, "-c", PROBE, PYPI_MODULE, ",".join(OUR_PACKAGES)),
+            *(",".join(HEAVY), ",".join(NOT_INSTALLED)),
+        )
     )
+    assert found["installed"] == []
     assert Path(found["pypi_file"]).name == "entrypoints.py"  # PyPI's, a single module
     assert found["pypi_api"]
     site = Path(found["pypi_file"]).parent
@@ -140,7 +153,9 @@ def test_installed_beside_pypi_entrypoints_both_import(venv: Path) -> None:
     assert found["light_modules"] > 50
     assert found["heavy_loaded"] == []
     assert found["blocked_words"] > 0  # package data readable from the installed wheel
-    for package, extra in ((f"{OUR_PACKAGES[1]}.pillow", "media"), (OUR_PACKAGES[2], "server")):
+    adapters = OUR_PACKAGES[1]
+    needs = {f"{adapters}.av": "media", f"{adapters}.ranking": "ml", OUR_PACKAGES[2]: "server"}
+    for package, extra in needs.items():
         kind, message = found[package]
         assert kind == "MissingExtra"
         assert f"pip install 'instagram-backend[{extra}]'" in message
@@ -156,11 +171,14 @@ def test_no_top_level_adapters_module_is_installed(venv: Path) -> None:
 
 
 def test_the_light_install_fits_the_budget(venv: Path) -> None:
-    size = sum(p.stat().st_size for p in venv.rglob("*") if p.is_file() and not p.is_symlink())
-    assert size / 2**20 < BUDGET_MB
+    files = [p for p in venv.rglob("*") if p.is_file() and not p.is_symlink()]
+    megabytes = sum(p.stat().st_size for p in files) / 1e6  # MB, not the larger MiB
+    assert megabytes < BUDGET_MB, f"the light venv is {megabytes:.1f} MB"
 
 
-# Run inside the light venv: the library's way in, with no extra installed.
+# Run inside the light venv: building the ports and the use cases loads no heavy library,
+# search forgives a typo (a swap: pure-Python OSA, rapidfuzz is not installed), and the
+# shipped ranking model names its extra.
 LIBRARY = """
 import json, sys
 from datetime import UTC, datetime
@@ -170,7 +188,7 @@ from instagram_adapters.memory import ManualClock, memory_ports
 from instagram_core import Settings, bootstrap
 
 ports = memory_ports(clock=ManualClock(datetime(2026, 1, 1, 12, tzinfo=UTC)))
-app = bootstrap(ports, Settings(ranker="chronological"))
+app = bootstrap(ports, Settings())
 alice = app.accounts.register("alice", "correct horse")
 bob = app.accounts.register("bob", "correct horse")
 status = app.social.follow(bob.user_id, "alice")
@@ -179,20 +197,68 @@ found = {
     "status": status.value,
     "following": [user.username for user in following.items],
     "feed": len(app.feed.home(bob.user_id, None, 10).items),
+    "typo": [hit.user.username for hit in app.search.search(bob.user_id, "alcie").users],
     "heavy_loaded": [name for name in sys.argv[1].split(",") if name in sys.modules],
 }
 try:
-    ports.processor.filters()
+    ports.engagement_model.predict([[0.0]])
 except MissingExtra as exc:
-    found["processor"] = str(exc)
+    found["model"] = str(exc)
 print(json.dumps(found))
 """
 
 
 def test_the_in_memory_library_runs_with_no_extra(venv: Path) -> None:
-    """``memory_ports()`` and ``bootstrap`` work in the light install; Pillow is imported only
-    when a photo is processed, and then its absence names the extra to install."""
+    """``memory_ports()`` and ``bootstrap`` work in the light install and import nothing
+    heavy; the shipped ranking model, loaded at its first use, names the extra it needs."""
     found = json.loads(_run(venv / "bin" / "python", "-c", LIBRARY, ",".join(HEAVY)))
     assert (found["status"], found["following"], found["feed"]) == ("active", ["alice"], 0)
+    assert found["typo"] == ["alice"]
     assert found["heavy_loaded"] == []
-    assert "pip install 'instagram-backend[media]'" in found["processor"]
+    assert "pip install 'instagram-backend[ml]'" in found["model"]
+
+
+@pytest.fixture(scope="session")
+def readme_block(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The README's library block, as a user copies it, in a folder of its own."""
+    path = tmp_path_factory.mktemp("readme") / "readme_library.py"
+    path.write_text(python_block(LIBRARY_SECTION))
+    return path
+
+
+def test_the_readme_library_block_publishes_a_photo_with_no_extra(
+    venv: Path, readme_block: Path
+) -> None:
+    """Run from its own folder, so only the installed wheel can be imported; numpy is not
+    installed (test_installed_beside_pypi_entrypoints_both_import), so the photo's BlurHash
+    comes from the pure-Python encoder."""
+    done = subprocess.run(
+        [venv / "bin" / "python", readme_block],
+        cwd=readme_block.parent,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "alice Sunset #nature published ['large_1080', 'medium_640', 'small_320', 'thumb_150']"
+    ]
+
+
+def test_the_readme_library_block_passes_mypy_strict_against_the_light_install(
+    venv: Path, readme_block: Path
+) -> None:
+    """mypy (of the test environment) reads the packages installed in the light venv, as
+    it would in a user's, through their ``py.typed``; no configuration file of ours."""
+    mypy = [sys.executable, "-m", "mypy", "--strict", "--config-file=", "--no-incremental"]
+    done = subprocess.run(
+        [*mypy, "--python-executable", venv / "bin" / "python", readme_block],
+        cwd=readme_block.parent,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.startswith("Success: no issues found in 1 source file"), done.stdout

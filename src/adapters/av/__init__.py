@@ -2,7 +2,7 @@
 
 from instagram_adapters.extras import require
 
-require(__name__, av="media", PIL="media")
+require(__name__, av="media")
 
 from instagram_adapters.av.transcoder import PyAvVideoTranscoder  # noqa: E402
 

@@ -1,9 +1,9 @@
-"""The two defaults of :func:`~instagram_adapters.memory.memory_ports` that need an extra,
-imported at their first use instead of when the ports are built.
+"""The two heavy defaults of :func:`~instagram_adapters.memory.memory_ports`, imported at
+their first use instead of when the ports are built.
 
-The core and the in-memory adapters install with no extra; Pillow (the ``media`` extra)
-and numpy (``ml``) are needed only once a photo is processed or a feed is ranked by the
-shipped model. Until then nothing is imported, and at that use the import raises
+Pillow (a base dependency) is needed only once a photo is processed, and numpy (the ``ml``
+extra) once a feed is ranked by the shipped model. Until then neither is imported, so
+building the ports stays quick; without the extra, that first ranking raises
 :class:`~instagram_adapters.extras.MissingExtra`, which names the extra to install.
 """
 

@@ -1,7 +1,7 @@
 """Every port in memory, in one call: the library's quickest way in.
 
-It needs no extra: Pillow (the ``media`` extra, for photos) and numpy (``ml``, for the
-shipped ranking model) are imported at their first use (:mod:`.deferred`).
+It needs no extra: Pillow (for photos) is imported at the first photo, and numpy (the ``ml``
+extra, for the shipped ranking model) at the first feed the model ranks (:mod:`.deferred`).
 """
 
 from __future__ import annotations
@@ -74,8 +74,8 @@ def memory_ports(
     Each argument left out gets the default: the system clock; a
     :class:`~instagram_adapters.memory.event_bus.SynchronousEventBus` that ``bootstrap`` binds, so
     handlers run inside ``publish``; a random signing secret; argon2 hashing with its
-    standard cost; Pillow for photos (imported when the first photo is processed: the
-    ``media`` extra); no transcoder (videos are refused; pass
+    standard cost; Pillow for photos (imported when the first photo is processed); no
+    transcoder (videos are refused; pass
     ``instagram_adapters.av.transcoder.PyAvVideoTranscoder()`` to accept them); the shipped
     engagement model (loaded at the first feed it ranks: the ``ml`` extra). To swap one
     port for another adapter, ``attrs.evolve`` the result.

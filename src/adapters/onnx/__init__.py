@@ -4,7 +4,7 @@ does not need it, and without it image moderation is off."""
 
 from instagram_adapters.extras import require
 
-require(__name__, numpy="ml", onnxruntime="ml", PIL="media")
+require(__name__, numpy="ml", onnxruntime="ml")
 
 from instagram_adapters.onnx.detector import ModerationModelMissing  # noqa: E402
 from instagram_adapters.onnx.image_moderator import EXPLICIT_CLASSES, OnnxImageModerator  # noqa: E402

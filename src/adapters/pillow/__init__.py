@@ -1,9 +1,10 @@
-"""Pillow adapter: decodes, orients, filters and resizes photos, and reads their EXIF."""
+"""Pillow adapter: decodes, orients, filters and resizes photos, and reads their EXIF.
 
-from instagram_adapters.extras import require
+Pillow is a base dependency, so a light install publishes photos; numpy (the ``media`` and
+``ml`` extras) only speeds up the BlurHash (:mod:`.blurhash`), and pillow-heif (``media``)
+adds HEIC uploads (:func:`.decoding.heif_supported`).
+"""
 
-require(__name__, PIL="media", numpy="media")
-
-from instagram_adapters.pillow.processor import PillowMediaProcessor  # noqa: E402
+from instagram_adapters.pillow.processor import PillowMediaProcessor
 
 __all__ = ["PillowMediaProcessor"]

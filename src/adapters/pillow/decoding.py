@@ -13,7 +13,6 @@ import io
 import struct
 from collections.abc import Callable, Iterator
 
-import numpy as np
 from PIL import Image, ImageCms, ImageFile
 
 from instagram_adapters.pillow.quiet import pillow_warnings_ignored
@@ -159,13 +158,17 @@ def _flatten(image: Image.Image) -> Image.Image:
 
 
 def _deep_to_l(image: Image.Image) -> Image.Image:
-    """16-bit and float greyscale (scientific TIFFs) to 8 bits, scaled, not clipped."""
-    pixels = np.asarray(image, dtype=np.float64)
-    if image.mode == "F" and pixels.size and pixels.max() <= 1.0:
-        pixels = pixels * 255
-    elif image.mode != "F":
-        pixels = pixels / 257
-    return Image.fromarray(np.clip(pixels, 0, 255).round().astype(np.uint8), "L")
+    """16-bit and float greyscale (scientific TIFFs) to 8 bits, scaled, not clipped: 16-bit
+    values divide by 257; floats in 0..1 scale to 0..255, and others keep their value.
+
+    Pillow's float-to-8-bit conversion clips and truncates, so half a unit is added first
+    to round: a 16-bit value never falls half-way (v / 257 never ends in .5)."""
+    floats = image if image.mode == "F" else image.convert("I").convert("F")
+    scale = 1 / 257
+    if image.mode == "F":
+        _, highest = floats.getextrema()
+        scale = 255 if isinstance(highest, float) and highest <= 1.0 else 1
+    return floats.point(lambda value: value * scale + 0.5).convert("L")
 
 
 def _to_srgb(image: Image.Image, icc: bytes) -> Image.Image:

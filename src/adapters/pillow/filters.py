@@ -8,34 +8,43 @@ variants are derived from it, so every variant shows the same look.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import bisect
+from collections.abc import Callable, Sequence
 
-import numpy as np
 from PIL import Image, ImageEnhance
 
 from instagram_core.domain.errors import InvalidInput
 
 Filter = Callable[[Image.Image], Image.Image]
-_LEVELS = np.arange(256, dtype=np.float64) / 255
+Points = tuple[tuple[float, float], ...]
 
 _SEPIA = (0.393, 0.769, 0.189, 0, 0.349, 0.686, 0.168, 0, 0.272, 0.534, 0.131, 0)
 
 
-def _curve(points: tuple[tuple[float, float], ...]) -> list[int]:
-    """A 256-entry lookup table through ``points`` (input, output in 0..255)."""
+def interpolate(x: float, xs: Sequence[float], ys: Sequence[float]) -> float:
+    """Piecewise-linear ``ys`` over ascending ``xs`` at ``x``, held flat beyond the ends:
+    ``numpy.interp``, with the same arithmetic and so the same floats, without numpy."""
+    if x < xs[0]:
+        return ys[0]
+    if x >= xs[-1]:
+        return ys[-1]
+    j = bisect.bisect_right(xs, x) - 1
+    if xs[j] == x:
+        return ys[j]
+    slope = (ys[j + 1] - ys[j]) / (xs[j + 1] - xs[j])
+    return slope * (x - xs[j]) + ys[j]
+
+
+def curve_table(points: Points) -> list[int]:
+    """A 256-entry lookup table through ``points`` (input, output in 0..255), rounded half
+    to even as the table was when numpy built it."""
     xs, ys = zip(*points, strict=True)
-    table: list[int] = (
-        np.clip(np.interp(_LEVELS * 255, xs, ys), 0, 255).round().astype(int).tolist()
-    )
-    return table
+    levels = (level / 255 * 255 for level in range(256))  # numpy's float levels, kept
+    return [round(min(255.0, max(0.0, interpolate(x, xs, ys)))) for x in levels]
 
 
-def _curves(
-    red: tuple[tuple[float, float], ...],
-    green: tuple[tuple[float, float], ...],
-    blue: tuple[tuple[float, float], ...],
-) -> Filter:
-    table = _curve(red) + _curve(green) + _curve(blue)
+def _curves(red: Points, green: Points, blue: Points) -> Filter:
+    table = curve_table(red) + curve_table(green) + curve_table(blue)
     return lambda image: image.point(table)
 
 
