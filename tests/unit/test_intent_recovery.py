@@ -21,8 +21,9 @@ from instagram_core.domain.posts import PostStatus
 from instagram_core.domain.stories import StoryStatus
 from instagram_core.services.intents import IntentReport, PublishAfterWrite
 from instagram_core.services.posts import NewPost
+from instagram_entrypoints.containers import memory_container
 from tests.support import jpeg_bytes
-from tests.unit.conftest import World, new_world
+from tests.unit.conftest import START, World, new_world, unit_settings
 
 
 class Crash(Exception):
@@ -31,11 +32,12 @@ class Crash(Exception):
 
 @pytest.fixture
 def world() -> Iterator[World]:
-    world = new_world()
-    core = world.core
-    core.intents.override(providers.Singleton(InMemoryIntents, core.bus, world.adapters.clock))
-    yield world
-    world.c.shutdown_resources()
+    container = memory_container(START, unit_settings())
+    core = container.core
+    core.intents.override(providers.Singleton(InMemoryIntents, core.bus, container.adapters.clock))
+    container.init_resources()
+    yield World(container)
+    container.shutdown_resources()
 
 
 def fail_after(store: Any, method: str) -> Callable[[], None]:
