@@ -19,7 +19,7 @@ from instagram_adapters.memory.clock import ManualClock
 from instagram_adapters.memory.event_bus import SynchronousEventBus
 from instagram_adapters.memory.intents import InMemoryIntents
 from instagram_adapters.mysql.migrate import apply_migrations
-from instagram_adapters.mysql.outbox import MySqlOutbox
+from instagram_adapters.mysql.outbox import MySqlOutbox, OutboxRecord
 from instagram_adapters.mysql.pool import MySqlPool
 from instagram_adapters.sqlite.database import SqliteDatabase
 from instagram_adapters.sqlite.event_bus import SqliteEventBus
@@ -133,3 +133,37 @@ class TestOutboxIntents(IntentsContract):
             return IntentsRig(OutboxIntents(outbox, TOPOLOGY), SetLedger(), delivered)
 
         return new
+
+
+def test_the_relay_sends_a_held_row_only_once_released(intents_pool: MySqlPool) -> None:
+    intents_pool.execute("DELETE FROM outbox")
+    outbox = MySqlOutbox(intents_pool)
+    sent: list[bytes] = []
+    held = OutboxRecord("intents.test", b"k", b"held")
+    row_id = outbox.hold(held)
+    outbox.append([OutboxRecord("intents.test", b"k", b"plain")])
+
+    def send(records: list[OutboxRecord]) -> None:
+        sent.extend(r.payload for r in records)
+
+    assert outbox.relay_batch(send) == 1
+    assert sent == [b"plain"]  # the held row waits, and holds nothing up
+    assert outbox.release(row_id)
+    assert outbox.relay_batch(send) == 1
+    assert sent == [b"plain", b"held"]
+    assert outbox.pending() == 0
+
+
+def test_a_release_after_the_sweep_withdrew_too_early_writes_the_row_again(
+    intents_pool: MySqlPool,
+) -> None:
+    """A write slower than the grace: the sweep found nothing and withdrew the row; when the
+    write then returns, its process writes the message afresh rather than losing it."""
+    intents_pool.execute("DELETE FROM outbox")
+    outbox = MySqlOutbox(intents_pool)
+    record = OutboxRecord("intents.test", b"k", b"slow")
+    row_id = outbox.hold(record)
+    outbox.withdraw(row_id)  # the sweep, too early
+    assert not outbox.release(row_id, again=record)
+    rows = intents_pool.query("SELECT held, payload FROM outbox")
+    assert [(r["held"], bytes(r["payload"])) for r in rows] == [(0, b"slow")]
