@@ -68,7 +68,10 @@ def sweep(world: World) -> IntentReport:
 
 
 def kinds(world: World, user_id: str) -> list[str]:
-    return [str(v.kind) for v in world.core.notifications().activity(user_id, None, 50).items]
+    return [
+        str(v.notification.kind)
+        for v in world.core.notifications().activity(user_id, None, 50).items
+    ]
 
 
 def test_a_like_written_before_a_crash_is_announced_by_the_sweep(world: World) -> None:
