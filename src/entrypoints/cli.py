@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from instagram_core.services.intents import IntentReport
 from instagram_core.services.upload_sweeper import SweepReport
 from instagram_entrypoints.config import ENV_PREFIX, PROFILES, Settings, load_settings
 
@@ -103,7 +104,8 @@ def worker(name: str, data_dir: Path | None, profile: str | None, every: float) 
     """Run a background worker without the HTTP API, until interrupted (SIGTERM or Ctrl-C).
 
     ``recovery`` sweeps for posts left ``processing`` (a crashed process, a lost message)
-    and processes them again, every ``--every`` seconds; and, every
+    and processes them again, and settles the messages a killed process left held between
+    a Cassandra or Redis write and its release, every ``--every`` seconds; and, every
     ``INSTAGRAM_UPLOAD_SWEEP_SECONDS``, removes what abandoned uploads left behind.
     ``media``, ``fanout``, ``notifications`` and ``indexer`` (or ``all`` of them) consume the
     Kafka topics of the production profile, each kind in its own consumer group; start as
@@ -149,6 +151,9 @@ def _sweep(container: Any, stop: threading.Event, every: float) -> None:
         resumed = container.core.publishing().recover_interrupted(older_than=STUCK_AFTER)
         if resumed:
             click.echo(f"resumed {resumed} interrupted posts")
+        settled = container.core.intent_sweep().recover()
+        if settled != IntentReport():
+            click.echo(f"settled messages left between a write and its outbox row: {settled}")
         if container.config.upload_sweep_seconds() > 0:
             swept = container.core.upload_sweeper().sweep_if_due()
             if swept is not None and swept != SweepReport():

@@ -58,6 +58,7 @@ from instagram_adapters.sqlite.affinity import SqliteAffinityStore
 from instagram_adapters.sqlite.comments import SqliteCommentStore
 from instagram_adapters.sqlite.engagement import SqliteEngagementStore
 from instagram_adapters.sqlite.highlights import SqliteHighlightStore
+from instagram_adapters.sqlite.intents import SqliteIntents
 from instagram_adapters.sqlite.media import SqliteMediaStore
 from instagram_adapters.sqlite.notifications import SqliteNotificationStore
 from instagram_adapters.sqlite.posts import SqlitePostStore
@@ -113,6 +114,7 @@ from instagram_core.ports import (
     VideoTranscoder,
 )
 from instagram_core.ports.change_versions import CHANGE_RETENTION_SECONDS
+from instagram_core.services.intents import PublishAfterWrite
 from instagram_core.services.units import PublishAfterWork
 from instagram_core.settings import Settings as CoreSettings
 from instagram_entrypoints.config import Settings, head_weights
@@ -289,23 +291,25 @@ class EmbeddedAdapters(MemoryAdapters):
     )
 
 
-# The fields the core container fills itself: the bus, and the unit of work over it.
-PROCESS_FIELDS = frozenset({"events", "unit"})
+# The fields the core container fills itself: the bus, and the unit of work and intents
+# over it.
+PROCESS_FIELDS = frozenset({"events", "unit", "intents"})
 
 
 def _ports(
     adapters: providers.DependenciesContainer,
     bus: providers.Provider[Any],
     unit: providers.Provider[Any],
+    intents: providers.Provider[Any],
 ) -> providers.Singleton[Ports]:
-    """``Ports`` from the bus, the unit of work and the adapters container's provider of
-    each other field."""
+    """``Ports`` from the bus, the unit of work, the intents and the adapters container's
+    provider of each other field."""
     fields = {
         f.name: getattr(adapters, f.name)
         for f in attrs.fields(Ports)
         if f.name not in PROCESS_FIELDS
     }
-    return providers.Singleton(Ports, events=bus, unit=unit, **fields)
+    return providers.Singleton(Ports, events=bus, unit=unit, intents=intents, **fields)
 
 
 class Core(containers.DeclarativeContainer):
@@ -322,7 +326,10 @@ class Core(containers.DeclarativeContainer):
     # stores share no transaction with the bus, the messages are published after the write;
     # the embedded profile (use_durable_bus) and Kafka (use_kafka_bus) override it.
     unit = providers.Singleton(PublishAfterWork, bus)
-    ports = _ports(adapters, bus, unit)
+    # Messages of writes outside that transaction (Cassandra, Redis): see
+    # instagram_core.ports.intents; overridden as ``unit`` is.
+    intents = providers.Singleton(PublishAfterWrite, bus)
+    ports = _ports(adapters, bus, unit, intents)
     settings = providers.Singleton(
         CoreSettings,
         max_upload_bytes=config.max_upload_bytes,
@@ -365,6 +372,7 @@ class Core(containers.DeclarativeContainer):
     workers = use_cases.provided.workers
     handlers = use_cases.provided.handlers
     give_up = use_cases.provided.give_up
+    intent_sweep = use_cases.provided.intent_sweep
 
     running_bus = providers.Resource(
         run_event_bus, handlers=handlers, workers=config.workers, on_dead_letter=give_up
@@ -453,6 +461,7 @@ def use_durable_bus(container: Application) -> None:
     # Through the late-bound bus: the durable bus needs the handlers, which are the use
     # cases, which take this unit; publishing through ``core.bus`` reaches the same bus.
     core.unit.override(providers.Singleton(SqliteUnitOfWork, container.adapters.database, core.bus))
+    core.intents.override(providers.Singleton(SqliteIntents, container.adapters.database, core.bus))
 
 
 def memory_container(start: datetime, settings: Settings | None = None) -> Application:

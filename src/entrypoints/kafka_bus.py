@@ -20,6 +20,7 @@ from functools import partial
 from dependency_injector import providers
 
 from instagram_adapters.kafka.dead_letters import DeadLetterQueue
+from instagram_adapters.kafka.intents import OutboxIntents
 from instagram_adapters.kafka.outbox import OutboxEventBus, OutboxRelay
 from instagram_adapters.kafka.publisher import KafkaEventBus
 from instagram_adapters.kafka.topics import Topology, ensure_topics
@@ -76,8 +77,9 @@ def open_outbox_bus(settings: Settings, pool: MySqlPool) -> Iterator[OutboxEvent
 
 
 def use_kafka_bus(container: Application, settings: Settings) -> None:
-    """Replace the in-process bus by the Kafka outbox bus, and the unit of work by one
-    MySQL transaction that writes the outbox rows with the state. Photos are then processed
+    """Replace the in-process bus by the Kafka outbox bus, the unit of work by one MySQL
+    transaction that writes the outbox rows with the state, and the intents by outbox rows
+    held before the Cassandra or Redis write they announce. Photos are then processed
     by ``instagram worker media`` (see :func:`worker_container`), so this process only
     inspects upload headers and lists filters: it gets no process pool of its own."""
     adapters = container.adapters
@@ -85,6 +87,15 @@ def use_kafka_bus(container: Application, settings: Settings) -> None:
     container.core.running_bus.override(bus)
     container.core.unit.override(
         providers.Singleton(MySqlUnitOfWork, adapters.mysql, bus, on_commit=bus.provided.committed)
+    )
+    # Cassandra and Redis writes: their message is an outbox row held before the write.
+    container.core.intents.override(
+        providers.Singleton(
+            OutboxIntents,
+            providers.Singleton(MySqlOutbox, adapters.mysql),
+            topology(settings),
+            wake=bus.provided.committed,
+        )
     )
     container.adapters.processor.override(
         providers.Singleton(PillowMediaProcessor, max_pixels=settings.max_image_pixels)

@@ -19,6 +19,7 @@ from instagram_core.policies.fanout import FanoutPolicy
 from instagram_core.policies.visibility import AudienceGate
 from instagram_core.ports.bundle import Ports
 from instagram_core.ports.events import LocalEventBus
+from instagram_core.ports.intents import Intents
 from instagram_core.services.accounts import AccountService
 from instagram_core.services.cleanup import CleanupService
 from instagram_core.services.closeness import Closeness
@@ -35,6 +36,7 @@ from instagram_core.services.handlers import (
     message_handlers,
 )
 from instagram_core.services.highlights import HighlightService
+from instagram_core.services.intents import IntentSweep, Outcomes, OutcomeStores, PublishAfterWrite
 from instagram_core.services.media import MediaService
 from instagram_core.services.media_views import MediaViews
 from instagram_core.services.notifications import NotificationService, NotificationStores
@@ -78,8 +80,9 @@ def bootstrap(ports: Ports, settings: Settings | None = None) -> UseCases:
     """Build every use case over ``ports``. Nothing is started and no port is called."""
     settings = settings or Settings()
     shared = _shared(ports, settings)
+    intents = ports.intents or PublishAfterWrite(ports.events)
     engagement = EngagementService(
-        ports.posts, ports.users, ports.engagement, shared.gate, ports.events, shared.freshness
+        ports.posts, ports.users, ports.engagement, shared.gate, intents, shared.freshness
     )
     model_ranker = ModelRanker(
         posts=ports.posts,
@@ -92,7 +95,7 @@ def bootstrap(ports: Ports, settings: Settings | None = None) -> UseCases:
         clock=ports.clock,
     )
     unit = ports.unit or PublishAfterWork(ports.events)
-    workers = _workers(ports, settings, shared, model_ranker)
+    workers = _workers(ports, settings, shared, model_ranker, intents)
     handlers = message_handlers(workers)
     give_up = DeadLetterRouter(dead_letter_handlers(workers))
     if isinstance(ports.events, LocalEventBus):
@@ -138,7 +141,7 @@ def bootstrap(ports: Ports, settings: Settings | None = None) -> UseCases:
             limiter=ports.limiter,
             ids=ports.ids,
             clock=ports.clock,
-            bus=ports.events,
+            intents=intents,
             freshness=shared.freshness,
         ),
         engagement=engagement,
@@ -151,7 +154,7 @@ def bootstrap(ports: Ports, settings: Settings | None = None) -> UseCases:
             limiter=ports.limiter,
             ids=ports.ids,
             clock=ports.clock,
-            bus=ports.events,
+            intents=intents,
             freshness=shared.freshness,
         ),
         feed=FeedService(
@@ -192,7 +195,7 @@ def bootstrap(ports: Ports, settings: Settings | None = None) -> UseCases:
             users=ports.users,
             gate=shared.gate,
             clock=ports.clock,
-            bus=ports.events,
+            intents=intents,
         ),
         highlights=HighlightService(
             highlights=ports.highlights,
@@ -224,6 +227,20 @@ def bootstrap(ports: Ports, settings: Settings | None = None) -> UseCases:
         workers=workers,
         handlers=handlers,
         give_up=give_up,
+        intent_sweep=IntentSweep(
+            intents,
+            Outcomes(
+                OutcomeStores(
+                    posts=ports.posts,
+                    engagement=ports.engagement,
+                    comments=ports.comments,
+                    stories=ports.stories,
+                    story_views=ports.story_views,
+                ),
+                ports.clock,
+            ),
+            settings.intent_grace,
+        ),
     )
 
 
@@ -267,7 +284,11 @@ def _shared(ports: Ports, settings: Settings) -> _Shared:
 
 
 def _workers(
-    ports: Ports, settings: Settings, shared: _Shared, model_ranker: ModelRanker
+    ports: Ports,
+    settings: Settings,
+    shared: _Shared,
+    model_ranker: ModelRanker,
+    intents: Intents,
 ) -> Workers:
     """The services that react to events."""
     return Workers(
@@ -324,6 +345,7 @@ def _workers(
             ids=ports.ids,
             clock=ports.clock,
             bus=ports.events,
+            intents=intents,
             lifetime=settings.story_lifetime,
         ),
         ranking=model_ranker,

@@ -14,6 +14,7 @@ import attrs
 
 from instagram_core.domain.stories import STORY_LIFETIME
 from instagram_core.policies.fanout import CELEBRITY_THRESHOLD, FANOUT_CHUNK
+from instagram_core.services.intents import INTENT_GRACE
 from instagram_core.services.media import DEFAULT_MAX_UPLOAD_BYTES
 from instagram_core.services.upload_sweeper import DEFAULT_INTERVAL, DEFAULT_MAX_AGE, URL_LIFETIME
 
@@ -43,7 +44,9 @@ class Settings:
     ``"chronological"`` hands the feed to the ranker port (newest first in the shipped one).
     ``reserved_usernames`` are names no account may take (the service reserves its route
     words). The upload sweeper removes what uploads abandoned ``abandoned_upload_age`` ago
-    left behind, at most once per ``upload_sweep_interval``.
+    left behind, at most once per ``upload_sweep_interval``. A message recorded before its
+    write (:class:`~instagram_core.ports.intents.Intents`) and not released after
+    ``intent_grace`` is settled by the recovery sweep: keep it above every store's timeout.
     """
 
     max_upload_bytes: int = attrs.field(
@@ -60,3 +63,4 @@ class Settings:
     )
     upload_sweep_interval: timedelta = attrs.field(default=DEFAULT_INTERVAL, validator=_positive)
     reserved_usernames: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
+    intent_grace: timedelta = attrs.field(default=INTENT_GRACE, validator=_positive)

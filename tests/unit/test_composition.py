@@ -35,8 +35,10 @@ T = TypeVar("T")
 
 def test_memory_ports_fill_every_field_and_bootstrap_binds_their_bus() -> None:
     ports = memory_ports(clock=ManualClock(START))
-    # No transcoder refuses videos; no unit of work publishes after each write.
-    assert all(getattr(ports, name) is not None for name in PORT_FIELDS - {"transcoder", "unit"})
+    # No transcoder refuses videos; no unit of work (or intents) publishes after each write.
+    assert all(
+        getattr(ports, name) is not None for name in PORT_FIELDS - {"transcoder", "unit", "intents"}
+    )
     assert isinstance(ports.events, LocalEventBus)
     app = bootstrap(ports, CoreSettings(ranker="chronological"))
     alice = app.accounts.register("alice", "correct horse")

@@ -6,11 +6,15 @@ the unit's other writes. :meth:`MySqlOutbox.relay_batch` is the relay's step: un
 lease row, the oldest records are handed to ``send`` and deleted only once it returned, in
 the same transaction; a ``send`` that raises leaves them for the next try. A relay that
 dies after the broker acknowledged but before COMMIT sends that batch again (at least
-once; the handlers are idempotent)."""
+once; the handlers are idempotent).
+
+A record may also be *held* (``migrations/0006``): written before a write to another store,
+not relayed until :meth:`MySqlOutbox.release` (see ``instagram_core.ports.intents``)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import attrs
 
@@ -43,6 +47,41 @@ class MySqlOutbox:
                 [(r.topic, r.key, r.payload) for r in records],
             )
 
+    def hold(self, record: OutboxRecord) -> int:
+        """Store ``record`` held (the relay leaves it alone); its row id."""
+        with self._pool.connection() as conn, conn.cursor() as cur:
+            cur.execute(
+                "INSERT INTO outbox (topic, record_key, payload, created_at, held)"
+                " VALUES (%s, %s, %s, UTC_TIMESTAMP(6), 1)",
+                (record.topic, record.key, record.payload),
+            )
+            return int(cur.lastrowid)
+
+    def release(self, row_id: int, again: OutboxRecord | None = None) -> bool:
+        """Let the relay send the held row; ``False`` if it is no longer held (settled by
+        a sweep meanwhile). With ``again``, a row no longer held is written afresh, ready:
+        the caller knows the write happened, and a sweep may have judged too early."""
+        released = self._pool.execute(
+            "UPDATE outbox SET held = 0 WHERE id = %s AND held = 1", (row_id,)
+        )
+        if not released and again is not None:
+            self.append([again])
+        return bool(released)
+
+    def withdraw(self, row_id: int) -> None:
+        """Delete the row if it is still held (its write never happened)."""
+        self._pool.execute("DELETE FROM outbox WHERE id = %s AND held = 1", (row_id,))
+
+    def held_records(self, older_than_seconds: float, limit: int) -> list[tuple[int, OutboxRecord]]:
+        """Rows held for longer than ``older_than_seconds`` (by the server's clock), oldest
+        first."""
+        rows = self._pool.query(
+            "SELECT id, topic, record_key, payload FROM outbox WHERE held = 1"
+            " AND created_at <= UTC_TIMESTAMP(6) - INTERVAL %s MICROSECOND ORDER BY id LIMIT %s",
+            (int(older_than_seconds * 1_000_000), limit),
+        )
+        return [(int(row["id"]), _record(row)) for row in rows]
+
     def relay_batch(
         self, send: Callable[[list[OutboxRecord]], None], limit: int = DEFAULT_BATCH
     ) -> int | None:
@@ -56,27 +95,23 @@ class MySqlOutbox:
             if cur.fetchone() is None:
                 return None
             cur.execute(
-                "SELECT id, topic, record_key, payload FROM outbox ORDER BY id LIMIT %s"
-                " FOR UPDATE SKIP LOCKED",
+                "SELECT id, topic, record_key, payload FROM outbox WHERE held = 0"
+                " ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED",
                 (limit,),
             )
             rows = cur.fetchall()
             if not rows:
                 return 0
-            send(
-                [
-                    OutboxRecord(
-                        row["topic"],
-                        None if row["record_key"] is None else bytes(row["record_key"]),
-                        bytes(row["payload"]),
-                    )
-                    for row in rows
-                ]
-            )
+            send([_record(row) for row in rows])
             cur.execute("DELETE FROM outbox WHERE id IN %s", ([row["id"] for row in rows],))
             return len(rows)
 
     def pending(self) -> int:
-        """Records not yet relayed (for readiness and tests)."""
+        """Records not yet relayed, held ones included (for readiness and tests)."""
         rows = self._pool.query("SELECT COUNT(*) AS n FROM outbox")
         return int(rows[0]["n"])
+
+
+def _record(row: dict[str, Any]) -> OutboxRecord:
+    key = row["record_key"]
+    return OutboxRecord(row["topic"], None if key is None else bytes(key), bytes(row["payload"]))

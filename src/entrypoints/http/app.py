@@ -19,6 +19,8 @@ from instagram_entrypoints.schedule import Periodic, upload_sweeps
 
 log = logging.getLogger("instagram")
 
+INTENT_SWEEP_SECONDS = 30.0
+
 
 def create_app(settings: Settings | None = None, container: Application | None = None) -> Litestar:
     """Build the app over ``container`` (or one built from ``settings``, or from the
@@ -40,6 +42,14 @@ def create_app(settings: Settings | None = None, container: Application | None =
         if schedule is not None:
             schedule.start()
             sweeps.append(schedule)
+        if container.config.kafka_bootstrap_servers():
+            # Messages held by a process killed mid-write (instagram_core.ports.intents):
+            # any live API process settles them, so no extra worker is required for it.
+            intents = Periodic(
+                "intent-sweep", container.core.intent_sweep().recover, INTENT_SWEEP_SECONDS
+            )
+            intents.start()
+            sweeps.append(intents)
 
     def stop() -> None:
         while sweeps:

@@ -20,6 +20,7 @@ from instagram_core.ports.feed_cache import FeedCache
 from instagram_core.ports.feed_snapshots import FeedSnapshots
 from instagram_core.ports.highlights import HighlightStore
 from instagram_core.ports.ids import IdGenerator
+from instagram_core.ports.intents import HeldIntent, Intents
 from instagram_core.ports.media import MediaStore
 from instagram_core.ports.moderation import ModerationVerdict, Moderator
 from instagram_core.ports.multipart import MultipartUploads, UploadedPart
@@ -84,8 +85,10 @@ __all__ = [
     "Handler",
     "HandlerMap",
     "HashtagHit",
+    "HeldIntent",
     "HighlightStore",
     "IdGenerator",
+    "Intents",
     "IssuedToken",
     "LocalEventBus",
     "MatchTier",

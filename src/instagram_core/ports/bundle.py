@@ -18,6 +18,7 @@ from instagram_core.ports.feed_cache import FeedCache
 from instagram_core.ports.feed_snapshots import FeedSnapshots
 from instagram_core.ports.highlights import HighlightStore
 from instagram_core.ports.ids import IdGenerator
+from instagram_core.ports.intents import Intents
 from instagram_core.ports.moderation import Moderator
 from instagram_core.ports.multipart import MultipartUploads
 from instagram_core.ports.notifications import (
@@ -88,3 +89,7 @@ class Ports:
     # Writes and the messages announcing them, kept together. None: the messages are
     # published to ``events`` once the writes returned (no transaction joins the two).
     unit: UnitOfWork | None = None
+    # Messages of writes to stores outside ``unit``'s transaction (posts, likes, comments,
+    # stories in Cassandra or Redis), recorded before the write. None: published to
+    # ``events`` once the write returned (nothing durable to recover after a crash).
+    intents: Intents | None = None

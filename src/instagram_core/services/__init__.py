@@ -11,6 +11,13 @@ from instagram_core.services.feed import FeedPage, FeedService, FeedStores
 from instagram_core.services.freshness import Freshness, ReadRecorder, ReadStamp
 from instagram_core.services.handlers import DeadLetterRouter, Workers
 from instagram_core.services.highlights import HighlightService, HighlightView
+from instagram_core.services.intents import (
+    IntentReport,
+    IntentSweep,
+    Outcomes,
+    OutcomeStores,
+    PublishAfterWrite,
+)
 from instagram_core.services.known_users import KnownUsers
 from instagram_core.services.media import MediaService, UploadTicket
 from instagram_core.services.media_views import MediaView, MediaViews, VariantView
@@ -53,6 +60,8 @@ __all__ = [
     "Freshness",
     "HighlightService",
     "HighlightView",
+    "IntentReport",
+    "IntentSweep",
     "KnownUsers",
     "MediaPipeline",
     "MediaService",
@@ -63,6 +72,8 @@ __all__ = [
     "NotificationService",
     "NotificationStores",
     "NotificationView",
+    "OutcomeStores",
+    "Outcomes",
     "PostOrder",
     "PostService",
     "PostStores",
@@ -70,6 +81,7 @@ __all__ = [
     "PostViews",
     "ProfileService",
     "PublishAfterWork",
+    "PublishAfterWrite",
     "PublishingService",
     "PulledTimelines",
     "PushDevices",

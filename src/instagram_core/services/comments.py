@@ -15,13 +15,14 @@ from instagram_core.policies.rate_limits import COMMENTS, enforce
 from instagram_core.policies.visibility import AudienceGate
 from instagram_core.ports.clock import Clock
 from instagram_core.ports.comments import CommentStore
-from instagram_core.ports.events import EventBus
 from instagram_core.ports.ids import IdGenerator
+from instagram_core.ports.intents import Intents
 from instagram_core.ports.moderation import Moderator
 from instagram_core.ports.rate_limit import RateLimiter
 from instagram_core.ports.users import UserStore
 from instagram_core.services.engagement import EngagementService
 from instagram_core.services.freshness import Freshness, post_key
+from instagram_core.services.intents import always
 from instagram_core.services.lookups import mentionable
 
 
@@ -42,7 +43,7 @@ class CommentService:
         limiter: RateLimiter,
         ids: IdGenerator,
         clock: Clock,
-        bus: EventBus,
+        intents: Intents,
         freshness: Freshness,
     ) -> None:
         self._freshness = freshness
@@ -54,7 +55,7 @@ class CommentService:
         self._limiter = limiter
         self._ids = ids
         self._clock = clock
-        self._bus = bus
+        self._intents = intents  # comments live outside the bus's transaction (Cassandra)
 
     def add(self, viewer_id: str, post_id: int, text: str) -> CommentView:
         """Comment on a visible post: at most 20 a minute per user (the seed's anti-spam
@@ -66,12 +67,14 @@ class CommentService:
         if not verdict.allowed:
             raise InvalidInput(f"comment refused: {verdict.reason}")
         comment = Comment(self._ids.next_id(), post_id, viewer_id, text, self._clock.now())
-        self._comments.add(comment)
-        self._freshness.changed([post_key(post_id)])
         mentions = mentionable(self._users, self._gate, viewer_id, parse_mentions(text))
-        self._bus.publish(
-            CommentAdded(comment.comment_id, post_id, viewer_id, post.author_id, mentions)
-        )
+        message = CommentAdded(comment.comment_id, post_id, viewer_id, post.author_id, mentions)
+
+        def add() -> None:
+            self._comments.add(comment)
+            self._freshness.changed([post_key(post_id)])
+
+        self._intents.run(message, add, always)
         author = self._users.get(viewer_id)
         if author is None:
             raise NotFound("your account no longer exists")

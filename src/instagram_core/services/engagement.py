@@ -6,7 +6,7 @@ from instagram_core.domain.events import PostLiked
 from instagram_core.domain.posts import Post
 from instagram_core.policies.visibility import AudienceGate
 from instagram_core.ports.engagement import EngagementStore
-from instagram_core.ports.events import EventBus
+from instagram_core.ports.intents import Intents
 from instagram_core.ports.posts import PostStore
 from instagram_core.ports.users import UserStore
 from instagram_core.services.freshness import Freshness, post_key, relations_key
@@ -20,7 +20,7 @@ class EngagementService:
         users: UserStore,
         engagement: EngagementStore,
         gate: AudienceGate,
-        bus: EventBus,
+        intents: Intents,
         freshness: Freshness,
     ) -> None:
         self._freshness = freshness
@@ -28,7 +28,7 @@ class EngagementService:
         self._users = users
         self._engagement = engagement
         self._gate = gate
-        self._bus = bus
+        self._intents = intents  # likes live outside the bus's transaction (Redis)
 
     def visible_post(self, viewer_id: str, post_id: int) -> Post:
         """The post if the viewer may see it: ``NotFound`` or ``Forbidden`` otherwise."""
@@ -37,10 +37,15 @@ class EngagementService:
     def like(self, viewer_id: str, post_id: int) -> int:
         """Like once; a repeated like changes nothing. Returns the like count."""
         post = self.visible_post(viewer_id, post_id)
-        added, count = self._engagement.like(post_id, viewer_id)
-        if added:
-            self._freshness.changed([post_key(post_id), relations_key(viewer_id)])
-            self._bus.publish(PostLiked(post_id, viewer_id, post.author_id))
+
+        def like() -> tuple[bool, int]:
+            added, count = self._engagement.like(post_id, viewer_id)
+            if added:
+                self._freshness.changed([post_key(post_id), relations_key(viewer_id)])
+            return added, count
+
+        message = PostLiked(post_id, viewer_id, post.author_id)
+        _, count = self._intents.run(message, like, lambda result: result[0])
         return count
 
     def unlike(self, viewer_id: str, post_id: int) -> int:

@@ -14,14 +14,15 @@ from instagram_core.domain.posts import MAX_MEDIA_PER_POST, Location, Post
 from instagram_core.policies.rate_limits import POSTS, enforce
 from instagram_core.policies.visibility import AudienceGate
 from instagram_core.ports.clock import Clock
-from instagram_core.ports.events import EventBus
 from instagram_core.ports.ids import IdGenerator
+from instagram_core.ports.intents import Intents
 from instagram_core.ports.media import MediaStore
 from instagram_core.ports.moderation import Moderator
 from instagram_core.ports.posts import PostStore
 from instagram_core.ports.rate_limit import RateLimiter
 from instagram_core.ports.users import UserStore
 from instagram_core.services.freshness import Freshness, post_key, timeline_key
+from instagram_core.services.intents import always
 from instagram_core.services.lookups import mentionable, visible_post
 from instagram_core.services.media import MediaService
 from instagram_core.services.views import PostView, PostViews
@@ -56,7 +57,7 @@ class PostService:
         limiter: RateLimiter,
         ids: IdGenerator,
         clock: Clock,
-        bus: EventBus,
+        intents: Intents,
         freshness: Freshness,
     ) -> None:
         self._freshness = freshness
@@ -68,7 +69,7 @@ class PostService:
         self._limiter = limiter
         self._ids = ids
         self._clock = clock
-        self._bus = bus
+        self._intents = intents  # posts live outside the bus's transaction (Cassandra)
 
     def create(self, author_id: str, new: NewPost) -> Post:
         """Phase one: validate, claim the media and store the post as ``processing``.
@@ -76,8 +77,7 @@ class PostService:
         post = self._validated(author_id, new)
         enforce(self._limiter, POSTS, author_id)
         self._claim_media(post)
-        self._s.posts.add(post)
-        self._bus.publish(PostCreated(post.post_id))
+        self._intents.run(PostCreated(post.post_id), lambda: self._s.posts.add(post), always)
         return post
 
     def get(self, viewer_id: str, post_id: int) -> PostView:
@@ -93,17 +93,15 @@ class PostService:
         if post.author_id != user_id:
             raise Forbidden("only the author can delete a post")
         media = self._s.media.get_many(post.media_ids)
-        self._s.posts.delete(post_id)
-        self._freshness.changed([post_key(post_id), timeline_key(user_id)])
-        self._bus.publish(
-            PostDeleted(
-                post_id,
-                user_id,
-                post.media_ids,
-                tuple(m.prefix for m in media.values()),
-                post.hashtags,
-            )
+        message = PostDeleted(
+            post_id, user_id, post.media_ids, tuple(m.prefix for m in media.values()), post.hashtags
         )
+
+        def delete() -> None:
+            self._s.posts.delete(post_id)
+            self._freshness.changed([post_key(post_id), timeline_key(user_id)])
+
+        self._intents.run(message, delete, always)
 
     def _validated(self, author_id: str, new: NewPost) -> Post:
         if not 1 <= len(new.media_ids) <= MAX_MEDIA_PER_POST:

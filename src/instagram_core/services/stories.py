@@ -27,6 +27,7 @@ from instagram_core.policies.visibility import AudienceGate
 from instagram_core.ports.clock import Clock
 from instagram_core.ports.events import EventBus
 from instagram_core.ports.ids import IdGenerator
+from instagram_core.ports.intents import Intents
 from instagram_core.ports.media import MediaStore
 from instagram_core.ports.restrictions import Restrictions
 from instagram_core.ports.social_graph import SocialGraph
@@ -35,6 +36,7 @@ from instagram_core.ports.story_trays import StoryTrayCache
 from instagram_core.ports.users import UserStore
 from instagram_core.services.closeness import Closeness
 from instagram_core.services.follower_chunks import follower_chunks
+from instagram_core.services.intents import always
 from instagram_core.services.media import MediaService
 from instagram_core.services.publishing import MediaPipeline
 from instagram_core.services.story_views import StoryView, StoryViews
@@ -66,6 +68,7 @@ class StoryService:
         ids: IdGenerator,
         clock: Clock,
         bus: EventBus,
+        intents: Intents,
         lifetime: timedelta = STORY_LIFETIME,
     ) -> None:
         self._lifetime = lifetime  # 24 hours; shorter only to watch expiry happen in tests
@@ -83,6 +86,7 @@ class StoryService:
         self._ids = ids
         self._clock = clock
         self._bus = bus
+        self._intents = intents  # stories live outside the bus's transaction (Cassandra)
 
     def create(
         self,
@@ -108,12 +112,20 @@ class StoryService:
         )
         if not self._media.attach(media_id, story.story_id):
             raise InvalidInput(f"media {media_id} is already in use")
-        self._stories.add(story)
-        self._bus.publish(StoryCreated(story.story_id, author_id))
+        self._intents.run(
+            StoryCreated(story.story_id, author_id), lambda: self._stories.add(story), always
+        )
         return story
 
     def process_story(self, event: StoryCreated) -> None:
+        """Process the story's media and put it live (or failed). A story already live is
+        announced again: a worker that died between storing it live and touching the trays
+        (or publishing its mentions) has its message redelivered, and only this redelivery
+        can finish the job. Touching a tray and notifying a mention are idempotent."""
         story = self._stories.get(event.story_id, self._clock.now())
+        if story is not None and story.status is StoryStatus.LIVE:
+            self._announce_live(story)
+            return
         if story is None or story.status is not StoryStatus.PROCESSING:
             return
         media = self._media.get(story.media_id)
@@ -126,10 +138,13 @@ class StoryService:
                 self._pipeline.fail(media, exc.message)
         self._stories.update(attrs.evolve(story, status=status))
         if status is StoryStatus.LIVE:
-            self._touch_trays(story)
-            mentioned = tuple(s.user_id for s in story.stickers if isinstance(s, MentionSticker))
-            if mentioned:
-                self._bus.publish(StoryMentioned(story.story_id, story.author_id, mentioned))
+            self._announce_live(story)
+
+    def _announce_live(self, story: Story) -> None:
+        self._touch_trays(story)
+        mentioned = tuple(s.user_id for s in story.stickers if isinstance(s, MentionSticker))
+        if mentioned:
+            self._bus.publish(StoryMentioned(story.story_id, story.author_id, mentioned))
 
     def _stickers(self, author_id: str, raw: Sequence[object]) -> tuple[Sticker, ...]:
         placed: list[Sticker] = []

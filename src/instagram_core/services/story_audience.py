@@ -21,7 +21,7 @@ from instagram_core.domain.stories import Story, StoryStatus, StoryViewer
 from instagram_core.domain.users import User
 from instagram_core.policies.visibility import AudienceGate
 from instagram_core.ports.clock import Clock
-from instagram_core.ports.events import EventBus
+from instagram_core.ports.intents import Intents
 from instagram_core.ports.stories import StoryStore
 from instagram_core.ports.story_polls import StoryPollStore
 from instagram_core.ports.story_views import StoryViewStore
@@ -46,7 +46,7 @@ class StoryAudience:
         users: UserStore,
         gate: AudienceGate,
         clock: Clock,
-        bus: EventBus,
+        intents: Intents,
     ) -> None:
         self._stories = stories
         self._views = views
@@ -54,7 +54,7 @@ class StoryAudience:
         self._users = users
         self._gate = gate
         self._clock = clock
-        self._bus = bus
+        self._intents = intents  # views live outside the bus's transaction (Cassandra)
 
     def visible_story(self, viewer_id: str, story_id: int) -> Story:
         """A live story the viewer may see: ``NotFound`` if it is expired, not yet live (for
@@ -77,8 +77,11 @@ class StoryAudience:
         story = self.visible_story(viewer_id, story_id)
         if story.author_id == viewer_id:
             return
-        if self._views.record(story_id, StoryViewer(viewer_id, self._clock.now())):
-            self._bus.publish(StoryViewed(story_id, viewer_id, story.author_id))
+        self._intents.run(
+            StoryViewed(story_id, viewer_id, story.author_id),
+            lambda: self._views.record(story_id, StoryViewer(viewer_id, self._clock.now())),
+            bool,
+        )
 
     def viewers(
         self, owner_id: str, story_id: int, cursor: str | None, limit: int

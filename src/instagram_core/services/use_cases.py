@@ -21,6 +21,7 @@ from instagram_core.services.feed import FeedService
 from instagram_core.services.freshness import Freshness
 from instagram_core.services.handlers import Workers
 from instagram_core.services.highlights import HighlightService
+from instagram_core.services.intents import IntentSweep
 from instagram_core.services.media import MediaService
 from instagram_core.services.notifications import NotificationService
 from instagram_core.services.posts import PostService
@@ -73,3 +74,4 @@ class UseCases:
     workers: Workers
     handlers: HandlerMap
     give_up: Callable[[Message, str], None]
+    intent_sweep: IntentSweep  # settles messages a crash left between record and release

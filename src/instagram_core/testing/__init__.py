@@ -22,6 +22,7 @@ from instagram_core.testing.comments import CommentStoreContract
 from instagram_core.testing.engagement import EngagementStoreContract
 from instagram_core.testing.event_bus import EventBusContract, RunningBus
 from instagram_core.testing.feed_cache import FeedCacheContract
+from instagram_core.testing.intents import IntentsContract, IntentsRig
 from instagram_core.testing.media import MediaStoreContract
 from instagram_core.testing.notifications import NotificationStoreContract
 from instagram_core.testing.posts import PostStoreContract
@@ -37,6 +38,8 @@ __all__ = [
     "EngagementStoreContract",
     "EventBusContract",
     "FeedCacheContract",
+    "IntentsContract",
+    "IntentsRig",
     "MediaStoreContract",
     "NotificationStoreContract",
     "PostStoreContract",
