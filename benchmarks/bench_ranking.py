@@ -12,6 +12,9 @@ gathering the facts (engagement counts, comment counts, media types, follower co
 viewer's history) in one batched call per store before (a). The process is pinned to one
 CPU and every thread pool (OpenBLAS, OpenMP, onnxruntime) is held to one thread.
 
+Row (d) is judged against issue 17's goal, under 1 ms for 500 candidates with the facts;
+when it misses, the cProfile top functions by cumulative time of that call are printed.
+
 Reported: median milliseconds per call over ``--runs`` calls (fewer for the slow loop), the
 ratios, the share spent on features, and the largest score difference between the paths.
 
@@ -47,9 +50,15 @@ from instagram_adapters.ranking.model import (  # noqa: E402
     NumpyEngagementModel,
     load_weights,
 )
-from instagram_core.domain.ranking import CandidateFacts, HeadWeights, ViewerHistory  # noqa: E402
+from instagram_core.domain.ranking import (  # noqa: E402
+    CandidateColumns,
+    CandidateFacts,
+    HeadWeights,
+    ViewerHistory,
+)
 
 BUDGET_MS = 2.0
+SERVING_GOAL_MS = 1.0  # issue 17: ModelRanker.score with its facts, 500 candidates
 
 
 def world(candidates: int, seed: int = 1) -> tuple[ViewerHistory, list[CandidateFacts]]:
@@ -137,10 +146,12 @@ def median_ms(call: Callable[[], object], runs: int) -> float:
     return statistics.median(times)
 
 
-def serving_call_ms(candidates: int, runs: int) -> float:
-    """Median ms of ``ModelRanker.score`` over ``candidates`` published posts in memory."""
+def serving_call_ms(candidates: int, runs: int) -> tuple[float, str | None]:
+    """Median ms of ``ModelRanker.score`` over ``candidates`` published posts in memory,
+    and its profile when that misses :data:`SERVING_GOAL_MS` (else None)."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from bench_feed import build_world
+    from profiles import top_cumulative
 
     authors = 100
     container, viewer_id = build_world(authors, -(-candidates // authors))
@@ -153,7 +164,10 @@ def serving_call_ms(candidates: int, runs: int) -> float:
     ][:candidates]
     ranker = container.core.model_ranker()
     try:
-        return median_ms(lambda: ranker.score(viewer_id, timeline), runs)
+        median = median_ms(lambda: ranker.score(viewer_id, timeline), runs)
+        if median < SERVING_GOAL_MS:
+            return median, None
+        return median, top_cumulative(lambda: ranker.score(viewer_id, timeline), calls=50)
     finally:
         container.shutdown_resources()
 
@@ -166,7 +180,8 @@ def main() -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
 
-    viewer, candidates = world(args.candidates)
+    viewer, facts = world(args.candidates)
+    candidates = CandidateColumns.of(facts)  # as serving gathers them
     weights = HeadWeights()
     paths: dict[str, Callable[[], Sequence[float]]] = {}
     numpy_model = NumpyEngagementModel(SHIPPED_WEIGHTS, weights)
@@ -179,7 +194,7 @@ def main() -> None:
     except ImportError:
         print("note: onnxruntime is not installed; the ONNX path is skipped")
     plain = PlainPythonModel(weights)
-    paths["plain Python"] = lambda: plain.rank(viewer, candidates)
+    paths["plain Python"] = lambda: plain.rank(viewer, facts)
 
     runs = {
         name: args.runs if name != "plain Python" else max(args.runs // 50, 5) for name in paths
@@ -206,12 +221,16 @@ def main() -> None:
             f"  {labels[name]:<44}{median:>9.3f} ms  {ratio:>7.1f}x numpy  "
             f"{budget} {BUDGET_MS:g} ms  ({runs[name]} runs)"
         )
-    served_ms = serving_call_ms(args.candidates, max(args.runs // 10, 20))
-    budget = "under" if served_ms < BUDGET_MS else "OVER"
+    served_ms, profile = serving_call_ms(args.candidates, max(args.runs // 10, 20))
+    goal = "met" if served_ms < SERVING_GOAL_MS else "MISSED"
     print(
         f"  {'(d) ModelRanker.score, in-memory stores':<44}{served_ms:>9.3f} ms  "
-        f"{served_ms / medians['numpy']:>7.1f}x numpy  {budget} {BUDGET_MS:g} ms  (facts included)"
+        f"{served_ms / medians['numpy']:>7.1f}x numpy  goal < {SERVING_GOAL_MS:g} ms {goal}"
+        "  (facts included)"
     )
+    if profile is not None:
+        print("  what is left in (d) (cProfile, top by cumulative time):")
+        print(profile)
     print(f"  of (a): feature rows {features_ms:.3f} ms, numpy model {model_ms:.3f} ms")
     for name, scores in results.items():
         if name != "numpy":

@@ -40,6 +40,7 @@ from instagram_core.services.intents import IntentSweep, Outcomes, OutcomeStores
 from instagram_core.services.media import MediaService
 from instagram_core.services.media_views import MediaViews
 from instagram_core.services.notifications import NotificationService, NotificationStores
+from instagram_core.services.post_rows import PostRows
 from instagram_core.services.posts import PostService, PostStores
 from instagram_core.services.profiles import ProfileService
 from instagram_core.services.publishing import MediaPipeline, PublishingService
@@ -172,6 +173,7 @@ def bootstrap(ports: Ports, settings: Settings | None = None) -> UseCases:
             shared.freshness,
             shared.fanout_policy,
             PulledTimelines(ports.posts, ports.clock),
+            PostRows(ports.posts, ports.change_versions, ports.clock),
         ),
         notifications=workers.notifications,
         push_devices=PushDevices(ports.devices, ports.ids, ports.clock),

@@ -4,12 +4,15 @@ and ONNX adapters on the shipped model; then the training pipeline and the featu
 from __future__ import annotations
 
 import importlib.util
+import math
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from instagram_adapters.ranking.evaluation import auc, baseline_scores
 from instagram_adapters.ranking.features import CandidateFacts, ViewerHistory, feature_rows
@@ -22,7 +25,7 @@ from instagram_adapters.ranking.model import (
 )
 from instagram_adapters.ranking.network import TrainingPlan, fit
 from instagram_adapters.ranking.simulator import simulate
-from instagram_core.domain.ranking import FEATURES, HEADS, HeadWeights
+from instagram_core.domain.ranking import FEATURES, HEADS, CandidateColumns, HeadWeights
 from instagram_core.ports.ranking import EngagementModel
 
 ModelFactory = Callable[[HeadWeights], EngagementModel]
@@ -195,3 +198,72 @@ def test_feature_rows_follow_the_definitions() -> None:
 
 def test_no_candidates_give_no_rows() -> None:
     assert feature_rows(ViewerHistory({}, {}), []).shape == (0, len(FEATURES))
+
+
+def _reference_row(viewer: ViewerHistory, c: CandidateFacts) -> list[float]:
+    """One candidate's features by the definitions, in plain Python."""
+    age = max(c.age_hours, 0.0)
+    tags = [viewer.tag_affinity.get(t, 0.0) for t in c.hashtags]
+    return [
+        viewer.author_affinity.get(c.author_id, 0.0),
+        sum(tags) / len(tags) if tags else 0.0,
+        age,
+        math.log1p(c.likes),
+        math.log1p(c.comments),
+        math.log1p(c.likes / max(age, 1.0)),
+        float(c.is_video),
+        float(c.media_count),
+        math.log1p(c.author_followers),
+        float(c.post_id in viewer.seen),
+        float(len(c.hashtags)),
+        float(c.has_location),
+    ]
+
+
+_tags = st.lists(st.sampled_from(["#a", "#b", "#c"]), max_size=3).map(tuple)
+_facts = st.builds(
+    CandidateFacts,
+    post_id=st.integers(0, 5),
+    author_id=st.sampled_from(["ann", "bob"]),
+    age_hours=st.floats(-2.0, 500.0),
+    likes=st.integers(0, 10**6),
+    comments=st.integers(0, 10**4),
+    is_video=st.booleans(),
+    media_count=st.integers(1, 10),
+    author_followers=st.integers(0, 10**7),
+    hashtags=_tags,
+    has_location=st.booleans(),
+)
+_histories = st.builds(
+    ViewerHistory,
+    st.dictionaries(st.sampled_from(["ann", "bob"]), st.floats(0.0, 10.0)),
+    st.dictionaries(st.sampled_from(["#a", "#b"]), st.floats(0.0, 10.0)),
+    st.frozensets(st.integers(0, 5)),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(viewer=_histories, facts=st.lists(_facts, max_size=6))
+def test_columns_give_the_rows_of_the_definitions(
+    viewer: ViewerHistory, facts: list[CandidateFacts]
+) -> None:
+    """Serving passes the facts as columns; tests and tools pass them one by one. Both give
+    the rows the definitions give, including for a viewer with no tag affinity or no seen
+    posts (columns the features fill without a per-candidate pass)."""
+    columns = CandidateColumns.of(facts)
+    expected = np.array([_reference_row(viewer, c) for c in facts], dtype=np.float32)
+    expected = expected.reshape(len(facts), len(FEATURES))
+    np.testing.assert_allclose(feature_rows(viewer, columns), expected, rtol=1e-6, atol=1e-6)
+    np.testing.assert_array_equal(feature_rows(viewer, columns), feature_rows(viewer, facts))
+    assert len(columns) == len(facts)
+
+
+def test_a_model_scores_columns_as_it_scores_facts(make_model: ModelFactory) -> None:
+    model = make_model(HeadWeights())
+    viewer = ViewerHistory({"ann": 2.5}, {"#dog": 1.0}, frozenset({11}))
+    facts = [
+        CandidateFacts(10, "ann", 0.1, 3, 0, True, 1, 99, ("#dog", "#cat"), True),
+        CandidateFacts(11, "bob", 24.0, 23, 4, False, 3, 0, (), False),
+    ]
+    assert list(model.score(viewer, CandidateColumns.of(facts))) == list(model.score(viewer, facts))
+    assert list(model.score(viewer, CandidateColumns.of([]))) == []

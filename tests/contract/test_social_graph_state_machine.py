@@ -89,6 +89,12 @@ class GraphsAgree(RuleBasedStateMachine):
             self.model.follower_ids_after(user, after, limit)
         )
 
+    @rule(user=users, more_than=st.integers(0, 3))
+    def popular_followees(self, user: str, more_than: int) -> None:
+        assert sorted(self.mysql.popular_followees(user, more_than)) == sorted(
+            self.model.popular_followees(user, more_than)
+        )
+
     @invariant()
     def counts_and_following_ids_agree(self) -> None:
         for user in USERS:

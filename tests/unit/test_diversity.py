@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from instagram_core.policies.diversity import REPEAT_DECAY, diversify
+from instagram_core.policies.diversity import REPEAT_DECAY, _by_heap, _queues, diversify
 
 CANDIDATES = st.lists(
     st.tuples(st.sampled_from("abcd"), st.floats(0, 1, allow_nan=False)), max_size=60
@@ -145,3 +145,31 @@ def test_a_prolific_author_is_spread_between_the_others_not_left_for_the_end() -
 def test_max_run_below_one_is_refused() -> None:
     with pytest.raises(ValueError, match="max_run"):
         diversify([(1, "a", 1.0)], max_run=0)
+
+
+SKEWED = st.lists(
+    st.tuples(
+        st.sampled_from("aaaabbc"),
+        st.sampled_from([0.0, 0.25, 0.5, 1.0]) | st.floats(0, 100, allow_nan=False),
+    ),
+    max_size=80,
+).map(lambda items: [(i + 1, author, score) for i, (author, score) in enumerate(items)])
+
+
+@given(
+    CANDIDATES | SKEWED,
+    st.integers(1, 3),
+    st.sampled_from([REPEAT_DECAY, 0.5, 0.99, 1.0]),
+)
+def test_the_walk_down_the_sorted_list_gives_the_heaps_order(
+    candidates: list[tuple[int, str, float]], max_run: int, decay: float
+) -> None:
+    """The fast path (one sort, then a walk) against the general one (a heap of queue
+    heads), ties and a dominant author included: the same order, post for post."""
+    heap_order = _by_heap(_queues(candidates), max_run, decay, len(candidates))
+    assert diversify(candidates, max_run, decay) == heap_order
+
+
+def test_negative_scores_take_the_heap_path() -> None:
+    candidates = [(1, "a", -1.0), (2, "a", -1.0), (3, "b", -0.5)]
+    assert diversify(candidates) == _by_heap(_queues(candidates), 2, REPEAT_DECAY, 3)

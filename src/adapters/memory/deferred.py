@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
-from instagram_core.domain.ranking import CandidateFacts, HeadWeights, ViewerHistory
+from instagram_core.domain.ranking import Candidates, HeadWeights, ViewerHistory
 from instagram_core.ports.processing import MediaHeader, MediaProcessor, ProcessedImage
 from instagram_core.ports.ranking import EngagementModel
 
@@ -72,5 +72,5 @@ class DeferredEngagementModel:
     def predict(self, features: Sequence[Sequence[float]]) -> Sequence[float]:
         return self._model().predict(features)
 
-    def score(self, viewer: ViewerHistory, candidates: Sequence[CandidateFacts]) -> Sequence[float]:
+    def score(self, viewer: ViewerHistory, candidates: Candidates) -> Sequence[float]:
         return self._model().score(viewer, candidates)

@@ -147,6 +147,14 @@ class InMemorySocialGraph:
         with self._lock:
             return {u: len(self._active_follower_ids.get(u, [])) for u in user_ids}
 
+    def popular_followees(self, user_id: str, more_than: int) -> list[str]:
+        with self._lock:
+            return [
+                followee_id
+                for _, followee_id in self._outgoing_active.get(user_id, [])
+                if len(self._active_follower_ids.get(followee_id, ())) > more_than
+            ]
+
     def mutual_counts(self, viewer_id: str, user_ids: Iterable[str]) -> dict[str, int]:
         with self._lock:
             followed = {followee for _, followee in self._outgoing_active.get(viewer_id, [])}

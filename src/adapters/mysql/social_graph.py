@@ -240,6 +240,16 @@ class MySqlSocialGraph:
             counts.update((row["user_id"], int(row["follower_count"])) for row in rows)
         return counts
 
+    def popular_followees(self, user_id: str, more_than: int) -> Sequence[str]:
+        rows = self._pool.query(
+            "SELECT follows.followee_id FROM follows JOIN users"
+            " ON users.user_id = follows.followee_id"
+            " WHERE follows.follower_id = %s AND follows.status = %s"
+            " AND users.follower_count > %s",
+            (user_id, _ACTIVE, more_than),
+        )
+        return [row["followee_id"] for row in rows]
+
     def mutual_counts(self, viewer_id: str, user_ids: Iterable[str]) -> Mapping[str, int]:
         counts: dict[str, int] = {}
         for batch in in_batches(user_ids):

@@ -25,7 +25,7 @@ from instagram_adapters.ranking.network import NetWeights
 from instagram_core.domain.ranking import (
     FEATURES,
     HEADS,
-    CandidateFacts,
+    Candidates,
     HeadWeights,
     ViewerHistory,
 )
@@ -90,8 +90,8 @@ class _CombinedHeads:
         """Each head's probability per row, in :data:`HEADS` order."""
         raise NotImplementedError
 
-    def score(self, viewer: ViewerHistory, candidates: Sequence[CandidateFacts]) -> list[float]:
-        return self.predict(feature_rows(viewer, candidates)) if candidates else []
+    def score(self, viewer: ViewerHistory, candidates: Candidates) -> list[float]:
+        return self.predict(feature_rows(viewer, candidates)) if len(candidates) else []
 
     def predict(self, features: FeatureRows) -> list[float]:
         return _combine(self.heads(features), self._head_weights)

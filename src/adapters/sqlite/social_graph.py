@@ -228,6 +228,16 @@ class SqliteSocialGraph:
         found = {row["user_id"]: int(row["follower_count"]) for row in rows}
         return {user_id: found.get(user_id, 0) for user_id in wanted}
 
+    def popular_followees(self, user_id: str, more_than: int) -> list[str]:
+        rows = self._db.query(
+            "SELECT follows.followee_id FROM follows JOIN follow_counts"
+            " ON follow_counts.user_id = follows.followee_id"
+            " WHERE follows.follower_id = ? AND follows.status = ?"
+            " AND follow_counts.follower_count > ?",
+            (user_id, _ACTIVE, more_than),
+        )
+        return [row["followee_id"] for row in rows]
+
     def mutual_counts(self, viewer_id: str, user_ids: Iterable[str]) -> dict[str, int]:
         wanted, param = json_ids(user_ids)
         rows = self._db.query(

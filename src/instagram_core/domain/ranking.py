@@ -3,7 +3,7 @@ the heads combine into one score (the seed's ``score = w1·P(like) + w2·P(comme
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import attrs
 
@@ -54,6 +54,48 @@ class CandidateFacts:
     author_followers: int
     hashtags: tuple[str, ...]
     has_location: bool
+
+
+@attrs.frozen
+class CandidateColumns:
+    """The same facts for a whole feed's candidates, one sequence per fact, all as long as
+    ``post_ids``: what serving gathers. Building 500 :class:`CandidateFacts` objects cost
+    more than scoring them; columns are built by one comprehension each and are what the
+    feature arithmetic reads anyway."""
+
+    post_ids: Sequence[int]
+    author_ids: Sequence[str]
+    age_hours: Sequence[float]
+    likes: Sequence[int]
+    comments: Sequence[int]
+    is_video: Sequence[bool]
+    media_counts: Sequence[int]
+    author_followers: Sequence[int]
+    hashtags: Sequence[tuple[str, ...]]
+    has_location: Sequence[bool]
+
+    def __len__(self) -> int:
+        return len(self.post_ids)
+
+    @classmethod
+    def of(cls, facts: Sequence[CandidateFacts]) -> CandidateColumns:
+        """The columns of a list of facts (tests and tools build facts one by one)."""
+        return cls(
+            post_ids=[f.post_id for f in facts],
+            author_ids=[f.author_id for f in facts],
+            age_hours=[f.age_hours for f in facts],
+            likes=[f.likes for f in facts],
+            comments=[f.comments for f in facts],
+            is_video=[f.is_video for f in facts],
+            media_counts=[f.media_count for f in facts],
+            author_followers=[f.author_followers for f in facts],
+            hashtags=[f.hashtags for f in facts],
+            has_location=[f.has_location for f in facts],
+        )
+
+
+# What a model scores: facts one by one, or the same facts as columns.
+Candidates = Sequence[CandidateFacts] | CandidateColumns
 
 
 @attrs.frozen

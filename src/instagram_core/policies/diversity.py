@@ -55,23 +55,119 @@ def diversify(
     module docstring), otherwise best decayed score first. Raises ``ValueError`` for a
     ``max_run`` below 1.
 
-    Each author's posts queue by score and only queue heads compete, in a heap by decayed
-    score (an entry whose post was shown meanwhile is skipped when it surfaces). Authors
-    sit in buckets by posts left: the largest count only falls, so finding it is
-    amortised O(1), and a critical author is alone in its bucket."""
+    Each author's posts queue by score and only queue heads compete by decayed score.
+    Authors sit in buckets by posts left: the largest count only falls, so finding it is
+    amortised O(1), and a critical author is alone in its bucket. The competition runs
+    as a walk down one sorted list where it can (see :func:`_by_fixed_keys`), else on a
+    heap of the queue heads (:func:`_by_heap`): the same order either way."""
     if max_run < 1:
         raise ValueError("max_run must be at least 1")
+    queues = _queues(candidates)
+    keyed = _fixed_keys(queues, decay) if 0.0 < decay <= 1.0 else None
+    if keyed is not None:
+        return _by_fixed_keys(keyed, queues, max_run)
+    return _by_heap(queues, max_run, decay, len(candidates))
+
+
+def _queues(candidates: Sequence[tuple[int, str, float]]) -> Queues:
+    """Each author's posts, best score first (the newer first on a tie)."""
     queues: Queues = defaultdict(deque)
     for post_id, author, score in sorted(candidates, key=lambda c: (-c[2], -c[0])):
         queues[author].append((score, post_id))
-    heads = [(-q[0][0], -q[0][1], author) for author, q in queues.items()]
-    heapq.heapify(heads)
+    return queues
+
+
+def _buckets(queues: Queues) -> list[set[str]]:
+    """Authors by how many posts they have left."""
     buckets: list[set[str]] = [set() for _ in range(max(map(len, queues.values()), default=0) + 1)]
     for author, queue in queues.items():
         buckets[len(queue)].add(author)
+    return buckets
+
+
+def _by_fixed_keys(keyed: list[tuple[float, int, str]], queues: Queues, max_run: int) -> list[int]:
+    """The heap's order, as a walk down one list sorted once: the fast path.
+
+    An author's ``k``-th post (best first) is its queue's head exactly when ``k`` of its
+    posts were shown, so its decayed score is fixed in advance: ``score * decay**k``. With
+    scores of at least 0 and a decay of at most 1, those keys fall along each queue, so
+    in one list sorted by key every author's posts keep their queue order and the first
+    remaining post of each author is its head. The best head is then the list's first
+    remaining post, and the best head of anyone but the closed author the first remaining
+    post by someone else: no heap, one sort in C (``keyed``, from :func:`_fixed_keys`,
+    which declines when some score is negative or a rounding tie would reorder a queue)."""
+    n = len(keyed)
+    authors = [entry[2] for entry in keyed]
+    firsts: dict[str, deque[int]] = defaultdict(deque)  # each author's remaining positions
+    for position, author in enumerate(authors):
+        firsts[author].append(position)
+    following = list(range(1, n + 1))  # the remaining positions as a linked list
+    preceding = list(range(-1, n - 1))
+    buckets, counts = _buckets(queues), {author: len(q) for author, q in queues.items()}
+    order: list[int] = []
+    first, last, run, left, top = 0, "", 0, n, len(buckets) - 1
+    while left:
+        while not buckets[top]:
+            top -= 1
+        closed = last if run >= max_run else None
+        pick = -1
+        if top > max_run * (left - top):  # a critical author (see the module docstring)
+            (critical,) = buckets[top]
+            if critical != closed:
+                pick = firsts[critical][0]
+        if pick < 0:
+            pick = first
+            if authors[pick] == closed:  # the best post by anyone else, if anyone is left
+                other = following[pick]
+                while other < n and authors[other] == closed:
+                    other = following[other]
+                if other < n:
+                    pick = other
+        author = authors[pick]
+        firsts[author].popleft()
+        before, after = preceding[pick], following[pick]
+        if before < 0:
+            first = after
+        else:
+            following[before] = after
+        if after < n:
+            preceding[after] = before
+        order.append(-keyed[pick][1])
+        size = counts[author] = counts[author] - 1
+        buckets[size + 1].remove(author)
+        buckets[size].add(author)
+        run = run + 1 if author == last else 1
+        last, left = author, left - 1
+    return order
+
+
+def _fixed_keys(queues: Queues, decay: float) -> list[tuple[float, int, str]] | None:
+    """``(-decayed score, -post id, author)`` of every post, sorted; ``None`` where the
+    keys would not keep some queue's order (see :func:`_by_fixed_keys`)."""
+    keyed: list[tuple[float, int, str]] = []
+    for author, queue in queues.items():
+        previous: tuple[float, int] | None = None
+        for k, (score, post_id) in enumerate(queue):
+            if score < 0.0:
+                return None
+            key = (-score * decay**k if k else -score, -post_id)
+            if previous is not None and key <= previous:
+                return None
+            previous = key
+            keyed.append((key[0], key[1], author))
+    keyed.sort()
+    return keyed
+
+
+def _by_heap(queues: Queues, max_run: int, decay: float, left: int) -> list[int]:
+    """The general path: only queue heads compete, in a heap by decayed score (an entry
+    whose post was shown meanwhile is skipped when it surfaces)."""
+    heads = [(-q[0][0], -q[0][1], author) for author, q in queues.items()]
+    heapq.heapify(heads)
+    buckets = _buckets(queues)
     shown: dict[str, int] = defaultdict(int)
     order: list[int] = []
-    last, run, left, top = "", 0, len(candidates), len(buckets) - 1
+    last, run, top = "", 0, len(buckets) - 1
     while left:
         while not buckets[top]:
             top -= 1

@@ -38,6 +38,11 @@ class FanoutPolicy:
         """Push-side test: too many followers to push to."""
         return follower_count > self.celebrity_threshold
 
+    @property
+    def pull_floor(self) -> int:
+        """Accounts with more followers than this are pulled on read."""
+        return self.celebrity_threshold // 2
+
     def pull_on_read(self, follower_count: int) -> bool:
         """Read-side test, with hysteresis (see the class docstring)."""
-        return follower_count > self.celebrity_threshold // 2
+        return follower_count > self.pull_floor

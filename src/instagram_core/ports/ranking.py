@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from instagram_core.domain.posts import Post
-from instagram_core.domain.ranking import CandidateFacts, ViewerHistory
+from instagram_core.domain.ranking import Candidates, ViewerHistory
 
 
 class Ranker(Protocol):
@@ -24,7 +24,8 @@ class EngagementModel(Protocol):
         empty output."""
         ...
 
-    def score(self, viewer: ViewerHistory, candidates: Sequence[CandidateFacts]) -> Sequence[float]:
-        """Combined scores for one viewer's candidates, the features computed from the facts
-        exactly as in training (the model and its features are one unit)."""
+    def score(self, viewer: ViewerHistory, candidates: Candidates) -> Sequence[float]:
+        """Combined scores for one viewer's candidates (facts one by one, or as columns:
+        the same scores), the features computed from the facts exactly as in training (the
+        model and its features are one unit)."""
         ...

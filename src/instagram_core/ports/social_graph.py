@@ -74,6 +74,13 @@ class SocialGraph(Protocol):
         feed read tells the celebrities it must pull from."""
         ...
 
+    def popular_followees(self, user_id: str, more_than: int) -> Sequence[str]:
+        """The accounts ``user_id`` actively follows that have more than ``more_than``
+        active followers, in no particular order: the celebrities a feed read pulls from,
+        found without reading a count per followed account (a SQL store joins on its
+        counters), so the cost follows the celebrities, not the follow count."""
+        ...
+
     def mutual_counts(self, viewer_id: str, user_ids: Iterable[str]) -> Mapping[str, int]:
         """For each of ``user_ids``: how many accounts ``viewer_id`` actively follows also
         actively follow it (search's "followed by" signal); 0 where none do."""

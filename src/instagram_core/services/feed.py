@@ -36,6 +36,7 @@ from instagram_core.services.freshness import (
     relations_key,
     timeline_key,
 )
+from instagram_core.services.post_rows import PostRows
 from instagram_core.services.pulled_timelines import PulledTimelines
 from instagram_core.services.views import PostView, PostViews
 
@@ -78,9 +79,11 @@ class FeedService:
         freshness: Freshness,
         policy: FanoutPolicy | None = None,
         timelines: PulledTimelines | None = None,
+        rows: PostRows | None = None,
     ) -> None:
         self._freshness = freshness
         self._timelines = timelines
+        self._rows = rows
         self._bus = bus
         self._s = stores
         self._ranker = ranker
@@ -135,7 +138,7 @@ class FeedService:
             per_author = self._policy.rebuild_posts_per_author
             pulled = self._pulled(shown, None, FEED_CAPACITY, per_author=per_author)
             return sum(1 for p in pulled if p.post_id > threshold)
-        merged = self._merged(following, ids)
+        merged = self._merged(viewer_id, ids)
         return len(self._visible([i for i in merged if i > threshold], shown))
 
     def _fresh(self, viewer_id: str, limit: int) -> FeedPage:
@@ -151,7 +154,7 @@ class FeedService:
             cached = self._s.feeds.page(viewer_id, None, FEED_CAPACITY)
             if cached is None:  # a cache that keeps nothing: what was written will do
                 cached = rebuilt
-        ids = self._merged(following, cached, reads)
+        ids = self._merged(viewer_id, cached, reads)
         candidates = self._visible(ids, shown)
         order = self._rank(viewer_id, candidates)
         cursor = None
@@ -239,14 +242,14 @@ class FeedService:
 
     def _merged(
         self,
-        following: Collection[str],
+        viewer_id: str,
         cached: Sequence[int],
         reads: ReadRecorder | None = None,
     ) -> list[int]:
         """The cached (pushed) ids merged with the recent posts of followed celebrities,
         whose posts are never pushed: the hybrid's read side. Newest first, at most a
         feed's capacity, each id once."""
-        celebrities = self._celebrities(following)
+        celebrities = self._celebrities(viewer_id)
         if not celebrities:
             return list(cached)
         per_author = self._policy.celebrity_posts
@@ -263,9 +266,14 @@ class FeedService:
         ids = set(cached).union(pulled)
         return sorted(ids, reverse=True)[:FEED_CAPACITY]
 
-    def _celebrities(self, followees: Collection[str]) -> list[str]:
-        counts = self._s.graph.follower_counts(followees)
-        return [user for user, count in counts.items() if self._policy.pull_on_read(count)]
+    def _celebrities(self, viewer_id: str) -> list[str]:
+        """The accounts pulled on read among those the viewer follows, and the viewer:
+        one graph query, whose cost follows the celebrities rather than the follow count."""
+        graph, floor = self._s.graph, self._policy.pull_floor
+        pulled = list(graph.popular_followees(viewer_id, floor))
+        if graph.count_followers(viewer_id) > floor and viewer_id not in pulled:
+            pulled.append(viewer_id)
+        return pulled
 
     def _following(self, viewer_id: str) -> set[str]:
         return {*self._s.graph.following_ids(viewer_id), viewer_id}
@@ -278,7 +286,7 @@ class FeedService:
         return following - hidden
 
     def _visible(self, ids: Sequence[int], shown: Collection[str]) -> list[Post]:
-        found = self._s.posts.get_many(ids)
+        found = (self._s.posts if self._rows is None else self._rows).get_many(ids)
         return [p for i in ids if (p := found.get(i)) and p.is_published and p.author_id in shown]
 
     def _rebuild(self, viewer_id: str, following: set[str]) -> list[int]:

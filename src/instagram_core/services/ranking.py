@@ -9,7 +9,7 @@ from datetime import datetime
 from instagram_core.domain.events import CommentAdded, FeedPageShown, PostLiked
 from instagram_core.domain.media import MediaType
 from instagram_core.domain.posts import Post
-from instagram_core.domain.ranking import CandidateFacts
+from instagram_core.domain.ranking import CandidateColumns
 from instagram_core.ports.affinity import AffinityStore
 from instagram_core.ports.clock import Clock
 from instagram_core.ports.comments import CommentStore
@@ -53,9 +53,9 @@ class ModelRanker:
         facts = self._facts(candidates, now)
         history = self._affinity.history(
             viewer_id,
-            {p.author_id for p in candidates},
-            {t for p in candidates for t in p.hashtags},
-            [p.post_id for p in candidates],
+            set(facts.author_ids),
+            {t for tags in facts.hashtags for t in tags},
+            facts.post_ids,
             now,
         )
         return self._model.score(history, facts)
@@ -81,27 +81,27 @@ class ModelRanker:
                 viewer_id, post.author_id, post.hashtags, weight, self._clock.now(), event_id
             )
 
-    def _facts(self, posts: Sequence[Post], now: datetime) -> list[CandidateFacts]:
+    def _facts(self, posts: Sequence[Post], now: datetime) -> CandidateColumns:
+        """The candidates' facts as columns: one batched call per store, then one
+        comprehension per fact (no object per candidate: see CandidateColumns)."""
         ids = [p.post_id for p in posts]
+        authors = [p.author_id for p in posts]
+        first_media = [p.media_ids[0] for p in posts]
         likes = self._engagement.like_counts(ids)
         comments = self._comments.counts(ids)
-        followers = self._graph.follower_counts({p.author_id for p in posts})
-        types = self._media.types(p.media_ids[0] for p in posts)
-        facts = []
-        for p in posts:
-            published = p.published_at or p.created_at
-            facts.append(
-                CandidateFacts(
-                    post_id=p.post_id,
-                    author_id=p.author_id,
-                    age_hours=(now - published).total_seconds() / 3600,
-                    likes=likes.get(p.post_id, 0),
-                    comments=comments.get(p.post_id, 0),
-                    is_video=types.get(p.media_ids[0]) is MediaType.VIDEO,
-                    media_count=len(p.media_ids),
-                    author_followers=followers.get(p.author_id, 0),
-                    hashtags=p.hashtags,
-                    has_location=p.location is not None,
-                )
-            )
-        return facts
+        followers = self._graph.follower_counts(set(authors))
+        types = self._media.types(first_media)
+        video, hour = MediaType.VIDEO, 3600.0
+        published = [p.published_at or p.created_at for p in posts]
+        return CandidateColumns(
+            post_ids=ids,
+            author_ids=authors,
+            age_hours=[(now - at).total_seconds() / hour for at in published],
+            likes=[likes.get(i, 0) for i in ids],
+            comments=[comments.get(i, 0) for i in ids],
+            is_video=[types.get(m) is video for m in first_media],
+            media_counts=[len(p.media_ids) for p in posts],
+            author_followers=[followers.get(a, 0) for a in authors],
+            hashtags=[p.hashtags for p in posts],
+            has_location=[p.location is not None for p in posts],
+        )

@@ -287,6 +287,13 @@ class SocialGraphContract:
                 pages = all_pages(partial(graph.followers, user, status, limit=limit))
                 assert pages == [f for f in incoming if f.status is status]
             assert all_pages(partial(graph.following, user, limit=limit)) == outgoing
+            for more_than in range(3):  # the feed's celebrities: a join, same answer
+                assert sorted(graph.popular_followees(user, more_than)) == sorted(
+                    f.followee_id
+                    for f in outgoing
+                    if sum(g.is_active and g.followee_id == f.followee_id for g in newest_first)
+                    > more_than
+                )
             assert graph.follower_ids_after(user, None, 10) == sorted(
                 f.follower_id for f in active_in
             )
@@ -312,6 +319,23 @@ class SocialGraphContract:
         social_graph.put(edge("ann", "dan", FollowStatus.PENDING))
         counts_by_id = social_graph.follower_counts(["cat", "dan", "ann", "cat"])
         assert dict(counts_by_id) == {"cat": 2, "dan": 0, "ann": 0}
+
+    def test_popular_followees_are_the_active_followees_over_the_count(
+        self, social_graph: SocialGraph
+    ) -> None:
+        for fan in ("ann", "bob", "cat"):
+            social_graph.put(edge(fan, "star"))
+        social_graph.put(edge("ann", "mid"))
+        social_graph.put(edge("bob", "mid"))
+        social_graph.put(edge("dan", "mid", PENDING))  # pending: not counted
+        social_graph.put(edge("ann", "solo"))
+        social_graph.put(edge("eve", "star", PENDING))  # eve asked, is not following yet
+        assert sorted(social_graph.popular_followees("ann", 1)) == ["mid", "star"]
+        assert sorted(social_graph.popular_followees("ann", 2)) == ["star"]
+        assert list(social_graph.popular_followees("ann", 3)) == []
+        assert sorted(social_graph.popular_followees("ann", 0)) == ["mid", "solo", "star"]
+        assert list(social_graph.popular_followees("eve", 0)) == []
+        assert list(social_graph.popular_followees("nobody", 0)) == []
 
     def test_activate_turns_a_pending_edge_active_once(self, social_graph: SocialGraph) -> None:
         social_graph.put(edge("a", "b", PENDING, at=1))
