@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from instagram_entrypoints.cli import main
 from tests.integration.conftest import Api
 from tests.integration.test_discovery_http import error, eventually, get
 from tests.support import photo
@@ -91,3 +93,21 @@ def test_explore_errors(api: Api) -> None:
     assert error(api, "/explore", viewer, 400, cursor="not-a-cursor") == "malformed_cursor"
     expired = error(api, "/explore", viewer, 422, cursor="x.123.20")  # no such session
     assert expired == "invalid"
+
+
+def test_explore_build_through_the_cli(api: Api) -> None:
+    ann, fan = api.register("ann"), api.register("fan")
+    first = api.publish(ann, photo("mobile_jolla.jpg"), caption="one")
+    second = api.publish(ann, photo("mobile_jolla.jpg"), caption="two")
+    like(api, fan, first["post_id"])
+    like(api, fan, second["post_id"])
+    settle(api)
+    env = {"INSTAGRAM_DATA_DIR": str(api.container.config.data_dir())}
+    built = CliRunner().invoke(main, ["explore-build", "--full"], env=env)
+    assert built.exit_code == 0, built.output
+    assert built.output == (
+        "explore built: full, 2 engagements read, 2 posts' neighbours recomputed, 2 trending\n"
+    )
+    store = api.container.adapters.explore()
+    neighbours = store.neighbours([int(first["post_id"])], 5)
+    assert [n for n, _ in neighbours[int(first["post_id"])]] == [int(second["post_id"])]

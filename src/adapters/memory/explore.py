@@ -10,7 +10,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 
 from instagram_adapters.memory.recent_ids import RecentIds
-from instagram_core.ports.explore import LOG_RETENTION, Engagement, Neighbours
+from instagram_core.ports.explore import LOG_RETENTION, SEEN_RETENTION, Engagement, Neighbours
 
 USER_KEPT = 500  # per user, for ``recent_by``: more than Explore reads (as in Redis)
 
@@ -92,15 +92,15 @@ class InMemoryExploreStore:
     def mark_seen(self, viewer_id: str, post_ids: Iterable[int], at: datetime) -> None:
         with self._lock:
             seen = self._seen.setdefault(viewer_id, {})
+            horizon = at - SEEN_RETENTION
+            for post_id in [p for p, when in seen.items() if when < horizon]:
+                del seen[post_id]  # older than any question asked from now on
             for post_id in post_ids:
                 seen[post_id] = max(at, seen.get(post_id, at))
 
     def seen_since(self, viewer_id: str, since: datetime) -> set[int]:
         with self._lock:
-            seen = self._seen.get(viewer_id, {})
-            for post_id in [p for p, at in seen.items() if at < since]:
-                del seen[post_id]  # older than any question asked from now on
-            return set(seen)
+            return {p for p, at in self._seen.get(viewer_id, {}).items() if at >= since}
 
     def last_build(self) -> datetime | None:
         with self._lock:

@@ -4,6 +4,7 @@ the trending list, seen marks and the last build's time."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 
@@ -180,13 +181,13 @@ class SqliteExploreStore:
         self._db.execute("INSERT OR REPLACE INTO explore_builds VALUES (1, ?)", (to_micros(at),))
 
 
-def _engagement(row: Sequence[object]) -> Engagement:
+def _engagement(row: sqlite3.Row) -> Engagement:
     user_id, post_id, author_id, weight, at_us, hashtags = row
     return Engagement(
-        user_id=str(user_id),
-        post_id=int(post_id),  # type: ignore[call-overload]
-        author_id=str(author_id),
-        weight=float(weight),  # type: ignore[arg-type]
-        at=from_micros(int(at_us)),  # type: ignore[call-overload]
-        hashtags=tuple(json.loads(str(hashtags))),
+        user_id=user_id,
+        post_id=post_id,
+        author_id=author_id,
+        weight=weight,
+        at=from_micros(at_us),
+        hashtags=tuple(json.loads(hashtags)),
     )

@@ -125,8 +125,13 @@ class ExploreService:
         scores = self._sources(viewer, history)
         engaged = {e.post_id for e in history}
         seen = self._seen(viewer_id)
-        ids = sorted(set(scores) - engaged - seen, key=lambda i: -scores[i])[:CANDIDATES]
-        posts = self._eligible(viewer, ids)
+        ids = sorted(set(scores) - engaged - seen, key=lambda i: (-scores[i], -i))
+        posts: list[Post] = []
+        for start in range(0, len(ids), CANDIDATES):  # the most relevant eligible 500
+            posts += self._eligible(viewer, ids[start : start + CANDIDATES])
+            if len(posts) >= CANDIDATES:
+                break
+        posts = posts[:CANDIDATES]
         order = self._rank(viewer, posts, scores)
         cursor = None
         if len(order) > limit:

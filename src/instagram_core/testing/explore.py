@@ -27,15 +27,15 @@ from instagram_core.testing.hypothesis_settings import CONTRACT_HEALTH_CHECKS
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
 
-def like(user: str, post: int, minutes: float = 0, author: str = "a", **kw: object) -> Engagement:
-    return Engagement(
-        user_id=user,
-        post_id=post,
-        author_id=author,
-        weight=float(kw.get("weight", 1.0)),  # type: ignore[arg-type]
-        at=T0 + timedelta(minutes=minutes),
-        hashtags=tuple(kw.get("hashtags", ())),  # type: ignore[call-overload]
-    )
+def like(
+    user: str,
+    post: int,
+    minutes: float = 0,
+    author: str = "a",
+    weight: float = 1.0,
+    hashtags: tuple[str, ...] = (),
+) -> Engagement:
+    return Engagement(user, post, author, weight, T0 + timedelta(minutes=minutes), hashtags)
 
 
 class ExploreStoreContract:
