@@ -32,7 +32,7 @@ def trending_posts(log: Iterable[Engagement], now: datetime, limit: int) -> Neig
 
 
 @attrs.frozen
-class Candidate:
+class ExploreCandidate:
     post_id: int
     author_id: str
     hashtags: tuple[str, ...]
@@ -60,7 +60,7 @@ def is_novel(hashtags: Sequence[str], known: Collection[str]) -> bool:
     return bool(hashtags) and not any(tag in known for tag in hashtags)
 
 
-def explore_order(candidates: Sequence[Candidate], known_tags: Collection[str]) -> list[int]:
+def explore_order(candidates: Sequence[ExploreCandidate], known_tags: Collection[str]) -> list[int]:
     """Post ids in showing order.
 
     1. Score = ``RANKER_SHARE`` x the rank percentile of the ranker's prediction + the rest
@@ -78,7 +78,7 @@ def explore_order(candidates: Sequence[Candidate], known_tags: Collection[str]) 
         ),
         key=lambda pair: (-pair[0], -pair[1].post_id),
     )
-    best: dict[str, Candidate] = {}
+    best: dict[str, ExploreCandidate] = {}
     for _, candidate in scored:
         best.setdefault(candidate.author_id, candidate)
     ranked = list(best.values())  # still in score order

@@ -16,7 +16,7 @@ from instagram_core.domain.events import CommentAdded, PostDeleted, PostLiked
 from instagram_core.domain.ids import parse_cursor_id
 from instagram_core.domain.pagination import Page, check_limit
 from instagram_core.domain.posts import Post
-from instagram_core.policies.explore import Candidate, explore_order, relevance
+from instagram_core.policies.explore import ExploreCandidate, explore_order, relevance
 from instagram_core.ports.clock import Clock
 from instagram_core.ports.explore import SEEN_RETENTION, Engagement, ExploreStore
 from instagram_core.ports.feed_snapshots import FeedSnapshots
@@ -268,7 +268,7 @@ class ExploreService:
     ) -> list[int]:
         predicted = self._ranker.score(viewer.viewer_id, posts) if posts else []
         candidates = [
-            Candidate(p.post_id, p.author_id, p.hashtags, scores[p.post_id], s)
+            ExploreCandidate(p.post_id, p.author_id, p.hashtags, scores[p.post_id], s)
             for p, s in zip(posts, predicted, strict=True)
         ]
         return explore_order(candidates, viewer.known_tags)
