@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 
 import pytest
 from dependency_injector import providers
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from instagram_core.domain.errors import DomainError, InvalidInput, MalformedCursor
@@ -350,5 +350,6 @@ def test_explore_never_shows_what_it_must_not(
                 if actions:
                     _apply(world, *actions[len(shown) % len(actions)], posts)
             assert len(shown) == len(set(shown))
+            event(f"posts shown to one viewer: {min(len(shown), 3)}+")
     finally:
         world.c.shutdown_resources()
