@@ -89,7 +89,7 @@ def test_explore_errors(api: Api) -> None:
     assert api.client.get(f"{V1}/explore").status_code == 401
     assert error(api, "/explore", viewer, 422, limit=0) == "invalid"
     assert error(api, "/explore", viewer, 422, limit=51) == "invalid"
-    assert error(api, "/explore", viewer, 400, limit="ten") == "bad_request"
+    assert error(api, "/explore", viewer, 422, limit="ten") == "invalid"
     assert error(api, "/explore", viewer, 400, cursor="not-a-cursor") == "malformed_cursor"
     expired = error(api, "/explore", viewer, 422, cursor="x.123.20")  # no such session
     assert expired == "invalid"
