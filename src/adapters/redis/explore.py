@@ -21,10 +21,11 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
+from typing import cast
 
 import redis
 
-from instagram_adapters.redis.client import translate_errors
+from instagram_adapters.redis.client import as_text, translate_errors
 from instagram_adapters.rows.codecs import from_micros, to_micros
 from instagram_core.ports.explore import LOG_RETENTION, SEEN_RETENTION, Engagement, Neighbours
 
@@ -92,7 +93,7 @@ class RedisExploreStore:
     def window(self, since: datetime) -> Sequence[Engagement]:
         with translate_errors():
             members = self._client.zrangebyscore(_LOG, to_micros(since), "+inf")
-        return [_engagement(m) for m in members]
+        return [_engagement(m) for m in _texts(members)]
 
     def recent_by(self, user_ids: Collection[str], limit: int) -> Sequence[Engagement]:
         users = list(dict.fromkeys(user_ids))
@@ -103,21 +104,22 @@ class RedisExploreStore:
             for user in users:
                 pipe.zrevrange(_user(user), 0, limit - 1)
             found = pipe.execute()
-        engagements = [_engagement(m) for members in found for m in members]
+        engagements = [_engagement(as_text(m)) for members in found for m in members]
         engagements.sort(key=lambda e: e.at, reverse=True)
         return engagements[:limit]
 
     def forget_post(self, post_id: int) -> None:
         with translate_errors():
-            members = self._client.smembers(_post(post_id))
-            listing = self._client.smembers(_reverse(post_id))
+            members = _texts(self._client.smembers(_post(post_id)))
+            listing = _texts(self._client.smembers(_reverse(post_id)))
+            listed = _texts(self._client.zrange(_neighbours(post_id), 0, -1))
             pipe = self._client.pipeline(transaction=True)
             for member in members:
                 pipe.zrem(_LOG, member)
                 pipe.zrem(_user(_engagement(member).user_id), member)
             for other in listing:
                 pipe.zrem(_neighbours(int(other)), post_id)
-            for neighbour in self._client.zrange(_neighbours(post_id), 0, -1):
+            for neighbour in listed:
                 pipe.srem(_reverse(int(neighbour)), post_id)
             pipe.delete(_post(post_id), _neighbours(post_id), _reverse(post_id))
             pipe.zrem(_TRENDING, post_id)
@@ -197,7 +199,7 @@ class RedisExploreStore:
     def seen_since(self, viewer_id: str, since: datetime) -> set[int]:
         with translate_errors():
             found = self._client.zrangebyscore(_seen(viewer_id), to_micros(since), "+inf")
-        return {int(post_id) for post_id in found}
+        return {int(post_id) for post_id in _texts(found)}
 
     def last_build(self) -> datetime | None:
         with translate_errors():
@@ -207,6 +209,11 @@ class RedisExploreStore:
     def set_last_build(self, at: datetime) -> None:
         with translate_errors():
             self._client.set(_BUILT, to_micros(at))
+
+
+def _texts(reply: object) -> list[str]:
+    """A reply that lists members, as ``str`` (the client's stubs type it loosely)."""
+    return [as_text(m) for m in cast("Iterable[str | bytes]", reply)]
 
 
 def _ordered(entries: Iterable[tuple[str | int, float]]) -> list[tuple[int, float]]:

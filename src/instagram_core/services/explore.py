@@ -6,7 +6,7 @@ continues, and filtered again on every read (``docs/explore.md``)."""
 from __future__ import annotations
 
 import contextlib
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
 import attrs
@@ -220,13 +220,14 @@ class ExploreService:
         """Interest topics: the newest public posts of the viewer's strongest hashtags,
         scored by the tag's weight in the viewer's history. The search index being down
         only takes this source away."""
-        tags: Counter[str] = Counter()
+        tags: dict[str, float] = defaultdict(float)
         for e in history:
             for tag in e.hashtags:
                 tags[tag] += e.weight
+        strongest = sorted(tags.items(), key=lambda item: (-item[1], item[0]))[:TOPICS]
         audience = Audience(hidden=viewer.excluded, private_allowed=frozenset())
         scores: dict[int, float] = defaultdict(float)
-        for tag, weight in tags.most_common(TOPICS):
+        for tag, weight in strongest:
             try:
                 found = self._s.index.tagged_posts(tag, audience, None, POSTS_PER_TOPIC)
             except DomainError:
