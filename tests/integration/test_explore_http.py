@@ -111,3 +111,8 @@ def test_explore_build_through_the_cli(api: Api) -> None:
     store = api.container.adapters.explore()
     neighbours = store.neighbours([int(first["post_id"])], 5)
     assert [n for n, _ in neighbours[int(first["post_id"])]] == [int(second["post_id"])]
+
+
+def test_serve_builds_explore_at_start_up_on_the_embedded_profile(api: Api) -> None:
+    store = api.container.adapters.explore()
+    assert eventually(store.last_build, lambda built: built is not None) is not None
