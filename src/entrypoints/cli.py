@@ -15,6 +15,8 @@ from typing import Any
 import click
 
 from instagram_core.services.intents import IntentReport
+from instagram_core.domain.errors import DomainError
+from instagram_core.services.explore_build import BuildReport
 from instagram_core.services.upload_sweeper import SweepReport
 from instagram_entrypoints.config import ENV_PREFIX, PROFILES, Settings, load_settings
 
@@ -105,8 +107,9 @@ def worker(name: str, data_dir: Path | None, profile: str | None, every: float) 
 
     ``recovery`` sweeps for posts left ``processing`` (a crashed process, a lost message)
     and processes them again, and settles the messages a killed process left held between
-    a Cassandra or Redis write and its release, every ``--every`` seconds; and, every
-    ``INSTAGRAM_UPLOAD_SWEEP_SECONDS``, removes what abandoned uploads left behind.
+    a Cassandra or Redis write and its release, every ``--every`` seconds; every
+    ``INSTAGRAM_UPLOAD_SWEEP_SECONDS``, removes what abandoned uploads left behind; and
+    every ``INSTAGRAM_EXPLORE_BUILD_SECONDS`` rebuilds Explore (as ``explore-build``).
     ``media``, ``fanout``, ``notifications`` and ``indexer`` (or ``all`` of them) consume the
     Kafka topics of the production profile, each kind in its own consumer group; start as
     many processes of a kind as its load needs. SIGTERM finishes the message in hand,
@@ -158,6 +161,14 @@ def _sweep(container: Any, stop: threading.Event, every: float) -> None:
             swept = container.core.upload_sweeper().sweep_if_due()
             if swept is not None and swept != SweepReport():
                 click.echo(f"swept abandoned uploads: {swept}")
+        if container.config.explore_build_seconds() > 0:
+            try:
+                built = container.core.explore_builder().build_if_due()
+            except DomainError as exc:  # a store down: the next round tries again
+                click.echo(f"explore build failed: {exc.message}")
+            else:
+                if built is not None:
+                    click.echo(f"explore built: {_build_line(built)}")
         bus = container.core.running_bus()
         if hasattr(bus, "drain"):  # the in-process bus runs the resumed work here
             bus.drain(timeout=every)
@@ -402,6 +413,34 @@ def search_reindex() -> None:
     finally:
         container.shutdown_resources()
     click.echo(f"reindexed {users} accounts and {posts} posts")
+
+
+@main.command("explore-build")
+@click.option("--full", is_flag=True, help="Recompute every post's neighbours, not only new ones.")
+def explore_build(full: bool) -> None:
+    """Recompute Explore's item-item neighbours (of the posts engaged with since the last
+    build) and its trending list from the engagement log. ``serve`` (embedded) and ``worker
+    recovery`` (production) also run it on a schedule. See docs/explore.md."""
+    from instagram_entrypoints.containers import build_container
+
+    settings = load_settings()
+    container = build_container(settings)
+    container.init_resources()
+    try:
+        report = container.core.explore_builder().build(full=full)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    finally:
+        container.shutdown_resources()
+    click.echo(f"explore built: {_build_line(report)}")
+
+
+def _build_line(report: BuildReport) -> str:
+    kind = "full" if report.full else "incremental"
+    return (
+        f"{kind}, {report.engagements} engagements read, {report.updated} posts' neighbours "
+        f"recomputed, {report.trending} trending"
+    )
 
 
 @main.command()

@@ -55,6 +55,9 @@ class Settings:
     # than the 15 minutes an upload URL lives); `serve` and `worker` sweep this often (0: off).
     abandoned_upload_hours: float = _CORE.abandoned_upload_age / timedelta(hours=1)
     upload_sweep_seconds: float = _CORE.upload_sweep_interval.total_seconds()
+    # Explore's offline build (docs/explore.md): `serve` on embedded and `worker recovery` on
+    # production rebuild neighbours and trending this often (0: only `instagram explore-build`).
+    explore_build_seconds: float = _CORE.explore_build_interval.total_seconds()
     log_level: str = "info"
     # Push (docs/notifications.md). Webhooks need nothing; FCM needs a Google service
     # account's JSON key and the Firebase project; APNs a .p8 key, its id, the team id and
@@ -154,6 +157,7 @@ _CONVERTERS: dict[str, Any] = {
     "feed_page_cache_mb": int,
     "abandoned_upload_hours": float,
     "upload_sweep_seconds": float,
+    "explore_build_seconds": float,
     "story_lifetime_seconds": int,
     "kafka_partitions": int,
     "elasticsearch_timeout_seconds": float,
@@ -206,6 +210,8 @@ def _check(settings: Settings) -> None:
         )
     if settings.upload_sweep_seconds < 0:
         raise ValueError("INSTAGRAM_UPLOAD_SWEEP_SECONDS must not be negative")
+    if settings.explore_build_seconds < 0:
+        raise ValueError("INSTAGRAM_EXPLORE_BUILD_SECONDS must not be negative")
     if settings.ranker not in RANKERS:
         raise ValueError(f"INSTAGRAM_RANKER must be one of {', '.join(RANKERS)}")
     head_weights(settings.rank_weights)  # refuses a malformed INSTAGRAM_RANK_WEIGHTS early

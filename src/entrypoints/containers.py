@@ -27,10 +27,12 @@ from instagram_adapters.memory.clock import ManualClock, SystemClock
 from instagram_adapters.memory.comments import InMemoryCommentStore
 from instagram_adapters.memory.engagement import InMemoryEngagementStore
 from instagram_adapters.memory.event_bus import SynchronousEventBus
+from instagram_adapters.memory.explore import InMemoryExploreStore
 from instagram_adapters.memory.feed_cache import InMemoryFeedCache
 from instagram_adapters.memory.feed_snapshots import InMemoryFeedSnapshots
 from instagram_adapters.memory.highlights import InMemoryHighlightStore
 from instagram_adapters.memory.ids import SnowflakeIdGenerator
+from instagram_adapters.memory.item_similarity import default_item_similarity
 from instagram_adapters.memory.media import InMemoryMediaStore
 from instagram_adapters.memory.moderation import WordListModerator
 from instagram_adapters.memory.multipart import InMemoryMultipartUploads
@@ -57,6 +59,7 @@ from instagram_adapters.ranking.model import load_engagement_model
 from instagram_adapters.sqlite.affinity import SqliteAffinityStore
 from instagram_adapters.sqlite.comments import SqliteCommentStore
 from instagram_adapters.sqlite.engagement import SqliteEngagementStore
+from instagram_adapters.sqlite.explore import SqliteExploreStore
 from instagram_adapters.sqlite.highlights import SqliteHighlightStore
 from instagram_adapters.sqlite.intents import SqliteIntents
 from instagram_adapters.sqlite.media import SqliteMediaStore
@@ -85,10 +88,12 @@ from instagram_core.ports import (
     DeviceStore,
     EngagementModel,
     EngagementStore,
+    ExploreStore,
     FeedCache,
     FeedSnapshots,
     HighlightStore,
     IdGenerator,
+    ItemSimilarity,
     MediaProcessor,
     Moderator,
     MultipartUploads,
@@ -192,6 +197,10 @@ class MemoryAdapters(containers.DeclarativeContainer):
     )
     search_index: providers.Provider[SearchIndex] = providers.Singleton(InMemorySearchIndex)
     trending: providers.Provider[TrendingTags] = providers.Singleton(InMemoryTrendingTags)
+    explore: providers.Provider[ExploreStore] = providers.Singleton(InMemoryExploreStore)
+    item_similarity: providers.Provider[ItemSimilarity] = providers.Singleton(
+        default_item_similarity
+    )
     limiter: providers.Provider[RateLimiter] = providers.Singleton(InMemoryRateLimiter, clock)
     claims: providers.Provider[ClaimStore] = providers.Singleton(InMemoryClaimStore, clock)
     ranker: providers.Provider[Ranker] = providers.Singleton(ChronologicalRanker)
@@ -252,6 +261,7 @@ class EmbeddedAdapters(MemoryAdapters):
     devices = providers.Singleton(SqliteDeviceStore, database)
     notification_settings = providers.Singleton(SqliteNotificationSettingsStore, database)
     search_index = providers.Singleton(SqliteSearchIndex, database)
+    explore = providers.Singleton(SqliteExploreStore, database)
     moderator = providers.Singleton(default_moderator, MemoryAdapters.config.moderation_threshold)
     hasher = providers.Singleton(Argon2PasswordHasher)
     # A signed webhook always; FCM and APNs where configured, else logged.
@@ -339,6 +349,7 @@ class Core(containers.DeclarativeContainer):
         story_lifetime=providers.Callable(timedelta, seconds=config.story_lifetime_seconds),
         abandoned_upload_age=config.abandoned_upload_age,
         upload_sweep_interval=config.upload_sweep_interval,
+        explore_build_interval=config.explore_build_interval,
         reserved_usernames=providers.Callable(_route_words),
     )
     use_cases = providers.Singleton(bootstrap, ports, settings)
@@ -355,6 +366,8 @@ class Core(containers.DeclarativeContainer):
     push_devices = use_cases.provided.push_devices
     search = use_cases.provided.search
     discovery = use_cases.provided.discovery
+    explore = use_cases.provided.explore
+    explore_builder = use_cases.provided.explore_builder
     stories = use_cases.provided.stories
     story_views = use_cases.provided.story_views
     story_audience = use_cases.provided.story_audience
@@ -422,6 +435,12 @@ def settings_dict(settings: Settings) -> dict[str, object]:
             timedelta(seconds=settings.upload_sweep_seconds)
             if settings.upload_sweep_seconds
             else CoreSettings().upload_sweep_interval
+        ),
+        # 0 turns the schedule off; the builder still needs an interval for build_if_due.
+        "explore_build_interval": (
+            timedelta(seconds=settings.explore_build_seconds)
+            if settings.explore_build_seconds
+            else CoreSettings().explore_build_interval
         ),
     }
 

@@ -49,6 +49,7 @@ from instagram_adapters.redis.change_versions import RedisChangeVersions
 from instagram_adapters.redis.claims import RedisClaimStore
 from instagram_adapters.redis.client import redis_client
 from instagram_adapters.redis.engagement import RedisEngagementStore
+from instagram_adapters.redis.explore import RedisExploreStore
 from instagram_adapters.redis.feed_cache import RedisFeedCache
 from instagram_adapters.redis.feed_snapshots import RedisFeedSnapshots
 from instagram_adapters.redis.rate_limiter import RedisRateLimiter
@@ -200,6 +201,7 @@ class ProductionAdapters(EmbeddedAdapters):
     limiter = providers.Singleton(RedisRateLimiter, redis, EmbeddedAdapters.clock)
     claims = providers.Singleton(RedisClaimStore, redis, EmbeddedAdapters.clock)
     trending = providers.Singleton(RedisTrendingTags, redis)
+    explore = providers.Singleton(RedisExploreStore, redis)
     blobs = providers.Resource(
         open_s3,
         config.s3_endpoint_url,

@@ -54,3 +54,11 @@ def upload_sweeps(sweep_if_due: Callable[[], object], every_seconds: float) -> P
     if every_seconds <= 0:
         return None
     return Periodic("upload-sweeper", sweep_if_due, min(every_seconds, 60.0))
+
+
+def explore_builds(build_if_due: Callable[[], object], every_seconds: float) -> Periodic | None:
+    """Explore's offline build for ``serve`` on the embedded profile: at start-up (so a new
+    instance has trending at once), then when due. ``None`` when ``every_seconds`` is 0."""
+    if every_seconds <= 0:
+        return None
+    return Periodic("explore-build", build_if_due, min(every_seconds, 60.0))

@@ -26,6 +26,8 @@ from instagram_core.services.closeness import Closeness
 from instagram_core.services.comments import CommentService
 from instagram_core.services.discovery import DiscoveryService
 from instagram_core.services.engagement import EngagementService
+from instagram_core.services.explore import ExploreService, ExploreStores
+from instagram_core.services.explore_build import ExploreBuilder
 from instagram_core.services.fanout import FanoutService
 from instagram_core.services.feed import FeedService, FeedStores
 from instagram_core.services.freshness import Freshness
@@ -96,7 +98,23 @@ def bootstrap(ports: Ports, settings: Settings | None = None) -> UseCases:
         clock=ports.clock,
     )
     unit = ports.unit or PublishAfterWork(ports.events)
-    workers = _workers(ports, settings, shared, model_ranker, intents)
+    ranker = model_ranker if settings.ranker == "model" else ports.ranker
+    explore = ExploreService(
+        ports.explore,
+        ExploreStores(
+            posts=ports.posts,
+            users=ports.users,
+            graph=ports.graph,
+            restrictions=ports.restrictions,
+            index=ports.search_index,
+            snapshots=ports.feed_snapshots,
+        ),
+        ranker,
+        shared.views,
+        ports.ids,
+        ports.clock,
+    )
+    workers = _workers(ports, settings, shared, model_ranker, intents, explore)
     handlers = message_handlers(workers)
     give_up = DeadLetterRouter(dead_letter_handlers(workers))
     if isinstance(ports.events, LocalEventBus):
@@ -166,7 +184,7 @@ def bootstrap(ports: Ports, settings: Settings | None = None) -> UseCases:
                 restrictions=ports.restrictions,
                 posts=ports.posts,
             ),
-            model_ranker if settings.ranker == "model" else ports.ranker,
+            ranker,
             shared.views,
             ports.ids,
             ports.events,
@@ -187,6 +205,10 @@ def bootstrap(ports: Ports, settings: Settings | None = None) -> UseCases:
             comments=ports.comments,
             views=shared.views,
             gate=shared.gate,
+        ),
+        explore=explore,
+        explore_builder=ExploreBuilder(
+            ports.explore, ports.item_similarity, ports.clock, settings.explore_build_interval
         ),
         stories=workers.stories,
         story_views=shared.story_views,
@@ -291,6 +313,7 @@ def _workers(
     shared: _Shared,
     model_ranker: ModelRanker,
     intents: Intents,
+    explore: ExploreService,
 ) -> Workers:
     """The services that react to events."""
     return Workers(
@@ -352,4 +375,5 @@ def _workers(
         ),
         ranking=model_ranker,
         closeness=shared.closeness,
+        explore=explore,
     )

@@ -21,6 +21,7 @@ from instagram_core.services.upload_sweeper import DEFAULT_INTERVAL, DEFAULT_MAX
 __all__ = ["RANKERS", "RankerName", "Settings"]
 
 RANKERS = ("model", "chronological")
+EXPLORE_BUILD_INTERVAL = timedelta(minutes=5)  # how stale trending and neighbours may get
 RankerName = Literal["model", "chronological"]
 
 
@@ -44,8 +45,9 @@ class Settings:
     ``"chronological"`` hands the feed to the ranker port (newest first in the shipped one).
     ``reserved_usernames`` are names no account may take (the service reserves its route
     words). The upload sweeper removes what uploads abandoned ``abandoned_upload_age`` ago
-    left behind, at most once per ``upload_sweep_interval``. A message recorded before its
-    write (:class:`~instagram_core.ports.intents.Intents`) and not released after
+    left behind, at most once per ``upload_sweep_interval``. Explore's offline build runs
+    at most once per ``explore_build_interval`` when asked on a timer. A message recorded
+    before its write (:class:`~instagram_core.ports.intents.Intents`) and not released after
     ``intent_grace`` is settled by the recovery sweep: keep it above every store's timeout.
     """
 
@@ -62,5 +64,8 @@ class Settings:
         default=DEFAULT_MAX_AGE, validator=_longer_than_an_upload_url
     )
     upload_sweep_interval: timedelta = attrs.field(default=DEFAULT_INTERVAL, validator=_positive)
+    explore_build_interval: timedelta = attrs.field(
+        default=EXPLORE_BUILD_INTERVAL, validator=_positive
+    )
     reserved_usernames: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
     intent_grace: timedelta = attrs.field(default=INTENT_GRACE, validator=_positive)

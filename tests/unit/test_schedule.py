@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from instagram_entrypoints.schedule import Periodic, upload_sweeps
+from instagram_entrypoints.schedule import Periodic, explore_builds, upload_sweeps
 
 PATIENCE = 60.0  # seconds to wait for a run on a loaded machine; a pass takes milliseconds
 
@@ -58,3 +58,8 @@ def test_upload_sweeps_are_off_at_zero_and_ask_at_least_once_a_minute() -> None:
     assert upload_sweeps(lambda: None, 3600) is not None
     with pytest.raises(ValueError, match="positive"):
         Periodic("never", lambda: None, poll=0)
+
+
+def test_explore_builds_are_off_at_zero_and_ask_at_least_once_a_minute() -> None:
+    assert explore_builds(lambda: None, 0) is None
+    assert explore_builds(lambda: None, 300) is not None

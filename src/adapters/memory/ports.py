@@ -19,10 +19,12 @@ from instagram_adapters.memory.comments import InMemoryCommentStore
 from instagram_adapters.memory.deferred import DeferredEngagementModel, DeferredMediaProcessor
 from instagram_adapters.memory.engagement import InMemoryEngagementStore
 from instagram_adapters.memory.event_bus import SynchronousEventBus
+from instagram_adapters.memory.explore import InMemoryExploreStore
 from instagram_adapters.memory.feed_cache import InMemoryFeedCache
 from instagram_adapters.memory.feed_snapshots import InMemoryFeedSnapshots
 from instagram_adapters.memory.highlights import InMemoryHighlightStore
 from instagram_adapters.memory.ids import SnowflakeIdGenerator
+from instagram_adapters.memory.item_similarity import default_item_similarity
 from instagram_adapters.memory.media import InMemoryMediaStore
 from instagram_adapters.memory.moderation import WordListModerator
 from instagram_adapters.memory.multipart import InMemoryMultipartUploads
@@ -112,6 +114,8 @@ def memory_ports(
         story_trays=InMemoryStoryTrayCache(clock),
         search_index=InMemorySearchIndex(),
         trending=InMemoryTrendingTags(),
+        explore=InMemoryExploreStore(),
+        item_similarity=default_item_similarity(),
         limiter=InMemoryRateLimiter(clock),
         claims=InMemoryClaimStore(clock),
         ranker=ChronologicalRanker(),

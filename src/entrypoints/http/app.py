@@ -15,7 +15,7 @@ from instagram_entrypoints.http.errors import EXCEPTION_HANDLERS
 from instagram_entrypoints.http.openapi import declare_errors, openapi_config
 from instagram_entrypoints.http.request_guard import guard_request
 from instagram_entrypoints.http.routes import BLOB_CONTROLLERS, EDGE_CONTROLLERS, api_router
-from instagram_entrypoints.schedule import Periodic, upload_sweeps
+from instagram_entrypoints.schedule import Periodic, explore_builds, upload_sweeps
 
 log = logging.getLogger("instagram")
 
@@ -50,6 +50,13 @@ def create_app(settings: Settings | None = None, container: Application | None =
             )
             intents.start()
             sweeps.append(intents)
+        # On production the recovery worker builds Explore (instagram worker recovery).
+        if container.config.profile() == "embedded":
+            builder = container.core.explore_builder()
+            builds = explore_builds(builder.build_if_due, container.config.explore_build_seconds())
+            if builds is not None:
+                builds.start()
+                sweeps.append(builds)
 
     def stop() -> None:
         while sweeps:

@@ -69,6 +69,7 @@ SERVICES = (
     "push_devices",
     "search",
     "discovery",
+    "explore",
     "stories",
     "story_audience",
     "highlights",

@@ -22,6 +22,7 @@ from instagram_entrypoints.http.controllers.discovery import (
     HashtagsController,
     LocationsController,
 )
+from instagram_entrypoints.http.controllers.explore import ExploreController
 from instagram_entrypoints.http.controllers.feed import FeedController
 from instagram_entrypoints.http.controllers.health import HealthController
 from instagram_entrypoints.http.controllers.notifications import (
@@ -64,6 +65,7 @@ API_CONTROLLERS: tuple[ControllerRouterHandler, ...] = (
     SearchController,
     HashtagsController,
     LocationsController,
+    ExploreController,
 )
 BLOB_CONTROLLERS: tuple[ControllerRouterHandler, ...] = (BlobsController,)
 """The embedded blob store's edge; S3 serves its own pre-signed URLs in production."""

@@ -16,6 +16,7 @@ from instagram_core.ports.clock import Clock
 from instagram_core.ports.comments import CommentStore
 from instagram_core.ports.engagement import EngagementStore
 from instagram_core.ports.events import DeadLetterHook, EventBus, Handler, HandlerMap, LocalEventBus
+from instagram_core.ports.explore import Engagement, ExploreStore, ItemSimilarity
 from instagram_core.ports.feed_cache import FeedCache
 from instagram_core.ports.feed_snapshots import FeedSnapshots
 from instagram_core.ports.highlights import HighlightStore
@@ -77,9 +78,11 @@ __all__ = [
     "DeviceGone",
     "DeviceStore",
     "Emit",
+    "Engagement",
     "EngagementModel",
     "EngagementStore",
     "EventBus",
+    "ExploreStore",
     "FeedCache",
     "FeedSnapshots",
     "Handler",
@@ -90,6 +93,7 @@ __all__ = [
     "IdGenerator",
     "Intents",
     "IssuedToken",
+    "ItemSimilarity",
     "LocalEventBus",
     "MatchTier",
     "MediaHeader",

@@ -14,6 +14,7 @@ from instagram_core.ports.clock import Clock
 from instagram_core.ports.comments import CommentStore
 from instagram_core.ports.engagement import EngagementStore
 from instagram_core.ports.events import EventBus
+from instagram_core.ports.explore import ExploreStore, ItemSimilarity
 from instagram_core.ports.feed_cache import FeedCache
 from instagram_core.ports.feed_snapshots import FeedSnapshots
 from instagram_core.ports.highlights import HighlightStore
@@ -73,6 +74,8 @@ class Ports:
     story_trays: StoryTrayCache
     search_index: SearchIndex
     trending: TrendingTags
+    explore: ExploreStore
+    item_similarity: ItemSimilarity  # Explore's offline computation
     limiter: RateLimiter
     claims: ClaimStore
     ranker: Ranker

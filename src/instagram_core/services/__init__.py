@@ -6,6 +6,8 @@ from instagram_core.services.closeness import Closeness
 from instagram_core.services.comments import CommentService, CommentView
 from instagram_core.services.discovery import DiscoveryService, PostOrder
 from instagram_core.services.engagement import EngagementService
+from instagram_core.services.explore import ExploreService, ExploreStores
+from instagram_core.services.explore_build import BuildReport, ExploreBuilder
 from instagram_core.services.fanout import FanoutService
 from instagram_core.services.feed import FeedPage, FeedService, FeedStores
 from instagram_core.services.freshness import Freshness, ReadRecorder, ReadStamp
@@ -46,6 +48,7 @@ from instagram_core.services.views import PostView, PostViews
 
 __all__ = [
     "AccountService",
+    "BuildReport",
     "CleanupService",
     "Closeness",
     "CommentService",
@@ -53,6 +56,9 @@ __all__ = [
     "DeadLetterRouter",
     "DiscoveryService",
     "EngagementService",
+    "ExploreBuilder",
+    "ExploreService",
+    "ExploreStores",
     "FanoutService",
     "FeedPage",
     "FeedService",

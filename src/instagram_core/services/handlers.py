@@ -11,6 +11,7 @@ from instagram_core.domain import events
 from instagram_core.ports.events import HandlerMap
 from instagram_core.services.cleanup import CleanupService
 from instagram_core.services.closeness import Closeness
+from instagram_core.services.explore import ExploreService
 from instagram_core.services.fanout import FanoutService
 from instagram_core.services.notifications import NotificationService
 from instagram_core.services.publishing import PublishingService
@@ -31,6 +32,7 @@ class Workers:
     stories: StoryService
     ranking: ModelRanker
     closeness: Closeness
+    explore: ExploreService
 
 
 def message_handlers(w: Workers) -> HandlerMap:
@@ -48,6 +50,7 @@ def message_handlers(w: Workers) -> HandlerMap:
             w.fanout.on_post_deleted,
             w.search.on_post_deleted,
             w.cleanup.on_post_deleted,
+            w.explore.on_post_deleted,
         ],
         events.FollowCreated: [
             w.fanout.on_follow_created,
@@ -66,8 +69,16 @@ def message_handlers(w: Workers) -> HandlerMap:
             w.stories.on_follow_changed,
             w.search.on_follow_changed,
         ],
-        events.PostLiked: [w.notifications.on_post_liked, w.ranking.on_post_liked],
-        events.CommentAdded: [w.notifications.on_comment_added, w.ranking.on_comment_added],
+        events.PostLiked: [
+            w.notifications.on_post_liked,
+            w.ranking.on_post_liked,
+            w.explore.on_post_liked,
+        ],
+        events.CommentAdded: [
+            w.notifications.on_comment_added,
+            w.ranking.on_comment_added,
+            w.explore.on_comment_added,
+        ],
         events.StoryCreated: [w.stories.process_story],
         events.StoryViewed: [w.closeness.on_story_viewed],
         events.StoryMentioned: [w.notifications.on_story_mentioned],
@@ -88,8 +99,8 @@ WORKER_KINDS = ("media", "fanout", "notifications", "indexer")
 def worker_handlers(w: Workers) -> Mapping[str, HandlerMap]:
     """:func:`message_handlers` split by the worker process that runs them, so each kind
     scales (and fails) on its own: media is CPU-bound, fan-out writes feeds, notifications
-    push, the indexer keeps search and ranking up to date. Every handler is in exactly one
-    kind (``tests/unit/test_worker_handlers.py``)."""
+    push, the indexer keeps search, ranking and Explore's log up to date. Every handler is
+    in exactly one kind (``tests/unit/test_worker_handlers.py``)."""
     return {
         "media": {
             events.PostCreated: [w.publishing.process_post],
@@ -117,12 +128,12 @@ def worker_handlers(w: Workers) -> Mapping[str, HandlerMap]:
             events.UserRegistered: [w.search.on_user_changed],
             events.ProfileUpdated: [w.search.on_user_changed],
             events.PostPublished: [w.search.on_post_published],
-            events.PostDeleted: [w.search.on_post_deleted],
+            events.PostDeleted: [w.search.on_post_deleted, w.explore.on_post_deleted],
             events.FollowCreated: [w.search.on_follow_changed],
             events.FollowApproved: [w.search.on_follow_changed],
             events.FollowRemoved: [w.search.on_follow_changed],
-            events.PostLiked: [w.ranking.on_post_liked],
-            events.CommentAdded: [w.ranking.on_comment_added],
+            events.PostLiked: [w.ranking.on_post_liked, w.explore.on_post_liked],
+            events.CommentAdded: [w.ranking.on_comment_added, w.explore.on_comment_added],
             events.FeedPageShown: [w.ranking.on_page_shown],
             events.StoryViewed: [w.closeness.on_story_viewed],
             events.ProfileVisited: [w.closeness.on_profile_visited],

@@ -16,6 +16,8 @@ from instagram_core.services.closeness import Closeness
 from instagram_core.services.comments import CommentService
 from instagram_core.services.discovery import DiscoveryService
 from instagram_core.services.engagement import EngagementService
+from instagram_core.services.explore import ExploreService
+from instagram_core.services.explore_build import ExploreBuilder
 from instagram_core.services.fanout import FanoutService
 from instagram_core.services.feed import FeedService
 from instagram_core.services.freshness import Freshness
@@ -57,6 +59,8 @@ class UseCases:
     push_devices: PushDevices
     search: SearchService
     discovery: DiscoveryService
+    explore: ExploreService
+    explore_builder: ExploreBuilder
     stories: StoryService
     story_views: StoryViews
     story_audience: StoryAudience

@@ -21,6 +21,7 @@ from instagram_core.testing.affinity import AffinityStoreContract
 from instagram_core.testing.comments import CommentStoreContract
 from instagram_core.testing.engagement import EngagementStoreContract
 from instagram_core.testing.event_bus import EventBusContract, RunningBus
+from instagram_core.testing.explore import ExploreStoreContract, ItemSimilarityContract
 from instagram_core.testing.feed_cache import FeedCacheContract
 from instagram_core.testing.intents import IntentsContract, IntentsRig
 from instagram_core.testing.media import MediaStoreContract
@@ -37,9 +38,11 @@ __all__ = [
     "CommentStoreContract",
     "EngagementStoreContract",
     "EventBusContract",
+    "ExploreStoreContract",
     "FeedCacheContract",
     "IntentsContract",
     "IntentsRig",
+    "ItemSimilarityContract",
     "MediaStoreContract",
     "NotificationStoreContract",
     "PostStoreContract",

@@ -394,7 +394,7 @@ async function profileScreen(username) {
     });
     buttons.append(follow, mute, block);
   }
-  const grid = h("div", { class: "grid", "aria-label": `Posts by ${username}` });
+  const grid = h("div", { class: "grid", role: "region", "aria-label": `Posts by ${username}` });
   const header = h("section", { class: "profile card" }, [
     h("h1", {}, profile.display_name || profile.username),
     h("p", { class: "handle" }, `@${profile.username}${profile.is_private ? " · private" : ""}`),
@@ -543,7 +543,7 @@ function exploreScreen() {
     show(heading("Explore"), unavailable("Explore"));
     return;
   }
-  const grid = h("div", { class: "grid", "aria-label": "Explore" });
+  const grid = h("div", { class: "grid", role: "region", "aria-label": "Explore" });
   show(heading("Explore"), grid);
   teardown = infinite(grid, (cursor) => api.explore(cursor), (post) =>
     h("a", { href: `#/p/${post.post_id}`, class: "cell" }, post.media[0] ? picture(post.media[0], post.caption || "Photo") : ""));
@@ -554,7 +554,7 @@ function tagScreen(tag) {
     show(heading(`#${tag}`), unavailable("The hashtag page"));
     return;
   }
-  const grid = h("div", { class: "grid", "aria-label": `Posts tagged ${tag}` });
+  const grid = h("div", { class: "grid", role: "region", "aria-label": `Posts tagged ${tag}` });
   show(heading(`#${tag}`), grid);
   teardown = infinite(
     grid,
