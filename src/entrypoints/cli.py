@@ -14,9 +14,9 @@ from typing import Any
 
 import click
 
-from instagram_core.services.intents import IntentReport
 from instagram_core.domain.errors import DomainError
 from instagram_core.services.explore_build import BuildReport
+from instagram_core.services.intents import IntentReport
 from instagram_core.services.upload_sweeper import SweepReport
 from instagram_entrypoints.config import ENV_PREFIX, PROFILES, Settings, load_settings
 
