@@ -52,7 +52,12 @@ from instagram_core.domain.notifications import (
 )
 from instagram_core.domain.pagination import Page
 from instagram_core.domain.posts import Location, Post, PostStatus
-from instagram_core.domain.ranking import CandidateFacts, HeadWeights, ViewerHistory
+from instagram_core.domain.ranking import (
+    CandidateColumns,
+    CandidateFacts,
+    HeadWeights,
+    ViewerHistory,
+)
 from instagram_core.domain.social import BlockOutcome, Follow, FollowStatus
 from instagram_core.domain.stickers import (
     HashtagSticker,
@@ -66,6 +71,7 @@ from instagram_core.domain.users import Profile, User
 
 __all__ = [
     "BlockOutcome",
+    "CandidateColumns",
     "CandidateFacts",
     "Comment",
     "CommentAdded",

@@ -28,6 +28,7 @@ from instagram_core.services.notifications import (
     NotificationStores,
     NotificationView,
 )
+from instagram_core.services.post_rows import PostRows
 from instagram_core.services.posts import NewPost, PostService, PostStores
 from instagram_core.services.profiles import ProfileService
 from instagram_core.services.publishing import MediaPipeline, PublishingService
@@ -81,6 +82,7 @@ __all__ = [
     "OutcomeStores",
     "Outcomes",
     "PostOrder",
+    "PostRows",
     "PostService",
     "PostStores",
     "PostView",
