@@ -38,6 +38,7 @@ ERROR_DESCRIPTIONS: Mapping[int, str] = {
 RULE_ERRORS: Mapping[str, tuple[int, ...]] = {
     "POST /api/v1/accounts": (409,),
     "POST /api/v1/auth/token": (401, 429),
+    "POST /api/v1/devices": (409,),  # the per-account device limit
     "GET /api/v1/feed": (401,),  # reads its token itself, for the page cache's fast path
     "GET /api/v1/media/upload-url": (429,),
     # upload URLs are single-use: every multipart step on a spent media is 409
@@ -57,6 +58,9 @@ RULE_ERRORS: Mapping[str, tuple[int, ...]] = {
     "GET /api/v1/users/{username}": (403,),
     "GET /api/v1/users/{username}/posts": (403,),
     "GET /api/v1/users/{username}/followers": (403,),
+    # the token's account deleted while the request runs
+    "GET /api/v1/users/me": (404,),
+    "PATCH /api/v1/users/me": (404,),
     "GET /api/v1/users/{username}/following": (403,),
     "PUT /blobs/{key}": (403, 409, 413),
     "GET /blobs/{key}": (403,),
