@@ -96,7 +96,9 @@ def test_user_ids_are_canonical_random_uuids(make_generator: MakeGenerator) -> N
 
 
 @settings(
-    deadline=None, max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    deadline=None,
+    max_examples=25,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(threads=st.integers(1, 6), per_thread=st.integers(1, 3000))
 def test_ids_are_unique_and_increasing_per_thread_under_concurrency(
@@ -118,7 +120,10 @@ def test_ids_are_unique_and_increasing_per_thread_under_concurrency(
     assert len({i for out in results for i in out}) == threads * per_thread
 
 
-@settings(max_examples=50, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=50,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(steps_ms=st.lists(st.integers(-5_000, 5_000), min_size=1, max_size=200))
 def test_ids_strictly_increase_whatever_the_clock_does(
     make_generator: MakeGenerator, steps_ms: list[int]

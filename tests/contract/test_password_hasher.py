@@ -51,7 +51,10 @@ def test_a_malformed_hash_verifies_nothing_and_never_raises(
     assert hasher.verify(malformed, PASSWORD) is False
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(garbage=st.text(max_size=120), password=st.text(max_size=30))
 def test_verify_never_raises_on_arbitrary_input(
     hasher: PasswordHasher, garbage: str, password: str

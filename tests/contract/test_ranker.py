@@ -31,7 +31,10 @@ def test_no_candidates_score_nothing(ranker: Ranker) -> None:
     assert list(ranker.score("viewer", [])) == []
 
 
-@settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=100,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(post_ids=st.lists(st.integers(1, 10**6), max_size=50))
 def test_one_finite_score_per_candidate(ranker: Ranker, post_ids: list[int]) -> None:
     scores = list(ranker.score("viewer", [candidate(p) for p in post_ids]))

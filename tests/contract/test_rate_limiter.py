@@ -135,7 +135,9 @@ steps = st.lists(
 
 
 @settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(limit=st.integers(1, 6), window=st.integers(1, 30), steps=steps)
 def test_decisions_match_an_exact_sliding_window(

@@ -399,7 +399,10 @@ operations = st.lists(
 
 
 @pytest.mark.timeout(600)  # on Elasticsearch every example refreshes its writes
-@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(
     operations=operations,
     hidden=st.sets(authors),

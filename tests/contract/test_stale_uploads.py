@@ -7,7 +7,9 @@ second): "before the clock's start" and "an hour after it" then mean the same to
 adapter. moto, though, stamps every upload 2010-11-10T20:48:33Z (a constant in its
 response template), so against moto an upload is always old: the one assertion that needs
 a true stamp is made only where the adapter has one, and
-``test_moto_stamps_every_multipart_upload_in_2010`` pins the gap."""
+``test_moto_stamps_every_multipart_upload_in_2010`` pins the gap. The S3 cut-off is still
+tested on both sides: the S3 tests below put "now" next to that known stamp, through the
+clock port."""
 
 from __future__ import annotations
 
@@ -24,17 +26,20 @@ from instagram_adapters.local_disk import LocalDiskBlobStore
 from instagram_adapters.local_disk.multipart import LocalDiskMultipartUploads
 from instagram_adapters.memory.blobs import InMemoryBlobStore
 from instagram_adapters.memory.clock import ManualClock
+from instagram_adapters.memory.media import InMemoryMediaStore
 from instagram_adapters.memory.multipart import InMemoryMultipartUploads
 from instagram_adapters.s3 import S3MultipartUploads
 from instagram_core.ports.abandoned_uploads import StaleUploads
 from instagram_core.ports.blobs import BlobStore
 from instagram_core.ports.multipart import MultipartUploads
+from instagram_core.services.upload_sweeper import UploadSweeper
 from tests.contract.s3_buckets import fresh_store
 from tests.contract.test_blob_store import SECRET
 
 KEY = "u1/2024/05/42/original.mp4"
 OTHER_KEY = "u1/2024/05/43/original.mp4"
 HOUR = timedelta(hours=1)
+MOTO_STAMP = datetime(2010, 11, 10, 20, 48, 33, tzinfo=UTC)  # every upload's, on moto
 
 
 @attrs.frozen
@@ -124,7 +129,43 @@ def test_moto_stamps_every_multipart_upload_in_2010(s3_endpoint: str) -> None:
     with fresh_store(s3_endpoint) as s3:
         s3.start_multipart(KEY, "video/mp4")
         (pending,) = s3.pending_uploads(datetime.now(UTC))
-        assert pending.started_at == datetime(2010, 11, 10, 20, 48, 33, tzinfo=UTC)
+        assert pending.started_at == MOTO_STAMP
+
+
+def test_s3_lists_an_upload_only_when_started_strictly_before_the_cutoff(
+    s3_endpoint: str,
+) -> None:
+    """moto's fixed stamp is a known ``Initiated``: cut-offs on both sides of it exercise
+    the S3 adapter's own comparison (and its parsing of S3's time)."""
+    with fresh_store(s3_endpoint) as s3:
+        upload_id = s3.start_multipart(KEY, "video/mp4")
+        second = timedelta(seconds=1)
+        assert s3.pending_uploads(MOTO_STAMP - second) == []
+        assert s3.pending_uploads(MOTO_STAMP) == []  # started at the cut-off: not before it
+        (pending,) = s3.pending_uploads(MOTO_STAMP + timedelta(microseconds=1))
+        assert (pending.key, pending.upload_id, pending.started_at) == (
+            KEY,
+            upload_id,
+            MOTO_STAMP,
+        )
+
+
+def test_the_sweeper_aborts_an_s3_upload_only_once_it_is_older_than_the_age(
+    s3_endpoint: str,
+) -> None:
+    """The whole path on S3 (moto), with "now" injected through the clock port: at exactly
+    the age the upload stays; a second later the sweep aborts it at S3."""
+    age = timedelta(hours=24)
+    with fresh_store(s3_endpoint) as s3:
+        multipart = S3MultipartUploads(s3)
+        upload_id = multipart.start(KEY, "video/mp4")
+        clock = ManualClock(MOTO_STAMP + age)
+        sweeper = UploadSweeper(clock, InMemoryMediaStore(), s3, s3, multipart, max_age=age)
+        assert sweeper.sweep().uploads_aborted == 0
+        assert [p.upload_id for p in s3.pending_uploads(MOTO_STAMP + age)] == [upload_id]
+        clock.advance(timedelta(seconds=1))
+        assert sweeper.sweep().uploads_aborted == 1
+        assert s3.pending_uploads(clock.now()) == []
 
 
 # --- local disk: what crashes leave in the staging directory ---------------------------

@@ -92,7 +92,9 @@ def test_racing_views_by_one_viewer_record_exactly_one(store: StoryViewStore) ->
 
 
 @settings(
-    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
     views=st.lists(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.integration.conftest import Api
+from tests.schema_support import assert_declared
 from tests.support import jpeg_bytes
 
 MUTATIONS: list[tuple[str, str, dict[str, Any] | None]] = [
@@ -20,8 +21,8 @@ MUTATIONS: list[tuple[str, str, dict[str, Any] | None]] = [
 
 def test_every_post_mutation_answers_as_the_read_for_posts_one_may_not_see(api: Api) -> None:
     """For each kind of post the viewer cannot read (absent, private, behind a block either
-    way) every write gets the read's status and body; a readable post of someone else
-    refuses only the delete, with 403."""
+    way) the read and every write answer the very 404 of an id that names nothing; a
+    readable post of someone else refuses only the delete, with 403."""
     bob = api.register("bob")
     alice, carol = api.register("alice"), api.register("carol", private=True)
     dave, erin = api.register("dave"), api.register("erin")
@@ -40,6 +41,7 @@ def test_every_post_mutation_answers_as_the_read_for_posts_one_may_not_see(api: 
         for method, suffix, body in MUTATIONS:
             got = api.client.request(method, url + suffix, headers=bob, json=body)
             where = (owner, method, suffix)
+            assert_declared(api.client, got)
             if read.status_code != 200:
                 assert (got.status_code, got.json()) == (read.status_code, read.json()), where
             elif suffix == "":
@@ -47,8 +49,14 @@ def test_every_post_mutation_answers_as_the_read_for_posts_one_may_not_see(api: 
                 assert got.json()["error"]["code"] == "forbidden"
             else:
                 assert got.status_code in (200, 201), (where, got.text)
-    # the cases above are the ones meant
-    assert reads == {"alice": 200, "carol": 403, "dave": 404, "erin": 404, "absent": 404}
+    # the cases above are the ones meant, and no hidden post differs from an absent one
+    assert reads == {"alice": 200, "carol": 404, "dave": 404, "erin": 404, "absent": 404}
+    absent = api.client.get(f"/api/v1/posts/{posts['absent']}", headers=bob).json()
+    assert absent == {"error": {"code": "not_found", "message": "post not found"}}
+    for owner in ("carol", "dave", "erin"):
+        for suffix in ("", "/comments"):
+            url = f"/api/v1/posts/{posts[owner]}{suffix}"
+            assert api.client.get(url, headers=bob).json() == absent, (owner, suffix)
 
 
 def notifications_from(api: Api, auth: dict[str, str], actor: str) -> list[str]:

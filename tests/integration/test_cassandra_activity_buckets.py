@@ -170,7 +170,9 @@ operations = st.lists(
 
 
 @settings(
-    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(ops=operations, width=st.integers(min_value=1, max_value=12), limit=st.integers(1, 5))
 def test_activity_pages_across_buckets_match_the_in_memory_store(

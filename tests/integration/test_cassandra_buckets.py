@@ -82,7 +82,9 @@ def test_a_thread_spread_over_many_buckets_pages_in_order(
 
 
 @settings(
-    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
     ids=st.lists(st.integers(min_value=0, max_value=400), unique=True, max_size=30),

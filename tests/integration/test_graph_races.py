@@ -15,6 +15,10 @@ import pytest
 from tests.integration.conftest import Api
 from tests.races import race
 
+# 200 trials of real concurrent requests each: far past the suite's 120 s default on a
+# loaded 2-core machine (about 16 s idle for the block race on SQLite, more on MariaDB)
+pytestmark = pytest.mark.timeout(900)
+
 TRIALS = 200
 V1 = "/api/v1"
 

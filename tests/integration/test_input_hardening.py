@@ -28,7 +28,9 @@ from instagram_entrypoints.http.routes import reserved_usernames
 from tests.integration.conftest import Api, embedded_settings
 
 SHARED = settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 JSON = {"Content-Type": "application/json"}
 

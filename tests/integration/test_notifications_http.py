@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 
 from instagram_core.domain.notifications import NotificationKind
+from instagram_core.services.push_devices import MAX_DEVICES_PER_USER
 from tests.integration.conftest import Api
+from tests.schema_support import assert_declared
 from tests.support import jpeg_bytes
 from tests.webhook_receiver import webhook_receiver
 
@@ -179,6 +181,20 @@ def test_devices(profile_api: Api) -> None:
     assert api.client.post(f"{V1}/devices", json={"platform": "fcm", "token": "t"}).status_code == (
         401
     )
+
+
+def test_a_device_past_the_limit_is_a_declared_409(api: Api) -> None:
+    alice = api.register("alice")
+    for number in range(MAX_DEVICES_PER_USER):
+        body = {"platform": "apns", "token": f"{number:064x}"}
+        assert api.client.post(f"{V1}/devices", json=body, headers=alice).status_code == 201
+    body = {"platform": "apns", "token": "f" * 64}
+    refused = api.client.post(f"{V1}/devices", json=body, headers=alice)
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["error"]["code"] == "conflict"
+    assert_declared(api.client, refused)
+    again = {"platform": "apns", "token": f"{0:064x}"}  # one already registered: not new
+    assert api.client.post(f"{V1}/devices", json=again, headers=alice).status_code == 201
 
 
 def test_a_like_reaches_a_webhook_signed_and_once_per_five_minutes(profile_api: Api) -> None:

@@ -56,7 +56,7 @@ def test_private_accounts_on_the_engines(prod_api: Api) -> None:
     assert api.client.post("/api/v1/users/alice/follow", headers=bob).json() == {
         "status": "pending"
     }
-    assert api.client.get(f"/api/v1/posts/{post['post_id']}", headers=bob).status_code == 403
+    assert api.client.get(f"/api/v1/posts/{post['post_id']}", headers=bob).status_code == 404
     assert api.client.post("/api/v1/follow-requests/bob/approve", headers=alice).status_code == 204
     api.container.core.running_bus().drain(10)
     assert [p["post_id"] for p in api.client.get("/api/v1/feed", headers=bob).json()["items"]] == [

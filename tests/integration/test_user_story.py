@@ -106,7 +106,8 @@ def test_private_accounts_through_the_api(api: Api) -> None:
     assert api.client.post("/api/v1/users/alice/follow", headers=bob).json() == {
         "status": "pending"
     }
-    assert api.client.get(f"/api/v1/posts/{post['post_id']}", headers=bob).status_code == 403
+    # the post does not exist for bob; the profile says alice is private
+    assert api.client.get(f"/api/v1/posts/{post['post_id']}", headers=bob).status_code == 404
     assert api.client.get("/api/v1/users/alice/posts", headers=bob).status_code == 403
     assert api.client.get("/api/v1/feed", headers=bob).json()["items"] == []
     requests = api.client.get("/api/v1/follow-requests", headers=alice).json()

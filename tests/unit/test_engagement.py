@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from instagram_core.domain.errors import Forbidden, InvalidInput, NotFound, RateLimited
+from instagram_core.domain.errors import InvalidInput, NotFound, RateLimited
 from tests.unit.conftest import World
 
 
@@ -31,7 +31,7 @@ def test_saves_are_idempotent_and_private(world: World) -> None:
 def test_cannot_like_what_one_cannot_see(world: World) -> None:
     alice, bob = world.register("alice", private=True), world.register("bob")
     post = world.post(alice)
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound, match=r"^post not found$"):
         world.core.engagement().like(bob.user_id, post.post_id)
     with pytest.raises(NotFound):
         world.core.engagement().like(bob.user_id, 12345)
@@ -76,5 +76,5 @@ def test_private_comments_are_hidden_from_non_followers(world: World) -> None:
     alice, bob = world.register("alice", private=True), world.register("bob")
     post = world.post(alice)
     world.core.comments().add(alice.user_id, post.post_id, "note to self")
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound, match=r"^post not found$"):
         world.core.comments().thread(bob.user_id, post.post_id, None, 10)

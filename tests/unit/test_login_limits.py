@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from instagram_core.domain.errors import RateLimited, Unauthenticated
 from instagram_core.policies.rate_limits import (
     LOGIN_ACCOUNT_ATTEMPTS,
+    LOGIN_ACCOUNT_SHARE,
     LOGIN_ATTEMPTS,
     LOGIN_CLIENT_FAILURES,
 )
@@ -100,6 +101,45 @@ def test_a_new_device_gets_in_within_an_hour_of_the_attack_stopping(
         return
     assert 0 < wait <= LOGIN_ACCOUNT_ATTEMPTS.window_seconds
     world.clock.advance(wait)
+    assert attempt(world, PASSWORD, "alice-new-laptop") == "in"
+
+
+# Fewer clients than it takes to fill the per-account limit with their shares.
+FEW_CLIENTS = LOGIN_ACCOUNT_ATTEMPTS.limit // LOGIN_ACCOUNT_SHARE.limit - 1
+
+
+def test_one_address_guessing_at_its_full_rate_never_locks_a_new_device_out(world: World) -> None:
+    """One attacker address sends all the guesses its per-client limit lets through (10
+    every 5 minutes, for two hours): the owner's new device still gets in at every point."""
+    world.register("alice")
+    for window in range(24):
+        outcomes = [attempt(world, "wrong horse", "10.6.6.6") for _ in range(12)]
+        assert "limited" in outcomes  # the attacker is held back itself
+        assert attempt(world, PASSWORD, f"alice-new-device-{window}") == "in"
+        world.clock.advance(LOGIN_ATTEMPTS.window_seconds)
+
+
+@PROPERTY
+@given(
+    st.lists(
+        st.tuples(st.integers(0, FEW_CLIENTS - 1), st.sampled_from([0, 1, 30, 301])),
+        max_size=200,
+    )
+)
+def test_too_few_addresses_to_fill_the_account_limit_never_lock_a_new_device_out(
+    attack: list[tuple[int, int]],
+) -> None:
+    """The per-account limit stops distributed guessing; it takes at least
+    ``LOGIN_ACCOUNT_ATTEMPTS.limit / LOGIN_ACCOUNT_SHARE.limit`` distinct clients within an
+    hour to fill it, so fewer clients, at any rate, never refuse a device new to the
+    account."""
+    world = new_world()
+    world.register("alice")
+    for number, (client, pause) in enumerate(attack):
+        world.clock.advance(pause)
+        attempt(world, "wrong horse", f"10.0.0.{client}")
+        if number % 40 == 39:  # a few checks on the way (each new device counts once too)
+            assert attempt(world, PASSWORD, f"alice-new-device-{number}") == "in"
     assert attempt(world, PASSWORD, "alice-new-laptop") == "in"
 
 

@@ -1,8 +1,7 @@
-"""A write on a post tells no more than reading it: for any world (follows, privacy, blocks,
-published and still-processing posts, ids that name nothing), every mutation of a post the
-viewer may not read fails exactly as the read does (``NotFound``, or the privacy
-``Forbidden`` that the read gives too), and ``Forbidden`` answers only what the viewer
-can read but may not change."""
+"""A post the viewer may not see does not exist for them: for any world (follows, privacy,
+blocks, published and still-processing posts, ids that name nothing), reading it and every
+mutation of it fail with the ``NotFound`` of an id that names nothing, whatever hides it,
+and ``Forbidden`` answers only what the viewer can read but may not change."""
 
 from __future__ import annotations
 
@@ -19,6 +18,7 @@ from tests.unit.test_properties import ACTION, FAST, USERS, apply, fresh_world
 
 Outcome = tuple[str, str] | None
 NO_SUCH_POST = 987_654_321
+HIDDEN = ("NotFound", "post not found")  # what an id that names nothing answers
 
 
 def outcome(call: Callable[[], object]) -> Outcome:
@@ -65,6 +65,7 @@ def test_a_mutation_fails_as_the_read_does_for_any_post_the_viewer_may_not_read(
         for viewer in users:
             for post_id in [*authored, NO_SUCH_POST]:
                 read = outcome(lambda p=post_id, v=viewer: world.core.posts().get(v.user_id, p))
+                assert read in (None, HIDDEN), (viewer.username, read)  # as if absent
                 for name, mutate in mutations(world, viewer, post_id).items():
                     got = outcome(mutate)
                     world.clock.advance(61)  # keep the comment rate limit out of the way

@@ -133,10 +133,14 @@ def test_only_the_author_deletes_and_deletion_removes_everything(world: World) -
     assert world.adapters.engagement().like_counts([post.post_id]) == {post.post_id: 0}
 
 
-def test_a_private_authors_post_is_forbidden_to_non_followers(world: World) -> None:
+def test_a_private_authors_post_does_not_exist_for_non_followers(world: World) -> None:
+    """As an id that names nothing: a pending request grants nothing either."""
     alice, bob = world.register("alice", private=True), world.register("bob")
     post = world.post(alice)
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound, match=r"^post not found$"):
+        world.core.posts().get(bob.user_id, post.post_id)
+    world.follow(bob, alice)  # pending
+    with pytest.raises(NotFound, match=r"^post not found$"):
         world.core.posts().get(bob.user_id, post.post_id)
 
 

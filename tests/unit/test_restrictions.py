@@ -76,6 +76,31 @@ def test_readers_check_blocks_even_when_caches_still_name_the_blocked_account(
     assert feed_authors(world, bob.user_id) == []
 
 
+@pytest.mark.parametrize("cached", [True, False], ids=["cached-feed", "rebuilt-feed"])
+def test_the_feed_drops_a_blocked_author_even_when_the_follow_survived_the_block(
+    world: World, monkeypatch: pytest.MonkeyPatch, cached: bool
+) -> None:
+    """The feed's own block check, on its own: a block ends the follow in the same write,
+    but a read that still sees the follow (a lagging replica, a stale store, an edge the
+    block missed) must not bring the blocked author's posts back, in either direction."""
+    alice, bob, carol = world.register("alice"), world.register("bob"), world.register("carol")
+    world.follow(bob, alice)
+    world.follow(bob, carol)
+    world.post(alice)
+    world.post(carol)
+    assert sorted(feed_authors(world, bob.user_id)) == ["alice", "carol"]
+    graph = world.adapters.graph()
+    stale = set(graph.following_ids(bob.user_id))
+    monkeypatch.setattr(graph, "following_ids", lambda user_id: stale)
+    world.adapters.restrictions().block(alice.user_id, bob.user_id)
+    if not cached:
+        world.adapters.feeds().drop(bob.user_id)
+    assert feed_authors(world, bob.user_id) == ["carol"]
+    world.adapters.restrictions().unblock(alice.user_id, bob.user_id)
+    world.adapters.restrictions().block(bob.user_id, alice.user_id)
+    assert feed_authors(world, bob.user_id) == ["carol"]
+
+
 def test_search_never_finds_an_account_across_a_block(world: World) -> None:
     alice, bob = world.register("alice"), world.register("alibi")
     carol = world.register("carol")

@@ -526,4 +526,4 @@ def promote(client: Elasticsearch, prefix: str, names: tuple[str, str]) -> list[
 
 def _generation(name: str) -> int:
     tail = name.rsplit("-", 1)[-1]
-    return int(tail) if tail.isdigit() else 0
+    return int(tail) if tail.isascii() and tail.isdigit() else 0

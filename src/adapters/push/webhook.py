@@ -42,7 +42,7 @@ def verify(
 ) -> bool:
     """A receiver's check: the signature matches and the timestamp is recent (a replayed
     request carries its old timestamp, which cannot be changed without the secret)."""
-    if not timestamp.isdigit() or abs(now - int(timestamp)) > tolerance:
+    if not (timestamp.isascii() and timestamp.isdigit()) or abs(now - int(timestamp)) > tolerance:
         return False
     return hmac.compare_digest(signature(secret, int(timestamp), body), signed)
 

@@ -25,7 +25,8 @@ ERROR_DESCRIPTIONS: Mapping[int, str] = {
     400: "The request cannot be read: not JSON, nested too deep, a field of the wrong type, "
     "a missing or unknown field, a missing query parameter.",
     401: "No bearer token, or one that is invalid, expired or of a deleted account.",
-    403: "The content is private (follow the account), or a signed link is invalid or expired.",
+    403: "The content is private (follow the account), the caller may see it but not change "
+    "it, or a signed link is invalid or expired.",
     404: "Nothing by this id or name that the caller may see.",
     409: "The request conflicts with the current state.",
     413: "The body is over this route's size limit.",
@@ -37,18 +38,18 @@ ERROR_DESCRIPTIONS: Mapping[int, str] = {
 RULE_ERRORS: Mapping[str, tuple[int, ...]] = {
     "POST /api/v1/accounts": (409,),
     "POST /api/v1/auth/token": (401, 429),
+    "POST /api/v1/devices": (409,),  # the per-account device limit
     "GET /api/v1/feed": (401,),  # reads its token itself, for the page cache's fast path
     "GET /api/v1/media/upload-url": (429,),
-    "POST /api/v1/media/{media_id}/parts/{upload_id}/complete": (413,),
+    # upload URLs are single-use: every multipart step on a spent media is 409
+    "POST /api/v1/media/{media_id}/parts": (409,),
+    "POST /api/v1/media/{media_id}/parts/{upload_id}/{part_number}/url": (409,),
+    "POST /api/v1/media/{media_id}/parts/{upload_id}/complete": (409, 413),
     "POST /api/v1/posts": (413, 429),
-    "GET /api/v1/posts/{post_id}": (403,),
+    # a post the caller may not see is 404, private or not; only the delete of a post one
+    # can see but did not write is 403
     "DELETE /api/v1/posts/{post_id}": (403,),
-    "POST /api/v1/posts/{post_id}/like": (403,),
-    "DELETE /api/v1/posts/{post_id}/like": (403,),
-    "POST /api/v1/posts/{post_id}/save": (403,),
-    "DELETE /api/v1/posts/{post_id}/save": (403,),
-    "GET /api/v1/posts/{post_id}/comments": (403,),
-    "POST /api/v1/posts/{post_id}/comments": (403, 429),
+    "POST /api/v1/posts/{post_id}/comments": (429,),
     "POST /api/v1/stories": (413,),
     "POST /api/v1/stories/{story_id}/view": (403,),
     "GET /api/v1/stories/{story_id}/viewers": (403,),
@@ -57,6 +58,9 @@ RULE_ERRORS: Mapping[str, tuple[int, ...]] = {
     "GET /api/v1/users/{username}": (403,),
     "GET /api/v1/users/{username}/posts": (403,),
     "GET /api/v1/users/{username}/followers": (403,),
+    # the token's account deleted while the request runs
+    "GET /api/v1/users/me": (404,),
+    "PATCH /api/v1/users/me": (404,),
     "GET /api/v1/users/{username}/following": (403,),
     "PUT /blobs/{key}": (403, 409, 413),
     "GET /blobs/{key}": (403,),

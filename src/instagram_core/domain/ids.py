@@ -57,9 +57,15 @@ def parse_cursor_id(raw: str) -> int:
         ) from exc
 
 
+def is_decimal(text: str) -> bool:
+    """Only ASCII digits, at least one. ``str.isdigit`` alone also takes characters such as
+    ``"¹"`` that ``int`` refuses (a 500 where a 4xx belongs) and other scripts' digits."""
+    return text.isascii() and text.isdigit()
+
+
 def parse_id(raw: str, what: str = "id") -> int:
     """Parse an id from its JSON string form; anything else is invalid input."""
-    if not raw.isdigit() or len(raw) > 19:
+    if not is_decimal(raw) or len(raw) > 19:
         raise InvalidInput(f"{what} must be a positive integer string")
     value = int(raw)
     if value > MAX_ID:

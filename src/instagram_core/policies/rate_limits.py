@@ -20,9 +20,13 @@ COMMENTS = RateRule("comments", limit=20, window_seconds=60)  # the seed's anti-
 # the first rule, a client failing on many accounts by the second, and guesses spread over
 # many clients by the slow third, which clients that logged in to the account lately skip
 # (the fourth remembers them), so an attacker without the password cannot lock its owner out.
+# A client not known to the account adds at most LOGIN_ACCOUNT_SHARE attempts an hour to
+# the third: filling it takes LOGIN_ACCOUNT_ATTEMPTS.limit / LOGIN_ACCOUNT_SHARE.limit (5)
+# distinct clients, so one address cannot keep the owner's new devices out.
 LOGIN_ATTEMPTS = RateRule("login", limit=10, window_seconds=300)  # per username and client
 LOGIN_CLIENT_FAILURES = RateRule("login_client", limit=60, window_seconds=300)
 LOGIN_ACCOUNT_ATTEMPTS = RateRule("login_account", limit=50, window_seconds=3600)
+LOGIN_ACCOUNT_SHARE = RateRule("login_account_share", limit=10, window_seconds=3600)
 LOGIN_KNOWN_CLIENT = RateRule("login_known", limit=1, window_seconds=30 * 24 * 3600)
 UPLOAD_URLS = RateRule("upload_urls", limit=120, window_seconds=60)
 POSTS = RateRule("posts", limit=30, window_seconds=3600)

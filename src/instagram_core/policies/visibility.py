@@ -38,12 +38,22 @@ class AudienceGate:
         self._require_audience(viewer_id, author)
 
     def require_post(self, viewer_id: str, post: Post, author: User) -> None:
-        """Unpublished posts exist only for their author, and no post exists across a
-        block: others get ``NotFound``."""
+        """A post the viewer may not see does not exist for them: an unpublished post of
+        someone else, a post across a block, and a private account's post to anyone but its
+        active followers all raise the same ``NotFound`` as an id that names nothing, so an
+        id tells nothing about whether (or by whom) a post was made. The profile, not the
+        post, is where a private account says it is private."""
         hidden = not post.is_published and viewer_id != post.author_id
-        if hidden or self.blocked(viewer_id, author.user_id):
+        if hidden or self.blocked(viewer_id, author.user_id) or not self.sees(viewer_id, author):
             raise NotFound("post not found")
-        self._require_audience(viewer_id, author)
+
+    def sees(self, viewer_id: str, author: User) -> bool:
+        """Whether the viewer is in ``author``'s audience (blocks are the caller's)."""
+        try:
+            self._require_audience(viewer_id, author)
+        except Forbidden:
+            return False
+        return True
 
     def _require_audience(self, viewer_id: str, author: User) -> None:
         """``Forbidden`` unless the viewer is the author, the account is public, or the viewer

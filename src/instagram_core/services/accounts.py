@@ -18,6 +18,7 @@ from instagram_core.domain.users import (
 )
 from instagram_core.policies.rate_limits import (
     LOGIN_ACCOUNT_ATTEMPTS,
+    LOGIN_ACCOUNT_SHARE,
     LOGIN_ATTEMPTS,
     LOGIN_CLIENT_FAILURES,
     LOGIN_KNOWN_CLIENT,
@@ -129,6 +130,14 @@ class AccountService:
             "too many log-in attempts for this account from this client; try again later",
         )
         if peek(self._limiter, LOGIN_KNOWN_CLIENT, f"{name}:{client}").allowed:  # not known
+            # the client's own share first: past it, its attempts are refused without
+            # counting against the account, so one client cannot fill the account's limit
+            enforce(
+                self._limiter,
+                LOGIN_ACCOUNT_SHARE,
+                f"{name}:{client}",
+                "too many log-in attempts for this account from this client; try again later",
+            )
             enforce(
                 self._limiter,
                 LOGIN_ACCOUNT_ATTEMPTS,

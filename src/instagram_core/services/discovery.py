@@ -13,7 +13,7 @@ import enum
 from collections.abc import Callable, Sequence
 
 from instagram_core.domain.errors import DomainError, InvalidInput, MalformedCursor, NotFound
-from instagram_core.domain.ids import parse_id
+from instagram_core.domain.ids import is_decimal, parse_id
 from instagram_core.domain.pagination import Page, check_limit
 from instagram_core.domain.posts import Post
 from instagram_core.policies.visibility import AudienceGate
@@ -219,6 +219,6 @@ def _top_cursor(cursor: str | None) -> tuple[int, int] | None:
     if cursor is None:
         return None
     score, _, post_id = cursor.partition(":")
-    if not score.isdigit() or len(score) > 12:
+    if not is_decimal(score) or len(score) > 12:
         raise MalformedCursor("malformed cursor")
     return int(score), _cursor_id(post_id)

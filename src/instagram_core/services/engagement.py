@@ -31,7 +31,7 @@ class EngagementService:
         self._intents = intents  # likes live outside the bus's transaction (Redis)
 
     def visible_post(self, viewer_id: str, post_id: int) -> Post:
-        """The post if the viewer may see it: ``NotFound`` or ``Forbidden`` otherwise."""
+        """The post if the viewer may see it, ``NotFound`` otherwise."""
         return visible_post(self._posts, self._users, self._gate, viewer_id, post_id)
 
     def like(self, viewer_id: str, post_id: int) -> int:

@@ -13,7 +13,7 @@ import attrs
 
 from instagram_core.domain.errors import InvalidInput, MalformedCursor, Unavailable
 from instagram_core.domain.events import FeedPageShown
-from instagram_core.domain.ids import parse_cursor_id, parse_id
+from instagram_core.domain.ids import is_decimal, parse_cursor_id, parse_id
 from instagram_core.domain.pagination import check_limit
 from instagram_core.domain.posts import Post
 from instagram_core.policies.diversity import diversify
@@ -317,7 +317,7 @@ def _parse_cursor(cursor: str | None) -> tuple[str, str, int]:
     if not cursor:
         return "", "", 0
     parts = cursor.split(".")
-    if len(parts) == 3 and parts[0] == _RANKED and parts[2].isdigit():
+    if len(parts) == 3 and parts[0] == _RANKED and is_decimal(parts[2]):
         parse_cursor_id(parts[1])
         return _RANKED, parts[1], int(parts[2])
     if len(parts) == 2 and parts[0] == _CHRONOLOGICAL:

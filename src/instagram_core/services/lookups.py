@@ -21,7 +21,7 @@ def user_named(users: UserStore, username: str) -> User:
 def visible_post(
     posts: PostStore, users: UserStore, gate: AudienceGate, viewer_id: str, post_id: int
 ) -> Post:
-    """The post if the viewer may see it: ``NotFound`` or ``Forbidden`` otherwise."""
+    """The post if the viewer may see it, ``NotFound`` otherwise (whatever the reason)."""
     post = posts.get(post_id)
     author = users.get(post.author_id) if post else None
     if post is None or author is None:

@@ -15,6 +15,7 @@ from instagram_core.domain.errors import (
     NotFound,
 )
 from instagram_core.domain.events import StoryViewed
+from instagram_core.domain.ids import is_decimal
 from instagram_core.domain.pagination import Page, check_limit, page_from_overfetch
 from instagram_core.domain.stickers import poll_of
 from instagram_core.domain.stories import Story, StoryStatus, StoryViewer
@@ -125,6 +126,6 @@ def _cursor_of(viewer: StoryViewer) -> str:
 
 def _parse_cursor(raw: str) -> StoryViewer:
     micros, sep, viewer_id = raw.partition("_")
-    if not sep or not viewer_id or not micros.isdigit() or len(micros) > 18:
+    if not sep or not viewer_id or not is_decimal(micros) or len(micros) > 18:
         raise MalformedCursor("malformed cursor: pass back a next_cursor exactly as received")
     return StoryViewer(viewer_id, _EPOCH + int(micros) * _MICROSECOND)

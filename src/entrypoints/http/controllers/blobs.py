@@ -47,7 +47,7 @@ def _query(request: Request[Any, Any, Any], name: str) -> str:
 def _refuse_declared_size(request: Request[Any, Any, Any], max_bytes: int) -> None:
     """Refuse before reading a body whose declared length is over the limit."""
     declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > max_bytes:
+    if declared and declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
         raise PayloadTooLarge(f"uploads are limited to {max_bytes} bytes")
 
 
