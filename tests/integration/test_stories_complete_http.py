@@ -112,10 +112,11 @@ def test_stories_end_to_end(any_api: Api) -> None:
     assert served["seen"] is False
     assert "view_count" not in served
 
-    # Views: 204, idempotent; the tray turns seen.
+    # Views: 204, idempotent; the tray turns seen once the bus has marked bob's cached tray.
     for who in (bob, bob, carol):
         assert api.client.post(f"/api/v1/stories/{story_id}/view", headers=who).status_code == 204
         api.container.adapters.clock().advance(1)  # carol views last
+    assert api.container.core.running_bus().drain(20)
     tray = api.client.get("/api/v1/stories/feed", headers=bob).json()["story_trays"]
     assert tray[0]["seen"] is True
     assert tray[0]["stories"][0]["seen"] is True
