@@ -155,7 +155,17 @@ class MemoryAdapters(containers.DeclarativeContainer):
 
     config = providers.Configuration(strict=True)
 
-    clock: providers.Provider[Clock] = providers.Singleton(ManualClock, config.start)
+    # One clock provider for every profile, chosen by ``config.clock``: a copy must not
+    # redefine it, because the providers a copy inherits keep referring to the redefined
+    # provider as a second object (``containers.copy`` deep-copies the copy's own providers
+    # after remapping the inherited ones onto the originals), and overriding the clock, as
+    # tests do, would then miss them: tokens, rate limits and caches ran on the system clock
+    # while the services ran on a test's manual one (tests/unit/test_container_providers.py).
+    clock: providers.Provider[Clock] = providers.Selector(
+        config.clock,
+        manual=providers.Singleton(ManualClock, config.start),
+        system=providers.Singleton(SystemClock),
+    )
     ids: providers.Provider[IdGenerator] = providers.Singleton(
         SnowflakeIdGenerator, clock=clock, worker_id=1
     )
@@ -239,10 +249,10 @@ class MemoryAdapters(containers.DeclarativeContainer):
 class EmbeddedAdapters(MemoryAdapters):
     """The default profile: durable stores in one SQLite file, media on local disk, real
     moderation and hashing; caches, rate limits and the rest stay in memory. Nothing to
-    install. Read a setting as ``MemoryAdapters.config.<name>`` and another provider as
+    install; the system clock (``config.clock``, see ``MemoryAdapters.clock``). Read a
+    setting as ``MemoryAdapters.config.<name>`` and another provider as
     ``MemoryAdapters.<name>``: the copy maps both onto this container's own."""
 
-    clock = providers.Singleton(SystemClock)
     database = providers.Resource(open_database, path=MemoryAdapters.config.database_path)
 
     users = providers.Singleton(SqliteUserStore, database)
@@ -253,7 +263,7 @@ class EmbeddedAdapters(MemoryAdapters):
     media = providers.Singleton(SqliteMediaStore, database)
     engagement = providers.Singleton(SqliteEngagementStore, database)
     comments = providers.Singleton(SqliteCommentStore, database)
-    stories = providers.Singleton(SqliteStoryStore, database, clock)
+    stories = providers.Singleton(SqliteStoryStore, database, MemoryAdapters.clock)
     story_views = providers.Singleton(SqliteStoryViewStore, database)
     story_polls = providers.Singleton(SqliteStoryPollStore, database)
     highlights = providers.Singleton(SqliteHighlightStore, database)
@@ -267,7 +277,7 @@ class EmbeddedAdapters(MemoryAdapters):
     # A signed webhook always; FCM and APNs where configured, else logged.
     push = providers.Resource(
         open_push_gateway,
-        clock,
+        MemoryAdapters.clock,
         MemoryAdapters.config.push_timeout_seconds,
         MemoryAdapters.config.fcm_project_id,
         MemoryAdapters.config.fcm_service_account_file,
@@ -281,14 +291,14 @@ class EmbeddedAdapters(MemoryAdapters):
         LocalDiskBlobStore,
         root=MemoryAdapters.config.blob_root,
         secret=MemoryAdapters.secret,
-        clock=clock,
+        clock=MemoryAdapters.clock,
         base_url=MemoryAdapters.config.blob_base_url,
     )
     multipart = providers.Singleton(
         LocalDiskMultipartUploads,
         blobs=blobs,
         secret=MemoryAdapters.secret,
-        clock=clock,
+        clock=MemoryAdapters.clock,
         base_url=MemoryAdapters.config.blob_base_url,
     )
     # The copy types ``multipart`` by the port; the local-disk store also lists its staging
@@ -426,6 +436,7 @@ def settings_dict(settings: Settings) -> dict[str, object]:
         "blob_base_url": f"{settings.base_url}/blobs",
         "feed_idle_seconds": settings.feed_inactive_days * 86_400,
         "change_retention_seconds": CHANGE_RETENTION_SECONDS,
+        "clock": "system",  # memory_container: "manual"
         # The embedded profile keeps change versions in memory; production, in Redis.
         "change_versions_in_memory": settings.profile == "embedded",
         "feed_page_cache_bytes": settings.feed_page_cache_mb * 1024 * 1024,
@@ -488,7 +499,7 @@ def memory_container(start: datetime, settings: Settings | None = None) -> Appli
     runs handlers inline: deterministic, for tests and experiments."""
     settings = settings or Settings(secret_key="test-secret-" + "x" * 32)
     container = MemoryApplication()
-    container.config.from_dict({**settings_dict(settings), "start": start})
+    container.config.from_dict({**settings_dict(settings), "start": start, "clock": "manual"})
     container.core.running_bus.override(
         providers.Singleton(
             SynchronousEventBus, container.core.handlers, on_dead_letter=container.core.give_up

@@ -202,6 +202,7 @@ def test_every_adapter_reports_an_outage_as_unavailable_and_recovers(
         lambda: limiter.hit("ann", 5, 60),
         lambda: trays.get("ann"),
         lambda: trays.touch(["ann"], "bob", START),
+        lambda: trays.mark_seen("ann", 7, START, 60),
     )
     redis_server.stop()
     try:

@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import attrs
 import httpx
 import pytest
 from dependency_injector import providers
@@ -34,8 +33,7 @@ def any_api(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Api]:
         settings = embedded_settings(tmp_path / "data")
     else:
         settings = request.getfixturevalue("prod_settings")
-    # Tokens outlive the day the test steps over.
-    container = build_container(attrs.evolve(settings, token_ttl_seconds=3 * 86_400))
+    container = build_container(settings)
     container.adapters.clock.override(providers.Object(ManualClock(datetime.now(UTC))))
     with TestClient(create_app(container=container)) as client:
         yield Api(client, container)
@@ -63,6 +61,14 @@ def post_story(api: Api, auth: dict[str, str], **body: Any) -> dict[str, Any]:
     assert created.status_code == 201, created.text
     api.container.core.running_bus().drain(20)
     return dict(created.json())
+
+
+def log_in(api: Api, username: str) -> dict[str, str]:
+    token = api.client.post(
+        "/api/v1/auth/token", json={"username": username, "password": "correct horse"}
+    )
+    assert token.status_code == 200, token.text
+    return {"Authorization": f"Bearer {token.json()['access_token']}"}
 
 
 def error(response: httpx.Response, status: int) -> str:
@@ -112,10 +118,11 @@ def test_stories_end_to_end(any_api: Api) -> None:
     assert served["seen"] is False
     assert "view_count" not in served
 
-    # Views: 204, idempotent; the tray turns seen.
+    # Views: 204, idempotent; the tray turns seen once the bus has marked bob's cached tray.
     for who in (bob, bob, carol):
         assert api.client.post(f"/api/v1/stories/{story_id}/view", headers=who).status_code == 204
         api.container.adapters.clock().advance(1)  # carol views last
+    assert api.container.core.running_bus().drain(20)
     tray = api.client.get("/api/v1/stories/feed", headers=bob).json()["story_trays"]
     assert tray[0]["seen"] is True
     assert tray[0]["stories"][0]["seen"] is True
@@ -160,6 +167,9 @@ def test_stories_end_to_end(any_api: Api) -> None:
     assert made.status_code == 201, made.text
     assert [s["story_id"] for s in made.json()["stories"]] == [story_id]
     api.container.adapters.clock().advance(STORY_LIFETIME)
+    # A day later the tokens (24 hours, every adapter on the manual clock) have expired too.
+    assert "expired" in error(api.client.get("/api/v1/stories/feed", headers=bob), 401)
+    alice, bob, carol = log_in(api, "alice"), log_in(api, "bob"), log_in(api, "carol")
     assert api.client.get("/api/v1/stories/feed", headers=bob).json()["story_trays"] == []
     error(api.client.post(f"/api/v1/stories/{story_id}/view", headers=bob), 404)
     archive = api.client.get("/api/v1/stories/archive", headers=alice).json()["items"]

@@ -106,6 +106,7 @@ def told_story() -> Iterator[tuple[World, list[Message]]]:
     story_media = world.upload(alice, jpeg_bytes(), purpose="story")
     mention = {"type": "mention", "username": "bob", "position": {"x": 0.5, "y": 0.5}}
     story = world.core.stories().create(alice.user_id, story_media, stickers=[mention])
+    world.core.stories().tray(bob.user_id)  # cached: the view marks it seen
     world.core.story_audience().view(bob.user_id, story.story_id)
     world.core.profiles().profile(bob.user_id, "alice")
     gone = world.post(alice, caption="to delete")

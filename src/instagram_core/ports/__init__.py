@@ -59,7 +59,7 @@ from instagram_core.ports.security import IssuedToken, PasswordHasher, TokenServ
 from instagram_core.ports.social_graph import SocialGraph
 from instagram_core.ports.stories import StoryStore
 from instagram_core.ports.story_polls import StoryPollStore
-from instagram_core.ports.story_trays import StoryTrayCache
+from instagram_core.ports.story_trays import CachedTray, StoryTrayCache
 from instagram_core.ports.story_views import StoryViewStore
 from instagram_core.ports.trending import TrendingTags
 from instagram_core.ports.units import Emit, UnitOfWork
@@ -70,6 +70,7 @@ __all__ = [
     "Audience",
     "BlobInfo",
     "BlobStore",
+    "CachedTray",
     "ChangeVersions",
     "ClaimStore",
     "Clock",

@@ -80,7 +80,7 @@ def message_handlers(w: Workers) -> HandlerMap:
             w.explore.on_comment_added,
         ],
         events.StoryCreated: [w.stories.process_story],
-        events.StoryViewed: [w.closeness.on_story_viewed],
+        events.StoryViewed: [w.closeness.on_story_viewed, w.stories.on_story_viewed],
         events.StoryMentioned: [w.notifications.on_story_mentioned],
         events.ProfileVisited: [w.closeness.on_profile_visited],
         events.FeedPageShown: [w.ranking.on_page_shown],
@@ -114,6 +114,7 @@ def worker_handlers(w: Workers) -> Mapping[str, HandlerMap]:
             events.FollowCreated: [w.fanout.on_follow_created, w.stories.on_follow_changed],
             events.FollowApproved: [w.fanout.on_follow_approved, w.stories.on_follow_changed],
             events.FollowRemoved: [w.fanout.on_follow_removed, w.stories.on_follow_changed],
+            events.StoryViewed: [w.stories.on_story_viewed],
         },
         "notifications": {
             events.PostPublished: [w.notifications.on_post_published],

@@ -3,7 +3,7 @@ account (newest trays first)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 import attrs
@@ -15,6 +15,7 @@ from instagram_core.domain.events import (
     FollowRemoved,
     StoryCreated,
     StoryMentioned,
+    StoryViewed,
 )
 from instagram_core.domain.ids import parse_cursor_id
 from instagram_core.domain.pagination import Page, check_limit, page_from_overfetch
@@ -32,7 +33,7 @@ from instagram_core.ports.media import MediaStore
 from instagram_core.ports.restrictions import Restrictions
 from instagram_core.ports.social_graph import SocialGraph
 from instagram_core.ports.stories import StoryStore
-from instagram_core.ports.story_trays import StoryTrayCache
+from instagram_core.ports.story_trays import CachedTray, StoryTrayCache
 from instagram_core.ports.users import UserStore
 from instagram_core.services.closeness import Closeness
 from instagram_core.services.follower_chunks import follower_chunks
@@ -164,6 +165,15 @@ class StoryService:
         """The follower's tray no longer matches whom they follow: rebuild it on next read."""
         self._trays.forget([event.follower_id])
 
+    def on_story_viewed(self, event: StoryViewed) -> None:
+        """The viewer's cached tray marks the story seen, until the story expires; a view of
+        a story that expired meanwhile needs no mark. Marking again changes nothing."""
+        story = self._stories.get(event.story_id, self._clock.now())
+        if story is not None:
+            self._trays.mark_seen(
+                event.viewer_id, story.story_id, story.expires_at, TRAY_TTL_SECONDS
+            )
+
     def _touch_trays(self, story: Story) -> None:
         """The author stays in each cached tray until this story, their newest, expires."""
         self._trays.touch([story.author_id], story.author_id, story.expires_at)
@@ -174,25 +184,31 @@ class StoryService:
         """Live stories of the viewer and of accounts they actively follow: the viewer's own
         tray first, then unseen trays by closeness, then seen ones by closeness (ties: the
         newest story first). The cached tray names the authors until their newest story
-        expires (by this clock, so an author leaves at that instant); their stories are read
-        fresh, so a deleted or expired story is never shown. Accounts blocked with the
-        viewer, or muted by them, are left out at once, even if a stale tray names them."""
+        expires (by this clock, so an author leaves at that instant) and holds the viewer's
+        seen marks (kept up to date through the bus, so a cached read asks the view store
+        nothing); stories are read fresh, so a deleted or expired story is never shown.
+        Accounts blocked with the viewer, or muted by them, are left out at once, even if a
+        stale tray names them."""
         now = self._clock.now()
-        latest = self._trays.get(viewer_id, live_at=now)
-        if latest is None:
-            latest = self._leaving_by_author(viewer_id, now)
-            self._trays.put(viewer_id, latest, TRAY_TTL_SECONDS)
         hidden = (self._gate.blocked_ids(viewer_id) | self._restrictions.muted_ids(viewer_id)) - {
             viewer_id
         }
-        live = self._stories.live_by_authors(latest.keys() - hidden, now)
+        live: Mapping[str, Sequence[Story]]
+        cached = self._trays.get(viewer_id, live_at=now)
+        if cached is None:
+            live, cached = self._rebuilt(viewer_id, now)
+            live = {a: stories for a, stories in live.items() if a not in hidden}
+        else:
+            live = self._stories.live_by_authors(cached.leaving.keys() - hidden, now)
         trays = [
             StoryTray(author, tuple(s for s in stories if s.status is StoryStatus.LIVE))
             for author, stories in live.items()
         ]
         trays = [t for t in trays if t.stories]
         users = self._users.get_many(t.author_id for t in trays)
-        views = self._views.for_reader(viewer_id, [s for t in trays for s in t.stories])
+        views = self._views.for_reader(
+            viewer_id, [s for t in trays for s in t.stories], seen=cached.seen
+        )
         by_id = {v.story.story_id: v for v in views}
         closeness = self._closeness.scores(viewer_id, (t.author_id for t in trays))
         shown = [
@@ -225,12 +241,27 @@ class StoryService:
         page = page_from_overfetch(stories, limit, lambda s: str(s.story_id))
         return Page(list(self._views.for_reader(owner_id, page.items)), page.next_cursor)
 
-    def _leaving_by_author(self, viewer_id: str, now: datetime) -> dict[str, datetime]:
-        """Each author with a live story → when their newest live story expires."""
+    def _rebuilt(
+        self, viewer_id: str, now: datetime
+    ) -> tuple[Mapping[str, Sequence[Story]], CachedTray]:
+        """The live stories of the viewer and of everyone they follow, and the tray cached
+        from them: each author with a live story → when their newest live story expires,
+        and the viewer's seen marks on the others' live stories (from the view store)."""
         authors = [*self._graph.following_ids(viewer_id), viewer_id]
         live = self._stories.live_by_authors(authors, now)
-        return {
+        leaving = {
             author: max(s.expires_at for s in stories if s.status is StoryStatus.LIVE)
             for author, stories in live.items()
             if any(s.status is StoryStatus.LIVE for s in stories)
         }
+        others = {
+            s.story_id: s.expires_at
+            for author, stories in live.items()
+            if author != viewer_id
+            for s in stories
+            if s.status is StoryStatus.LIVE
+        }
+        seen = self._views.seen_by(viewer_id, others) if others else set()
+        tray = CachedTray(leaving, {story_id: others[story_id] for story_id in seen})
+        self._trays.put(viewer_id, tray, TRAY_TTL_SECONDS, live_at=now)
+        return live, tray

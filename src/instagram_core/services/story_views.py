@@ -3,7 +3,7 @@ owner sees view and poll counts, a viewer whether they have seen it and how they
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 import attrs
 
@@ -41,13 +41,18 @@ class StoryViews:
         self._views = views
         self._polls = polls
 
-    def for_reader(self, reader_id: str, stories: Sequence[Story]) -> tuple[StoryView, ...]:
-        """Each story as ``reader_id`` may see it, in the order given: batched reads."""
+    def for_reader(
+        self, reader_id: str, stories: Sequence[Story], seen: Collection[int] | None = None
+    ) -> tuple[StoryView, ...]:
+        """Each story as ``reader_id`` may see it, in the order given: batched reads.
+        ``seen``, when the caller already knows which of the stories the reader has viewed
+        (the cached tray does), spares the view-store lookup."""
         media = self._media.get_many(s.media_id for s in stories)
         own = [s.story_id for s in stories if s.author_id == reader_id]
         counts = self._views.counts(own) if own else {}
-        others = [s.story_id for s in stories if s.author_id != reader_id]
-        seen = self._views.seen(reader_id, others) if others else set()
+        if seen is None:
+            others = [s.story_id for s in stories if s.author_id != reader_id]
+            seen = self._views.seen(reader_id, others) if others else set()
         out = []
         for story in stories:
             found = media.get(story.media_id)
@@ -70,6 +75,10 @@ class StoryViews:
                 )
             out.append(view)
         return tuple(out)
+
+    def seen_by(self, reader_id: str, story_ids: Iterable[int]) -> set[int]:
+        """Which of ``story_ids`` the reader has viewed (one view-store read)."""
+        return self._views.seen(reader_id, story_ids)
 
     def _poll_counts(self, story: Story) -> tuple[int, ...] | None:
         poll = poll_of(story.stickers)
