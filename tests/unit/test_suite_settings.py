@@ -31,6 +31,8 @@ def test_a_per_test_list_of_health_checks_replaces_the_profiles() -> None:
 def _suppresses_too_slow(value: ast.expr) -> bool:
     if isinstance(value, ast.Call) and ast.unparse(value) == "list(HealthCheck)":
         return True
+    if isinstance(value, ast.Name):  # a shared list, by name
+        return HealthCheck.too_slow in NAMED_LISTS.get(value.id, ())
     if not isinstance(value, ast.List | ast.Tuple):
         return False
     for item in value.elts:
