@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -32,10 +34,28 @@ pytest_plugins = ["tests.no_skips"]  # CI fails on any skipped test
 # The contract suites live in the package; their asserts are rewritten like the tests' own.
 pytest.register_assert_rewrite("instagram_core.testing")
 
+Server = TypeVar("Server")
+# How long each session engine took to start and answer (printed after the run: CI's record
+# of engine start times).
+ENGINE_STARTS: dict[str, float] = {}
+
+
+def _timed(name: str, start: Callable[[], Server]) -> Server:
+    began = time.monotonic()
+    server = start()
+    ENGINE_STARTS[name] = time.monotonic() - began
+    return server
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if ENGINE_STARTS:
+        starts = ", ".join(f"{name} {took:.1f} s" for name, took in ENGINE_STARTS.items())
+        terminalreporter.write_line(f"engine start times: {starts}")
+
 
 @pytest.fixture(scope="session")
 def redis_server() -> Iterator[RedisServer]:
-    server = start_redis()
+    server = _timed("redis", start_redis)
     if server is None:
         missing("redis-server")
     assert server is not None
@@ -45,7 +65,7 @@ def redis_server() -> Iterator[RedisServer]:
 
 @pytest.fixture(scope="session")
 def mariadb_server() -> Iterator[MariaDbServer]:
-    server = start_mariadb()
+    server = _timed("mariadb", start_mariadb)
     if server is None:
         missing("MariaDB (mariadbd and mariadb-install-db)")
     assert server is not None
@@ -55,7 +75,7 @@ def mariadb_server() -> Iterator[MariaDbServer]:
 
 @pytest.fixture(scope="session")
 def kafka_server() -> Iterator[KafkaServer]:
-    server = start_kafka()
+    server = _timed("kafka", start_kafka)
     if server is None:
         missing("Kafka (java and mvn, to fetch it from Maven Central)")
     assert server is not None
@@ -65,7 +85,7 @@ def kafka_server() -> Iterator[KafkaServer]:
 
 @pytest.fixture(scope="session")
 def es_server() -> Iterator[ElasticsearchServer]:
-    server = start_elasticsearch()
+    server = _timed("elasticsearch", start_elasticsearch)
     if server is None:
         missing("Elasticsearch (java and mvn, to fetch it from Maven Central)")
     assert server is not None
@@ -75,7 +95,7 @@ def es_server() -> Iterator[ElasticsearchServer]:
 
 @pytest.fixture(scope="session")
 def cassandra_server() -> Iterator[CassandraServer]:
-    server = start_cassandra()
+    server = _timed("cassandra", start_cassandra)
     if server is None:
         missing("Cassandra (java 17 and mvn, to fetch it from Maven Central)")
     assert server is not None
