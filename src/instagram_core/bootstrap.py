@@ -85,7 +85,13 @@ def bootstrap(ports: Ports, settings: Settings | None = None) -> UseCases:
     shared = _shared(ports, settings)
     intents = ports.intents or PublishAfterWrite(ports.events)
     engagement = EngagementService(
-        ports.posts, ports.users, ports.engagement, shared.gate, intents, shared.freshness
+        ports.posts,
+        ports.users,
+        ports.engagement,
+        shared.gate,
+        intents,
+        shared.freshness,
+        ports.clock,
     )
     model_ranker = ModelRanker(
         posts=ports.posts,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import msgspec
 import pytest
 from hypothesis import given
@@ -58,6 +60,32 @@ def test_fields_a_newer_writer_added_are_ignored() -> None:
 def test_a_profile_visit_written_before_visit_ids_opens_without_one() -> None:
     older = b'{"v":2,"type":"ProfileVisited","body":{"viewer_id":"a","user_id":"b"},"id":"x"}'
     assert open_message(decode(older)) == events.ProfileVisited("a", "b", visit_id="")
+
+
+def test_actions_written_before_they_carried_a_time_open_without_one() -> None:
+    older = [
+        b'{"v":2,"type":"PostLiked","body":{"post_id":1,"user_id":"u","author_id":"a"},"id":"x"}',
+        b'{"v":2,"type":"CommentAdded","body":{"comment_id":3,"post_id":1,"commenter_id":"u",'
+        b'"post_author_id":"a","mentions":[]},"id":"x"}',
+        b'{"v":1,"type":"FollowApproved","body":{"follower_id":"u","followee_id":"a"}}',
+    ]
+    assert [open_message(decode(raw)) for raw in older] == [
+        events.PostLiked(1, "u", "a", occurred_at=None),
+        events.CommentAdded(3, 1, "u", "a", (), occurred_at=None),
+        events.FollowApproved("u", "a", occurred_at=None),
+    ]
+    assert open_message(decode(V2_FOLLOW_RETRY)) == events.FollowCreated("a", "b", False, None)
+
+
+def test_the_time_of_an_action_round_trips_to_the_microsecond() -> None:
+    at = datetime(2026, 12, 3, 17, 45, 1, 123456, tzinfo=UTC)
+    for message in (
+        events.PostLiked(1, "u", "a", at),
+        events.CommentAdded(3, 1, "u", "a", ("bob",), at),
+        events.FollowCreated("u", "a", True, at),
+        events.FollowApproved("u", "a", at),
+    ):
+        assert open_message(decode(encode(wrap(message)))) == message
 
 
 def test_an_unknown_type_or_version_is_refused_clearly() -> None:

@@ -194,3 +194,56 @@ def test_a_redelivered_comment_changes_nothing_and_a_second_comment_moves_the_gr
     again = service.activity(alice.user_id, None, 10).items
     assert [str(v.notification.kind) for v in again] == ["comment", "like"]
     assert again[0].actor_count == 1  # one distinct commenter
+
+
+ORDER_FANS = 5
+
+
+@PROPERTY
+@given(order=st.permutations(range(ORDER_FANS)), again=st.lists(st.integers(0, ORDER_FANS - 1)))
+def test_actors_list_newest_first_whatever_order_their_likes_are_handled_in(
+    order: list[int], again: list[int]
+) -> None:
+    """Likes made a second apart, each handled (and some handled again) in any order: the
+    actors are the newest three, newest first, and ``actor_count`` the distinct likers."""
+    world = new_world()
+    alice = world.register("alice")
+    people = fans(world)[:ORDER_FANS]
+    post = world.post(alice)
+    notifications = world.core.notifications()
+    liked = []
+    for fan in people:
+        world.clock.advance(1)
+        liked.append(PostLiked(post.post_id, fan.user_id, alice.user_id, world.clock.now()))
+    world.clock.advance(60)  # handled later than done, as a busy bus does
+    for index in [*order, *again]:
+        notifications.on_post_liked(liked[index])
+    (item,) = notifications.activity(alice.user_id, None, 50).items
+    assert item.actor_count == ORDER_FANS
+    newest_first = [fan.username for fan in reversed(people)]
+    assert [a.username for a in item.actors] == newest_first[:3]
+    assert item.notification.created_at == liked[-1].occurred_at
+    world.c.shutdown_resources()
+
+
+@PROPERTY
+@given(order=st.permutations(range(4)))
+def test_comments_handled_out_of_order_keep_the_newest_comment_and_actor(
+    order: list[int],
+) -> None:
+    world = new_world()
+    alice = world.register("alice")
+    people = fans(world)[:4]
+    post = world.post(alice)
+    notifications = world.core.notifications()
+    added = []
+    for number, fan in enumerate(people, start=1):
+        world.clock.advance(1)
+        at = world.clock.now()
+        added.append(CommentAdded(number, post.post_id, fan.user_id, alice.user_id, (), at))
+    for index in order:
+        notifications.on_comment_added(added[index])
+    (item,) = notifications.activity(alice.user_id, None, 50).items
+    assert [a.username for a in item.actors] == [p.username for p in reversed(people)][:3]
+    assert (item.actor_count, item.notification.comment_id) == (4, 4)
+    world.c.shutdown_resources()

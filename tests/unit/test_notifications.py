@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from instagram_core.domain.events import PostLiked
 from instagram_core.domain.notifications import NotificationKind
 from tests.unit.conftest import World
 
@@ -65,3 +66,24 @@ def test_a_burst_of_likes_pushes_once_per_five_minutes(world: World) -> None:
     pushes = world.adapters.push().sent_to(alice.user_id)
     assert [p.text for p in pushes][-1] == "fan3 and 3 others liked your post"
     assert len(pushes) == 2
+
+
+def test_a_like_handled_late_does_not_move_its_group_above_a_newer_one(world: World) -> None:
+    """A new action moves its group to the top; an older one handled late joins its group
+    where it stands, so groups stay ordered by their newest action."""
+    alice, bob, carol = world.register("alice"), world.register("bob"), world.register("carol")
+    first, second = world.post(alice), world.post(alice)
+    notifications = world.core.notifications()
+    world.clock.advance(1)
+    early = PostLiked(first.post_id, bob.user_id, alice.user_id, world.clock.now())
+    world.clock.advance(1)
+    late = PostLiked(first.post_id, carol.user_id, alice.user_id, world.clock.now())
+    world.clock.advance(1)
+    on_second = PostLiked(second.post_id, bob.user_id, alice.user_id, world.clock.now())
+    for event in (late, on_second, early):  # the bus handles them in this order
+        notifications.on_post_liked(event)
+    listed = notifications.activity(alice.user_id, None, 50).items
+    assert [(v.notification.post_id, [a.username for a in v.actors]) for v in listed] == [
+        (second.post_id, ["bob"]),
+        (first.post_id, ["carol", "bob"]),
+    ]

@@ -1,5 +1,5 @@
 """The Activity tab on Cassandra, in bounded partitions (migration 0007; the partition
-math is in docs/data-model.md).
+math is in docs/data-model.md; ``actor_times`` from migration 0008).
 
 - ``activity ((recipient_id, bucket), slot)``: the rows a page lists, one partition per
   bucket of ids (an hour's by default). A group collapsing within its bucket overwrites its
@@ -49,6 +49,7 @@ _FIELDS = (
     "post_id",
     "comment_id",
     "group_id",
+    "actor_times",
 )
 _ROW_COLUMNS = ", ".join(("recipient_id", "group_key", *_FIELDS))
 _ROW_MARKS = ", ".join("?" * (len(_FIELDS) + 2))
@@ -123,6 +124,7 @@ def _fields(notification: Notification, fresh: bool) -> list[Any]:
         absent if notification.post_id is None else notification.post_id,
         absent if notification.comment_id is None else notification.comment_id,
         notification.group_id,
+        [to_micros(t) for t in notification.actor_times],
     ]
 
 
@@ -138,6 +140,7 @@ def _notification(recipient_id: str, group_key: str, row: Any) -> Notification:
         post_id=row.post_id,
         comment_id=row.comment_id,
         group_id=row.group_id,
+        actor_times=tuple(from_micros(t) for t in row.actor_times or ()),
     )
 
 
@@ -178,7 +181,7 @@ class CassandraNotificationStore:
         docstring): of racing advances only the winner touches the Activity rows."""
         recipient, key = notification.recipient_id, notification.group_key
         new_id = notification.notification_id
-        if self._find(recipient, new_id) is not None:
+        if new_id != expected_id and self._find(recipient, new_id) is not None:
             raise Conflict(f"notification {new_id} exists")
         head = self._db.execute(_HEAD, (recipient, key)).one()
         writes: Writes

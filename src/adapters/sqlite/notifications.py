@@ -1,6 +1,7 @@
 """The Activity tab in SQLite, keyed like the Cassandra table: ``(recipient_id, notification_id)``.
 
-``actor_ids`` is a short JSON array: it is only ever read and written whole.
+``actor_ids`` is a short JSON array, and ``actor_times`` the matching array of when each
+acted (microseconds): they are only ever read and written whole.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ CREATE TABLE IF NOT EXISTS notifications (
     post_id INTEGER,
     comment_id INTEGER,
     group_id INTEGER,
+    actor_times TEXT,
     PRIMARY KEY (recipient_id, notification_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS notifications_by_group
@@ -40,14 +42,15 @@ CREATE TABLE IF NOT EXISTS notification_read_marks (
     read_up_to INTEGER NOT NULL
 ) WITHOUT ROWID;
 """
-# Tables made before groups had ids: their rows read ``group_id`` as their own id.
-_ADDED_COLUMNS = {"group_id": "INTEGER"}
+# Tables made before groups had ids: their rows read ``group_id`` as their own id; rows
+# made before actors had times read ``actor_times`` as none (see ``acted_at``).
+_ADDED_COLUMNS = {"group_id": "INTEGER", "actor_times": "TEXT"}
 
 _COLUMNS = (
     "recipient_id, notification_id, kind, group_key, actor_ids, actor_count, created_at, "
-    "post_id, comment_id, group_id"
+    "post_id, comment_id, group_id, actor_times"
 )
-_INSERT = f"INSERT INTO notifications ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_INSERT = f"INSERT INTO notifications ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 
 def _row(notification: Notification) -> tuple[object, ...]:
@@ -62,6 +65,7 @@ def _row(notification: Notification) -> tuple[object, ...]:
         notification.post_id,
         notification.comment_id,
         notification.group_id,
+        json.dumps([to_micros(t) for t in notification.actor_times]),
     )
 
 
@@ -77,6 +81,7 @@ def _notification(row: sqlite3.Row) -> Notification:
         post_id=row["post_id"],
         comment_id=row["comment_id"],
         group_id=int(row["group_id"] or row["notification_id"]),
+        actor_times=tuple(from_micros(t) for t in json.loads(row["actor_times"] or "[]")),
     )
 
 

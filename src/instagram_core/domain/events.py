@@ -1,9 +1,16 @@
 """Things that happened (past tense) and commands (imperative) carried by the event bus.
 
 Handlers are mapped to these explicitly by the composition root; nothing fires implicitly.
+
+Events that make notifications carry ``occurred_at``, the time of the action: buses run
+handlers on several threads (and partitions), so the order they are handled in is not the
+order they happened in, and notifications list their actors by this time. Messages written
+before the field existed decode with ``None``: their handler uses the time it runs.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 import attrs
 
@@ -63,12 +70,14 @@ class FollowCreated(Message):
     follower_id: str
     followee_id: str
     pending: bool
+    occurred_at: datetime | None = None
 
 
 @attrs.frozen
 class FollowApproved(Message):
     follower_id: str
     followee_id: str
+    occurred_at: datetime | None = None
 
 
 @attrs.frozen
@@ -82,6 +91,7 @@ class PostLiked(Message):
     post_id: int
     user_id: str
     author_id: str
+    occurred_at: datetime | None = None
 
 
 @attrs.frozen
@@ -91,6 +101,7 @@ class CommentAdded(Message):
     commenter_id: str
     post_author_id: str
     mentions: tuple[str, ...] = ()
+    occurred_at: datetime | None = None
 
 
 @attrs.frozen

@@ -27,7 +27,12 @@ class Notification:
     the group, so "alice and 42 others liked your photo" is one notification, not 43.
 
     ``group_id`` names one run of a group (the id of its first notification): it survives
-    the collapse that gives the notification a new id, and keys the group's actor set."""
+    the collapse that gives the notification a new id, and keys the group's actor set.
+
+    ``actor_times`` holds when each kept actor acted, parallel to ``actor_ids``: the order
+    of the actors, whatever order the bus handled their actions in. ``created_at`` is the
+    newest of them. Empty on rows written before it was kept (see
+    :func:`~instagram_core.policies.notification_batching.acted_at`)."""
 
     notification_id: int
     recipient_id: str
@@ -39,6 +44,8 @@ class Notification:
     post_id: int | None = None
     comment_id: int | None = None
     group_id: int = attrs.field()
+
+    actor_times: tuple[datetime, ...] = ()
 
     @group_id.default
     def _first_of_its_group(self) -> int:

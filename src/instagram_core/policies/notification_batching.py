@@ -36,7 +36,8 @@ def summary_text(lead: str | None, actor_count: int, kind: NotificationKind) -> 
 
 
 def same_run(latest: Notification | None, kind: NotificationKind, now: datetime) -> bool:
-    """Whether a new action joins ``latest``'s group run rather than starting a new one.
+    """Whether a new action (at ``now``) joins ``latest``'s group run rather than starting a
+    new one.
 
     A collapsible group stays open for :data:`COLLAPSE_WINDOW` after its newest action; a
     kind that never collapses has one notification per key (its key names the event), so a
@@ -46,26 +47,50 @@ def same_run(latest: Notification | None, kind: NotificationKind, now: datetime)
     return kind not in COLLAPSIBLE or now - latest.created_at <= COLLAPSE_WINDOW
 
 
+def acted_at(notification: Notification) -> tuple[datetime, ...]:
+    """When each kept actor acted. A row written before the times were kept lists its actors
+    newest first already: they all read as its ``created_at``, keeping that order."""
+    if len(notification.actor_times) == len(notification.actor_ids):
+        return notification.actor_times
+    return (notification.created_at,) * len(notification.actor_ids)
+
+
+def is_newest(latest: Notification, at: datetime) -> bool:
+    """Whether an action at ``at`` is the newest of ``latest``'s group, so that it moves the
+    group to the top; an older one, handled late, joins the group where it stands."""
+    return at >= latest.created_at
+
+
 def moved_to_top(
     latest: Notification,
     notification_id: int,
     actor_id: str,
     new_actor: bool,
-    now: datetime,
+    at: datetime,
     comment_id: int | None = None,
 ) -> Notification:
-    """``latest`` after a new action by ``actor_id``: a new id (so it sorts first), the actor
-    first among the kept ones, and one more in the count only if the actor is new."""
-    others = tuple(a for a in latest.actor_ids if a != actor_id)
+    """``latest`` after an action by ``actor_id`` at ``at``: the kept actors ordered newest
+    first by when they acted (an action handled late lands in its place, not first; equal
+    times keep the later-handled first), and one more in the count only if the actor is new.
+
+    ``notification_id`` is a new id when the action is the group's newest (see
+    :func:`is_newest`), so it sorts first; otherwise the group's own id, so it stays put."""
+    earlier = [(a, t) for a, t in zip(latest.actor_ids, acted_at(latest), strict=True)]
+    own = max((t for a, t in earlier if a == actor_id), default=at)
+    kept = [(actor_id, max(at, own)), *((a, t) for a, t in earlier if a != actor_id)]
+    kept.sort(key=lambda pair: pair[1], reverse=True)  # stable: ties keep the order above
+    kept = kept[:ACTORS_KEPT]
+    newest = is_newest(latest, at)
     return Notification(
         notification_id=notification_id,
         recipient_id=latest.recipient_id,
         kind=latest.kind,
         group_key=latest.group_key,
-        actor_ids=(actor_id, *others)[:ACTORS_KEPT],
+        actor_ids=tuple(a for a, _ in kept),
         actor_count=latest.actor_count + (1 if new_actor else 0),
-        created_at=now,
+        created_at=max(latest.created_at, at),
         post_id=latest.post_id,
-        comment_id=comment_id if comment_id is not None else latest.comment_id,
+        comment_id=comment_id if comment_id is not None and newest else latest.comment_id,
         group_id=latest.group_id,
+        actor_times=tuple(t for _, t in kept),
     )

@@ -195,7 +195,7 @@ class AccountService:
         def activate(emit: Emit) -> bool:
             if self._graph.activate(follower_id, user_id) is None:
                 return False
-            emit(FollowApproved(follower_id, user_id))
+            emit(FollowApproved(follower_id, user_id, self._clock.now()))
             return True
 
         return self._unit.run(activate)

@@ -68,7 +68,9 @@ class CommentService:
             raise InvalidInput(f"comment refused: {verdict.reason}")
         comment = Comment(self._ids.next_id(), post_id, viewer_id, text, self._clock.now())
         mentions = mentionable(self._users, self._gate, viewer_id, parse_mentions(text))
-        message = CommentAdded(comment.comment_id, post_id, viewer_id, post.author_id, mentions)
+        message = CommentAdded(
+            comment.comment_id, post_id, viewer_id, post.author_id, mentions, comment.created_at
+        )
 
         def add() -> None:
             self._comments.add(comment)

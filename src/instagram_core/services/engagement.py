@@ -5,6 +5,7 @@ from __future__ import annotations
 from instagram_core.domain.events import PostLiked
 from instagram_core.domain.posts import Post
 from instagram_core.policies.visibility import AudienceGate
+from instagram_core.ports.clock import Clock
 from instagram_core.ports.engagement import EngagementStore
 from instagram_core.ports.intents import Intents
 from instagram_core.ports.posts import PostStore
@@ -22,8 +23,10 @@ class EngagementService:
         gate: AudienceGate,
         intents: Intents,
         freshness: Freshness,
+        clock: Clock,
     ) -> None:
         self._freshness = freshness
+        self._clock = clock  # the like's time, carried to its notification
         self._posts = posts
         self._users = users
         self._engagement = engagement
@@ -44,7 +47,7 @@ class EngagementService:
                 self._freshness.changed([post_key(post_id), relations_key(viewer_id)])
             return added, count
 
-        message = PostLiked(post_id, viewer_id, post.author_id)
+        message = PostLiked(post_id, viewer_id, post.author_id, self._clock.now())
         _, count = self._intents.run(message, like, lambda result: result[0])
         return count
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 
 import attrs
 
@@ -29,6 +30,7 @@ from instagram_core.domain.users import User
 from instagram_core.policies.notification_batching import (
     ACTORS_SHOWN,
     COLLAPSIBLE,
+    is_newest,
     moved_to_top,
     same_run,
     summary_text,
@@ -124,6 +126,7 @@ class NotificationService:
             event.user_id,
             f"like:{event.post_id}",
             post_id=event.post_id,
+            at=event.occurred_at,
         )
 
     def on_comment_added(self, event: CommentAdded) -> None:
@@ -134,6 +137,7 @@ class NotificationService:
             f"comment:{event.post_id}",
             post_id=event.post_id,
             comment_id=event.comment_id,
+            at=event.occurred_at,
         )
         for user in self._named(event.mentions):
             self.mention(
@@ -142,6 +146,7 @@ class NotificationService:
                 f"comment:{event.comment_id}",
                 post_id=event.post_id,
                 comment_id=event.comment_id,
+                at=event.occurred_at,
             )
 
     def on_follow_created(self, event: FollowCreated) -> None:
@@ -151,18 +156,27 @@ class NotificationService:
                 NotificationKind.FOLLOW_REQUEST,
                 event.follower_id,
                 f"follow_request:{event.follower_id}",
+                at=event.occurred_at,
             )
         else:
-            self._notify(event.followee_id, NotificationKind.FOLLOW, event.follower_id, "follow")
+            self._notify(
+                event.followee_id,
+                NotificationKind.FOLLOW,
+                event.follower_id,
+                "follow",
+                at=event.occurred_at,
+            )
 
     def on_follow_approved(self, event: FollowApproved) -> None:
         """The account followed now, and the requester hears that it was accepted."""
-        self._notify(event.followee_id, NotificationKind.FOLLOW, event.follower_id, "follow")
+        at = event.occurred_at
+        self._notify(event.followee_id, NotificationKind.FOLLOW, event.follower_id, "follow", at=at)
         self._notify(
             event.follower_id,
             NotificationKind.FOLLOW_ACCEPTED,
             event.followee_id,
             f"follow_accepted:{event.followee_id}",
+            at=at,
         )
 
     def on_post_published(self, event: PostPublished) -> None:
@@ -188,6 +202,7 @@ class NotificationService:
         source: str,
         post_id: int | None = None,
         comment_id: int | None = None,
+        at: datetime | None = None,
     ) -> None:
         """Notify ``recipient_id`` that ``actor_id`` mentioned them in ``source`` (a stable
         name of where: ``post:<id>``, ``comment:<id>``, ``story:<id>``): once per source."""
@@ -198,6 +213,7 @@ class NotificationService:
             f"mention:{source}",
             post_id=post_id,
             comment_id=comment_id,
+            at=at,
         )
 
     def deliver_push(self, command: PushDelivery) -> None:
@@ -330,12 +346,15 @@ class NotificationService:
         key: str,
         post_id: int | None = None,
         comment_id: int | None = None,
+        at: datetime | None = None,
     ) -> None:
+        """Record ``actor_id``'s action (at ``at``, its time; the time now for a message
+        written before actions carried one) in the recipient's notifications."""
         if recipient_id == actor_id:
             return  # nobody is notified of their own actions
         if self._gate.blocked(recipient_id, actor_id):
             return  # a block made after the action: its events must not reach across it
-        now = self._clock.now()
+        now = at or self._clock.now()
         counted: dict[int, bool] = {}  # group run -> whether this event adds an actor
         for _ in range(ADVANCE_ATTEMPTS):
             latest = self._store.latest_in_group(recipient_id, key)
@@ -353,7 +372,7 @@ class NotificationService:
                     counted[latest.group_id] = new_actor
                 notification = moved_to_top(
                     latest,
-                    self._ids.next_id(),
+                    self._ids.next_id() if is_newest(latest, now) else latest.notification_id,
                     actor_id,
                     counted[latest.group_id],
                     now,
@@ -372,6 +391,7 @@ class NotificationService:
                     created_at=now,
                     post_id=post_id,
                     comment_id=comment_id,
+                    actor_times=(now,),
                 )
                 # recorded before the group is visible, so a racing joiner sees the actor
                 self._store.add_actor(recipient_id, notification_id, actor_id)

@@ -65,7 +65,7 @@ class SocialService:
             before = self._graph.put(follow)
             if before is None:
                 pending = status is FollowStatus.PENDING
-                emit(FollowCreated(follower_id, target.user_id, pending=pending))
+                emit(FollowCreated(follower_id, target.user_id, pending, follow.created_at))
             return before
 
         try:
@@ -133,7 +133,7 @@ class SocialService:
         def activate(emit: Emit) -> None:
             if self._graph.activate(follower.user_id, user_id) is None:
                 raise NotFound(f"no pending follow request from {requester!r}")
-            emit(FollowApproved(follower.user_id, user_id))
+            emit(FollowApproved(follower.user_id, user_id, self._clock.now()))
 
         self._unit.run(activate)
         self._ties_changed(follower.user_id, user_id)

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from instagram_core.domain.errors import Conflict
 from instagram_core.domain.notifications import Notification, NotificationKind
+from instagram_core.policies.notification_batching import is_newest, moved_to_top
 from instagram_core.ports import NotificationStore
 from instagram_core.testing.hypothesis_settings import CONTRACT_HEALTH_CHECKS
 from instagram_core.testing.races import race
@@ -264,3 +265,54 @@ class NotificationStoreContract:
         )
         assert sorted(results) == [False] * 7 + [True]
         assert ids(store.list("alice", None, 20)) == [10 + results.index(True)]
+
+    def test_actor_times_are_kept_to_the_microsecond(self, store: NotificationStore) -> None:
+        times = (T0 + timedelta(microseconds=3), T0 + timedelta(microseconds=1))
+        timed = attrs.evolve(like(1, actors=("carol", "bob")), actor_times=times)
+        store.add(timed)
+        assert store.latest_in_group("alice", "like:7") == timed
+        assert list(store.list("alice", None, 10)) == [timed]
+
+    def test_actions_handled_out_of_order_still_list_newest_first(
+        self, store: NotificationStore
+    ) -> None:
+        """Actions at T0+1..T0+4 handled in the order 3, 1, 4, 2, each folded in as the
+        service does: the stored group lists its actors newest first, and keeps its id
+        (its place) when the action handled is older than its newest."""
+        acted = {n: T0 + timedelta(seconds=n) for n in (1, 2, 3, 4)}
+        latest: Notification | None = None
+        next_id = 100
+        for n in (3, 1, 4, 2):
+            actor = f"fan{n}"
+            if latest is None:
+                new = attrs.evolve(
+                    like(next_id, actors=(actor,)), created_at=acted[n], actor_times=(acted[n],)
+                )
+                assert store.advance_group(None, new, replace_expected=False)
+            else:
+                next_id += 1
+                newest = is_newest(latest, acted[n])
+                new_id = next_id if newest else latest.notification_id
+                new = moved_to_top(latest, new_id, actor, True, acted[n])
+                assert store.advance_group(latest.notification_id, new, replace_expected=True)
+            latest = store.latest_in_group("alice", "like:7")
+            assert latest == new
+        (listed,) = store.list("alice", None, 10)
+        assert listed.actor_ids == ("fan4", "fan3", "fan2", "fan1")
+        assert listed.actor_times == tuple(acted[n] for n in (4, 3, 2, 1))
+        assert (listed.notification_id, listed.actor_count, listed.created_at) == (
+            102,
+            4,
+            acted[4],
+        )
+
+    def test_advance_group_to_the_same_id_rewrites_it_in_place(
+        self, store: NotificationStore
+    ) -> None:
+        store.add(like(5))
+        store.add(like(6, post_id=8))
+        rewritten = attrs.evolve(like(5, actors=("carol", "bob")), actor_count=2)
+        assert store.advance_group(5, rewritten, replace_expected=True)
+        assert ids(store.list("alice", None, 10)) == [6, 5]
+        assert store.latest_in_group("alice", "like:7") == rewritten
+        assert not store.advance_group(4, like(7), replace_expected=True)
