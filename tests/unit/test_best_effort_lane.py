@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -50,8 +51,8 @@ def shown(i: int) -> FeedPageShown:
     return FeedPageShown(f"v{i}", (i, i + 1))
 
 
-def lane_for(rec: Recorder, **kwargs: float) -> BestEffortLane:
-    return BestEffortLane({FeedPageShown: [rec.handle]}, scope=rec.scope, **kwargs)  # type: ignore[arg-type]
+def lane_for(rec: Recorder, **kwargs: Any) -> BestEffortLane:
+    return BestEffortLane({FeedPageShown: [rec.handle]}, scope=rec.scope, **kwargs)
 
 
 def test_only_hints_are_best_effort() -> None:
