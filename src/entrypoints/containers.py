@@ -20,6 +20,7 @@ from instagram_adapters.jwt.tokens import JwtTokenService
 from instagram_adapters.local_disk.blobs import LocalDiskBlobStore
 from instagram_adapters.local_disk.multipart import LocalDiskMultipartUploads
 from instagram_adapters.memory.affinity import InMemoryAffinityStore
+from instagram_adapters.memory.best_effort import BestEffortRouter
 from instagram_adapters.memory.blobs import InMemoryBlobStore
 from instagram_adapters.memory.change_versions import InMemoryChangeVersions
 from instagram_adapters.memory.claims import InMemoryClaimStore
@@ -78,6 +79,7 @@ from instagram_adapters.sqlite.story_views import SqliteStoryViewStore
 from instagram_adapters.sqlite.unit_of_work import SqliteUnitOfWork
 from instagram_adapters.sqlite.users import SqliteUserStore
 from instagram_core.bootstrap import Ports, bootstrap
+from instagram_core.domain.events import BEST_EFFORT_MESSAGES
 from instagram_core.ports import (
     AffinityStore,
     BlobStore,
@@ -130,6 +132,7 @@ from instagram_entrypoints.wiring import (
     default_moderator,
     open_database,
     open_media_processor,
+    run_best_effort_lane,
     run_durable_bus,
     run_event_bus,
 )
@@ -400,6 +403,8 @@ class Core(containers.DeclarativeContainer):
     running_bus = providers.Resource(
         run_event_bus, handlers=handlers, workers=config.workers, on_dead_letter=give_up
     )
+    # The lane for best-effort hints, where a profile has one (use_durable_bus).
+    hint_lane: providers.Provider[Any] = providers.Object(None)
 
 
 Core.bus.add_args(providers.Delegate(Core.running_bus))
@@ -488,6 +493,20 @@ def use_durable_bus(container: Application) -> None:
         on_dead_letter=core.give_up,
     )
     core.running_bus.override(bus)
+    # Hints (a page shown) skip the durable queue: batched in memory, one transaction per
+    # batch, off the request thread. Everything else goes to the durable bus as before.
+    core.hint_lane.override(
+        providers.Resource(run_best_effort_lane, container.adapters.database, core.handlers)
+    )
+    core.bus.override(
+        providers.Singleton(
+            BestEffortRouter,
+            providers.Singleton(LateBoundBus, providers.Delegate(core.running_bus)),
+            # Late too: the lane's handlers are the services that publish to this router.
+            providers.Singleton(LateBoundBus, providers.Delegate(core.hint_lane)),
+            BEST_EFFORT_MESSAGES,
+        )
+    )
     # Through the late-bound bus: the durable bus needs the handlers, which are the use
     # cases, which take this unit; publishing through ``core.bus`` reaches the same bus.
     core.unit.override(providers.Singleton(SqliteUnitOfWork, container.adapters.database, core.bus))

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from instagram_adapters.memory.best_effort import BestEffortLane
 from instagram_adapters.memory.event_bus import InProcessEventBus
 from instagram_adapters.onnx.detector import ModerationModelMissing
 from instagram_adapters.onnx.image_moderator import OnnxImageModerator
@@ -15,7 +16,7 @@ from instagram_adapters.pillow.processor import PillowMediaProcessor
 from instagram_adapters.sqlite.database import SqliteDatabase
 from instagram_adapters.sqlite.event_bus import SqliteEventBus
 from instagram_adapters.textmod.classifier import TextClassifierModerator
-from instagram_core.domain.events import Message
+from instagram_core.domain.events import BEST_EFFORT_MESSAGES, Message
 from instagram_core.ports.events import DeadLetterHook, EventBus, HandlerMap
 from instagram_core.ports.moderation import Moderator
 from instagram_core.ports.processing import MediaProcessor
@@ -73,6 +74,25 @@ def run_durable_bus(
         yield bus
     finally:
         bus.stop(timeout=30)
+
+
+def run_best_effort_lane(database: SqliteDatabase, handlers: HandlerMap) -> Iterator[Any]:
+    """The embedded profile's lane for hints (``BEST_EFFORT_MESSAGES``): a bounded buffer
+    written by one thread, one SQLite transaction (one ``fsync``) per batch instead of three
+    commits per message on the durable bus. Shutdown writes what is buffered."""
+    kinds = BEST_EFFORT_MESSAGES
+    lane = BestEffortLane(
+        {kind: list(handlers.get(kind, ())) for kind in kinds},
+        scope=database.transaction,
+        flush_every=0.1,
+        batch=128,
+        capacity=10_000,
+    )
+    lane.start()
+    try:
+        yield lane
+    finally:
+        lane.stop(timeout=30)
 
 
 TEXT_REFUSAL_THRESHOLD = 0.97

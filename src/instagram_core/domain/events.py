@@ -162,3 +162,9 @@ class PushDelivery(Message):
     # Names this one push, so a redelivered command sends nothing more (a notification may
     # push again later, after the per-post window). 0: written before push ids, not deduped.
     push_id: int = 0
+
+
+BEST_EFFORT_MESSAGES: frozenset[type[Message]] = frozenset({FeedPageShown})
+"""Hints whose loss no user could notice: a bus may carry them on a non-durable lane (the
+embedded profile batches them in memory, see docs/event-bus.md). Never a message that
+follows an acknowledged write."""
