@@ -70,12 +70,13 @@ class InMemorySearchIndex:
             if old is not None:
                 self._by_username.pop(old[0], None)
             stale_key = self._rank_keys.get(user.user_id)
-            for gram in self._user_terms.grams_of(user.user_id):
-                ranked = self._ranked.get(gram)
-                if ranked is not None and stale_key is not None:
-                    del ranked[bisect.bisect_left(ranked, stale_key)]
-                    if not ranked:
-                        del self._ranked[gram]
+            if stale_key is not None:
+                for gram in self._user_terms.grams_of(user.user_id):
+                    ranked = self._ranked.get(gram)
+                    if ranked is not None:
+                        del ranked[bisect.bisect_left(ranked, stale_key)]
+                        if not ranked:
+                            del self._ranked[gram]
             self._users[user.user_id] = user
             bonus = static_user_score(MatchTier.FUZZY, user.is_verified, user.follower_count)
             bonus -= static_user_score(MatchTier.FUZZY, False, 0)
