@@ -2,10 +2,17 @@
 
 Every prefix (up to :data:`~instagram_core.policies.search_ranking.MAX_TERM` characters) of
 every term is a key, exactly like the edge n-grams the Elasticsearch adapter indexes, so a
-prefix lookup is one dict access. A typo lookup compares the query with the stored prefixes
-whose length is within the allowed edits of the query's, by optimal string alignment
-distance, the measure Lucene's fuzzy queries use (:mod:`~instagram_adapters.edit_distance`:
-rapidfuzz's C where the ``server`` extra brings it, else pure Python).
+prefix lookup is one dict access. A typo lookup finds the stored prefixes within the allowed
+edits of the query by optimal string alignment distance, the measure Lucene's fuzzy queries
+use (:mod:`~instagram_adapters.edit_distance`: rapidfuzz's C where the ``server`` extra
+brings it, else pure Python).
+
+The stored prefixes form a trie (every prefix of a stored prefix is stored), and the typo
+lookup walks it one length at a time, keeping only the prefixes still within the allowed
+edits of some prefix of the query: a prefix further than that from every prefix of the
+query cannot grow into a match (OSA's row minimum never falls). Comparing the query with
+every stored prefix of a nearby length instead scanned some 350,000 strings per query over
+100,000 users (70-200 ms); the walk compares a few thousand.
 """
 
 from __future__ import annotations
@@ -27,8 +34,8 @@ class TermMatcher(Generic[K]):
     def __init__(self) -> None:
         self._terms: dict[K, frozenset[str]] = {}
         self._by_gram: dict[str, set[K]] = defaultdict(set)
-        self._grams_by_length: dict[int, dict[str, None]] = defaultdict(dict)
-        self._choices: dict[int, list[str]] = {}
+        # The trie of stored prefixes: each one's one-longer extensions ("" holds the roots).
+        self._children: dict[str, set[str]] = defaultdict(set)
 
     def put(self, key: K, terms: Iterable[str]) -> None:
         self.remove(key)
@@ -37,8 +44,7 @@ class TermMatcher(Generic[K]):
         for gram in _grams(kept):
             holders = self._by_gram[gram]
             if not holders:
-                self._grams_by_length[len(gram)][gram] = None
-                self._choices.pop(len(gram), None)
+                self._children[gram[:-1]].add(gram)
             holders.add(key)
 
     def remove(self, key: K) -> None:
@@ -47,8 +53,10 @@ class TermMatcher(Generic[K]):
             holders.discard(key)
             if not holders:
                 del self._by_gram[gram]
-                del self._grams_by_length[len(gram)][gram]
-                self._choices.pop(len(gram), None)
+                siblings = self._children[gram[:-1]]
+                siblings.discard(gram)
+                if not siblings:
+                    del self._children[gram[:-1]]
 
     def match(self, query: str) -> dict[K, MatchTier]:
         """Every key a term of which starts with ``query`` (PREFIX) or is within the
@@ -74,14 +82,23 @@ class TermMatcher(Generic[K]):
         return found
 
     def fuzzy_grams(self, query: str) -> list[str]:
-        """The stored prefixes within the allowed edits of ``query``."""
+        """The stored prefixes within the allowed edits of ``query``, found by a walk down
+        the trie that drops every prefix too far from all of the query's prefixes."""
         query = query[:MAX_TERM]
         edits = allowed_edits(len(query))
         if not edits:
             return []
-        grams = []
-        for length in range(max(1, len(query) - edits), len(query) + edits + 1):
-            grams += close_matches(query, self._choices_of(length), edits)
+        grams: list[str] = []
+        level = list(self._children.get("", ()))
+        for length in range(1, len(query) + edits + 1):
+            if not level:
+                break
+            if length >= len(query) - edits:
+                grams += close_matches(query, level, edits)
+            if length == len(query) + edits:
+                break
+            alive = level if length <= edits else _still_close(query, level, length, edits)
+            level = [child for gram in alive for child in self._children.get(gram, ())]
         return grams
 
     def grams_of(self, key: K) -> set[str]:
@@ -89,12 +106,6 @@ class TermMatcher(Generic[K]):
 
     def keys(self) -> Iterable[K]:
         return self._terms.keys()
-
-    def _choices_of(self, length: int) -> list[str]:
-        choices = self._choices.get(length)
-        if choices is None:
-            choices = self._choices[length] = list(self._grams_by_length.get(length, {}))
-        return choices
 
 
 def tier_of(query: str, terms: Iterable[str]) -> MatchTier | None:
@@ -114,6 +125,16 @@ def tier_of(query: str, terms: Iterable[str]) -> MatchTier | None:
             if any(distance(query, term[:n], edits) <= edits for n in lengths):
                 best = MatchTier.FUZZY
     return best
+
+
+def _still_close(query: str, grams: list[str], length: int, edits: int) -> set[str]:
+    """The ``grams`` (all ``length`` long) within ``edits`` of some prefix of ``query``: a
+    prefix of a match is within the edits of the query prefix it aligns with, whose length
+    is within ``edits`` of its own."""
+    alive: set[str] = set()
+    for end in range(max(1, length - edits), min(len(query), length + edits) + 1):
+        alive.update(close_matches(query[:end], grams, edits))
+    return alive
 
 
 def _grams(terms: Iterable[str]) -> set[str]:

@@ -7,6 +7,7 @@ block, a follow or a privacy flip changes the next answer with nothing to recoun
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import math
 import threading
@@ -32,6 +33,8 @@ from instagram_core.ports.search import (
     UserHit,
 )
 
+RANKED_FROM = 256  # holders above which a prefix keeps its holders sorted
+
 
 def visible(post: PostDocument, audience: Audience) -> bool:
     if post.author_id in audience.hidden:
@@ -47,8 +50,10 @@ class InMemorySearchIndex:
         self._users: dict[str, UserDocument] = {}
         self._user_keys: dict[str, tuple[str, float]] = {}  # folded username, static bonus
         self._by_username: dict[str, str] = {}  # folded username -> user id
-        # Prefix holders ranked by (-bonus, username, id), for prefixes many users share (a
-        # one-letter query must not sort tens of thousands of users each time).
+        self._rank_keys: dict[str, tuple[float, str, str]] = {}  # (-bonus, username, id)
+        # Prefix holders in rank order, for prefixes many users share, kept sorted as users
+        # are put: a one-letter query must not sort tens of thousands of users, not even
+        # the first time after a write.
         self._ranked: dict[str, list[tuple[float, str, str]]] = {}
         self._user_terms: TermMatcher[str] = TermMatcher()
         self._posts: dict[int, PostDocument] = {}
@@ -64,15 +69,27 @@ class InMemorySearchIndex:
             old = self._user_keys.get(user.user_id)
             if old is not None:
                 self._by_username.pop(old[0], None)
-            stale = self._user_terms.grams_of(user.user_id)
+            stale_key = self._rank_keys.get(user.user_id)
+            if stale_key is not None:
+                for gram in self._user_terms.grams_of(user.user_id):
+                    ranked = self._ranked.get(gram)
+                    if ranked is not None:
+                        del ranked[bisect.bisect_left(ranked, stale_key)]
+                        if not ranked:
+                            del self._ranked[gram]
             self._users[user.user_id] = user
             bonus = static_user_score(MatchTier.FUZZY, user.is_verified, user.follower_count)
             bonus -= static_user_score(MatchTier.FUZZY, False, 0)
             self._user_keys[user.user_id] = (fold(user.username), bonus)
             self._by_username[fold(user.username)] = user.user_id
+            key = self._rank_keys[user.user_id] = (-bonus, user.username, user.user_id)
             self._user_terms.put(user.user_id, user_terms(user.username, user.display_name))
-            for gram in stale | self._user_terms.grams_of(user.user_id):
-                self._ranked.pop(gram, None)
+            for gram in self._user_terms.grams_of(user.user_id):
+                ranked = self._ranked.get(gram)
+                if ranked is not None:
+                    bisect.insort(ranked, key)
+                elif len(self._user_terms.prefixed(gram)) > RANKED_FROM:
+                    self._ranked[gram] = self._sorted_holders(gram)
             for post_id in self._author_posts.get(user.user_id, ()):
                 post = self._posts[post_id]
                 if post.author_private != user.is_private:
@@ -158,14 +175,10 @@ class InMemorySearchIndex:
 
     def _ranked_holders(self, gram: str) -> list[tuple[float, str, str]]:
         ranked = self._ranked.get(gram)
-        if ranked is None:
-            ranked = sorted(
-                (-self._user_keys[u][1], self._users[u].username, u)
-                for u in self._user_terms.prefixed(gram)
-            )
-            if len(ranked) > 256:
-                self._ranked[gram] = ranked
-        return ranked
+        return self._sorted_holders(gram) if ranked is None else ranked
+
+    def _sorted_holders(self, gram: str) -> list[tuple[float, str, str]]:
+        return sorted(map(self._rank_keys.__getitem__, self._user_terms.prefixed(gram)))
 
     def search_hashtags(self, query: str, audience: Audience, limit: int) -> Sequence[HashtagHit]:
         term = hashtag_term(query)[:MAX_TERM]
