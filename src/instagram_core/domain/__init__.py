@@ -50,7 +50,7 @@ from instagram_core.domain.notifications import (
     NotificationSettings,
     Platform,
 )
-from instagram_core.domain.pagination import Page
+from instagram_core.domain.pagination import Page, SnapshotWindow
 from instagram_core.domain.posts import Location, Post, PostStatus
 from instagram_core.domain.ranking import (
     CandidateColumns,
@@ -120,6 +120,7 @@ __all__ = [
     "ProfileVisited",
     "PushDelivery",
     "RateLimited",
+    "SnapshotWindow",
     "Story",
     "StoryCreated",
     "StoryMentioned",

@@ -14,7 +14,7 @@ import attrs
 from instagram_core.domain.errors import DomainError, InvalidInput, MalformedCursor, Unavailable
 from instagram_core.domain.events import CommentAdded, PostDeleted, PostLiked
 from instagram_core.domain.ids import parse_cursor_id
-from instagram_core.domain.pagination import Page, check_limit
+from instagram_core.domain.pagination import Page, check_limit, read_snapshot
 from instagram_core.domain.posts import Post
 from instagram_core.policies.explore import ExploreCandidate, explore_order, relevance
 from instagram_core.ports.clock import Clock
@@ -148,21 +148,10 @@ class ExploreService:
         if ids is None:
             raise InvalidInput("this explore cursor has expired; load explore from the top")
         viewer = self._viewer(viewer_id, self._store.recent_by([viewer_id], HISTORY))
-        page: list[Post] = []
-        consumed, more = 0, False
-        for start in range(0, len(ids), limit):
-            window = ids[start : start + limit]
-            visible = {p.post_id: p for p in self._eligible(viewer, window)}
-            for post_id in window:
-                if len(page) < limit:
-                    consumed += 1
-                    if post_id in visible:
-                        page.append(visible[post_id])
-                elif post_id in visible:
-                    more = True
-                    break
-            if more:
-                break
+        read = read_snapshot(
+            ids, limit, lambda window: {p.post_id: p for p in self._eligible(viewer, window)}
+        )
+        page, consumed, more = read.page, read.consumed, read.more
         cursor = f"{_PREFIX}.{snapshot_id}.{offset + consumed}" if more else None
         return self._shown(viewer_id, page, cursor)
 

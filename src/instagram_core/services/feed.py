@@ -14,7 +14,7 @@ import attrs
 from instagram_core.domain.errors import InvalidInput, MalformedCursor, Unavailable
 from instagram_core.domain.events import FeedPageShown
 from instagram_core.domain.ids import is_decimal, parse_cursor_id, parse_id
-from instagram_core.domain.pagination import check_limit
+from instagram_core.domain.pagination import check_limit, read_snapshot
 from instagram_core.domain.posts import Post
 from instagram_core.policies.diversity import diversify
 from instagram_core.policies.fanout import FanoutPolicy
@@ -180,23 +180,10 @@ class FeedService:
         if ids is None:
             raise InvalidInput("this feed cursor has expired; load the feed from the top")
         shown = self._shown(viewer_id, self._following(viewer_id))
-        # Read the snapshot's posts a page-sized window at a time: the page, then only as
-        # far as the first visible post after it (which decides whether there is more).
-        page: list[Post] = []
-        consumed, more = 0, False
-        for start in range(0, len(ids), limit):
-            window = ids[start : start + limit]
-            visible = {p.post_id: p for p in self._visible(window, shown)}
-            for post_id in window:
-                if len(page) < limit:
-                    consumed += 1
-                    if post_id in visible:
-                        page.append(visible[post_id])
-                elif post_id in visible:
-                    more = True
-                    break
-            if more:
-                break
+        read = read_snapshot(
+            ids, limit, lambda window: {p.post_id: p for p in self._visible(window, shown)}
+        )
+        page, consumed, more = read.page, read.consumed, read.more
         cursor = f"{_RANKED}.{snapshot_id}.{offset + consumed}" if more else None
         return self._shown_page(viewer_id, self._settled(page, shown, reads), cursor, reads.stamp())
 
