@@ -13,14 +13,14 @@ from typing import Any
 from instagram_adapters.mysql.codecs import from_utc_naive, to_utc_naive
 from instagram_adapters.mysql.connect import Cursor
 from instagram_adapters.mysql.pool import MySqlPool
+from instagram_adapters.rows.devices import DEVICE_COLUMNS, device_from_row, settings_from_rows
 from instagram_core.domain.notifications import (
     Device,
     NotificationKind,
     NotificationSettings,
-    Platform,
 )
 
-_COLUMNS = "device_id, user_id, platform, address, secret, created_at"
+_COLUMNS = DEVICE_COLUMNS
 
 
 def _hash(address: str) -> bytes:
@@ -28,14 +28,7 @@ def _hash(address: str) -> bytes:
 
 
 def _device(row: dict[str, Any]) -> Device:
-    return Device(
-        device_id=int(row["device_id"]),
-        user_id=row["user_id"],
-        platform=Platform(row["platform"]),
-        address=row["address"],
-        created_at=from_utc_naive(row["created_at"]),
-        secret=row["secret"],
-    )
+    return device_from_row(row, from_utc_naive(row["created_at"]))
 
 
 class MySqlDeviceStore:
@@ -100,9 +93,7 @@ class MySqlNotificationSettingsStore:
         rows = self._pool.query(
             "SELECT kind, push FROM notification_settings WHERE user_id = %s", (user_id,)
         )
-        known = {str(k) for k in NotificationKind}
-        off = {NotificationKind(r["kind"]) for r in rows if not r["push"] and r["kind"] in known}
-        return NotificationSettings(frozenset(off))
+        return settings_from_rows(rows)
 
     def set_push(
         self, user_id: str, changes: Mapping[NotificationKind, bool]

@@ -10,6 +10,7 @@ the weights in configuration needs no re-export.
 
 from __future__ import annotations
 
+import abc
 import io
 import zipfile
 from collections.abc import Sequence
@@ -79,16 +80,16 @@ def load_weights(path: Path | str) -> NetWeights:
     return weights
 
 
-class _CombinedHeads:
+class _CombinedHeads(abc.ABC):
     """What both runtimes share: features from the facts, the heads from the network
     (:meth:`heads`, per runtime), one score from the heads by the configured weights."""
 
     def __init__(self, head_weights: HeadWeights) -> None:
         self._head_weights = np.array(head_weights.as_tuple(), dtype=np.float64)
 
+    @abc.abstractmethod
     def heads(self, features: FeatureRows) -> npt.NDArray[np.float32]:
         """Each head's probability per row, in :data:`HEADS` order."""
-        raise NotImplementedError
 
     def score(self, viewer: ViewerHistory, candidates: Candidates) -> list[float]:
         return self.predict(feature_rows(viewer, candidates)) if len(candidates) else []

@@ -1,2 +1,3 @@
-"""What the SQLite and Cassandra adapters share about rows: value codecs and the field lists
-of posts and media records, so both stores encode a record the same way."""
+"""What the SQL and Cassandra adapters share about rows: value codecs, the field lists of
+posts and media records, and the push-device and settings rows, so every store encodes a
+record the same way."""

@@ -5,13 +5,13 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Mapping, Sequence
 
+from instagram_adapters.rows.devices import DEVICE_COLUMNS, device_from_row, settings_from_rows
 from instagram_adapters.sqlite.codecs import from_micros, to_micros
 from instagram_adapters.sqlite.database import SqliteDatabase
 from instagram_core.domain.notifications import (
     Device,
     NotificationKind,
     NotificationSettings,
-    Platform,
 )
 
 SCHEMA = """
@@ -32,18 +32,11 @@ CREATE TABLE IF NOT EXISTS notification_settings (
     PRIMARY KEY (user_id, kind)
 ) WITHOUT ROWID;
 """
-_COLUMNS = "device_id, user_id, platform, address, secret, created_at"
+_COLUMNS = DEVICE_COLUMNS
 
 
 def _device(row: sqlite3.Row) -> Device:
-    return Device(
-        device_id=int(row["device_id"]),
-        user_id=row["user_id"],
-        platform=Platform(row["platform"]),
-        address=row["address"],
-        created_at=from_micros(row["created_at"]),
-        secret=row["secret"],
-    )
+    return device_from_row(row, from_micros(row["created_at"]))
 
 
 class SqliteDeviceStore:
@@ -107,9 +100,7 @@ class SqliteNotificationSettingsStore:
         rows = self._db.query(
             "SELECT kind, push FROM notification_settings WHERE user_id = ?", (user_id,)
         )
-        known = {str(k) for k in NotificationKind}
-        off = {NotificationKind(r["kind"]) for r in rows if not r["push"] and r["kind"] in known}
-        return NotificationSettings(frozenset(off))
+        return settings_from_rows(rows)
 
     def set_push(
         self, user_id: str, changes: Mapping[NotificationKind, bool]
