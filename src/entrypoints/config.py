@@ -70,6 +70,9 @@ class Settings:
     apns_team_id: str = ""
     apns_topic: str = ""
     apns_sandbox: bool = False
+    # Webhook URLs may name loopback and private addresses (docs/notifications.md): only for
+    # receivers on the deployment's own network, never with untrusted users.
+    private_webhooks: bool = False
     # How long a story lives (the seed's 24 h; Cassandra's TTL follows it). Tests shorten it.
     story_lifetime_seconds: int = int(_CORE.story_lifetime.total_seconds())
     # The production profile's engines.
@@ -166,6 +169,7 @@ _CONVERTERS: dict[str, Any] = {
     "bus_backoff_seconds": float,
     "push_timeout_seconds": float,
     "apns_sandbox": _flag,
+    "private_webhooks": _flag,
     "data_dir": Path,
 }
 

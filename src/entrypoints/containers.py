@@ -289,6 +289,7 @@ class EmbeddedAdapters(MemoryAdapters):
         MemoryAdapters.config.apns_team_id,
         MemoryAdapters.config.apns_topic,
         MemoryAdapters.config.apns_sandbox,
+        MemoryAdapters.config.private_webhooks,
     )
     blobs: providers.Provider[BlobStore] = providers.Singleton(
         LocalDiskBlobStore,
@@ -364,6 +365,7 @@ class Core(containers.DeclarativeContainer):
         upload_sweep_interval=config.upload_sweep_interval,
         explore_build_interval=config.explore_build_interval,
         reserved_usernames=providers.Callable(_route_words),
+        private_webhooks=config.private_webhooks,
     )
     use_cases = providers.Singleton(bootstrap, ports, settings)
 

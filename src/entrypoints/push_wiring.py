@@ -26,10 +26,13 @@ def open_push_gateway(
     apns_team_id: str = "",
     apns_topic: str = "",
     apns_sandbox: bool = False,
+    private_webhooks: bool = False,
 ) -> Iterator[PushGateway]:
-    """A router over the gateways this configuration allows; closes their clients after."""
+    """A router over the gateways this configuration allows; closes their clients after.
+    Webhooks connect to public addresses only, unless ``private_webhooks``."""
     import httpx
 
+    from instagram_adapters.push.egress import public_only_transport
     from instagram_adapters.push.router import PushRouter
     from instagram_adapters.push.webhook import WebhookPushGateway
 
@@ -42,7 +45,12 @@ def open_push_gateway(
 
     logging_only = LoggingPushGateway()
     gateways: dict[Platform, PushGateway] = {
-        Platform.WEBHOOK: WebhookPushGateway(client(), clock),
+        Platform.WEBHOOK: WebhookPushGateway(
+            client()
+            if private_webhooks
+            else client(transport=public_only_transport(), trust_env=False),
+            clock,
+        ),
         Platform.FCM: logging_only,
         Platform.APNS: logging_only,
     }

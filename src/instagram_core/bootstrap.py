@@ -200,7 +200,7 @@ def bootstrap(ports: Ports, settings: Settings | None = None) -> UseCases:
             PostRows(ports.posts, ports.change_versions, ports.clock),
         ),
         notifications=workers.notifications,
-        push_devices=PushDevices(ports.devices, ports.ids, ports.clock),
+        push_devices=PushDevices(ports.devices, ports.ids, ports.clock, settings.private_webhooks),
         search=workers.search,
         discovery=DiscoveryService(
             search=workers.search,

@@ -49,6 +49,8 @@ class Settings:
     at most once per ``explore_build_interval`` when asked on a timer. A message recorded
     before its write (:class:`~instagram_core.ports.intents.Intents`) and not released after
     ``intent_grace`` is settled by the recovery sweep: keep it above every store's timeout.
+    ``private_webhooks`` lets webhook devices name loopback and private addresses (off: a
+    user could otherwise make the server call its own network).
     """
 
     max_upload_bytes: int = attrs.field(
@@ -69,3 +71,4 @@ class Settings:
     )
     reserved_usernames: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
     intent_grace: timedelta = attrs.field(default=INTENT_GRACE, validator=_positive)
+    private_webhooks: bool = False

@@ -4,13 +4,19 @@ settings, devices, and a push reaching a real webhook receiver through the event
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
+from litestar.testing import TestClient
 
 from instagram_core.domain.notifications import NotificationKind
 from instagram_core.services.push_devices import MAX_DEVICES_PER_USER
-from tests.integration.conftest import Api
+from instagram_entrypoints.containers import build_container
+from instagram_entrypoints.http.app import create_app
+from tests.integration.conftest import Api, embedded_settings
 from tests.schema_support import assert_declared
 from tests.support import jpeg_bytes
 from tests.webhook_receiver import webhook_receiver
@@ -183,6 +189,27 @@ def test_devices(profile_api: Api) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8080/hook",
+        "http://localhost/hook",
+        "https://169.254.169.254/latest/meta-data/",
+        "http://10.0.0.7/hook",
+        "http://[::1]/hook",
+        "http://[::ffff:192.168.1.1]/hook",
+    ],
+)
+def test_a_webhook_to_a_private_address_is_a_declared_422(api: Api, url: str) -> None:
+    alice = api.register("alice")
+    body = {"platform": "webhook", "url": url}
+    refused = api.client.post(f"{V1}/devices", json=body, headers=alice)
+    assert refused.status_code == 422, refused.text
+    assert "public address" in refused.json()["error"]["message"]
+    assert_declared(api.client, refused)
+    assert api.client.get(f"{V1}/devices", headers=alice).json()["items"] == []
+
+
 def test_a_device_past_the_limit_is_a_declared_409(api: Api) -> None:
     alice = api.register("alice")
     for number in range(MAX_DEVICES_PER_USER):
@@ -197,8 +224,20 @@ def test_a_device_past_the_limit_is_a_declared_409(api: Api) -> None:
     assert api.client.post(f"{V1}/devices", json=again, headers=alice).status_code == 201
 
 
-def test_a_like_reaches_a_webhook_signed_and_once_per_five_minutes(profile_api: Api) -> None:
-    api = profile_api
+@pytest.fixture(params=["embedded", "production"])
+def hook_api(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Api]:
+    """An app whose webhooks may reach this machine, where the test's receiver listens."""
+    if request.param == "embedded":
+        settings = embedded_settings(tmp_path / "data", private_webhooks=True)
+    else:
+        settings = attrs.evolve(request.getfixturevalue("prod_settings"), private_webhooks=True)
+    container = build_container(settings)
+    with TestClient(create_app(container=container)) as client:
+        yield Api(client, container)
+
+
+def test_a_like_reaches_a_webhook_signed_and_once_per_five_minutes(hook_api: Api) -> None:
+    api = hook_api
     alice, bob, carol = api.register("alice"), api.register("bob"), api.register("carol")
     post_id = api.publish(alice, jpeg_bytes())["post_id"]
     with webhook_receiver() as receiver:

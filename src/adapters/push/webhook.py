@@ -15,6 +15,7 @@ import json
 
 import httpx
 
+from instagram_adapters.push.egress import AddressRefused
 from instagram_adapters.push.outcomes import RETRY_LATER, unavailable_on_transport_error
 from instagram_core.domain.errors import Unavailable
 from instagram_core.domain.notifications import Device
@@ -86,8 +87,11 @@ class WebhookPushGateway:
 
     def send(self, device: Device, message: PushMessage) -> None:
         request = self.build_request(device, message)
-        with unavailable_on_transport_error("webhook"):
-            response = self._client.send(request)
+        try:
+            with unavailable_on_transport_error("webhook"):
+                response = self._client.send(request)
+        except AddressRefused as exc:
+            raise PushRejected(f"webhook refused: {exc}") from exc
         status = response.status_code
         if 200 <= status < 300:
             return

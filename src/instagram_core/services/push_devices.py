@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from instagram_core.domain.errors import Conflict, InvalidInput, NotFound
 from instagram_core.domain.ids import parse_id
 from instagram_core.domain.notifications import Device, Platform
+from instagram_core.policies.webhook_targets import refused_host
 from instagram_core.ports.clock import Clock
 from instagram_core.ports.ids import IdGenerator
 from instagram_core.ports.notifications import DeviceStore
@@ -21,8 +22,12 @@ _APNS_TOKEN = re.compile(r"(?:[0-9a-fA-F]{2}){32,100}")
 _FCM_TOKEN = re.compile(r"[A-Za-z0-9_:\-.]+")
 
 
-def _address(platform: Platform, token: str | None, url: str | None) -> str:
-    """The device's address, checked for its platform; ``InvalidInput`` naming the problem."""
+def _address(
+    platform: Platform, token: str | None, url: str | None, private_webhooks: bool = False
+) -> str:
+    """The device's address, checked for its platform; ``InvalidInput`` naming the problem.
+    A webhook's host must be public unless ``private_webhooks`` (see
+    :mod:`~instagram_core.policies.webhook_targets`)."""
     if platform is Platform.WEBHOOK:
         if token is not None or url is None:
             raise InvalidInput("a webhook device takes a url, not a token")
@@ -31,6 +36,9 @@ def _address(platform: Platform, token: str | None, url: str | None) -> str:
         parts = urlsplit(url)
         if parts.scheme not in {"http", "https"} or not parts.hostname:
             raise InvalidInput("url must be an absolute http or https URL")
+        refused = None if private_webhooks else refused_host(parts.hostname)
+        if refused is not None:
+            raise InvalidInput(f"url must point at a public address: {refused}")
         return url
     if url is not None or token is None:
         raise InvalidInput(f"an {platform} device takes a token, not a url")
@@ -44,10 +52,16 @@ def _address(platform: Platform, token: str | None, url: str | None) -> str:
 
 
 class PushDevices:
-    def __init__(self, devices: DeviceStore, ids: IdGenerator, clock: Clock) -> None:
+    """``private_webhooks`` lets webhook URLs name loopback and private addresses: for a
+    deployment whose receivers sit on its own network, never one serving untrusted users."""
+
+    def __init__(
+        self, devices: DeviceStore, ids: IdGenerator, clock: Clock, private_webhooks: bool = False
+    ) -> None:
         self._devices = devices
         self._ids = ids
         self._clock = clock
+        self._private_webhooks = private_webhooks
 
     def register(
         self, user_id: str, platform: str, token: str | None = None, url: str | None = None
@@ -58,7 +72,7 @@ class PushDevices:
         except ValueError as exc:
             names = ", ".join(p.value for p in Platform)
             raise InvalidInput(f"platform must be one of {names}") from exc
-        address = _address(kind, token, url)
+        address = _address(kind, token, url, self._private_webhooks)
         mine = self._devices.for_user(user_id)
         again = any(d.platform is kind and d.address == address for d in mine)
         if not again and len(mine) >= MAX_DEVICES_PER_USER:
