@@ -194,7 +194,7 @@ class RedisFeedCache:
         return [token, self._period, self._capacity]
 
     def add(self, user_ids: Iterable[str], post_id: int) -> None:
-        post = [self._slack, _score(post_id), _member(post_id)]
+        post: list[int | str] = [self._slack, _score(post_id), _member(post_id)]
         with translate_errors():
             for keys in chunked(map(_key, user_ids)):
                 self._add(keys=keys, args=[*self._marking(), *post])
