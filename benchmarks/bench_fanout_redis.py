@@ -11,7 +11,9 @@ effect a pipeline of 1,000 writes. The in-memory adapter's figure is printed too
 the write path as the service runs it: ``TrackedFeedCache`` over the Redis feed cache given
 the ``RedisChangeVersions``, which marks every written feed changed in the same script call
 as the write, so cached feed pages are invalidated. On a shared or small machine,
-redis-benchmark's 50 clients compete with the server for CPU.
+redis-benchmark's 50 clients compete with the server for CPU, and every rate moves with the
+load; the server's CPU time per follower written (``INFO cpu``) is the steadier figure of
+the work each follower costs Redis.
 
 Skips cleanly when ``redis-server`` or ``redis-benchmark`` is not installed.
 
@@ -28,9 +30,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+import redis
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))  # works from a plain checkout too
@@ -111,27 +115,50 @@ def zadd_baseline(binary: str, port: int, requests: int, pipeline: int = 1) -> f
     return float(found.group(1))
 
 
+def server_cpu(client: redis.Redis) -> float:
+    """CPU seconds the Redis server has used (user + system): its work, which, unlike
+    elapsed time, does not grow when other processes take the cores."""
+    cpu = client.info("cpu")
+    return float(cpu["used_cpu_user"]) + float(cpu["used_cpu_sys"])
+
+
+def per_follower_us(
+    client: redis.Redis, write: Callable[[], float], written: int
+) -> tuple[float, float]:
+    """Followers written per second by ``write``, and the server's CPU microseconds per
+    follower written meanwhile."""
+    cpu = server_cpu(client)
+    rate = write()
+    return rate, (server_cpu(client) - cpu) * 1e6 / written
+
+
 def redis_figures(
     server: str, bench: str, followers: list[str], posts: int, fill: int = 0
 ) -> tuple[float, ...]:
-    """Seconds to make the feeds present, followers written per second, and the plain and
-    pipelined ``redis-benchmark`` ZADD rates."""
+    """Seconds to make the feeds present; followers written per second and the server's
+    CPU microseconds per follower, without then with the marks; the plain and pipelined
+    ``redis-benchmark`` ZADD rates."""
     with private_redis(server) as port:
         client = redis_client(f"redis://127.0.0.1:{port}/0", socket_timeout=30)
         feeds = RedisFeedCache(client)
         setup_s = make_present(feeds, followers, fill)
-        rate = fan_out_rate(feeds, followers, posts)
+        written = len(followers) * posts
+        rate, cpu_us = per_follower_us(
+            client, lambda: fan_out_rate(feeds, followers, posts), written
+        )
         check = feeds.page(followers[-1], None, posts)
         if check is None or len(check) != posts or min(check) < compose_id(BASE_MS, 1, 0):
             raise RuntimeError(f"the last follower's feed holds {check}, not {posts} posts")
         versions = RedisChangeVersions(client)
         marking = RedisFeedCache(client, versions=versions)
         tracked = TrackedFeedCache(marking, Freshness(versions))
-        tracked_rate = fan_out_rate(tracked, followers, posts, first_post=posts)
+        tracked_rate, tracked_cpu_us = per_follower_us(
+            client, lambda: fan_out_rate(tracked, followers, posts, first_post=posts), written
+        )
         client.close()
         baseline = zadd_baseline(bench, port, 100_000)
         pipelined = zadd_baseline(bench, port, 100_000, pipeline=16)
-    return setup_s, rate, tracked_rate, baseline, pipelined
+    return setup_s, rate, cpu_us, tracked_rate, tracked_cpu_us, baseline, pipelined
 
 
 def main() -> None:
@@ -146,7 +173,7 @@ def main() -> None:
         print("bench_fanout_redis: skipped, redis-server or redis-benchmark is not installed")
         return
     followers = [f"user-{n:06d}" for n in range(args.followers)]
-    setup_s, rate, tracked_rate, baseline, pipelined = redis_figures(
+    setup_s, rate, cpu_us, tracked_rate, tracked_cpu_us, baseline, pipelined = redis_figures(
         server, bench, followers, args.posts, args.fill
     )
     memory = InMemoryFeedCache()
@@ -159,9 +186,12 @@ def main() -> None:
         f"feeds holding {args.fill} posts, chunks of {FANOUT_CHUNK:,} (feeds made present in "
         f"{setup_s:.1f} s)"
     )
-    print(f"  {'':<44}{'per second':>14}")
-    print(f"  {'RedisFeedCache.add, followers written':<44}{rate:>14,.0f}")
-    print(f"  {'  the same, feeds also marked changed':<44}{tracked_rate:>14,.0f}")
+    print(f"  {'':<44}{'per second':>14}{'server CPU us/follower':>24}")
+    print(f"  {'RedisFeedCache.add, followers written':<44}{rate:>14,.0f}{cpu_us:>24.2f}")
+    print(
+        f"  {'  the same, feeds also marked changed':<44}{tracked_rate:>14,.0f}"
+        f"{tracked_cpu_us:>24.2f}"
+    )
     print(f"  {'redis-benchmark -t zadd -n 100000 -q':<44}{baseline:>14,.0f}")
     print(f"  {'  the same with -P 16 (pipelined, context)':<44}{pipelined:>14,.0f}")
     print(f"  {'InMemoryFeedCache.add, followers written':<44}{memory_rate:>14,.0f}")
