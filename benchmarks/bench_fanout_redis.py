@@ -8,10 +8,12 @@ written per second, beside the server's own ``redis-benchmark -t zadd -n 100000 
 ``ZADD`` commands from 50 parallel clients) run against the same server, and their ratio
 (goal: at least 0.5); the same with ``-P 16`` for context, since a fan-out chunk is in
 effect a pipeline of 1,000 writes. The in-memory adapter's figure is printed too, and so is
-the write path as the service runs it: ``TrackedFeedCache`` over the Redis feed cache, which
-also marks every written feed changed in Redis (``RedisChangeVersions``, one script call per
-chunk) so cached feed pages are invalidated. On a shared or small machine,
-redis-benchmark's 50 clients compete with the server for CPU.
+the write path as the service runs it: ``TrackedFeedCache`` over the Redis feed cache given
+the ``RedisChangeVersions``, which marks every written feed changed in the same script call
+as the write, so cached feed pages are invalidated. On a shared or small machine,
+redis-benchmark's 50 clients compete with the server for CPU, and every rate moves with the
+load; the server's CPU time per follower written (``INFO cpu``) is the steadier figure of
+the work each follower costs Redis.
 
 Skips cleanly when ``redis-server`` or ``redis-benchmark`` is not installed.
 
@@ -28,9 +30,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+import redis
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))  # works from a plain checkout too
@@ -88,12 +92,15 @@ def fan_out_rate(feeds: FeedCache, followers: list[str], posts: int, first_post:
     return len(followers) * posts / (time.perf_counter() - started)
 
 
-def make_present(feeds: FeedCache, followers: list[str]) -> float:
-    """Build every follower's (empty) feed through the adapter, one round trip each (as a
-    rebuild on read would); returns the seconds taken. Not part of the figure."""
+def make_present(feeds: FeedCache, followers: list[str], fill: int = 0) -> float:
+    """Build every follower's feed through the adapter, one round trip each (as a rebuild
+    on read would), holding ``fill`` posts older than the benchmark's (a feed at capacity
+    is what an active user has: then every push trims); returns the seconds taken. Not
+    part of the figure."""
+    old = [compose_id(BASE_MS - 1 - n, 1, 0) for n in range(fill)]
     started = time.perf_counter()
     for follower in followers:
-        feeds.add_many(follower, [])
+        feeds.add_many(follower, old)
     return time.perf_counter() - started
 
 
@@ -108,29 +115,57 @@ def zadd_baseline(binary: str, port: int, requests: int, pipeline: int = 1) -> f
     return float(found.group(1))
 
 
-def redis_figures(server: str, bench: str, followers: list[str], posts: int) -> tuple[float, ...]:
-    """Seconds to make the feeds present, followers written per second, and the plain and
-    pipelined ``redis-benchmark`` ZADD rates."""
+def server_cpu(client: redis.Redis) -> float:
+    """CPU seconds the Redis server has used (user + system): its work, which, unlike
+    elapsed time, does not grow when other processes take the cores."""
+    cpu = client.info("cpu")
+    return float(cpu["used_cpu_user"]) + float(cpu["used_cpu_sys"])
+
+
+def per_follower_us(
+    client: redis.Redis, write: Callable[[], float], written: int
+) -> tuple[float, float]:
+    """Followers written per second by ``write``, and the server's CPU microseconds per
+    follower written meanwhile."""
+    cpu = server_cpu(client)
+    rate = write()
+    return rate, (server_cpu(client) - cpu) * 1e6 / written
+
+
+def redis_figures(
+    server: str, bench: str, followers: list[str], posts: int, fill: int = 0
+) -> tuple[float, ...]:
+    """Seconds to make the feeds present; followers written per second and the server's
+    CPU microseconds per follower, without then with the marks; the plain and pipelined
+    ``redis-benchmark`` ZADD rates."""
     with private_redis(server) as port:
         client = redis_client(f"redis://127.0.0.1:{port}/0", socket_timeout=30)
         feeds = RedisFeedCache(client)
-        setup_s = make_present(feeds, followers)
-        rate = fan_out_rate(feeds, followers, posts)
-        check = feeds.page(followers[-1], None, posts + 1)
-        if check is None or len(check) != posts:
+        setup_s = make_present(feeds, followers, fill)
+        written = len(followers) * posts
+        rate, cpu_us = per_follower_us(
+            client, lambda: fan_out_rate(feeds, followers, posts), written
+        )
+        check = feeds.page(followers[-1], None, posts)
+        if check is None or len(check) != posts or min(check) < compose_id(BASE_MS, 1, 0):
             raise RuntimeError(f"the last follower's feed holds {check}, not {posts} posts")
-        tracked = TrackedFeedCache(feeds, Freshness(RedisChangeVersions(client)))
-        tracked_rate = fan_out_rate(tracked, followers, posts, first_post=posts)
+        versions = RedisChangeVersions(client)
+        marking = RedisFeedCache(client, versions=versions)
+        tracked = TrackedFeedCache(marking, Freshness(versions))
+        tracked_rate, tracked_cpu_us = per_follower_us(
+            client, lambda: fan_out_rate(tracked, followers, posts, first_post=posts), written
+        )
         client.close()
         baseline = zadd_baseline(bench, port, 100_000)
         pipelined = zadd_baseline(bench, port, 100_000, pipeline=16)
-    return setup_s, rate, tracked_rate, baseline, pipelined
+    return setup_s, rate, cpu_us, tracked_rate, tracked_cpu_us, baseline, pipelined
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--followers", type=int, default=100_000)
     parser.add_argument("--posts", type=int, default=5, help="posts fanned out, one after another")
+    parser.add_argument("--fill", type=int, default=0, help="posts each feed holds beforehand")
     args = parser.parse_args()
 
     server, bench = shutil.which("redis-server"), shutil.which("redis-benchmark")
@@ -138,8 +173,8 @@ def main() -> None:
         print("bench_fanout_redis: skipped, redis-server or redis-benchmark is not installed")
         return
     followers = [f"user-{n:06d}" for n in range(args.followers)]
-    setup_s, rate, tracked_rate, baseline, pipelined = redis_figures(
-        server, bench, followers, args.posts
+    setup_s, rate, cpu_us, tracked_rate, tracked_cpu_us, baseline, pipelined = redis_figures(
+        server, bench, followers, args.posts, args.fill
     )
     memory = InMemoryFeedCache()
     for follower in followers:
@@ -148,11 +183,15 @@ def main() -> None:
 
     print(
         f"bench_fanout_redis: {args.posts} posts to {args.followers:,} followers with present "
-        f"feeds, chunks of {FANOUT_CHUNK:,} (feeds made present in {setup_s:.1f} s)"
+        f"feeds holding {args.fill} posts, chunks of {FANOUT_CHUNK:,} (feeds made present in "
+        f"{setup_s:.1f} s)"
     )
-    print(f"  {'':<44}{'per second':>14}")
-    print(f"  {'RedisFeedCache.add, followers written':<44}{rate:>14,.0f}")
-    print(f"  {'  the same, feeds also marked changed':<44}{tracked_rate:>14,.0f}")
+    print(f"  {'':<44}{'per second':>14}{'server CPU us/follower':>24}")
+    print(f"  {'RedisFeedCache.add, followers written':<44}{rate:>14,.0f}{cpu_us:>24.2f}")
+    print(
+        f"  {'  the same, feeds also marked changed':<44}{tracked_rate:>14,.0f}"
+        f"{tracked_cpu_us:>24.2f}"
+    )
     print(f"  {'redis-benchmark -t zadd -n 100000 -q':<44}{baseline:>14,.0f}")
     print(f"  {'  the same with -P 16 (pipelined, context)':<44}{pipelined:>14,.0f}")
     print(f"  {'InMemoryFeedCache.add, followers written':<44}{memory_rate:>14,.0f}")

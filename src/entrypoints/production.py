@@ -191,11 +191,14 @@ class ProductionAdapters(EmbeddedAdapters):
     restrictions = providers.Singleton(MySqlRestrictions, mysql)
     devices = providers.Singleton(MySqlDeviceStore, mysql)
     notification_settings = providers.Singleton(MySqlNotificationSettingsStore, mysql)
-    feeds = providers.Singleton(RedisFeedCache, redis, idle_ttl_seconds=config.feed_idle_seconds)
-    feed_snapshots = providers.Singleton(RedisFeedSnapshots, redis)
     change_versions = providers.Singleton(
         RedisChangeVersions, redis, retention_seconds=config.change_retention_seconds
     )
+    # Marks each feed it writes in ``change_versions`` within the write's own script call.
+    feeds = providers.Singleton(
+        RedisFeedCache, redis, idle_ttl_seconds=config.feed_idle_seconds, versions=change_versions
+    )
+    feed_snapshots = providers.Singleton(RedisFeedSnapshots, redis)
     story_trays = providers.Singleton(RedisStoryTrayCache, redis)
     engagement = providers.Singleton(RedisEngagementStore, redis)
     limiter = providers.Singleton(RedisRateLimiter, redis, EmbeddedAdapters.clock)

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+import redis
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from instagram_adapters.memory.change_versions import InMemoryChangeVersions
 from instagram_adapters.memory.clock import ManualClock
-from instagram_adapters.redis.change_versions import RedisChangeVersions
+from instagram_adapters.redis.change_versions import HASH_PREFIX, RedisChangeVersions
+from instagram_adapters.redis.client import KEYS_PER_CALL
 from instagram_core.domain.errors import Unavailable
 from instagram_core.ports.change_versions import ChangeVersions
 from tests.redis_support import fresh_redis, let_expire
@@ -76,13 +78,58 @@ def test_memory_forgets_keys_after_the_retention() -> None:
     assert versions.read(["recent"])[0] != 0
 
 
-def test_redis_keys_expire_after_the_retention(request: pytest.FixtureRequest) -> None:
+def _period(client: redis.Redis, span: int) -> int:
+    seconds, _ = client.time()
+    return int(seconds) // span
+
+
+def test_redis_keeps_a_bump_one_to_two_retentions(request: pytest.FixtureRequest) -> None:
+    """Versions live in one hash per retention period, which expires whole two periods
+    after the period starts: at least one retention after any bump in it."""
     client = fresh_redis(request)
     versions = RedisChangeVersions(client, retention_seconds=60)
     versions.bump(["p:1"])
-    assert 30 < client.ttl("change:p:1") <= 60
-    let_expire(client, "change:p:1")  # Redis's clock cannot be moved; its TTL can be ended
+    period = _period(client, 60)
+    hash_key = f"{HASH_PREFIX}{period}"
+    if not client.hexists(hash_key, "p:1"):  # the period turned between bump and TIME
+        period -= 1
+        hash_key = f"{HASH_PREFIX}{period}"
+    seconds, _ = client.time()
+    assert client.hget(hash_key, "p:1") == str(versions.read(["p:1"])[0])
+    assert client.expiretime(hash_key) == (period + 2) * 60 + 1
+    assert client.expiretime(hash_key) - int(seconds) > 60
+    let_expire(client, hash_key)  # Redis's clock cannot be moved; its TTL can be ended
     assert versions.read(["p:1"]) == (0,)
+
+
+def test_redis_reads_the_previous_period_until_a_newer_bump(
+    request: pytest.FixtureRequest,
+) -> None:
+    """A bump made in the last period (written here as its script would have) still
+    counts; a newer bump wins over it; two periods back is past the retention."""
+    client = fresh_redis(request)
+    versions = RedisChangeVersions(client, retention_seconds=3600)
+    period = _period(client, 3600)
+    client.hset(f"{HASH_PREFIX}{period - 1}", mapping={"p:1": "11", "p:2": "12"})
+    client.hset(f"{HASH_PREFIX}{period - 2}", "p:3", "13")
+    assert versions.read(["p:1", "p:2", "p:3"]) == (11, 12, 0)
+    versions.bump(["p:1"])
+    (now,) = versions.read(["p:1"])
+    assert now not in (0, 11)
+    assert versions.read(["p:2"]) == (12,)
+
+
+def test_redis_reads_and_bumps_in_calls_of_bounded_size(
+    request: pytest.FixtureRequest,
+) -> None:
+    client = fresh_redis(request)
+    versions = RedisChangeVersions(client)
+    keys = [f"k:{n}" for n in range(KEYS_PER_CALL * 2 + 7)]
+    versions.bump(keys[::2])
+    found = versions.read(keys)
+    assert len(found) == len(keys)
+    assert 0 not in found[::2]
+    assert set(found[1::2]) == {0}
 
 
 def test_redis_down_is_unavailable() -> None:

@@ -11,11 +11,14 @@ import pytest
 import redis
 
 from instagram_adapters.memory.feed_cache import InMemoryFeedCache
+from instagram_adapters.redis.change_versions import RedisChangeVersions
 from instagram_adapters.redis.client import KEYS_PER_CALL
 from instagram_adapters.redis.feed_cache import RedisFeedCache
 from instagram_core.domain.ids import MAX_ID, compose_id
 from instagram_core.ports import FeedCache
 from instagram_core.ports.feed_cache import FEED_CAPACITY
+from instagram_core.services.freshness import Freshness, feed_key
+from instagram_core.services.tracked_feed_cache import TrackedFeedCache
 from instagram_core.testing.feed_cache import SMALL, FeedCacheContract, everything
 from tests.redis_support import fresh_redis
 
@@ -34,6 +37,21 @@ class TestRedisFeedCache(FeedCacheContract):
         def make(capacity: int) -> FeedCache:
             client.flushdb()
             return RedisFeedCache(client, capacity)
+
+        return make
+
+
+class TestRedisFeedCacheTrimmingLazilyAndMarking(FeedCacheContract):
+    """The production wiring: pushes trim only past a slack, writes mark in their call."""
+
+    @pytest.fixture
+    def new_feed_cache(self, request: pytest.FixtureRequest) -> Callable[[int], FeedCache]:
+        client = fresh_redis(request)
+
+        def make(capacity: int) -> FeedCache:
+            client.flushdb()
+            versions = RedisChangeVersions(client)
+            return RedisFeedCache(client, capacity, versions=versions, trim_slack=3)
 
         return make
 
@@ -153,3 +171,97 @@ def test_redis_refuses_to_store_ids_outside_63_bits(
             feeds.add_many("ann", [bad])
     feeds.remove(["ann"], [-1, MAX_ID + 1])  # in no feed: ignored like any absent entry
     assert everything(feeds, "ann") == []
+
+
+def test_redis_pushes_trim_only_past_the_slack_and_reads_clamp(
+    request: pytest.FixtureRequest,
+) -> None:
+    client = fresh_redis(request)
+    feeds = RedisFeedCache(client, 4, trim_slack=3)
+    feeds.add_many("ann", [10, 20, 30, 40, 50, 60])  # a rebuild trims at once
+    assert client.zcard("feed:ann") == 1 + 4
+    for post_id in (70, 80, 90):
+        feeds.add(["ann"], post_id)
+    assert client.zcard("feed:ann") == 1 + 7  # within the slack: not trimmed yet
+    assert everything(feeds, "ann") == [90, 80, 70, 60]
+    assert feeds.page("ann", 70, 10) == [60]  # a cursor cannot reach past the capacity
+    assert feeds.page("ann", 60, 10) == []
+    feeds.add(["ann"], 5)  # older than all: stored past the capacity, never shown
+    assert client.zcard("feed:ann") == 1 + 4  # one over the slack: trimmed back
+    assert everything(feeds, "ann") == [90, 80, 70, 60]
+
+
+def test_redis_removal_never_brings_back_an_entry_past_the_capacity(
+    request: pytest.FixtureRequest,
+) -> None:
+    """An entry a trim on every push would have dropped stays dropped when a shown one
+    goes: the removal trims to capacity first."""
+    client = fresh_redis(request)
+    feeds = RedisFeedCache(client, 3, trim_slack=5)
+    feeds.add_many("ann", [10, 20, 30])
+    feeds.add(["ann"], 40)
+    feeds.add(["ann"], 5)
+    assert everything(feeds, "ann") == [40, 30, 20]
+    feeds.remove(["ann"], [30])
+    assert everything(feeds, "ann") == [40, 20]
+    assert client.zcard("feed:ann") == 1 + 2
+
+
+def test_redis_writes_mark_their_feeds_in_the_same_call(
+    request: pytest.FixtureRequest,
+) -> None:
+    """Each write bumps ``feed_key`` of every feed it was given (absent ones too, as the
+    core's marks did), in its own script call: one command per chunk, no second trip."""
+    client = fresh_redis(request)
+    freshness = Freshness(RedisChangeVersions(client))
+    feeds = RedisFeedCache(client, versions=RedisChangeVersions(client))
+    assert feeds.marks_changes
+    assert not RedisFeedCache(client).marks_changes
+    users = ["ann", "bob", "cold"]
+    keys = [feed_key(user) for user in users]
+    for user in users[:2]:
+        feeds.add_many(user, [1])
+
+    def versions() -> tuple[int, ...]:
+        recorder = freshness.recorder()
+        recorder.note(keys)
+        found = recorder.noted(keys)
+        assert found is not None
+        return found
+
+    writes: list[Callable[[], None]] = [
+        lambda: feeds.add(users, 2),
+        lambda: feeds.add(users, 2),  # a redelivery changes no entry, yet marks again
+        lambda: feeds.remove(users, [1]),
+        lambda: feeds.add_many("ann", [3]),
+        lambda: feeds.drop("bob"),
+    ]
+    touched = [users, users, users, ["ann"], ["bob"]]
+    before = versions()
+    for write, users_touched in zip(writes, touched, strict=True):
+        calls = client.info("commandstats").get("cmdstat_evalsha", {}).get("calls", 0)
+        write()
+        assert client.info("commandstats")["cmdstat_evalsha"]["calls"] == calls + 1
+        after = versions()
+        for user, old, new in zip(users, before, after, strict=True):
+            assert (old != new) == (user in users_touched), (user, users_touched)
+            assert user not in users_touched or new != 0
+        before = after
+    assert feeds.page("ann", None, 10) == [3, 2]
+    assert feeds.page("bob", None, 10) is None
+    assert feeds.page("cold", None, 10) is None  # marked, yet never materialised
+    assert TrackedFeedCache(feeds, freshness).marks_changes
+
+
+def test_tracked_feed_cache_leaves_the_marks_to_a_cache_that_makes_them(
+    request: pytest.FixtureRequest,
+) -> None:
+    client = fresh_redis(request)
+    marking = RedisFeedCache(client, versions=RedisChangeVersions(client))
+    tracked = TrackedFeedCache(marking, Freshness(RedisChangeVersions(client)))
+    tracked.add_many("ann", [])
+    client.config_resetstat()
+    tracked.add(["ann", "bob"], 7)
+    stats = client.info("commandstats")
+    assert stats["cmdstat_evalsha"]["calls"] == 1  # the write and its mark, one call
+    assert stats["cmdstat_hset"]["calls"] == 1

@@ -133,3 +133,9 @@ def test_a_write_in_one_process_invalidates_pages_cached_in_another(
     again = api.client.get("/api/v1/feed", headers=bob).json()["items"][0]
     assert again["liked_by_viewer"] is True
     assert again["like_count"] == 1
+    # A fan-out marks bob's feed in the same Redis call as it writes it (the adapter's own
+    # marks; the core adds none): the page cached just now must not outlive the push.
+    assert api.container.adapters.feeds().marks_changes
+    newer = api.publish(alice, photo("mobile_jolla.jpg"))
+    items = api.client.get("/api/v1/feed", headers=bob).json()["items"]
+    assert [i["post_id"] for i in items] == [newer["post_id"], post["post_id"]]

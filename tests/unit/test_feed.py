@@ -70,6 +70,8 @@ def test_feed_pages_do_not_overlap_or_skip(world: World) -> None:
 
 
 class _DownFeedCache:
+    marks_changes = False
+
     def add(self, user_ids: Iterable[str], post_id: int) -> None:
         raise Unavailable("cache down")
 

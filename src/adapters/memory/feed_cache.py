@@ -22,6 +22,8 @@ class InMemoryFeedCache:
     goes unread for ``idle_ttl_seconds`` by ``clock`` (both or neither must be given).
     """
 
+    marks_changes = False  # the core's TrackedFeedCache marks each write
+
     def __init__(
         self,
         capacity: int = FEED_CAPACITY,

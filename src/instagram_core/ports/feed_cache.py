@@ -8,13 +8,21 @@ FEED_CAPACITY = 500
 
 class FeedCache(Protocol):
     """Precomputed home feeds: per user, a set of post ids ordered by id (time), newest
-    first, holding at most :data:`FEED_CAPACITY` entries; the oldest are trimmed on write.
+    first, showing at most :data:`FEED_CAPACITY` entries: the oldest are trimmed (an adapter
+    may store a few more and trim lazily, if no read and no later write can tell).
 
     A cache, not a source of truth: entries may point at posts that were since deleted, and
     a lost feed is rebuilt from the graph and the post store. Adapters may expire a feed that
     goes unread for a configured idle time: fan-out then skips that inactive follower (an
     absent feed gets no pushes) and the next read rebuilds it. Reads (:meth:`page`) and
-    rebuilds (:meth:`add_many`) renew the idle time; pushes do not."""
+    rebuilds (:meth:`add_many`) renew the idle time; pushes do not.
+
+    ``marks_changes``: whether every write also marks the feeds it touched changed (their
+    :func:`~instagram_core.services.freshness.feed_key` bumped in the service's
+    :class:`~instagram_core.ports.ChangeVersions`), in the write's own round trip; if not,
+    the core marks them after each write."""
+
+    marks_changes: bool
 
     def add(self, user_ids: Iterable[str], post_id: int) -> None:
         """Insert ``post_id`` into the feed of every user in ``user_ids`` whose feed is present
