@@ -9,6 +9,7 @@ from litestar.datastructures import State
 
 from instagram_entrypoints.config import Settings, load_settings
 from instagram_entrypoints.containers import Application, build_container
+from instagram_entrypoints.heap import freeze_startup_heap
 from instagram_entrypoints.http.compression import compression_config
 from instagram_entrypoints.http.dependencies import DEPENDENCIES
 from instagram_entrypoints.http.errors import EXCEPTION_HANDLERS
@@ -57,6 +58,12 @@ def create_app(settings: Settings | None = None, container: Application | None =
             if builds is not None:
                 builds.start()
                 sweeps.append(builds)
+            # The embedded search index loads its documents when first built: here, not
+            # in the first search request, and before the heap is frozen.
+            container.adapters.search_index()
+        if container.config.freeze_heap_at_start():
+            frozen = freeze_startup_heap()
+            log.info("froze %d objects built at start-up out of the garbage collector", frozen)
 
     def stop() -> None:
         while sweeps:
