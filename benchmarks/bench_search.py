@@ -20,8 +20,8 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -213,7 +213,7 @@ def main(count: int) -> None:
         print(f"elasticsearch: bulk-loaded in {time.perf_counter() - began:.1f} s")
         index = ElasticsearchSearchIndex(client, users_alias, posts_alias)
 
-        def raw(body: dict[str, Any]) -> Any:
+        def send(body: dict[str, Any]) -> Any:
             return client.transport.perform_request(
                 "POST",
                 f"/{users_alias}/_search",
@@ -225,9 +225,9 @@ def main(count: int) -> None:
         def bare(query: str) -> object:
             """The same two requests (the second only if the first leaves room)."""
             folded = fold(query)[:32]
-            found = len(raw(prefix_user_query(folded, frozenset(), 10))["hits"]["hits"])
+            found = len(send(prefix_user_query(folded, frozenset(), 10))["hits"]["hits"])
             if found < 10 and allowed_edits(len(folded)):
-                raw(typo_user_query(folded, frozenset(), 10 - found))
+                send(typo_user_query(folded, frozenset(), 10 - found))
             return found
 
         ours, raw = timed_pair(lambda q: index.search_users(q, frozenset(), 10), bare, queries)

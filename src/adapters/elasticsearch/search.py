@@ -8,7 +8,8 @@ place lists are terms aggregations over the posts the viewer may see, so every c
 audience-filtered by the engine itself. Terms are folded in Python
 (:mod:`instagram_adapters.search_terms`) and filed through a keyword tokenizer plus an
 edge n-gram filter: a query is one token, matched exactly (a prefix) or with fuzziness
-(a typo, asked only when the prefix matches leave room on the page), so the answers equal the embedded index's (``tests/contract/test_search_index.py``).
+(a typo, asked only when the prefix matches leave room on the page), so the answers equal
+the embedded index's (``tests/contract/test_search_index.py``).
 
 The DSL used (``bool``, ``constant_score``, ``match`` with ``fuzziness``, ``term(s)``,
 ``function_score`` with ``field_value_factor``, ``geo_distance``, ``terms`` and
