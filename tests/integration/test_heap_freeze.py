@@ -5,14 +5,17 @@ walks (``instagram_entrypoints/heap.py``, docs/search.md#benchmark)."""
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from litestar.testing import TestClient
 
 from instagram_core.ports.search import UserDocument
-from instagram_entrypoints.config import load_settings
+from instagram_entrypoints.cli import main
+from instagram_entrypoints.config import Settings, load_settings
 from instagram_entrypoints.containers import build_container
 from instagram_entrypoints.http.app import create_app
 from tests.integration.conftest import embedded_settings
@@ -63,3 +66,23 @@ def test_the_setting_reads_from_the_environment(tmp_path: Path) -> None:
     assert not load_settings(environ=env).freeze_heap_at_start
     on = {**env, "INSTAGRAM_FREEZE_HEAP_AT_START": "true"}
     assert load_settings(environ=on).freeze_heap_at_start
+
+
+@pytest.mark.parametrize(("env", "frozen"), [({}, True), ({"FREEZE_HEAP_AT_START": "0"}, False)])
+def test_serve_turns_it_on_unless_the_environment_turns_it_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, env: dict[str, str], frozen: bool
+) -> None:
+    import uvicorn
+
+    from instagram_entrypoints.http import app as http_app
+
+    built: list[Settings] = []
+    monkeypatch.setattr(http_app, "create_app", built.append)
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: None)
+    monkeypatch.delenv("INSTAGRAM_FREEZE_HEAP_AT_START", raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv("INSTAGRAM_" + name, value)
+    result = CliRunner().invoke(main, ["serve", "--data-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert [settings.freeze_heap_at_start for settings in built] == [frozen]
+    assert os.environ.get("INSTAGRAM_FREEZE_HEAP_AT_START") == env.get("FREEZE_HEAP_AT_START")
