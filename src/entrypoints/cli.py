@@ -62,6 +62,9 @@ def serve(
 
     # load_settings leaves out the flags not given (None): the environment decides those.
     flags = {"host": host, "port": port, "data_dir": data_dir, "profile": profile}
+    # A server lives long: freeze its start-up heap unless the environment says otherwise.
+    if not os.environ.get(ENV_PREFIX + "FREEZE_HEAP_AT_START"):
+        flags["freeze_heap_at_start"] = "true"
     settings = load_settings({**flags, "workers": workers})
     if processes > 1 and settings.profile != "production":
         raise click.UsageError(

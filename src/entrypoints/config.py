@@ -59,6 +59,10 @@ class Settings:
     # production rebuild neighbours and trending this often (0: only `instagram explore-build`).
     explore_build_seconds: float = _CORE.explore_build_interval.total_seconds()
     log_level: str = "info"
+    # After start-up, move every object alive into the collector's permanent generation
+    # (instagram_entrypoints/heap.py): `instagram serve` turns it on, a library user or a
+    # test building many apps in one process leaves it off.
+    freeze_heap_at_start: bool = False
     # Push (docs/notifications.md). Webhooks need nothing; FCM needs a Google service
     # account's JSON key and the Firebase project; APNs a .p8 key, its id, the team id and
     # the app's bundle id. A platform left unconfigured logs its pushes instead.
@@ -170,6 +174,7 @@ _CONVERTERS: dict[str, Any] = {
     "push_timeout_seconds": float,
     "apns_sandbox": _flag,
     "private_webhooks": _flag,
+    "freeze_heap_at_start": _flag,
     "data_dir": Path,
 }
 

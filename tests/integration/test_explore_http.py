@@ -3,11 +3,13 @@ the production profile (the Redis store, the Elasticsearch index for topics)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
+from instagram_core.services.explore import SAVE_WEIGHT
 from instagram_entrypoints.cli import main
 from tests.integration.conftest import Api
 from tests.integration.test_discovery_http import error, eventually, get
@@ -82,6 +84,29 @@ def test_explore_topics_come_from_the_viewer_s_hashtags(profile_api: Api) -> Non
 
     # The index is near-real-time on Elasticsearch; each read that shows it marks it seen.
     assert eventually(explore, lambda ids: ids == [other["post_id"]])
+
+
+def test_saves_and_unsaves_reach_the_engagement_log(profile_api: Api) -> None:
+    """Through HTTP into each profile's log (SQLite, Redis): a save is an entry of the save
+    weight, its removal one of the opposite weight; saving twice logs once."""
+    api = profile_api
+    ann, viewer = api.register("ann"), api.register("viewer")
+    post = api.publish(ann, photo("mobile_jolla.jpg"), caption="#macro moss")
+    path = f"{V1}/posts/{post['post_id']}/save"
+    for call in (api.client.post, api.client.post, api.client.delete, api.client.delete):
+        assert call(path, headers=viewer).status_code == 200
+    settle(api)
+    store = api.container.adapters.explore()
+    viewer_id = api.container.adapters.users().by_username("viewer").user_id
+
+    def logged() -> list[tuple[int, float]]:
+        since = datetime.now(UTC) - timedelta(hours=1)
+        return [(e.post_id, e.weight) for e in store.window(since) if e.user_id == viewer_id]
+
+    expected = [(int(post["post_id"]), SAVE_WEIGHT), (int(post["post_id"]), -SAVE_WEIGHT)]
+    assert sorted(eventually(logged, lambda found: sorted(found) == sorted(expected))) == sorted(
+        expected
+    )
 
 
 def test_explore_errors(api: Api) -> None:

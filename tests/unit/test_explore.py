@@ -17,6 +17,7 @@ from instagram_core.domain.errors import DomainError, InvalidInput, MalformedCur
 from instagram_core.domain.posts import Post
 from instagram_core.domain.users import User
 from instagram_core.policies.explore import NOVELTY_EVERY
+from instagram_core.services.explore import SAVE_WEIGHT
 from instagram_core.services.explore_build import BuildReport
 from instagram_entrypoints.containers import memory_container
 from tests.unit.conftest import START, World, unit_settings
@@ -85,6 +86,39 @@ def test_collaborative_filtering_finds_what_people_with_the_same_taste_liked(w: 
     like(w, viewer, seed)
     build(w)
     assert explore(w, viewer) == [alike.post_id, popular.post_id]  # seed: already liked
+
+
+def save(world: World, user: User, post: Post) -> None:
+    world.core.engagement().save(user.user_id, post.post_id)
+
+
+def unsave(world: World, user: User, post: Post) -> None:
+    world.core.engagement().unsave(user.user_id, post.post_id)
+
+
+def test_saves_are_a_taste_signal_and_an_unsave_takes_its_save_back(w: World) -> None:
+    """The same graph as above with saves: ``alike`` is saved with ``seed`` by two people,
+    ``dropped`` too but then unsaved, which leaves it nothing: no neighbour, no trend."""
+    viewer, x, y, z = people(w, "viewer", "x", "y", "z")
+    u1, u2 = people(w, "u1", "u2")
+    seed, alike, dropped = w.post(x, "seed"), w.post(y, "alike"), w.post(z, "dropped")
+    for u in (u1, u2):
+        for post in (seed, alike, dropped):
+            save(w, u, post)
+        unsave(w, u, dropped)
+        unsave(w, u, dropped)  # a second unsave changes nothing, logs nothing
+    save(w, viewer, seed)
+    build(w)
+    assert explore(w, viewer) == [alike.post_id]  # seed: already saved
+
+    def logged() -> list[float]:
+        return [e.weight for e in w.adapters.explore().window(START) if e.user_id == u1.user_id]
+
+    assert sorted(logged()) == [-SAVE_WEIGHT, SAVE_WEIGHT, SAVE_WEIGHT, SAVE_WEIGHT]
+    w.clock.advance(60)
+    save(w, u1, dropped)  # saved again: a new act, logged again
+    assert logged()[-1] == SAVE_WEIGHT
+    assert len(logged()) == 5
 
 
 def test_interest_topics_bring_posts_of_the_viewer_s_hashtags(w: World) -> None:

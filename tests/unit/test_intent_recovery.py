@@ -19,6 +19,7 @@ from instagram_adapters.memory.intents import InMemoryIntents
 from instagram_core.domain.events import Message
 from instagram_core.domain.posts import PostStatus
 from instagram_core.domain.stories import StoryStatus
+from instagram_core.services.explore import SAVE_WEIGHT
 from instagram_core.services.intents import IntentReport, PublishAfterWrite
 from instagram_core.services.posts import NewPost
 from instagram_entrypoints.containers import memory_container
@@ -108,6 +109,38 @@ def test_a_repeated_like_holds_nothing_and_announces_nothing(world: World) -> No
     assert sweep(world) == IntentReport()
 
 
+def logged_weights(world: World, user_id: str) -> list[float]:
+    """The weights of the user's entries in Explore's engagement log, oldest first."""
+    log = world.adapters.explore().window(START - timedelta(days=1))
+    return [e.weight for e in log if e.user_id == user_id]
+
+
+def test_a_save_written_before_a_crash_reaches_explore_s_log_through_the_sweep(
+    world: World,
+) -> None:
+    alice, bob = world.register("alice"), world.register("bob")
+    post = world.post(alice)
+    undo = fail_after(world.adapters.engagement(), "save")
+    with pytest.raises(Crash):
+        world.core.engagement().save(bob.user_id, post.post_id)
+    undo()
+    assert logged_weights(world, bob.user_id) == []  # saved, not announced
+    assert sweep(world) == IntentReport(released=1)
+    assert logged_weights(world, bob.user_id) == [SAVE_WEIGHT]
+
+
+def test_an_unsave_that_never_landed_is_withdrawn(world: World) -> None:
+    alice, bob = world.register("alice"), world.register("bob")
+    post = world.post(alice)
+    world.core.engagement().save(bob.user_id, post.post_id)
+    undo = fail_before(world.adapters.engagement(), "unsave")
+    with pytest.raises(Crash):
+        world.core.engagement().unsave(bob.user_id, post.post_id)
+    undo()
+    assert sweep(world) == IntentReport(dropped=1)
+    assert logged_weights(world, bob.user_id) == [SAVE_WEIGHT]  # still saved: no retraction
+
+
 def test_a_comment_written_before_a_crash_is_announced_by_the_sweep(world: World) -> None:
     alice, bob = world.register("alice"), world.register("bob")
     post = world.post(alice)
@@ -195,6 +228,8 @@ def test_every_message_sent_through_intents_has_an_outcome_check(world: World) -
     world.follow(bob, alice)
     post = world.post(alice)
     world.core.engagement().like(bob.user_id, post.post_id)
+    world.core.engagement().save(bob.user_id, post.post_id)
+    world.core.engagement().unsave(bob.user_id, post.post_id)
     world.core.comments().add(bob.user_id, post.post_id, "nice")
     story = world.core.stories().create(
         alice.user_id, world.upload(alice, jpeg_bytes(), purpose="story")

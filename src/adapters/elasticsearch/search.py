@@ -8,7 +8,8 @@ place lists are terms aggregations over the posts the viewer may see, so every c
 audience-filtered by the engine itself. Terms are folded in Python
 (:mod:`instagram_adapters.search_terms`) and filed through a keyword tokenizer plus an
 edge n-gram filter: a query is one token, matched exactly (a prefix) or with fuzziness
-(a typo), so the answers equal the embedded index's (``tests/contract/test_search_index.py``).
+(a typo, asked only when the prefix matches leave room on the page), so the answers equal
+the embedded index's (``tests/contract/test_search_index.py``).
 
 The DSL used (``bool``, ``constant_score``, ``match`` with ``fuzziness``, ``term(s)``,
 ``function_score`` with ``field_value_factor``, ``geo_distance``, ``terms`` and
@@ -52,6 +53,10 @@ T = TypeVar("T")
 
 AGGREGATION_SIZE = 1000  # tags or places a single list considers (the most used first)
 FUZZY_EXPANSIONS = 1024  # terms a typo may expand to; Lucene's default of 50 drops matches
+# Autocomplete answers may be kept in the shard request cache (by default only size=0
+# searches are): the same few short prefixes are typed by everyone, and the engine drops a
+# shard's entries at each refresh that changed it, so a cached page is never stale.
+AUTOCOMPLETE_PARAMS = {"request_cache": "true"}
 NEARBY_SLACK_KM = 0.5  # a place's posts lie within ~0.22 km of its point (one geohash cell)
 
 SETTINGS: dict[str, Any] = {
@@ -218,19 +223,15 @@ class ElasticsearchSearchIndex:
         folded = fold(query).removeprefix("@")[:MAX_TERM]
         if not folded or limit < 1:
             return []
-        body = user_query(folded, hidden, limit)
-        answer = self._search(self._users, body)
-        hits = []
-        for hit in answer["hits"]["hits"]:
-            score = float(hit["_score"])
-            tier = (
-                MatchTier.EXACT
-                if score >= TIER_WEIGHT[MatchTier.EXACT]
-                else MatchTier.PREFIX
-                if score >= TIER_WEIGHT[MatchTier.PREFIX]
-                else MatchTier.FUZZY
-            )
-            hits.append(UserHit(str(hit["_id"]), tier, score))
+        # Tiers are 100 apart, more than any bonus, so the typo query (the costly one: a
+        # fuzzy automaton over every indexed prefix) only runs when the prefix matches do not
+        # fill the page, and only for what they left, exactly as the embedded index does.
+        # Both go through the shard request cache (AUTOCOMPLETE_PARAMS).
+        body = prefix_user_query(folded, hidden, limit)
+        hits = _user_hits(self._search(self._users, body, AUTOCOMPLETE_PARAMS))
+        if len(hits) < limit and allowed_edits(len(folded)):
+            body = typo_user_query(folded, hidden, limit - len(hits))
+            hits += _user_hits(self._search(self._users, body, AUTOCOMPLETE_PARAMS))
         return hits
 
     # -- hashtags -------------------------------------------------------------------------
@@ -356,8 +357,10 @@ class ElasticsearchSearchIndex:
         }
         return [int(hit["_id"]) for hit in self._search(self._posts, body)["hits"]["hits"]]
 
-    def _search(self, index: str, body: Mapping[str, Any]) -> Any:
-        return _request(self._es, "POST", f"/{index}/_search", body)
+    def _search(
+        self, index: str, body: Mapping[str, Any], params: Mapping[str, Any] | None = None
+    ) -> Any:
+        return _request(self._es, "POST", f"/{index}/_search", body, params)
 
     def _params(self) -> dict[str, str]:
         return {"refresh": "true"} if self._refresh else {}
@@ -377,26 +380,53 @@ def user_body(user: UserDocument) -> dict[str, Any]:
     }
 
 
-def user_query(folded: str, hidden: frozenset[str], limit: int) -> dict[str, Any]:
-    """The autocomplete query: tier clauses, then verified and followers by function_score."""
-    step = TIER_WEIGHT[MatchTier.PREFIX] - TIER_WEIGHT[MatchTier.FUZZY]
+def prefix_user_query(folded: str, hidden: frozenset[str], limit: int) -> dict[str, Any]:
+    """Autocomplete, first request: the exact and prefix tiers (term lookups in the
+    prefix field), then verified and followers by ``function_score``."""
+    step = TIER_WEIGHT[MatchTier.EXACT] - TIER_WEIGHT[MatchTier.PREFIX]
+    return _ranked_users(
+        {
+            "bool": {
+                "must_not": [{"terms": {"user_id": sorted(hidden)}}],
+                "should": [
+                    # cumulative: a prefix scores its tier, the exact username one step more
+                    _constant({"term": {"terms.prefix": folded}}, TIER_WEIGHT[MatchTier.PREFIX]),
+                    _constant({"term": {"username_key": folded}}, step),
+                ],
+                "minimum_should_match": 1,
+            }
+        },
+        limit,
+    )
+
+
+def typo_user_query(folded: str, hidden: frozenset[str], limit: int) -> dict[str, Any]:
+    """Autocomplete, second request (only when the first did not fill the page, so it
+    returned every prefix match): the typo tier, prefix matches excluded."""
+    return _ranked_users(
+        {
+            "bool": {
+                "must": [_constant(_fuzzy("terms.prefix", folded), TIER_WEIGHT[MatchTier.FUZZY])],
+                "must_not": [
+                    {"terms": {"user_id": sorted(hidden)}},
+                    {"term": {"terms.prefix": folded}},
+                ],
+            }
+        },
+        limit,
+    )
+
+
+def _ranked_users(matching: Mapping[str, Any], limit: int) -> dict[str, Any]:
+    """``matching`` scores the tier; verified and followers are added by function_score.
+    No total is counted (``track_total_hits``): only the page is used."""
     return {
         "size": limit,
         "_source": False,
+        "track_total_hits": False,
         "query": {
             "function_score": {
-                "query": {
-                    "bool": {
-                        "must_not": [{"terms": {"user_id": sorted(hidden)}}],
-                        "should": [
-                            # cumulative: a typo scores one step, a prefix two, exact three
-                            _constant(_fuzzy("terms.prefix", folded), TIER_WEIGHT[MatchTier.FUZZY]),
-                            _constant({"term": {"terms.prefix": folded}}, step),
-                            _constant({"term": {"username_key": folded}}, step),
-                        ],
-                        "minimum_should_match": 1,
-                    }
-                },
+                "query": matching,
                 "functions": [
                     {"filter": {"term": {"is_verified": True}}, "weight": VERIFIED_WEIGHT},
                     {
@@ -414,6 +444,21 @@ def user_query(folded: str, hidden: frozenset[str], limit: int) -> dict[str, Any
         "sort": [{"_score": "desc"}, {"username": "asc"}, {"user_id": "asc"}],
         "track_scores": True,
     }
+
+
+def _user_hits(answer: Mapping[str, Any]) -> list[UserHit]:
+    hits = []
+    for hit in answer["hits"]["hits"]:
+        score = float(hit["_score"])
+        tier = (
+            MatchTier.EXACT
+            if score >= TIER_WEIGHT[MatchTier.EXACT]
+            else MatchTier.PREFIX
+            if score >= TIER_WEIGHT[MatchTier.PREFIX]
+            else MatchTier.FUZZY
+        )
+        hits.append(UserHit(str(hit["_id"]), tier, score))
+    return hits
 
 
 def _constant(query: Mapping[str, Any], boost: float) -> dict[str, Any]:

@@ -35,6 +35,8 @@ DOMAIN_ROUTES: Mapping[type[Message], Route] = {
     events.PostDeleted: Route("posts", "post_id"),
     events.FanOutPost: Route("posts", "post_id"),
     events.PostLiked: Route("engagement", "post_id"),
+    events.PostSaved: Route("engagement", "post_id"),
+    events.PostUnsaved: Route("engagement", "post_id"),
     events.CommentAdded: Route("engagement", "post_id"),
     events.FeedPageShown: Route("engagement", "viewer_id"),
     events.FollowCreated: Route("social-graph", "follower_id"),

@@ -47,7 +47,6 @@ class InMemorySearchIndex:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._users: dict[str, UserDocument] = {}
         self._user_keys: dict[str, tuple[str, float]] = {}  # folded username, static bonus
         self._by_username: dict[str, str] = {}  # folded username -> user id
         self._rank_keys: dict[str, tuple[float, str, str]] = {}  # (-bonus, username, id)
@@ -57,56 +56,81 @@ class InMemorySearchIndex:
         self._ranked: dict[str, list[tuple[float, str, str]]] = {}
         self._user_terms: TermMatcher[str] = TermMatcher()
         self._posts: dict[int, PostDocument] = {}
-        self._author_posts: dict[str, set[int]] = defaultdict(set)
-        self._tag_posts: dict[str, set[int]] = defaultdict(set)
+        # Post ids as dicts of None, not sets: untracked by the garbage collector, see
+        # term_matching.
+        self._author_posts: dict[str, dict[int, None]] = defaultdict(dict)
+        self._tag_posts: dict[str, dict[int, None]] = defaultdict(dict)
         self._tag_terms: TermMatcher[str] = TermMatcher()
-        self._place_posts: dict[str, set[int]] = defaultdict(set)
+        self._place_posts: dict[str, dict[int, None]] = defaultdict(dict)
         self._place_terms: TermMatcher[str] = TermMatcher()
 
     # -- writes ---------------------------------------------------------------------------
     def put_user(self, user: UserDocument) -> None:
         with self._lock:
-            old = self._user_keys.get(user.user_id)
-            if old is not None:
-                self._by_username.pop(old[0], None)
-            stale_key = self._rank_keys.get(user.user_id)
-            if stale_key is not None:
-                for gram in self._user_terms.grams_of(user.user_id):
-                    ranked = self._ranked.get(gram)
-                    if ranked is not None:
-                        del ranked[bisect.bisect_left(ranked, stale_key)]
-                        if not ranked:
-                            del self._ranked[gram]
-            self._users[user.user_id] = user
-            bonus = static_user_score(MatchTier.FUZZY, user.is_verified, user.follower_count)
-            bonus -= static_user_score(MatchTier.FUZZY, False, 0)
-            self._user_keys[user.user_id] = (fold(user.username), bonus)
-            self._by_username[fold(user.username)] = user.user_id
-            key = self._rank_keys[user.user_id] = (-bonus, user.username, user.user_id)
-            self._user_terms.put(user.user_id, user_terms(user.username, user.display_name))
+            self._unrank(user.user_id)
+            key = self._file(user)
             for gram in self._user_terms.grams_of(user.user_id):
                 ranked = self._ranked.get(gram)
                 if ranked is not None:
                     bisect.insort(ranked, key)
                 elif len(self._user_terms.prefixed(gram)) > RANKED_FROM:
                     self._ranked[gram] = self._sorted_holders(gram)
-            for post_id in self._author_posts.get(user.user_id, ()):
-                post = self._posts[post_id]
-                if post.author_private != user.is_private:
-                    self._posts[post_id] = attrs.evolve(post, author_private=user.is_private)
+
+    def put_users(self, users: Iterable[UserDocument]) -> None:
+        """Many users at once, as :meth:`put_user` one by one would leave them: for loading
+        at start-up. Each crowded prefix is sorted once at the end instead of taking one
+        insertion per user, which made filing 100,000 users about 3 times slower."""
+        with self._lock:
+            touched: set[str] = set()
+            for user in users:
+                self._unrank(user.user_id)
+                self._file(user)
+                touched.update(self._user_terms.grams_of(user.user_id))
+            for gram in touched:
+                if gram in self._ranked or len(self._user_terms.prefixed(gram)) > RANKED_FROM:
+                    self._ranked[gram] = self._sorted_holders(gram)
+
+    def _unrank(self, user_id: str) -> None:
+        """Take the user's old key out of the ranked lists it is in (lock held)."""
+        stale_key = self._rank_keys.get(user_id)
+        if stale_key is None:
+            return
+        for gram in self._user_terms.grams_of(user_id):
+            ranked = self._ranked.get(gram)
+            if ranked is not None:
+                del ranked[bisect.bisect_left(ranked, stale_key)]
+                if not ranked:
+                    del self._ranked[gram]
+
+    def _file(self, user: UserDocument) -> tuple[float, str, str]:
+        """Everything but the ranked lists; returns the user's rank key (lock held)."""
+        old = self._user_keys.get(user.user_id)
+        if old is not None:
+            self._by_username.pop(old[0], None)
+        bonus = static_user_score(MatchTier.FUZZY, user.is_verified, user.follower_count)
+        bonus -= static_user_score(MatchTier.FUZZY, False, 0)
+        self._user_keys[user.user_id] = (fold(user.username), bonus)
+        self._by_username[fold(user.username)] = user.user_id
+        key = self._rank_keys[user.user_id] = (-bonus, user.username, user.user_id)
+        self._user_terms.put(user.user_id, user_terms(user.username, user.display_name))
+        for post_id in self._author_posts.get(user.user_id, ()):
+            post = self._posts[post_id]
+            if post.author_private != user.is_private:
+                self._posts[post_id] = attrs.evolve(post, author_private=user.is_private)
+        return key
 
     def put_post(self, post: PostDocument) -> None:
         with self._lock:
             self._remove(post.post_id)
             self._posts[post.post_id] = post
-            self._author_posts[post.author_id].add(post.post_id)
+            self._author_posts[post.author_id][post.post_id] = None
             for tag in {hashtag_term(raw) for raw in post.hashtags} - {""}:
                 if not self._tag_posts[tag]:
                     self._tag_terms.put(tag, [tag])
-                self._tag_posts[tag].add(post.post_id)
+                self._tag_posts[tag][post.post_id] = None
             if post.place is not None:
                 place_id = post.place.place_id
-                self._place_posts[place_id].add(post.post_id)
+                self._place_posts[place_id][post.post_id] = None
                 self._place_terms.put(place_id, place_terms(self._place_of(place_id).name))
 
     def remove_post(self, post_id: int) -> None:
@@ -129,12 +153,12 @@ class InMemorySearchIndex:
                 self._place_terms.remove(place_id)
 
     @staticmethod
-    def _discard(holder: dict[str, set[int]], key: str, post_id: int) -> bool:
+    def _discard(holder: dict[str, dict[int, None]], key: str, post_id: int) -> bool:
         """Drop ``post_id`` from ``holder[key]``; ``False`` when that emptied the key."""
         posts = holder.get(key)
         if posts is None:
             return False
-        posts.discard(post_id)
+        posts.pop(post_id, None)
         if not posts:
             del holder[key]
             return False
@@ -268,9 +292,9 @@ class InMemorySearchIndex:
     def _place_of(self, place_id: str, audience: Audience | None = None) -> PlaceDocument:
         """The place as its earliest post (visible to ``audience``, if given) names it, so
         a private post's location text never reaches a viewer who cannot see it."""
-        posts = self._place_posts[place_id]
+        posts: Iterable[int] = self._place_posts[place_id]
         if audience is not None:
-            posts = {i for i in posts if visible(self._posts[i], audience)}
+            posts = [i for i in posts if visible(self._posts[i], audience)]
         place = self._posts[min(posts)].place
         assert place is not None  # filed under a place only when it has one
         return place

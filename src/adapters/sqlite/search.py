@@ -10,7 +10,7 @@ profile is one process, so the two never disagree.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 from instagram_adapters.memory.search import InMemorySearchIndex
@@ -78,17 +78,21 @@ class SqliteSearchIndex:
         self._memory = InMemorySearchIndex()
         db.apply_schema(SCHEMA)
         private: dict[str, bool] = {}
-        for row in db.query("SELECT * FROM search_user_documents"):
-            user = UserDocument(
-                user_id=row["user_id"],
-                username=row["username"],
-                display_name=row["display_name"],
-                is_private=bool(row["is_private"]),
-                is_verified=bool(row["is_verified"]),
-                follower_count=int(row["follower_count"]),
-            )
-            private[user.user_id] = user.is_private
-            self._memory.put_user(user)
+
+        def users() -> Iterator[UserDocument]:
+            for row in db.query("SELECT * FROM search_user_documents"):
+                user = UserDocument(
+                    user_id=row["user_id"],
+                    username=row["username"],
+                    display_name=row["display_name"],
+                    is_private=bool(row["is_private"]),
+                    is_verified=bool(row["is_verified"]),
+                    follower_count=int(row["follower_count"]),
+                )
+                private[user.user_id] = user.is_private
+                yield user
+
+        self._memory.put_users(users())
         for row in db.query("SELECT post_id, author_id, body FROM search_post_documents"):
             author = row["author_id"]
             self._memory.put_post(

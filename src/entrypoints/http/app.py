@@ -9,6 +9,7 @@ from litestar.datastructures import State
 
 from instagram_entrypoints.config import Settings, load_settings
 from instagram_entrypoints.containers import Application, build_container
+from instagram_entrypoints.heap import freeze_startup_heap
 from instagram_entrypoints.http.compression import compression_config
 from instagram_entrypoints.http.dependencies import DEPENDENCIES
 from instagram_entrypoints.http.errors import EXCEPTION_HANDLERS
@@ -50,13 +51,19 @@ def create_app(settings: Settings | None = None, container: Application | None =
             )
             intents.start()
             sweeps.append(intents)
-        # On production the recovery worker builds Explore (instagram worker recovery).
         if container.config.profile() == "embedded":
+            # The embedded search index loads its documents when first built: here, before
+            # any thread or request could race to build it, and before the heap is frozen.
+            container.adapters.search_index()
+            # On production the recovery worker builds Explore (instagram worker recovery).
             builder = container.core.explore_builder()
             builds = explore_builds(builder.build_if_due, container.config.explore_build_seconds())
             if builds is not None:
                 builds.start()
                 sweeps.append(builds)
+        if container.config.freeze_heap_at_start():
+            frozen = freeze_startup_heap()
+            log.info("froze %d objects built at start-up out of the garbage collector", frozen)
 
     def stop() -> None:
         while sweeps:

@@ -95,6 +95,26 @@ class PostLiked(Message):
 
 
 @attrs.frozen
+class PostSaved(Message):
+    """A bookmark added: Explore's strongest taste signal (services/explore.py)."""
+
+    post_id: int
+    user_id: str
+    author_id: str
+    occurred_at: datetime | None = None
+
+
+@attrs.frozen
+class PostUnsaved(Message):
+    """A bookmark removed: Explore's log takes the save's weight back."""
+
+    post_id: int
+    user_id: str
+    author_id: str
+    occurred_at: datetime | None = None
+
+
+@attrs.frozen
 class CommentAdded(Message):
     comment_id: int
     post_id: int

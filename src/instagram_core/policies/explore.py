@@ -28,7 +28,9 @@ def trending_posts(log: Iterable[Engagement], now: datetime, limit: int) -> Neig
     for e in log:
         if horizon <= e.at <= now:
             scores[e.post_id] += e.weight * 2.0 ** (-(now - e.at).total_seconds() / half_life)
-    return heapq.nlargest(limit, scores.items(), key=lambda item: (item[1], item[0]))
+    # A post whose saves were all taken back (services/explore.py) is not trending.
+    rising = [(post_id, score) for post_id, score in scores.items() if score > 0]
+    return heapq.nlargest(limit, rising, key=lambda item: (item[1], item[0]))
 
 
 @attrs.frozen

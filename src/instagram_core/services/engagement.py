@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from instagram_core.domain.events import PostLiked
+from instagram_core.domain.events import PostLiked, PostSaved, PostUnsaved
 from instagram_core.domain.posts import Post
 from instagram_core.policies.visibility import AudienceGate
 from instagram_core.ports.clock import Clock
@@ -59,11 +59,27 @@ class EngagementService:
         return count
 
     def save(self, viewer_id: str, post_id: int) -> None:
-        self.visible_post(viewer_id, post_id)
-        if self._engagement.save(viewer_id, post_id):
-            self._freshness.changed([relations_key(viewer_id)])
+        """Bookmark once; a new bookmark is announced (``PostSaved``) for Explore's log."""
+        post = self.visible_post(viewer_id, post_id)
+
+        def save() -> bool:
+            added = self._engagement.save(viewer_id, post_id)
+            if added:
+                self._freshness.changed([relations_key(viewer_id)])
+            return added
+
+        message = PostSaved(post_id, viewer_id, post.author_id, self._clock.now())
+        self._intents.run(message, save, bool)
 
     def unsave(self, viewer_id: str, post_id: int) -> None:
-        self.visible_post(viewer_id, post_id)
-        if self._engagement.unsave(viewer_id, post_id):
-            self._freshness.changed([relations_key(viewer_id)])
+        """Remove the bookmark; a removal is announced (``PostUnsaved``)."""
+        post = self.visible_post(viewer_id, post_id)
+
+        def unsave() -> bool:
+            removed = self._engagement.unsave(viewer_id, post_id)
+            if removed:
+                self._freshness.changed([relations_key(viewer_id)])
+            return removed
+
+        message = PostUnsaved(post_id, viewer_id, post.author_id, self._clock.now())
+        self._intents.run(message, unsave, bool)

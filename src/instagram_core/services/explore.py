@@ -12,7 +12,13 @@ from collections.abc import Mapping, Sequence
 import attrs
 
 from instagram_core.domain.errors import DomainError, InvalidInput, MalformedCursor, Unavailable
-from instagram_core.domain.events import CommentAdded, PostDeleted, PostLiked
+from instagram_core.domain.events import (
+    CommentAdded,
+    PostDeleted,
+    PostLiked,
+    PostSaved,
+    PostUnsaved,
+)
 from instagram_core.domain.ids import parse_cursor_id
 from instagram_core.domain.pagination import Page, check_limit, read_snapshot
 from instagram_core.domain.posts import Post
@@ -31,6 +37,7 @@ from instagram_core.services.views import PostView, PostViews
 
 LIKE_WEIGHT = 1.0
 COMMENT_WEIGHT = 2.0  # as in the feed's affinity: a comment says more than a like
+SAVE_WEIGHT = 4.0  # as the feed's rank weights value a save: kept to come back to
 SNAPSHOT_TTL = 15 * 60  # seconds an Explore session stays pageable after its last read
 CANDIDATES = 500  # at most this many posts are ranked per session
 HISTORY = 200  # the viewer's newest engagements that seed neighbours and topics
@@ -104,6 +111,15 @@ class ExploreService:
         self._record(
             event.commenter_id, event.post_id, COMMENT_WEIGHT, f"comment:{event.comment_id}"
         )
+
+    def on_post_saved(self, event: PostSaved) -> None:
+        self._record(event.user_id, event.post_id, SAVE_WEIGHT, _act_id("save", event))
+
+    def on_post_unsaved(self, event: PostUnsaved) -> None:
+        """The log is append-only: an unsave is an entry of the opposite weight, so the
+        save and its removal sum to nothing wherever weights are summed (per user and post
+        in the similarity, per post in trending, per tag in topics)."""
+        self._record(event.user_id, event.post_id, -SAVE_WEIGHT, _act_id("unsave", event))
 
     def on_post_deleted(self, event: PostDeleted) -> None:
         self._store.forget_post(event.post_id)
@@ -275,3 +291,10 @@ def _parse_cursor(cursor: str) -> tuple[str, int]:
         raise MalformedCursor("malformed cursor: pass back a next_cursor exactly as received")
     parse_cursor_id(parts[1])
     return parts[1], int(parts[2])
+
+
+def _act_id(kind: str, event: PostSaved | PostUnsaved) -> str:
+    """One id per act, the same on a redelivery: a post saved, unsaved and saved again is
+    three entries, a save delivered twice is one."""
+    at = "" if event.occurred_at is None else f":{event.occurred_at.isoformat()}"
+    return f"{kind}:{event.user_id}:{event.post_id}{at}"

@@ -23,6 +23,8 @@ from instagram_core.domain.events import (
     PostCreated,
     PostDeleted,
     PostLiked,
+    PostSaved,
+    PostUnsaved,
     StoryCreated,
     StoryViewed,
 )
@@ -93,6 +95,8 @@ class Outcomes:
             PostCreated: lambda m: self._post_exists(m, present=True),
             PostDeleted: lambda m: self._post_exists(m, present=False),
             PostLiked: self._liked,
+            PostSaved: lambda m: self._saved(m, present=True),
+            PostUnsaved: lambda m: self._saved(m, present=False),
             CommentAdded: self._commented,
             StoryCreated: self._story_stored,
             StoryViewed: self._story_viewed,
@@ -118,6 +122,11 @@ class Outcomes:
     def _liked(self, message: Message) -> bool:
         assert isinstance(message, PostLiked)
         return message.post_id in self._s.engagement.liked_by(message.user_id, [message.post_id])
+
+    def _saved(self, message: Message, *, present: bool) -> bool:
+        assert isinstance(message, PostSaved | PostUnsaved)
+        saved = self._s.engagement.saved_by(message.user_id, [message.post_id])
+        return (message.post_id in saved) is present
 
     def _commented(self, message: Message) -> bool:
         assert isinstance(message, CommentAdded)
