@@ -41,6 +41,7 @@ class InMemorySocialGraph:
         self._incoming: defaultdict[tuple[str, FollowStatus], list[_Key]] = defaultdict(list)
         self._outgoing_active: defaultdict[str, list[_Key]] = defaultdict(list)
         self._active_follower_ids: defaultdict[str, list[str]] = defaultdict(list)
+        self._followed: defaultdict[str, set[str]] = defaultdict(set)  # active, as a set
         self._blocks: set[tuple[str, str]] = set()  # (blocker, blocked)
 
     def get(self, follower_id: str, followee_id: str) -> Follow | None:
@@ -139,6 +140,11 @@ class InMemorySocialGraph:
         with self._lock:
             return [followee_id for _, followee_id in self._outgoing_active.get(user_id, [])]
 
+    def followed_among(self, user_id: str, candidates: Iterable[str]) -> set[str]:
+        with self._lock:
+            followed = self._followed.get(user_id)
+            return followed.intersection(candidates) if followed else set()
+
     def count_followers(self, user_id: str) -> int:
         with self._lock:
             return len(self._active_follower_ids.get(user_id, []))
@@ -176,6 +182,7 @@ class InMemorySocialGraph:
         if edge.is_active:
             bisect.insort(self._outgoing_active[edge.follower_id], (micros, edge.followee_id))
             bisect.insort(self._active_follower_ids[edge.followee_id], edge.follower_id)
+            self._followed[edge.follower_id].add(edge.followee_id)
 
     def _unindex(self, edge: Follow) -> None:
         micros = to_micros(edge.created_at)
@@ -184,3 +191,4 @@ class InMemorySocialGraph:
             discard_sorted(self._outgoing_active[edge.follower_id], (micros, edge.followee_id))
             ids = self._active_follower_ids[edge.followee_id]
             del ids[bisect.bisect_left(ids, edge.follower_id)]
+            self._followed[edge.follower_id].discard(edge.followee_id)
