@@ -340,9 +340,7 @@ class SocialGraphContract:
         assert list(social_graph.popular_followees("eve", 0)) == []
         assert list(social_graph.popular_followees("nobody", 0)) == []
 
-    def test_followed_among_checks_only_the_given_accounts(
-        self, social_graph: SocialGraph
-    ) -> None:
+    def test_followed_among_checks_only_the_given_accounts(self, social_graph: SocialGraph) -> None:
         social_graph.put(edge("ann", "bob"))
         social_graph.put(edge("ann", "cat"))
         social_graph.put(edge("ann", "dan", PENDING))  # a request is not a follow
