@@ -26,6 +26,7 @@ from instagram_core.ports.posts import PostStore
 from instagram_core.ports.ranking import Ranker
 from instagram_core.ports.restrictions import Restrictions
 from instagram_core.ports.social_graph import SocialGraph
+from instagram_core.services.audience import Audience
 from instagram_core.services.freshness import (
     Freshness,
     ReadRecorder,
@@ -39,7 +40,6 @@ from instagram_core.services.freshness import (
 from instagram_core.services.post_rows import PostRows
 from instagram_core.services.pulled_timelines import PulledTimelines
 from instagram_core.services.views import PostView, PostViews
-from instagram_core.services.audience import Audience
 
 SNAPSHOT_TTL = 15 * 60  # seconds a ranked order stays pageable after its last read
 _RANKED, _CHRONOLOGICAL = "r", "c"
