@@ -154,13 +154,7 @@ def _walk(keyed: list[tuple[float, int, str]], max_run: int, last: str, run: int
             if critical != closed:
                 pick = firsts[critical][0]
         if pick < 0:
-            pick = first
-            if authors[pick] == closed:  # the best post by anyone else, if anyone is left
-                other = following[pick]
-                while other < n and authors[other] == closed:
-                    other = following[other]
-                if other < n:
-                    pick = other
+            pick = _first_by_other(first, authors, following, closed)
         author = authors[pick]
         firsts[author].popleft()
         before, after = preceding[pick], following[pick]
@@ -177,6 +171,19 @@ def _walk(keyed: list[tuple[float, int, str]], max_run: int, last: str, run: int
         run = run + 1 if author == last else 1
         last, left = author, left - 1
     return order
+
+
+def _first_by_other(
+    first: int, authors: list[str], following: list[int], closed: str | None
+) -> int:
+    """The first remaining position, or the first by anyone but ``closed`` when it is
+    theirs and anyone else is left."""
+    if authors[first] != closed:
+        return first
+    n, other = len(authors), following[first]
+    while other < n and authors[other] == closed:
+        other = following[other]
+    return other if other < n else first
 
 
 def _fixed_keys(
