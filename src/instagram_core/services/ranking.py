@@ -18,6 +18,7 @@ from instagram_core.ports.media import MediaStore
 from instagram_core.ports.posts import PostStore
 from instagram_core.ports.ranking import EngagementModel
 from instagram_core.ports.social_graph import SocialGraph
+from instagram_core.services.post_rows import PostRows, RowFacts
 
 LIKE_WEIGHT = 1.0
 COMMENT_WEIGHT = 2.0  # a comment says more about a relationship than a like
@@ -36,7 +37,11 @@ class ModelRanker:
         affinity: AffinityStore,
         model: EngagementModel,
         clock: Clock,
+        rows: PostRows | None = None,
     ) -> None:
+        """``rows``: the feed's post rows, which keep each row's counts and media type with
+        it, so a candidate read through them is not looked up again (see PostRows.facts)."""
+        self._rows = rows
         self._posts = posts
         self._media = media
         self._engagement = engagement
@@ -84,24 +89,39 @@ class ModelRanker:
     def _facts(self, posts: Sequence[Post], now: datetime) -> CandidateColumns:
         """The candidates' facts as columns: one batched call per store, then one
         comprehension per fact (no object per candidate: see CandidateColumns)."""
-        ids = [p.post_id for p in posts]
         authors = [p.author_id for p in posts]
-        first_media = [p.media_ids[0] for p in posts]
-        likes = self._engagement.like_counts(ids)
-        comments = self._comments.counts(ids)
+        known = (
+            self._row_facts(posts)
+            if self._rows is None
+            else self._rows.facts(posts, self._row_facts)
+        )
+        likes, comments, is_video = zip(*known, strict=True) if known else ((), (), ())
         followers = self._graph.follower_counts(set(authors))
-        types = self._media.types(first_media)
-        video, hour = MediaType.VIDEO, 3600.0
+        hour = 3600.0
         published = [p.published_at or p.created_at for p in posts]
         return CandidateColumns(
-            post_ids=ids,
+            post_ids=[p.post_id for p in posts],
             author_ids=authors,
             age_hours=[(now - at).total_seconds() / hour for at in published],
-            likes=[likes.get(i, 0) for i in ids],
-            comments=[comments.get(i, 0) for i in ids],
-            is_video=[types.get(m) is video for m in first_media],
+            likes=likes,
+            comments=comments,
+            is_video=is_video,
             media_counts=[len(p.media_ids) for p in posts],
             author_followers=[followers.get(a, 0) for a in authors],
             hashtags=[p.hashtags for p in posts],
             has_location=[p.location is not None for p in posts],
         )
+
+    def _row_facts(self, posts: Sequence[Post]) -> list[RowFacts]:
+        """Each post's like and comment counts and whether its first media is a video:
+        one batched call per store."""
+        ids = [p.post_id for p in posts]
+        first_media = [p.media_ids[0] for p in posts]
+        likes = self._engagement.like_counts(ids)
+        comments = self._comments.counts(ids)
+        types = self._media.types(first_media)
+        video = MediaType.VIDEO
+        return [
+            (likes.get(i, 0), comments.get(i, 0), types.get(m) is video)
+            for i, m in zip(ids, first_media, strict=True)
+        ]
