@@ -34,7 +34,7 @@ when nothing but that author is left. Each step is a few heap operations: O(n lo
 from __future__ import annotations
 
 import heapq
-from collections import Counter, defaultdict, deque
+from collections import defaultdict, deque
 from collections.abc import Sequence
 
 MAX_RUN = 2
@@ -61,9 +61,9 @@ def diversify(
     same order either way."""
     if max_run < 1:
         raise ValueError("max_run must be at least 1")
-    keyed = _fixed_keys(candidates, decay) if 0.0 < decay <= 1.0 else None
-    if keyed is not None:
-        return _by_fixed_keys(keyed, max_run)
+    fixed = _fixed_keys(candidates, decay) if 0.0 < decay <= 1.0 else None
+    if fixed is not None:
+        return _by_fixed_keys(*fixed, max_run)
     return _by_heap(_queues(candidates), max_run, decay, len(candidates))
 
 
@@ -83,7 +83,7 @@ def _buckets(queues: Queues) -> list[set[str]]:
     return buckets
 
 
-def _by_fixed_keys(keyed: list[tuple[float, int, str]], max_run: int) -> list[int]:
+def _by_fixed_keys(keyed: list[tuple[float, int, str]], most: int, max_run: int) -> list[int]:
     """The heap's order, as a walk down one list sorted once: the fast path.
 
     An author's ``k``-th post (best first) is its queue's head exactly when ``k`` of its
@@ -96,12 +96,11 @@ def _by_fixed_keys(keyed: list[tuple[float, int, str]], max_run: int) -> list[in
     which declines when some score is negative or a rounding tie would reorder a queue).
 
     No author can be critical while ``max_run * left >= most * (max_run + 1)`` (``most``:
-    the largest count at the start, which only falls), so until then the walk needs no
+    the largest author's count at the start, which only falls), so until then the walk needs no
     counts: it streams down the list, holding back the closed author's posts it passes
     (only ever one author's: they are the first remaining, shown as soon as the run is
     broken). :func:`_walk` keeps the counts for the last few steps, where one can be."""
     n = len(keyed)
-    most = max(Counter(entry[2] for entry in keyed).values(), default=0)
     bound = most * (max_run + 1)
     order: list[int] = []
     held: deque[tuple[float, int, str]] = deque()  # the closed author's, passed over
@@ -188,33 +187,35 @@ def _first_by_other(
 
 def _fixed_keys(
     candidates: Sequence[tuple[int, str, float]], decay: float
-) -> list[tuple[float, int, str]] | None:
-    """``(-decayed score, -post id, author)`` of every post, sorted; ``None`` where the
-    keys would not keep some queue's order (see :func:`_by_fixed_keys`). One sort by
-    score puts each author's posts in queue order; a second, in C, sorts the keys."""
+) -> tuple[list[tuple[float, int, str]], int] | None:
+    """``(-decayed score, -post id, author)`` of every post, sorted, and the largest
+    author's count; ``None`` where the keys would not keep some queue's order (see
+    :func:`_by_fixed_keys`). One sort by score puts each author's posts in queue order; a
+    second, in C, sorts the keys."""
     ranked = sorted([(-score, -post_id, n) for n, (post_id, _, score) in enumerate(candidates)])
+    if ranked and ranked[-1][0] > 0.0:  # the lowest score is below 0
+        return None
     powers = [1.0]
-    shown: dict[str, tuple[float, int]] = {}  # each author's previous key
+    previous: dict[str, tuple[float, int]] = {}  # each author's last key
     depth: dict[str, int] = {}  # and how many of its posts come before
     keyed: list[tuple[float, int, str]] = []
     for negative, negative_id, n in ranked:
-        if negative > 0.0:
-            return None
         author = candidates[n][1]
         k = depth.get(author, 0)
+        depth[author] = k + 1
         if k:
             if k == len(powers):
                 powers.append(decay**k)  # as the heap computes it, bit for bit
-            key = (negative * powers[k], negative_id)
-            if key <= shown[author]:
+            key = negative * powers[k]
+            if (key, negative_id) <= previous[author]:
                 return None
+            previous[author] = (key, negative_id)
+            keyed.append((key, negative_id, author))
         else:
-            key = (negative, negative_id)
-        shown[author] = key
-        depth[author] = k + 1
-        keyed.append((key[0], negative_id, author))
+            previous[author] = (negative, negative_id)
+            keyed.append((negative, negative_id, author))
     keyed.sort()
-    return keyed
+    return keyed, max(depth.values(), default=0)
 
 
 def _by_heap(queues: Queues, max_run: int, decay: float, left: int) -> list[int]:

@@ -32,7 +32,7 @@ from instagram_core.services.freshness import (
     ReadRecorder,
     ReadStamp,
     feed_key,
-    post_key,
+    post_keys,
     profile_key,
     relations_key,
     timeline_key,
@@ -170,7 +170,7 @@ class FeedService:
         """The page's posts read again now that their versions are noted: a post deleted
         since it was picked is dropped here, or its deletion is marked after the note."""
         authors = {u for p in page for u in (p.author_id, *p.tagged_user_ids)}
-        reads.note([*(post_key(p.post_id) for p in page), *map(profile_key, authors)])
+        reads.note([*post_keys(p.post_id for p in page), *map(profile_key, authors)])
         return self._visible([p.post_id for p in page], audience)
 
     def _continue(self, viewer_id: str, snapshot_id: str, offset: int, limit: int) -> FeedPage:

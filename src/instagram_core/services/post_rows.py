@@ -26,7 +26,7 @@ from instagram_core.domain.posts import Post
 from instagram_core.ports.change_versions import ChangeVersions
 from instagram_core.ports.clock import Clock
 from instagram_core.ports.posts import PostStore
-from instagram_core.services.freshness import post_key
+from instagram_core.services.freshness import post_keys
 
 MAX_POSTS = 20_000  # tens of MB: a few thousand viewers' candidates overlap a lot
 TTL = timedelta(minutes=5)
@@ -62,7 +62,7 @@ class PostRows:
         this moment (or a moment after the call began)."""
         ids = list(dict.fromkeys(post_ids))
         try:
-            versions = self._versions.read([post_key(i) for i in ids])
+            versions = self._versions.read(post_keys(ids))
         except Unavailable:
             return self._posts.get_many(ids)
         now = self._clock.now().timestamp()
