@@ -91,6 +91,11 @@ class CountingFacts:
         return facts
 
 
+def counts(facts: list[RowFacts]) -> list[tuple[int, int, bool]]:
+    """Likes, comments and whether the first media is a video, of each row's facts."""
+    return [(f[3], f[4], f[5]) for f in facts]
+
+
 def test_a_rows_facts_are_kept_with_it_until_its_version_changes(world: World) -> None:
     author, fan = world.register("author"), world.register("fan")
     posts = [world.post(author) for _ in range(2)]
@@ -98,16 +103,16 @@ def test_a_rows_facts_are_kept_with_it_until_its_version_changes(world: World) -
     rows, _ = rows_of(world)
     read = CountingFacts(world)
     first = list(rows.get_many(ids).values())
-    assert rows.facts(first, read) == [(0, 0, False), (0, 0, False)]
-    assert rows.facts(first, read) == [(0, 0, False), (0, 0, False)]
+    assert counts(rows.facts(first, read)) == [(0, 0, False), (0, 0, False)]
+    assert counts(rows.facts(first, read)) == [(0, 0, False), (0, 0, False)]
     assert read.asked == 2  # kept with the rows
     world.core.engagement().like(fan.user_id, ids[0])
     world.core.comments().add(fan.user_id, ids[0], "nice")
     again = rows.get_many(ids)
-    assert rows.facts([again[i] for i in ids], read) == [(1, 1, False), (0, 0, False)]
+    assert counts(rows.facts([again[i] for i in ids], read)) == [(1, 1, False), (0, 0, False)]
     assert read.asked == 3  # only the bumped row's facts again
     copy = attrs.evolve(first[1])  # equal, but not the row kept: its facts are read
-    assert rows.facts([copy], read) == [(0, 0, False)]
+    assert counts(rows.facts([copy], read)) == [(0, 0, False)]
     assert read.asked == 4
 
 

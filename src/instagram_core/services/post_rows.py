@@ -10,9 +10,9 @@ after :data:`TTL`, well inside the change versions' retention, so a version forg
 the store (read as 0 again) cannot vouch for an old row. When the versions cannot be read
 (their store is down) every row comes from the store and nothing is kept.
 
-The ranker's facts about a row that the row itself does not hold (its like and comment
-counts, its first media's type) are kept with it (:meth:`PostRows.facts`): a like or a
-comment bumps the same version, so they are as current as the row. They are read after
+The ranker's facts about a row are kept with it (:meth:`PostRows.facts`), those the row
+itself does not hold (its like and comment counts, its first media's type) included: a
+like or a comment bumps the same version, so they are as current as the row. They are read after
 the version was, so a change they miss shows as a changed version on the next read."""
 
 from __future__ import annotations
@@ -31,8 +31,10 @@ from instagram_core.services.freshness import post_keys
 MAX_POSTS = 20_000  # tens of MB: a few thousand viewers' candidates overlap a lot
 TTL = timedelta(minutes=5)
 
-# What a ranker reads about a post beyond the row: likes, comments, first media a video.
-RowFacts = tuple[int, int, bool]
+# What a ranker reads about one post: id, author, published at (epoch microseconds), likes,
+# comments, first media a video, media count, hashtags, has a location. A tuple, so that a
+# page's worth becomes columns in one ``zip``.
+RowFacts = tuple[int, str, int, int, int, bool, int, tuple[str, ...], bool]
 # Version, expiry (epoch seconds), row, and its facts once a ranker has read them.
 _Entry = tuple[int, float, Post, RowFacts | None]
 
