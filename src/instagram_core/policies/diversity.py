@@ -197,11 +197,11 @@ def _fixed_keys(
         return None
     powers = [1.0]
     previous: dict[str, tuple[float, int]] = {}  # each author's last key
-    depth: dict[str, int] = {}  # and how many of its posts come before
+    depth: defaultdict[str, int] = defaultdict(int)  # and how many of its posts come before
     keyed: list[tuple[float, int, str]] = []
     for negative, negative_id, n in ranked:
         author = candidates[n][1]
-        k = depth.get(author, 0)
+        k = depth[author]
         depth[author] = k + 1
         if k:
             if k == len(powers):
