@@ -93,6 +93,9 @@ def bootstrap(ports: Ports, settings: Settings | None = None) -> UseCases:
         shared.freshness,
         ports.clock,
     )
+    # One per process, shared: the feed reads its candidates through it, and the ranker
+    # finds their counts kept with them.
+    post_rows = PostRows(ports.posts, ports.change_versions, ports.clock)
     model_ranker = ModelRanker(
         posts=ports.posts,
         media=ports.media,
@@ -102,6 +105,7 @@ def bootstrap(ports: Ports, settings: Settings | None = None) -> UseCases:
         affinity=ports.affinity,
         model=ports.engagement_model,
         clock=ports.clock,
+        rows=post_rows,
     )
     unit = ports.unit or PublishAfterWork(ports.events)
     ranker = model_ranker if settings.ranker == "model" else ports.ranker
@@ -197,7 +201,7 @@ def bootstrap(ports: Ports, settings: Settings | None = None) -> UseCases:
             shared.freshness,
             shared.fanout_policy,
             PulledTimelines(ports.posts, ports.clock),
-            PostRows(ports.posts, ports.change_versions, ports.clock),
+            post_rows,
         ),
         notifications=workers.notifications,
         push_devices=PushDevices(ports.devices, ports.ids, ports.clock, settings.private_webhooks),

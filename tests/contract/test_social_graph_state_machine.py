@@ -95,6 +95,10 @@ class GraphsAgree(RuleBasedStateMachine):
             self.model.popular_followees(user, more_than)
         )
 
+    @rule(user=users, asked=st.lists(st.sampled_from([*USERS, "nobody"]), max_size=7))
+    def followed_among(self, user: str, asked: list[str]) -> None:
+        assert self.mysql.followed_among(user, asked) == self.model.followed_among(user, asked)
+
     @invariant()
     def counts_and_following_ids_agree(self) -> None:
         for user in USERS:

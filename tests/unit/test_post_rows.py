@@ -1,7 +1,8 @@
 """Post rows kept per process under their ``post:`` versions: a row is read from the store
 once while its version is unchanged, and every change that bumps it (publishing, deleting,
-a like, a comment) is seen by the very next read, exactly as the store would answer it; the
-feed over the cached rows pages exactly as the feed without them."""
+a like, a comment) is seen by the very next read, exactly as the store would answer it, and
+so are the ranker's facts kept with each row; the feed over the cached rows pages exactly
+as the feed without them."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
+import attrs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,7 +18,7 @@ from instagram_core.domain.errors import Unavailable
 from instagram_core.domain.posts import Post
 from instagram_core.ports.posts import PostStore
 from instagram_core.services.freshness import post_key
-from instagram_core.services.post_rows import PostRows
+from instagram_core.services.post_rows import PostRows, RowFacts
 from tests.unit.conftest import World, new_world
 
 
@@ -76,6 +78,44 @@ def test_a_like_and_a_deletion_are_seen_by_the_next_read(world: World) -> None:
     assert rows.get_many([post.post_id]) == {}
 
 
+class CountingFacts:
+    """The ranker's read of row facts, counting the posts it is asked about."""
+
+    def __init__(self, world: World) -> None:
+        self._ranker = world.core.model_ranker()
+        self.asked = 0
+
+    def __call__(self, posts: Sequence[Post]) -> list[RowFacts]:
+        self.asked += len(posts)
+        facts: list[RowFacts] = self._ranker._row_facts(posts)
+        return facts
+
+
+def counts(facts: list[RowFacts]) -> list[tuple[int, int, bool]]:
+    """Likes, comments and whether the first media is a video, of each row's facts."""
+    return [(f[3], f[4], f[5]) for f in facts]
+
+
+def test_a_rows_facts_are_kept_with_it_until_its_version_changes(world: World) -> None:
+    author, fan = world.register("author"), world.register("fan")
+    posts = [world.post(author) for _ in range(2)]
+    ids = [p.post_id for p in posts]
+    rows, _ = rows_of(world)
+    read = CountingFacts(world)
+    first = list(rows.get_many(ids).values())
+    assert counts(rows.facts(first, read)) == [(0, 0, False), (0, 0, False)]
+    assert counts(rows.facts(first, read)) == [(0, 0, False), (0, 0, False)]
+    assert read.asked == 2  # kept with the rows
+    world.core.engagement().like(fan.user_id, ids[0])
+    world.core.comments().add(fan.user_id, ids[0], "nice")
+    again = rows.get_many(ids)
+    assert counts(rows.facts([again[i] for i in ids], read)) == [(1, 1, False), (0, 0, False)]
+    assert read.asked == 3  # only the bumped row's facts again
+    copy = attrs.evolve(first[1])  # equal, but not the row kept: its facts are read
+    assert counts(rows.facts([copy], read)) == [(0, 0, False)]
+    assert read.asked == 4
+
+
 def test_without_versions_every_read_goes_to_the_store(world: World) -> None:
     post = world.post(world.register("author"))
     rows, counting = rows_of(world, DownVersions())
@@ -118,6 +158,7 @@ def test_every_read_answers_as_the_store_does_now(steps: list[tuple[str, int, in
     fan = world.register("fan")
     ids: list[int] = []
     rows, _ = rows_of(world)
+    read = CountingFacts(world)
     store = world.adapters.posts()
     for verb, who, pick in steps:
         alive = sorted(store.get_many(ids))
@@ -135,7 +176,10 @@ def test_every_read_answers_as_the_store_does_now(steps: list[tuple[str, int, in
             world.core.engagement().unlike(fan.user_id, target)
         elif verb == "comment" and target is not None:
             world.core.comments().add(fan.user_id, target, "nice")
-        assert rows.get_many(ids) == store.get_many(ids)
+        found = rows.get_many(ids)
+        assert found == store.get_many(ids)
+        # The ranker's facts kept with the rows are what the stores answer now.
+        assert rows.facts(list(found.values()), read) == read(list(found.values()))
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])

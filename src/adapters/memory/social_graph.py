@@ -41,6 +41,10 @@ class InMemorySocialGraph:
         self._incoming: defaultdict[tuple[str, FollowStatus], list[_Key]] = defaultdict(list)
         self._outgoing_active: defaultdict[str, list[_Key]] = defaultdict(list)
         self._active_follower_ids: defaultdict[str, list[str]] = defaultdict(list)
+        self._followed: defaultdict[str, set[str]] = defaultdict(set)  # active, as a set
+        # Accounts by the bit length of their active follower count: the few with many
+        # followers are found without walking anyone's follows (popular_followees).
+        self._by_magnitude: defaultdict[int, set[str]] = defaultdict(set)
         self._blocks: set[tuple[str, str]] = set()  # (blocker, blocked)
 
     def get(self, follower_id: str, followee_id: str) -> Follow | None:
@@ -139,6 +143,11 @@ class InMemorySocialGraph:
         with self._lock:
             return [followee_id for _, followee_id in self._outgoing_active.get(user_id, [])]
 
+    def followed_among(self, user_id: str, candidates: Iterable[str]) -> set[str]:
+        with self._lock:
+            followed = self._followed.get(user_id)
+            return followed.intersection(candidates) if followed else set()
+
     def count_followers(self, user_id: str) -> int:
         with self._lock:
             return len(self._active_follower_ids.get(user_id, []))
@@ -149,11 +158,13 @@ class InMemorySocialGraph:
 
     def popular_followees(self, user_id: str, more_than: int) -> list[str]:
         with self._lock:
-            return [
-                followee_id
-                for _, followee_id in self._outgoing_active.get(user_id, [])
-                if len(self._active_follower_ids.get(followee_id, ())) > more_than
-            ]
+            followed = self._followed.get(user_id, set())
+            floor = max(0, more_than + 1).bit_length()  # counts above more_than start here
+            popular = [self._by_magnitude[size] for size in self._by_magnitude if size >= floor]
+            if sum(map(len, popular)) < len(followed):  # the fewer to walk: the popular
+                candidates: Iterable[str] = (u for group in popular for u in group)
+                return [u for u in candidates if u in followed and self._count(u) > more_than]
+            return [u for u in followed if self._count(u) > more_than]
 
     def mutual_counts(self, viewer_id: str, user_ids: Iterable[str]) -> dict[str, int]:
         with self._lock:
@@ -175,7 +186,9 @@ class InMemorySocialGraph:
         bisect.insort(self._incoming[(edge.followee_id, edge.status)], (micros, edge.follower_id))
         if edge.is_active:
             bisect.insort(self._outgoing_active[edge.follower_id], (micros, edge.followee_id))
+            self._move(edge.followee_id, +1)
             bisect.insort(self._active_follower_ids[edge.followee_id], edge.follower_id)
+            self._followed[edge.follower_id].add(edge.followee_id)
 
     def _unindex(self, edge: Follow) -> None:
         micros = to_micros(edge.created_at)
@@ -183,4 +196,17 @@ class InMemorySocialGraph:
         if edge.is_active:
             discard_sorted(self._outgoing_active[edge.follower_id], (micros, edge.followee_id))
             ids = self._active_follower_ids[edge.followee_id]
+            self._move(edge.followee_id, -1)
             del ids[bisect.bisect_left(ids, edge.follower_id)]
+            self._followed[edge.follower_id].discard(edge.followee_id)
+
+    def _count(self, user_id: str) -> int:
+        return len(self._active_follower_ids.get(user_id, ()))
+
+    def _move(self, user_id: str, change: int) -> None:
+        """Re-file ``user_id`` in :attr:`_by_magnitude` before its count changes."""
+        before = self._count(user_id)
+        old, new = before.bit_length(), (before + change).bit_length()
+        if old != new:
+            self._by_magnitude[old].discard(user_id)
+            self._by_magnitude[new].add(user_id)

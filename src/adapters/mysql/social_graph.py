@@ -227,6 +227,17 @@ class MySqlSocialGraph:
         )
         return [row["followee_id"] for row in rows]
 
+    def followed_among(self, user_id: str, candidates: Iterable[str]) -> set[str]:
+        followed: set[str] = set()
+        for batch in in_batches(candidates):
+            rows = self._pool.query(
+                "SELECT followee_id FROM follows WHERE follower_id = %s AND status = %s"
+                " AND followee_id IN %s",
+                (user_id, _ACTIVE, batch),
+            )
+            followed.update(row["followee_id"] for row in rows)
+        return followed
+
     def count_followers(self, user_id: str) -> int:
         return self._count(user_id, "follower_count")
 

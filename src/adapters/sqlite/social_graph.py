@@ -216,6 +216,15 @@ class SqliteSocialGraph:
         )
         return [row["followee_id"] for row in rows]
 
+    def followed_among(self, user_id: str, candidates: Iterable[str]) -> set[str]:
+        _wanted, param = json_ids(candidates)
+        rows = self._db.query(
+            "SELECT followee_id FROM follows WHERE follower_id = ? AND status = ?"
+            f" AND followee_id IN {JSON_IDS}",
+            (user_id, _ACTIVE, param),
+        )
+        return {row["followee_id"] for row in rows}
+
     def count_followers(self, user_id: str) -> int:
         return self._count(user_id, "follower_count")
 

@@ -56,17 +56,15 @@ def diversify(
     ``max_run`` below 1.
 
     Each author's posts queue by score and only queue heads compete by decayed score.
-    Authors sit in buckets by posts left: the largest count only falls, so finding it is
-    amortised O(1), and a critical author is alone in its bucket. The competition runs
-    as a walk down one sorted list where it can (see :func:`_by_fixed_keys`), else on a
-    heap of the queue heads (:func:`_by_heap`): the same order either way."""
+    The competition runs as a walk down one sorted list where it can (see
+    :func:`_by_fixed_keys`), else on a heap of the queue heads (:func:`_by_heap`): the
+    same order either way."""
     if max_run < 1:
         raise ValueError("max_run must be at least 1")
-    queues = _queues(candidates)
-    keyed = _fixed_keys(queues, decay) if 0.0 < decay <= 1.0 else None
-    if keyed is not None:
-        return _by_fixed_keys(keyed, queues, max_run)
-    return _by_heap(queues, max_run, decay, len(candidates))
+    fixed = _fixed_keys(candidates, decay) if 0.0 < decay <= 1.0 else None
+    if fixed is not None:
+        return _by_fixed_keys(*fixed, max_run)
+    return _by_heap(_queues(candidates), max_run, decay, len(candidates))
 
 
 def _queues(candidates: Sequence[tuple[int, str, float]]) -> Queues:
@@ -85,7 +83,7 @@ def _buckets(queues: Queues) -> list[set[str]]:
     return buckets
 
 
-def _by_fixed_keys(keyed: list[tuple[float, int, str]], queues: Queues, max_run: int) -> list[int]:
+def _by_fixed_keys(keyed: list[tuple[float, int, str]], most: int, max_run: int) -> list[int]:
     """The heap's order, as a walk down one list sorted once: the fast path.
 
     An author's ``k``-th post (best first) is its queue's head exactly when ``k`` of its
@@ -95,7 +93,43 @@ def _by_fixed_keys(keyed: list[tuple[float, int, str]], queues: Queues, max_run:
     remaining post of each author is its head. The best head is then the list's first
     remaining post, and the best head of anyone but the closed author the first remaining
     post by someone else: no heap, one sort in C (``keyed``, from :func:`_fixed_keys`,
-    which declines when some score is negative or a rounding tie would reorder a queue)."""
+    which declines when some score is negative or a rounding tie would reorder a queue).
+
+    No author can be critical while ``max_run * left >= most * (max_run + 1)`` (``most``:
+    the largest author's count at the start, which only falls), so until then the walk needs no
+    counts: it streams down the list, holding back the closed author's posts it passes
+    (only ever one author's: they are the first remaining, shown as soon as the run is
+    broken). :func:`_walk` keeps the counts for the last few steps, where one can be."""
+    n = len(keyed)
+    bound = most * (max_run + 1)
+    order: list[int] = []
+    held: deque[tuple[float, int, str]] = deque()  # the closed author's, passed over
+    last, run, left, i = "", 0, n, 0
+    while left and max_run * left >= bound:
+        closed = last if run >= max_run else None
+        if held and held[0][2] != closed:
+            entry = held.popleft()
+        else:
+            while i < n and keyed[i][2] == closed:
+                held.append(keyed[i])
+                i += 1
+            if i < n:
+                entry = keyed[i]
+                i += 1
+            else:  # only the closed author is left: the rule must yield
+                entry = held.popleft()
+        author = entry[2]
+        order.append(-entry[1])
+        run = run + 1 if author == last else 1
+        last, left = author, left - 1
+    if left:
+        order += _walk([*held, *keyed[i:]], max_run, last, run)
+    return order
+
+
+def _walk(keyed: list[tuple[float, int, str]], max_run: int, last: str, run: int) -> list[int]:
+    """:func:`_by_fixed_keys` over what is left of its list (after ``last``'s run of
+    ``run``), with the counts the critical test needs."""
     n = len(keyed)
     authors = [entry[2] for entry in keyed]
     firsts: dict[str, deque[int]] = defaultdict(deque)  # each author's remaining positions
@@ -103,9 +137,12 @@ def _by_fixed_keys(keyed: list[tuple[float, int, str]], queues: Queues, max_run:
         firsts[author].append(position)
     following = list(range(1, n + 1))  # the remaining positions as a linked list
     preceding = list(range(-1, n - 1))
-    buckets, counts = _buckets(queues), {author: len(q) for author, q in queues.items()}
+    counts = {author: len(positions) for author, positions in firsts.items()}
+    buckets: list[set[str]] = [set() for _ in range(max(counts.values(), default=0) + 1)]
+    for author, count in counts.items():
+        buckets[count].add(author)
     order: list[int] = []
-    first, last, run, left, top = 0, "", 0, n, len(buckets) - 1
+    first, left, top = 0, n, len(buckets) - 1
     while left:
         while not buckets[top]:
             top -= 1
@@ -116,13 +153,7 @@ def _by_fixed_keys(keyed: list[tuple[float, int, str]], queues: Queues, max_run:
             if critical != closed:
                 pick = firsts[critical][0]
         if pick < 0:
-            pick = first
-            if authors[pick] == closed:  # the best post by anyone else, if anyone is left
-                other = following[pick]
-                while other < n and authors[other] == closed:
-                    other = following[other]
-                if other < n:
-                    pick = other
+            pick = _first_by_other(first, authors, following, closed)
         author = authors[pick]
         firsts[author].popleft()
         before, after = preceding[pick], following[pick]
@@ -141,22 +172,50 @@ def _by_fixed_keys(keyed: list[tuple[float, int, str]], queues: Queues, max_run:
     return order
 
 
-def _fixed_keys(queues: Queues, decay: float) -> list[tuple[float, int, str]] | None:
-    """``(-decayed score, -post id, author)`` of every post, sorted; ``None`` where the
-    keys would not keep some queue's order (see :func:`_by_fixed_keys`)."""
+def _first_by_other(
+    first: int, authors: list[str], following: list[int], closed: str | None
+) -> int:
+    """The first remaining position, or the first by anyone but ``closed`` when it is
+    theirs and anyone else is left."""
+    if authors[first] != closed:
+        return first
+    n, other = len(authors), following[first]
+    while other < n and authors[other] == closed:
+        other = following[other]
+    return other if other < n else first
+
+
+def _fixed_keys(
+    candidates: Sequence[tuple[int, str, float]], decay: float
+) -> tuple[list[tuple[float, int, str]], int] | None:
+    """``(-decayed score, -post id, author)`` of every post, sorted, and the largest
+    author's count; ``None`` where the keys would not keep some queue's order (see
+    :func:`_by_fixed_keys`). One sort by score puts each author's posts in queue order; a
+    second, in C, sorts the keys."""
+    ranked = sorted([(-score, -post_id, n) for n, (post_id, _, score) in enumerate(candidates)])
+    if ranked and ranked[-1][0] > 0.0:  # the lowest score is below 0
+        return None
+    powers = [1.0]
+    previous: dict[str, tuple[float, int]] = {}  # each author's last key
+    depth: defaultdict[str, int] = defaultdict(int)  # and how many of its posts come before
     keyed: list[tuple[float, int, str]] = []
-    for author, queue in queues.items():
-        previous: tuple[float, int] | None = None
-        for k, (score, post_id) in enumerate(queue):
-            if score < 0.0:
+    for negative, negative_id, n in ranked:
+        author = candidates[n][1]
+        k = depth[author]
+        depth[author] = k + 1
+        if k:
+            if k == len(powers):
+                powers.append(decay**k)  # as the heap computes it, bit for bit
+            key = negative * powers[k]
+            if (key, negative_id) <= previous[author]:
                 return None
-            key = (-score * decay**k if k else -score, -post_id)
-            if previous is not None and key <= previous:
-                return None
-            previous = key
-            keyed.append((key[0], key[1], author))
+            previous[author] = (key, negative_id)
+            keyed.append((key, negative_id, author))
+        else:
+            previous[author] = (negative, negative_id)
+            keyed.append((negative, negative_id, author))
     keyed.sort()
-    return keyed
+    return keyed, max(depth.values(), default=0)
 
 
 def _by_heap(queues: Queues, max_run: int, decay: float, left: int) -> list[int]:

@@ -65,6 +65,12 @@ class SocialGraph(Protocol):
         """Every account ``user_id`` actively follows, in no particular order."""
         ...
 
+    def followed_among(self, user_id: str, candidates: Iterable[str]) -> set[str]:
+        """Those of ``candidates`` that ``user_id`` actively follows: a feed read checks
+        only its candidates' authors, so its cost follows the candidates, not the follow
+        count (a SQL store reads one index range per candidate, not every edge)."""
+        ...
+
     def count_followers(self, user_id: str) -> int:
         """Active followers; 0 for an unknown user."""
         ...

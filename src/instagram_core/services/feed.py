@@ -26,12 +26,13 @@ from instagram_core.ports.posts import PostStore
 from instagram_core.ports.ranking import Ranker
 from instagram_core.ports.restrictions import Restrictions
 from instagram_core.ports.social_graph import SocialGraph
+from instagram_core.services.audience import Audience
 from instagram_core.services.freshness import (
     Freshness,
     ReadRecorder,
     ReadStamp,
     feed_key,
-    post_key,
+    post_keys,
     profile_key,
     relations_key,
     timeline_key,
@@ -128,34 +129,33 @@ class FeedService:
         its snapshot id is a time-ordered id too): the "new posts" pill."""
         token = _parse_cursor(since)[1] if "." in since else since
         threshold = parse_id(token, "since")
-        following = self._following(viewer_id)
-        shown = self._shown(viewer_id, following)
+        audience = self._audience(viewer_id)
         try:
             ids = self._s.feeds.page(viewer_id, None, FEED_CAPACITY)
         except Unavailable:
             ids = None
         if ids is None:  # no cache to read: ask the authors' timelines
             per_author = self._policy.rebuild_posts_per_author
+            shown = audience.everyone()
             pulled = self._pulled(shown, None, FEED_CAPACITY, per_author=per_author)
             return sum(1 for p in pulled if p.post_id > threshold)
         merged = self._merged(viewer_id, ids)
-        return len(self._visible([i for i in merged if i > threshold], shown))
+        return len(self._visible([i for i in merged if i > threshold], audience))
 
     def _fresh(self, viewer_id: str, limit: int) -> FeedPage:
         # Each part's versions are noted before the part is read (see services.freshness).
         reads = self._freshness.recorder()
         reads.note([relations_key(viewer_id), feed_key(viewer_id)])
-        following = self._following(viewer_id)
-        shown = self._shown(viewer_id, following)
+        audience = self._audience(viewer_id)
         cached = self._s.feeds.page(viewer_id, None, FEED_CAPACITY)
         if cached is None:
-            rebuilt = self._rebuild(viewer_id, following)
+            rebuilt = self._rebuild(viewer_id, self._following(viewer_id))
             reads.note([feed_key(viewer_id)])  # past our own write; then read it back
             cached = self._s.feeds.page(viewer_id, None, FEED_CAPACITY)
             if cached is None:  # a cache that keeps nothing: what was written will do
                 cached = rebuilt
         ids = self._merged(viewer_id, cached, reads)
-        candidates = self._visible(ids, shown)
+        candidates = self._visible(ids, audience)
         order = self._rank(viewer_id, candidates)
         cursor = None
         if len(order) > limit:  # a snapshot only where a cursor can reach it
@@ -163,15 +163,15 @@ class FeedService:
             self._s.snapshots.save(viewer_id, snapshot_id, order, SNAPSHOT_TTL)
             cursor = f"{_RANKED}.{snapshot_id}.{limit}"
         by_id = {p.post_id: p for p in candidates}
-        page = self._settled([by_id[i] for i in order[:limit]], shown, reads)
+        page = self._settled([by_id[i] for i in order[:limit]], audience, reads)
         return self._shown_page(viewer_id, page, cursor, reads.stamp())
 
-    def _settled(self, page: list[Post], shown: Collection[str], reads: ReadRecorder) -> list[Post]:
+    def _settled(self, page: list[Post], audience: Audience, reads: ReadRecorder) -> list[Post]:
         """The page's posts read again now that their versions are noted: a post deleted
         since it was picked is dropped here, or its deletion is marked after the note."""
         authors = {u for p in page for u in (p.author_id, *p.tagged_user_ids)}
-        reads.note([*(post_key(p.post_id) for p in page), *map(profile_key, authors)])
-        return self._visible([p.post_id for p in page], shown)
+        reads.note([*post_keys(p.post_id for p in page), *map(profile_key, authors)])
+        return self._visible([p.post_id for p in page], audience)
 
     def _continue(self, viewer_id: str, snapshot_id: str, offset: int, limit: int) -> FeedPage:
         reads = self._freshness.recorder()
@@ -179,13 +179,14 @@ class FeedService:
         ids = self._s.snapshots.load(viewer_id, snapshot_id, offset, FEED_CAPACITY)
         if ids is None:
             raise InvalidInput("this feed cursor has expired; load the feed from the top")
-        shown = self._shown(viewer_id, self._following(viewer_id))
+        audience = self._audience(viewer_id)
         read = read_snapshot(
-            ids, limit, lambda window: {p.post_id: p for p in self._visible(window, shown)}
+            ids, limit, lambda window: {p.post_id: p for p in self._visible(window, audience)}
         )
         page, consumed, more = read.page, read.consumed, read.more
         cursor = f"{_RANKED}.{snapshot_id}.{offset + consumed}" if more else None
-        return self._shown_page(viewer_id, self._settled(page, shown, reads), cursor, reads.stamp())
+        page = self._settled(page, audience, reads)
+        return self._shown_page(viewer_id, page, cursor, reads.stamp())
 
     def _shown_page(
         self,
@@ -204,7 +205,7 @@ class FeedService:
 
     def _chronological(self, viewer_id: str, before: int | None, limit: int) -> FeedPage:
         """The degraded path: fan-out on read, newest first, no cache and no snapshot."""
-        shown = self._shown(viewer_id, self._following(viewer_id))
+        shown = self._audience(viewer_id).everyone()
         posts = self._pulled(shown, before, limit + 1, per_author=limit + 1)
         page = posts[:limit]
         cursor = f"{_CHRONOLOGICAL}.{page[-1].post_id}" if len(posts) > limit else None
@@ -265,16 +266,16 @@ class FeedService:
     def _following(self, viewer_id: str) -> set[str]:
         return {*self._s.graph.following_ids(viewer_id), viewer_id}
 
-    def _shown(self, viewer_id: str, following: set[str]) -> set[str]:
-        """Whose posts the viewer is shown: followed accounts and the viewer, less anyone
-        muted by or blocked with the viewer (the cached feed keeps them: a mute is undone)."""
+    def _audience(self, viewer_id: str) -> Audience:
         restrictions = self._s.restrictions
         hidden = restrictions.muted_ids(viewer_id) | restrictions.blocked_ids(viewer_id)
-        return following - hidden
+        return Audience(self._s.graph, viewer_id, hidden)
 
-    def _visible(self, ids: Sequence[int], shown: Collection[str]) -> list[Post]:
+    def _visible(self, ids: Sequence[int], audience: Audience) -> list[Post]:
         found = (self._s.posts if self._rows is None else self._rows).get_many(ids)
-        return [p for i in ids if (p := found.get(i)) and p.is_published and p.author_id in shown]
+        posts = [p for i in ids if (p := found.get(i)) and p.is_published]
+        shown = audience.among({p.author_id for p in posts})
+        return [p for p in posts if p.author_id in shown]
 
     def _rebuild(self, viewer_id: str, following: set[str]) -> list[int]:
         """Pull the feed from the authors' timelines into the cache; returns the ids written

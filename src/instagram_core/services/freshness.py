@@ -24,6 +24,11 @@ def post_key(post_id: int) -> str:
     return f"post:{post_id}"
 
 
+def post_keys(post_ids: Iterable[int]) -> list[str]:
+    """:func:`post_key` of many posts (a feed miss notes ~500: one comprehension)."""
+    return [f"post:{post_id}" for post_id in post_ids]
+
+
 def profile_key(user_id: str) -> str:
     """A user as shown beside their posts."""
     return f"profile:{user_id}"

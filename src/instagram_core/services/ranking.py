@@ -4,7 +4,7 @@ in one batched call per store, and lets the model score them."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from instagram_core.domain.events import CommentAdded, FeedPageShown, PostLiked
 from instagram_core.domain.media import MediaType
@@ -18,6 +18,7 @@ from instagram_core.ports.media import MediaStore
 from instagram_core.ports.posts import PostStore
 from instagram_core.ports.ranking import EngagementModel
 from instagram_core.ports.social_graph import SocialGraph
+from instagram_core.services.post_rows import PostRows, RowFacts
 
 LIKE_WEIGHT = 1.0
 COMMENT_WEIGHT = 2.0  # a comment says more about a relationship than a like
@@ -36,7 +37,11 @@ class ModelRanker:
         affinity: AffinityStore,
         model: EngagementModel,
         clock: Clock,
+        rows: PostRows | None = None,
     ) -> None:
+        """``rows``: the feed's post rows, which keep each row's counts and media type with
+        it, so a candidate read through them is not looked up again (see PostRows.facts)."""
+        self._rows = rows
         self._posts = posts
         self._media = media
         self._engagement = engagement
@@ -82,26 +87,63 @@ class ModelRanker:
             )
 
     def _facts(self, posts: Sequence[Post], now: datetime) -> CandidateColumns:
-        """The candidates' facts as columns: one batched call per store, then one
-        comprehension per fact (no object per candidate: see CandidateColumns)."""
-        ids = [p.post_id for p in posts]
-        authors = [p.author_id for p in posts]
-        first_media = [p.media_ids[0] for p in posts]
-        likes = self._engagement.like_counts(ids)
-        comments = self._comments.counts(ids)
+        """The candidates' facts as columns: each post's own facts as one tuple (kept with
+        its row, see PostRows.facts), turned into columns by one ``zip``; the authors'
+        follower counts in one batched call."""
+        known = (
+            self._row_facts(posts)
+            if self._rows is None
+            else self._rows.facts(posts, self._row_facts)
+        )
+        if not known:
+            return CandidateColumns.of([])
+        ids, authors, published, likes, comments, video, media, tags, located = zip(
+            *known, strict=True
+        )
         followers = self._graph.follower_counts(set(authors))
-        types = self._media.types(first_media)
-        video, hour = MediaType.VIDEO, 3600.0
-        published = [p.published_at or p.created_at for p in posts]
+        # Whole microseconds, as timedelta.total_seconds() divides them: the same floats.
+        now_micros = _micros(now)
         return CandidateColumns(
             post_ids=ids,
             author_ids=authors,
-            age_hours=[(now - at).total_seconds() / hour for at in published],
-            likes=[likes.get(i, 0) for i in ids],
-            comments=[comments.get(i, 0) for i in ids],
-            is_video=[types.get(m) is video for m in first_media],
-            media_counts=[len(p.media_ids) for p in posts],
+            age_hours=[(now_micros - at) / 1_000_000 / 3600.0 for at in published],
+            likes=likes,
+            comments=comments,
+            is_video=video,
+            media_counts=media,
             author_followers=[followers.get(a, 0) for a in authors],
-            hashtags=[p.hashtags for p in posts],
-            has_location=[p.location is not None for p in posts],
+            hashtags=tags,
+            has_location=located,
         )
+
+    def _row_facts(self, posts: Sequence[Post]) -> list[RowFacts]:
+        """What the ranker reads about each post (see RowFacts): one batched call per
+        store for the counts and the first media's type."""
+        ids = [p.post_id for p in posts]
+        first_media = [p.media_ids[0] for p in posts]
+        likes = self._engagement.like_counts(ids)
+        comments = self._comments.counts(ids)
+        types = self._media.types(first_media)
+        video = MediaType.VIDEO
+        return [
+            (
+                p.post_id,
+                p.author_id,
+                _micros(p.published_at or p.created_at),
+                likes.get(p.post_id, 0),
+                comments.get(p.post_id, 0),
+                types.get(m) is video,
+                len(p.media_ids),
+                p.hashtags,
+                p.location is not None,
+            )
+            for p, m in zip(posts, first_media, strict=True)
+        ]
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def _micros(at: datetime) -> int:
+    return (at - _EPOCH) // _MICROSECOND

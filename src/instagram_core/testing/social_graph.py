@@ -294,6 +294,9 @@ class SocialGraphContract:
                     if sum(g.is_active and g.followee_id == f.followee_id for g in newest_first)
                     > more_than
                 )
+            asked = [*USERS, "nobody", user]  # the feed's check of its candidates' authors
+            assert graph.followed_among(user, asked) == {f.followee_id for f in outgoing}
+            assert graph.followed_among(user, []) == set()
             assert graph.follower_ids_after(user, None, 10) == sorted(
                 f.follower_id for f in active_in
             )
@@ -336,6 +339,18 @@ class SocialGraphContract:
         assert sorted(social_graph.popular_followees("ann", 0)) == ["mid", "solo", "star"]
         assert list(social_graph.popular_followees("eve", 0)) == []
         assert list(social_graph.popular_followees("nobody", 0)) == []
+
+    def test_followed_among_checks_only_the_given_accounts(self, social_graph: SocialGraph) -> None:
+        social_graph.put(edge("ann", "bob"))
+        social_graph.put(edge("ann", "cat"))
+        social_graph.put(edge("ann", "dan", PENDING))  # a request is not a follow
+        social_graph.put(edge("eve", "fay"))  # someone else's follow
+        assert social_graph.followed_among("ann", ["bob", "dan", "fay", "ann", "bob"]) == {"bob"}
+        assert social_graph.followed_among("ann", iter(["cat", "nobody"])) == {"cat"}
+        assert social_graph.followed_among("ann", []) == set()
+        assert social_graph.followed_among("nobody", ["bob"]) == set()
+        social_graph.remove("ann", "bob")
+        assert social_graph.followed_among("ann", ["bob", "cat"]) == {"cat"}
 
     def test_activate_turns_a_pending_edge_active_once(self, social_graph: SocialGraph) -> None:
         social_graph.put(edge("a", "b", PENDING, at=1))
