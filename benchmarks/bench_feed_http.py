@@ -217,11 +217,19 @@ def _instagram() -> list[str]:
     return [sys.executable, "-c", "from instagram_entrypoints.cli import main; main()"]
 
 
-def instagram_argv(port: int, data_dir: Path) -> list[str]:
-    return [
-        *_instagram(),
-        *("serve", "--host", HOST, "--port", str(port), "--data-dir", str(data_dir)),
-    ]
+# ``instagram`` with page-shown hints back on the Kafka outbox, as before the hint lane: the
+# "before" side of ``--compare-outbox`` (the flag patches the wiring; the product has no
+# switch for it).
+HINTS_ON_OUTBOX = (
+    "from instagram_entrypoints import kafka_bus; "
+    "kafka_bus.route_hints = lambda *args: None; "
+    "from instagram_entrypoints.cli import main; main()"
+)
+
+
+def instagram_argv(port: int, data_dir: Path, hints_on_outbox: bool = False) -> list[str]:
+    head = [sys.executable, "-c", HINTS_ON_OUTBOX] if hints_on_outbox else _instagram()
+    return [*head, "serve", "--host", HOST, "--port", str(port), "--data-dir", str(data_dir)]
 
 
 def worker_argv(data_dir: Path) -> list[str]:
@@ -1090,6 +1098,8 @@ def bench_profile(args: argparse.Namespace, profile: str, wrk: str | None) -> No
             ours.stop()
             rows.append(Row("(ref) first page, no page cache", uncached(fresh_path), None))
         ours.stop()
+        if args.compare_outbox and engines:
+            rows += outbox_rows(args, world, world_env, bare, fresh_path, engines, work_dir)
         missed = [row.label for row in rows if row.miss and not _miss_goals_met(row)]
         miss_work = miss_profile(work_dir / "data", world_env) if missed else None
     report(rows, world, args, generator, profile)
@@ -1099,6 +1109,25 @@ def bench_profile(args: argparse.Namespace, profile: str, wrk: str | None) -> No
             "path's work in process, 20 viewers' first pages 3 times, ms per page"
         )
         print(miss_work)
+
+
+def outbox_rows(
+    args: argparse.Namespace,
+    world: World,
+    world_env: dict[str, str],
+    bare: Server,
+    fresh_path: str,
+    engines: dict[str, str],
+    work_dir: Path,
+) -> list[Row]:
+    """The miss rows again, in the same run, on the same data and engines, with our server
+    restarted with page-shown hints as outbox rows (the wiring before the Kafka hint lane)."""
+    port = free_port()
+    env = server_env({"INSTAGRAM_LOG_LEVEL": "warning", **world_env})
+    argv = instagram_argv(port, work_dir / "data", hints_on_outbox=True)
+    with running("instagram-serve-outbox-hints", argv, env, port, work_dir) as before:
+        wait_until(before, "/readyz", timeout=READY_TIMEOUT)
+        return miss_rows(args, world, before, bare, fresh_path, engines, "hints on outbox: ")
 
 
 def _miss_goals_met(row: Row) -> bool:
@@ -1149,6 +1178,7 @@ def miss_rows(
     bare: Server,
     fresh_path: str,
     engines: dict[str, str],
+    prefix: str = "",
 ) -> list[Row]:
     """The rows where the page cache cannot help: each request reads the first page of a
     viewer not read since the last post every viewer's page shows (``new_news``), so each
@@ -1176,7 +1206,7 @@ def miss_rows(
             rounds.append((mine, theirs))
         rows.append(
             Row(
-                label,
+                prefix + label,
                 median_result([o for o, _ in rounds]),
                 median_result([b for _, b in rounds]),
                 miss=True,
@@ -1199,14 +1229,15 @@ def report(
             "  (ours on Redis, MariaDB, Cassandra, S3 (moto), Kafka and Elasticsearch, all on "
             "this machine, with one `instagram worker all` process consuming)"
         )
-    print(f"  {'row':<36}{'side':<6}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
+    width = max(36, *(len(row.label) + 1 for row in rows))
+    print(f"  {'row':<{width}}{'side':<6}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
     verdicts = []
     for row in rows:
         sides = [("ours", row.ours)] + ([("bare", row.bare)] if row.bare else [])
         for side, result in sides:
             label = row.label if side == "ours" else ""
             print(
-                f"  {label:<36}{side:<6}{result.rps:>9.0f}{result.p50_ms:>9.2f}"
+                f"  {label:<{width}}{side:<6}{result.rps:>9.0f}{result.p50_ms:>9.2f}"
                 f"{result.p99_ms:>9.2f}{result.errors:>8}"
             )
         if row.bare is None:
@@ -1310,6 +1341,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         dest="reference",
         action="store_false",
         help="skip the reference row (GET /users/me: the floor of an authenticated endpoint)",
+    )
+    parser.add_argument(
+        "--compare-outbox",
+        action="store_true",
+        help="production: the miss rows again with page-shown hints as outbox rows (before)",
     )
     parser.add_argument(
         "--profile",
