@@ -39,11 +39,27 @@ What the script does, every step bounded in time:
    once the servers have stopped. The event loop, HTTP parsing and the thread hops are not
    in it: the reference row ``GET /users/me`` is their floor.
 
+Profiles (``--profile``, default ``all``: the embedded rows, then the production rows):
+
+- ``embedded``: the steps above, SQLite in a temp data dir, the handlers in the server;
+- ``production``: ``scripts/engines.py up`` starts Redis, MariaDB, moto S3, Kafka, Cassandra
+  and Elasticsearch (the six the profile uses; ``production_rig.py``), an
+  ``instagram worker all`` process runs the handlers, and each step that waits for the bus
+  waits until the outbox is relayed and every worker group has caught up. Same rows, same
+  bare app; the profile of a missed goal runs in process over the same engines. It runs
+  smaller unless told (200 viewers, 60 authors x 2 posts, 3 celebrities x 10 posts,
+  1 round, 3 s warm runs: a few minutes once the engines are up). If the engines cannot
+  start, its rows are skipped with the reason and the script still exits 0.
+  ``--compare-before`` measures the miss rows again in the same run on the branch point's
+  wiring (``BEFORE_WIRING``: page-shown hints as MariaDB outbox rows, every candidate's
+  media type and comment count read from the stores).
+
 Reference rows, ours only (``--no-reference`` drops them): ``GET /users/me``, the floor of a
 plain authenticated endpoint, and the first page with the page cache turned off. The load
 average is printed too: other work on the machine skews every figure.
 
-Run: ``python benchmarks/bench_feed_http.py [--viewers N] [--authors N] [--posts N]
+Run: ``python benchmarks/bench_feed_http.py [--profile all|embedded|production]
+[--compare-before] [--viewers N] [--authors N] [--posts N]
 [--celebrities N] [--celebrity-posts N] [--duration S] [--rounds N] [--connections N]
 [--loadgen auto|wrk|python] [--install-wrk] [--no-reference]``.
 Benchmarks print figures and never assert; missing pieces make the script skip (exit 0).
@@ -217,18 +233,23 @@ def _instagram() -> list[str]:
     return [sys.executable, "-c", "from instagram_entrypoints.cli import main; main()"]
 
 
-# ``instagram`` with page-shown hints back on the Kafka outbox, as before the hint lane: the
-# "before" side of ``--compare-outbox`` (the flag patches the wiring; the product has no
-# switch for it).
-HINTS_ON_OUTBOX = (
-    "from instagram_entrypoints import kafka_bus; "
+# ``instagram`` wired as at the branch point of issue 17's production rows: page-shown hints
+# as Kafka outbox rows, and the ranker reading every candidate's media type and comment
+# count from the stores. The "before" side of ``--compare-before`` (it patches the wiring
+# in the server process; the product has no switch for it).
+BEFORE_WIRING = (
+    "import importlib; "
+    "wiring = importlib.import_module('instagram_core.bootstrap'); "
+    "kafka_bus = importlib.import_module('instagram_entrypoints.kafka_bus'); "
     "kafka_bus.route_hints = lambda *args: None; "
+    "wiring.KeptMediaTypes = lambda media: media; "
+    "wiring.KeptCommentCounts = lambda comments, versions, clock: comments; "
     "from instagram_entrypoints.cli import main; main()"
 )
 
 
-def instagram_argv(port: int, data_dir: Path, hints_on_outbox: bool = False) -> list[str]:
-    head = [sys.executable, "-c", HINTS_ON_OUTBOX] if hints_on_outbox else _instagram()
+def instagram_argv(port: int, data_dir: Path, before: bool = False) -> list[str]:
+    head = [sys.executable, "-c", BEFORE_WIRING] if before else _instagram()
     return [*head, "serve", "--host", HOST, "--port", str(port), "--data-dir", str(data_dir)]
 
 
@@ -1098,8 +1119,8 @@ def bench_profile(args: argparse.Namespace, profile: str, wrk: str | None) -> No
             ours.stop()
             rows.append(Row("(ref) first page, no page cache", uncached(fresh_path), None))
         ours.stop()
-        if args.compare_outbox and engines:
-            rows += outbox_rows(args, world, world_env, bare, fresh_path, engines, work_dir)
+        if args.compare_before and engines:
+            rows += before_rows(args, world, world_env, bare, fresh_path, engines, work_dir)
         missed = [row.label for row in rows if row.miss and not _miss_goals_met(row)]
         miss_work = miss_profile(work_dir / "data", world_env) if missed else None
     report(rows, world, args, generator, profile)
@@ -1111,7 +1132,7 @@ def bench_profile(args: argparse.Namespace, profile: str, wrk: str | None) -> No
         print(miss_work)
 
 
-def outbox_rows(
+def before_rows(
     args: argparse.Namespace,
     world: World,
     world_env: dict[str, str],
@@ -1121,13 +1142,13 @@ def outbox_rows(
     work_dir: Path,
 ) -> list[Row]:
     """The miss rows again, in the same run, on the same data and engines, with our server
-    restarted with page-shown hints as outbox rows (the wiring before the Kafka hint lane)."""
+    restarted on the branch point's wiring (``BEFORE_WIRING``)."""
     port = free_port()
     env = server_env({"INSTAGRAM_LOG_LEVEL": "warning", **world_env})
-    argv = instagram_argv(port, work_dir / "data", hints_on_outbox=True)
-    with running("instagram-serve-outbox-hints", argv, env, port, work_dir) as before:
+    argv = instagram_argv(port, work_dir / "data", before=True)
+    with running("instagram-serve-before", argv, env, port, work_dir) as before:
         wait_until(before, "/readyz", timeout=READY_TIMEOUT)
-        return miss_rows(args, world, before, bare, fresh_path, engines, "hints on outbox: ")
+        return miss_rows(args, world, before, bare, fresh_path, engines, "before: ")
 
 
 def _miss_goals_met(row: Row) -> bool:
@@ -1343,9 +1364,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="skip the reference row (GET /users/me: the floor of an authenticated endpoint)",
     )
     parser.add_argument(
-        "--compare-outbox",
+        "--compare-before",
         action="store_true",
-        help="production: the miss rows again with page-shown hints as outbox rows (before)",
+        help="production: the miss rows again on the branch point's wiring (BEFORE_WIRING)",
     )
     parser.add_argument(
         "--profile",

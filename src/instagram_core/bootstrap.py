@@ -23,6 +23,7 @@ from instagram_core.ports.intents import Intents
 from instagram_core.services.accounts import AccountService
 from instagram_core.services.cleanup import CleanupService
 from instagram_core.services.closeness import Closeness
+from instagram_core.services.comment_counts import KeptCommentCounts
 from instagram_core.services.comments import CommentService
 from instagram_core.services.discovery import DiscoveryService
 from instagram_core.services.engagement import EngagementService
@@ -40,6 +41,7 @@ from instagram_core.services.handlers import (
 from instagram_core.services.highlights import HighlightService
 from instagram_core.services.intents import IntentSweep, Outcomes, OutcomeStores, PublishAfterWrite
 from instagram_core.services.media import MediaService
+from instagram_core.services.media_types import KeptMediaTypes
 from instagram_core.services.media_views import MediaViews
 from instagram_core.services.notifications import NotificationService, NotificationStores
 from instagram_core.services.post_rows import PostRows
@@ -95,9 +97,11 @@ def bootstrap(ports: Ports, settings: Settings | None = None) -> UseCases:
     )
     model_ranker = ModelRanker(
         posts=ports.posts,
-        media=ports.media,
+        # Types never change once issued: kept per process, not read per candidate.
+        media=KeptMediaTypes(ports.media),
         engagement=ports.engagement,
-        comments=ports.comments,
+        # Under the posts' versions, as the feed keeps their rows (services.post_rows).
+        comments=KeptCommentCounts(ports.comments, ports.change_versions, ports.clock),
         graph=ports.graph,
         affinity=ports.affinity,
         model=ports.engagement_model,
