@@ -73,6 +73,7 @@ class _Shared:
     freshness: Freshness
     feeds: TrackedFeedCache
     gate: AudienceGate
+    comment_counts: KeptCommentCounts
     views: PostViews
     media: MediaService
     pipeline: MediaPipeline
@@ -100,8 +101,7 @@ def bootstrap(ports: Ports, settings: Settings | None = None) -> UseCases:
         # Types never change once issued: kept per process, not read per candidate.
         media=KeptMediaTypes(ports.media),
         engagement=ports.engagement,
-        # Under the posts' versions, as the feed keeps their rows (services.post_rows).
-        comments=KeptCommentCounts(ports.comments, ports.change_versions, ports.clock),
+        comments=shared.comment_counts,
         graph=ports.graph,
         affinity=ports.affinity,
         model=ports.engagement_model,
@@ -283,16 +283,20 @@ def _shared(ports: Ports, settings: Settings) -> _Shared:
     media_views = MediaViews(
         media=ports.media, blobs=ports.blobs, clock=ports.clock, url_ttl=DOWNLOAD_URL_TTL
     )
+    # Under the posts' versions, as the feed keeps their rows (services.post_rows): the
+    # ranker counts a miss's candidates, and the page's views find their counts kept.
+    comment_counts = KeptCommentCounts(ports.comments, ports.change_versions, ports.clock)
     return _Shared(
         freshness=freshness,
         # Every feed write goes through this wrapper, which marks the feed changed.
         feeds=TrackedFeedCache(ports.feeds, freshness),
         gate=AudienceGate(ports.graph, ports.restrictions),
+        comment_counts=comment_counts,
         views=PostViews(
             users=ports.users,
             media_views=media_views,
             engagement=ports.engagement,
-            comments=ports.comments,
+            comments=comment_counts,
         ),
         media=MediaService(
             media=ports.media,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
+from typing import Protocol
 
 from instagram_core.domain.errors import Unavailable
 from instagram_core.ports.change_versions import ChangeVersions
@@ -23,6 +24,13 @@ from instagram_core.services.freshness import post_key
 
 MAX_POSTS = 50_000  # three ints each
 TTL = timedelta(minutes=5)
+
+
+class CommentCounts(Protocol):
+    """What the ranker and the post views read of the comments: :meth:`CommentStore.counts`,
+    or :class:`KeptCommentCounts` over it."""
+
+    def counts(self, post_ids: Iterable[int]) -> Mapping[int, int]: ...
 
 
 class KeptCommentCounts:

@@ -17,6 +17,7 @@ from instagram_core.ports.engagement import EngagementStore
 from instagram_core.ports.posts import PostStore
 from instagram_core.ports.ranking import EngagementModel
 from instagram_core.ports.social_graph import SocialGraph
+from instagram_core.services.comment_counts import CommentCounts
 
 LIKE_WEIGHT = 1.0
 COMMENT_WEIGHT = 2.0  # a comment says more about a relationship than a like
@@ -27,13 +28,6 @@ class MediaTypes(Protocol):
     (``services.media_types.KeptMediaTypes``)."""
 
     def types(self, media_ids: Iterable[int]) -> Mapping[int, MediaType]: ...
-
-
-class CommentCounts(Protocol):
-    """What the ranker reads of the comments: :meth:`CommentStore.counts`, or a cache of it
-    (``services.comment_counts.KeptCommentCounts``)."""
-
-    def counts(self, post_ids: Iterable[int]) -> Mapping[int, int]: ...
 
 
 class ModelRanker:
