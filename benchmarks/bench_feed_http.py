@@ -39,11 +39,27 @@ What the script does, every step bounded in time:
    once the servers have stopped. The event loop, HTTP parsing and the thread hops are not
    in it: the reference row ``GET /users/me`` is their floor.
 
+Profiles (``--profile``, default ``all``: the embedded rows, then the production rows):
+
+- ``embedded``: the steps above, SQLite in a temp data dir, the handlers in the server;
+- ``production``: ``scripts/engines.py up`` starts Redis, MariaDB, moto S3, Kafka, Cassandra
+  and Elasticsearch (the six the profile uses; ``production_rig.py``), an
+  ``instagram worker all`` process runs the handlers, and each step that waits for the bus
+  waits until the outbox is relayed and every worker group has caught up. Same rows, same
+  bare app; the profile of a missed goal runs in process over the same engines. It runs
+  smaller unless told (200 viewers, 60 authors x 2 posts, 3 celebrities x 10 posts,
+  1 round, 3 s warm runs: a few minutes once the engines are up). If the engines cannot
+  start, its rows are skipped with the reason and the script still exits 0.
+  ``--compare-before`` measures the miss rows again in the same run on the branch point's
+  wiring (``BEFORE_WIRING``: page-shown hints as MariaDB outbox rows, every candidate's
+  media type and comment count read from the stores).
+
 Reference rows, ours only (``--no-reference`` drops them): ``GET /users/me``, the floor of a
 plain authenticated endpoint, and the first page with the page cache turned off. The load
 average is printed too: other work on the machine skews every figure.
 
-Run: ``python benchmarks/bench_feed_http.py [--viewers N] [--authors N] [--posts N]
+Run: ``python benchmarks/bench_feed_http.py [--profile all|embedded|production]
+[--compare-before] [--viewers N] [--authors N] [--posts N]
 [--celebrities N] [--celebrity-posts N] [--duration S] [--rounds N] [--connections N]
 [--loadgen auto|wrk|python] [--install-wrk] [--no-reference]``.
 Benchmarks print figures and never assert; missing pieces make the script skip (exit 0).
@@ -76,6 +92,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from production_rig import EnginesUnavailable, production_engines, settle
 
 ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "src"
@@ -118,6 +136,9 @@ def feed(cursor: str | None = None, bare: str | None = None) -> Response[bytes]:
 # The same compression as ours: a row asking for br compresses on both sides.
 app = Litestar(route_handlers=[feed], compression_config=compression_config())
 '''
+
+
+QUIET_LOGGERS = ("httpx", "instagram", "kafka", "cassandra", "elastic_transport")
 
 
 class Skip(Exception):
@@ -205,14 +226,37 @@ def server_env(extra: dict[str, str]) -> dict[str, str]:
     return env
 
 
-def instagram_argv(port: int, data_dir: Path) -> list[str]:
+def _instagram() -> list[str]:
     script = Path(sys.executable).parent / "instagram"
-    head = (
-        [str(script)]
-        if script.is_file()
-        else [sys.executable, "-c", "from instagram_entrypoints.cli import main; main()"]
-    )
+    if script.is_file():
+        return [str(script)]
+    return [sys.executable, "-c", "from instagram_entrypoints.cli import main; main()"]
+
+
+# ``instagram`` wired as at the branch point of issue 17's production rows: page-shown hints
+# as Kafka outbox rows, and the ranker reading every candidate's media type and comment
+# count from the stores. The "before" side of ``--compare-before`` (it patches the wiring
+# in the server process; the product has no switch for it).
+BEFORE_WIRING = (
+    "import importlib; "
+    "wiring = importlib.import_module('instagram_core.bootstrap'); "
+    "kafka_bus = importlib.import_module('instagram_entrypoints.kafka_bus'); "
+    "kafka_bus.route_hints = lambda *args: None; "
+    "wiring.KeptMediaTypes = lambda media: media; "
+    "wiring.KeptCommentCounts = lambda comments, versions, clock: comments; "
+    "from instagram_entrypoints.cli import main; main()"
+)
+
+
+def instagram_argv(port: int, data_dir: Path, before: bool = False) -> list[str]:
+    head = [sys.executable, "-c", BEFORE_WIRING] if before else _instagram()
     return [*head, "serve", "--host", HOST, "--port", str(port), "--data-dir", str(data_dir)]
+
+
+def worker_argv(data_dir: Path) -> list[str]:
+    """The production profile's handlers (media, fan-out, notifications, the indexer):
+    one ``instagram worker all`` process consuming Kafka, as a small fleet runs them."""
+    return [*_instagram(), "worker", "all", "--data-dir", str(data_dir)]
 
 
 # --- populating through the API -------------------------------------------------------------------
@@ -233,6 +277,7 @@ class Populator:
         import httpx
 
         self._client = client or httpx.Client(base_url=base_url + API, timeout=60.0)
+        self._blobs = base_url + "/blobs"  # served by the app itself (embedded profile)
         self._images = [tiny_jpeg(n) for n in range(8)]
 
     def close(self) -> None:
@@ -264,11 +309,13 @@ class Populator:
             ),
             200,
         ).json()
+        import httpx
+
         headers = {"Content-Type": "image/jpeg", **ticket.get("headers", {})}
-        self._ok(
-            self._client.put(ticket["upload_url"], content=self._images[n % 8], headers=headers),
-            200,
-        )
+        url, image = ticket["upload_url"], self._images[n % 8]
+        # A pre-signed S3 URL (production profile) is not the app's: PUT it directly.
+        put = self._client.put if url.startswith(self._blobs) else httpx.put
+        self._ok(put(url, content=image, headers=headers, timeout=60.0), 200)
         body = {"media_ids": [ticket["media_id"]], "caption": f"bench post {n} #bench"}
         created = self._ok(self._client.post("/posts", json=body, headers=auth), 201)
         return str(created.json()["post_id"])
@@ -385,7 +432,7 @@ def build(
     from instagram_entrypoints.http.app import create_app
 
     started = time.monotonic()
-    for name in ("httpx", "instagram"):  # a line per request and per push is noise here
+    for name in QUIET_LOGGERS:  # a line per request, per push, per Kafka connection: noise
         logging.getLogger(name).setLevel(logging.WARNING)
     overrides = {"data_dir": data_dir, "log_level": "warning"}
     settings = load_settings(overrides, environ={**os.environ, **env})
@@ -887,13 +934,26 @@ class Row:
 
 
 def prepare(
-    args: argparse.Namespace, stack: contextlib.ExitStack, work_dir: Path
+    args: argparse.Namespace, stack: contextlib.ExitStack, work_dir: Path, engines: dict[str, str]
 ) -> tuple[Server, World, dict[str, str]]:
     """Build the data, start our server on it, prime and capture; the server's extra
-    environment is returned for the reference row's restart."""
+    environment is returned for the reference row's restart. ``engines``: the production
+    profile's settings (empty: the embedded profile); then an ``instagram worker all``
+    process runs the handlers for the whole benchmark, and every step that waits for the
+    bus waits until it is idle (``settle``)."""
     plan = follow_plan(args.viewers, args.authors, args.celebrities)
     threshold = celebrity_threshold(args.authors, plan)
-    world_env = {"INSTAGRAM_FANOUT_CELEBRITY_THRESHOLD": str(threshold)}
+    world_env = {"INSTAGRAM_FANOUT_CELEBRITY_THRESHOLD": str(threshold), **engines}
+    if engines:
+        worker = stack.enter_context(
+            running(
+                "instagram-worker",
+                worker_argv(work_dir / "data"),
+                server_env({"INSTAGRAM_LOG_LEVEL": "warning", **world_env}),
+                0,
+                work_dir,
+            )
+        )
     print(
         f"populating: {args.viewers} viewers following 10..{args.authors} of {args.authors} "
         f"authors x {args.posts} posts and up to {args.celebrities} celebrities x "
@@ -902,6 +962,10 @@ def prepare(
         flush=True,
     )
     built = build(work_dir / "data", world_env, plan, args)
+    if engines:
+        if worker.process.poll() is not None:
+            raise RuntimeError(f"the worker exited:\n{worker.log_tail()}")
+        settle(engines, PUBLISH_TIMEOUT)  # the fan-out of every post, in the worker
     ours_port = free_port()
     ours = stack.enter_context(
         running(
@@ -925,8 +989,27 @@ def prepare(
 
 
 def bench(args: argparse.Namespace) -> None:
+    """Each profile asked for in turn; one whose engines cannot start is skipped."""
     check_requirements()
     wrk = pick_loadgen(args.loadgen, args.install_wrk)
+    for profile in ("embedded", "production") if args.profile == "all" else (args.profile,):
+        sized = sized_for(args, profile)
+        try:
+            bench_profile(sized, profile, wrk)
+        except Skip as exc:
+            print(f"bench_feed_http, {profile} profile: skipped: {exc}", flush=True)
+
+
+def start_engines(stack: contextlib.ExitStack, work_dir: Path) -> dict[str, str]:
+    """The production profile's engines, up until ``stack`` closes; Skip if they cannot."""
+    print("production profile: starting its engines (scripts/engines.py up) ...", flush=True)
+    try:
+        return stack.enter_context(production_engines(work_dir))
+    except EnginesUnavailable as exc:
+        raise Skip(str(exc)) from exc
+
+
+def bench_profile(args: argparse.Namespace, profile: str, wrk: str | None) -> None:
     generator = (
         f"wrk -t1 -c{args.connections} -d{args.duration:g}s --latency"
         if wrk
@@ -942,6 +1025,8 @@ def bench(args: argparse.Namespace) -> None:
 
     with contextlib.ExitStack() as stack:
         work_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-feed-http-")))
+        # Entered first, so brought down last: after every server and the worker.
+        engines = start_engines(stack, work_dir) if profile == "production" else {}
 
         def uncached(path: str) -> LoadResult:
             """Ours again on the same data, page cache off: what every read costs without
@@ -961,7 +1046,7 @@ def bench(args: argparse.Namespace) -> None:
                 wait_until(server, path, headers=auth, timeout=READY_TIMEOUT)  # feed rebuilt
                 return load(port, path, world.token, work_dir)
 
-        ours, world, world_env = prepare(args, stack, work_dir)
+        ours, world, world_env = prepare(args, stack, work_dir, engines)
 
         fresh_path = f"{API}/feed?limit={PAGE}"
         cursor_path = f"{API}/feed?limit={PAGE}&cursor={world.cursor}"
@@ -1002,7 +1087,7 @@ def bench(args: argparse.Namespace) -> None:
             flush=True,
         )
         world.load_before = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-        rows = miss_rows(args, world, ours, bare, fresh_path)
+        rows = miss_rows(args, world, ours, bare, fresh_path, engines)
         for label, path in (
             ("first page (warm)", fresh_path),
             ("cursor page 2 (warm)", cursor_path),
@@ -1034,15 +1119,36 @@ def bench(args: argparse.Namespace) -> None:
             ours.stop()
             rows.append(Row("(ref) first page, no page cache", uncached(fresh_path), None))
         ours.stop()
+        if args.compare_before and engines:
+            rows += before_rows(args, world, world_env, bare, fresh_path, engines, work_dir)
         missed = [row.label for row in rows if row.miss and not _miss_goals_met(row)]
-        profile = miss_profile(work_dir / "data", world_env) if missed else None
-    report(rows, world, args, generator)
-    if profile is not None:
+        miss_work = miss_profile(work_dir / "data", world_env) if missed else None
+    report(rows, world, args, generator, profile)
+    if miss_work is not None:
         print(
             f"  what is left in the miss rows ({', '.join(missed)}): cProfile of the miss "
             "path's work in process, 20 viewers' first pages 3 times, ms per page"
         )
-        print(profile)
+        print(miss_work)
+
+
+def before_rows(
+    args: argparse.Namespace,
+    world: World,
+    world_env: dict[str, str],
+    bare: Server,
+    fresh_path: str,
+    engines: dict[str, str],
+    work_dir: Path,
+) -> list[Row]:
+    """The miss rows again, in the same run, on the same data and engines, with our server
+    restarted on the branch point's wiring (``BEFORE_WIRING``)."""
+    port = free_port()
+    env = server_env({"INSTAGRAM_LOG_LEVEL": "warning", **world_env})
+    argv = instagram_argv(port, work_dir / "data", before=True)
+    with running("instagram-serve-before", argv, env, port, work_dir) as before:
+        wait_until(before, "/readyz", timeout=READY_TIMEOUT)
+        return miss_rows(args, world, before, bare, fresh_path, engines, "before: ")
 
 
 def _miss_goals_met(row: Row) -> bool:
@@ -1070,6 +1176,8 @@ def miss_profile(data_dir: Path, env: dict[str, str], viewers: int = 20) -> str:
     overrides = {"data_dir": data_dir, "log_level": "warning"}
     settings = load_settings(overrides, environ={**os.environ, **env})
     container = build_container(settings)
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
     with TestClient(create_app(container=container)):  # starts and stops the resources
         users = container.adapters.users()
         ids = [
@@ -1090,6 +1198,8 @@ def miss_rows(
     ours: Server,
     bare: Server,
     fresh_path: str,
+    engines: dict[str, str],
+    prefix: str = "",
 ) -> list[Row]:
     """The rows where the page cache cannot help: each request reads the first page of a
     viewer not read since the last post every viewer's page shows (``new_news``), so each
@@ -1108,6 +1218,8 @@ def miss_rows(
             news += 1
             new_news(ours.base_url, world.news, 200_000 + news)
             time.sleep(0.2)  # let the bus settle: the run measures reads, not fan-out
+            if engines:
+                settle(engines, PUBLISH_TIMEOUT)
             tokens = list(world.viewer_tokens)
             random.Random(news).shuffle(tokens)
             mine = run_viewers(ours.port, fresh_path, tokens, args.connections, mixed, encoding)
@@ -1115,7 +1227,7 @@ def miss_rows(
             rounds.append((mine, theirs))
         rows.append(
             Row(
-                label,
+                prefix + label,
                 median_result([o for o, _ in rounds]),
                 median_result([b for _, b in rounds]),
                 miss=True,
@@ -1124,20 +1236,29 @@ def miss_rows(
     return rows
 
 
-def report(rows: Sequence[Row], world: World, args: argparse.Namespace, generator: str) -> None:
+def report(
+    rows: Sequence[Row], world: World, args: argparse.Namespace, generator: str, profile: str
+) -> None:
     print()
     print(
-        f"bench_feed_http: GET {API}/feed?limit={PAGE}, one uvicorn worker each, 2 servers "
-        f"on {os.cpu_count()} cores; {generator}; medians of {args.rounds} interleaved runs"
+        f"bench_feed_http, {profile} profile: GET {API}/feed?limit={PAGE}, one uvicorn worker "
+        f"each, 2 servers on {os.cpu_count()} cores; {generator}; medians of {args.rounds} "
+        "interleaved runs"
     )
-    print(f"  {'row':<36}{'side':<6}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
+    if profile == "production":
+        print(
+            "  (ours on Redis, MariaDB, Cassandra, S3 (moto), Kafka and Elasticsearch, all on "
+            "this machine, with one `instagram worker all` process consuming)"
+        )
+    width = max(36, *(len(row.label) + 1 for row in rows))
+    print(f"  {'row':<{width}}{'side':<6}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
     verdicts = []
     for row in rows:
         sides = [("ours", row.ours)] + ([("bare", row.bare)] if row.bare else [])
         for side, result in sides:
             label = row.label if side == "ours" else ""
             print(
-                f"  {label:<36}{side:<6}{result.rps:>9.0f}{result.p50_ms:>9.2f}"
+                f"  {label:<{width}}{side:<6}{result.rps:>9.0f}{result.p50_ms:>9.2f}"
                 f"{result.p99_ms:>9.2f}{result.errors:>8}"
             )
         if row.bare is None:
@@ -1179,6 +1300,40 @@ def report(rows: Sequence[Row], world: World, args: argparse.Namespace, generato
     print(f"  (load average before/after: {world.load_before} / {load}; other work skews figures)")
 
 
+# The sizes each profile runs at unless told: the production profile builds its data through
+# MariaDB, Kafka and Cassandra next to five engines on the same small machine, so it runs
+# smaller and once, to stay bounded (a few minutes after the engines are up).
+SIZES = {
+    "embedded": {
+        "viewers": 400,
+        "authors": 150,
+        "posts": 2,
+        "celebrities": 5,
+        "celebrity_posts": 20,
+        "rounds": 3,
+        "duration": 5.0,
+    },
+    "production": {
+        "viewers": 200,
+        "authors": 60,
+        "posts": 2,
+        "celebrities": 3,
+        "celebrity_posts": 10,
+        "rounds": 1,
+        "duration": 3.0,
+    },
+}
+
+
+def sized_for(args: argparse.Namespace, profile: str) -> argparse.Namespace:
+    """``args`` with every size not given on the command line set to ``profile``'s."""
+    given = {name: getattr(args, name) for name in SIZES[profile]}
+    sizes = {
+        name: SIZES[profile][name] if value is None else value for name, value in given.items()
+    }
+    return argparse.Namespace(**{**vars(args), **sizes})
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == [LOADGEN_CHILD]:
@@ -1188,11 +1343,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         viewers_child(argv[1])
         return 0
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--duration", type=float, default=5.0, help="seconds of load per run")
+    parser.add_argument(
+        "--duration", type=float, help="seconds of load per warm run (embedded 5, production 3)"
+    )
     parser.add_argument("--warmup", type=float, default=1.0, help="seconds before measuring")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument(
-        "--rounds", type=int, default=3, help="interleaved runs per side; medians are reported"
+        "--rounds",
+        type=int,
+        help="interleaved runs per side, medians reported (embedded 3, production 1)",
     )
     parser.add_argument("--loadgen", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument(
@@ -1204,20 +1363,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_false",
         help="skip the reference row (GET /users/me: the floor of an authenticated endpoint)",
     )
-    parser.add_argument("--authors", type=int, default=150)
-    parser.add_argument("--posts", type=int, default=2, help="posts per author (>= 2 pages)")
     parser.add_argument(
-        "--viewers", type=int, default=400, help="distinct viewers of the miss rows (200..1000)"
+        "--compare-before",
+        action="store_true",
+        help="production: the miss rows again on the branch point's wiring (BEFORE_WIRING)",
     )
-    parser.add_argument("--celebrities", type=int, default=5)
-    parser.add_argument("--celebrity-posts", type=int, default=20)
+    parser.add_argument(
+        "--profile",
+        choices=("all", "embedded", "production"),
+        default="all",
+        help="all: the embedded rows, then the production rows (skipped without engines)",
+    )
+    parser.add_argument("--authors", type=int, help="authors (embedded 150, production 60)")
+    parser.add_argument("--posts", type=int, help="posts per author (>= 2 pages; 2)")
+    parser.add_argument(
+        "--viewers",
+        type=int,
+        help="distinct viewers of the miss rows, 200..1000 (embedded 400, production 200)",
+    )
+    parser.add_argument("--celebrities", type=int, help="embedded 5, production 3")
+    parser.add_argument("--celebrity-posts", type=int, help="embedded 20, production 10")
     args = parser.parse_args(argv)
-    if not (0 < args.duration <= 120 and 0 <= args.warmup <= 30 and 1 <= args.connections <= 64):
-        parser.error("--duration in (0, 120], --warmup in [0, 30], --connections in [1, 64]")
-    if not 1 <= args.rounds <= 9:
-        parser.error("--rounds in [1, 9]")
-    if args.authors * args.posts < 2 * PAGE:
-        parser.error(f"--authors x --posts must be at least {2 * PAGE} (two full pages)")
+    for profile in ("embedded", "production"):
+        sized = sized_for(args, profile)
+        if not (
+            0 < sized.duration <= 120 and 0 <= sized.warmup <= 30 and 1 <= sized.connections <= 64
+        ):
+            parser.error("--duration in (0, 120], --warmup in [0, 30], --connections in [1, 64]")
+        if not 1 <= sized.rounds <= 9:
+            parser.error("--rounds in [1, 9]")
+        if sized.authors * sized.posts < 2 * PAGE:
+            parser.error(f"--authors x --posts must be at least {2 * PAGE} (two full pages)")
     try:
         bench(args)
     except Skip as exc:

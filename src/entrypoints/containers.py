@@ -497,22 +497,30 @@ def use_durable_bus(container: Application) -> None:
     core.running_bus.override(bus)
     # Hints (a page shown) skip the durable queue: batched in memory, one transaction per
     # batch, off the request thread. Everything else goes to the durable bus as before.
-    core.hint_lane.override(
-        providers.Resource(run_best_effort_lane, container.adapters.database, core.handlers)
-    )
-    core.bus.override(
-        providers.Singleton(
-            BestEffortRouter,
-            providers.Singleton(LateBoundBus, providers.Delegate(core.running_bus)),
-            # Late too: the lane's handlers are the services that publish to this router.
-            providers.Singleton(LateBoundBus, providers.Delegate(core.hint_lane)),
-            BEST_EFFORT_MESSAGES,
-        )
+    route_hints(
+        container,
+        providers.Resource(run_best_effort_lane, container.adapters.database, core.handlers),
     )
     # Through the late-bound bus: the durable bus needs the handlers, which are the use
     # cases, which take this unit; publishing through ``core.bus`` reaches the same bus.
     core.unit.override(providers.Singleton(SqliteUnitOfWork, container.adapters.database, core.bus))
     core.intents.override(providers.Singleton(SqliteIntents, container.adapters.database, core.bus))
+
+
+def route_hints(container: Application, lane: providers.Provider[Any]) -> None:
+    """Publish ``BEST_EFFORT_MESSAGES`` to ``lane`` (a running ``BestEffortLane``) and every
+    other message to ``core.running_bus``, which keeps its guarantees."""
+    core = container.core
+    core.hint_lane.override(lane)
+    core.bus.override(
+        providers.Singleton(
+            BestEffortRouter,
+            providers.Singleton(LateBoundBus, providers.Delegate(core.running_bus)),
+            # Late too: the lane's handlers may be the services that publish to this router.
+            providers.Singleton(LateBoundBus, providers.Delegate(core.hint_lane)),
+            BEST_EFFORT_MESSAGES,
+        )
+    )
 
 
 def memory_container(start: datetime, settings: Settings | None = None) -> Application:

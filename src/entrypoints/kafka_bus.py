@@ -20,18 +20,22 @@ from functools import partial
 from dependency_injector import providers
 
 from instagram_adapters.kafka.dead_letters import DeadLetterQueue
+from instagram_adapters.kafka.hints import KafkaHintSender
 from instagram_adapters.kafka.intents import OutboxIntents
 from instagram_adapters.kafka.outbox import OutboxEventBus, OutboxRelay
 from instagram_adapters.kafka.publisher import KafkaEventBus
 from instagram_adapters.kafka.topics import Topology, ensure_topics
 from instagram_adapters.kafka.worker import KafkaWorker
+from instagram_adapters.memory.best_effort import BestEffortLane
 from instagram_adapters.mysql.outbox import MySqlOutbox
 from instagram_adapters.mysql.pool import MySqlPool
 from instagram_adapters.mysql.unit_of_work import MySqlUnitOfWork
 from instagram_adapters.pillow.processor import PillowMediaProcessor
+from instagram_core.domain.events import BEST_EFFORT_MESSAGES
 from instagram_core.services.handlers import WORKER_KINDS, worker_handlers
 from instagram_entrypoints.config import Settings
-from instagram_entrypoints.containers import Application, build_container
+from instagram_entrypoints.containers import Application, build_container, route_hints
+from instagram_entrypoints.wiring import run_lane
 
 log = logging.getLogger("instagram")
 
@@ -76,6 +80,22 @@ def open_outbox_bus(settings: Settings, pool: MySqlPool) -> Iterator[OutboxEvent
         kafka.close()
 
 
+def run_kafka_hint_lane(bus: OutboxEventBus) -> Iterator[BestEffortLane]:
+    """The Kafka profile's lane for hints (``BEST_EFFORT_MESSAGES``): the request thread
+    appends to a bounded buffer (oldest dropped and counted when full); one thread hands
+    batches to the producer every 50 ms without waiting for acknowledgements. It depends on
+    the outbox bus resource, so it stops (handing over what is buffered) before the
+    producer is closed, and closing the producer sends what it holds."""
+    sender = KafkaHintSender(bus.kafka)
+    lane = BestEffortLane(
+        {kind: [sender] for kind in BEST_EFFORT_MESSAGES},
+        flush_every=0.05,
+        batch=256,
+        capacity=10_000,
+    )
+    yield from run_lane(lane)
+
+
 def use_kafka_bus(container: Application, settings: Settings) -> None:
     """Replace the in-process bus by the Kafka outbox bus, the unit of work by one MySQL
     transaction that writes the outbox rows with the state, and the intents by outbox rows
@@ -97,6 +117,8 @@ def use_kafka_bus(container: Application, settings: Settings) -> None:
             wake=bus.provided.committed,
         )
     )
+    # A page shown skips the outbox: batched to the producer, no acknowledgement awaited.
+    route_hints(container, providers.Resource(run_kafka_hint_lane, bus))
     container.adapters.processor.override(
         providers.Singleton(PillowMediaProcessor, max_pixels=settings.max_image_pixels)
     )

@@ -76,6 +76,16 @@ def run_durable_bus(
         bus.stop(timeout=30)
 
 
+def run_lane(lane: BestEffortLane) -> Iterator[BestEffortLane]:
+    """A hint lane's writer thread for the process's life; shutdown writes what is
+    buffered (each profile's resource builds its lane and runs it through this)."""
+    lane.start()
+    try:
+        yield lane
+    finally:
+        lane.stop(timeout=30)
+
+
 def run_best_effort_lane(database: SqliteDatabase, handlers: HandlerMap) -> Iterator[Any]:
     """The embedded profile's lane for hints (``BEST_EFFORT_MESSAGES``): a bounded buffer
     written by one thread, one SQLite transaction (one ``fsync``) per batch instead of three
@@ -88,11 +98,7 @@ def run_best_effort_lane(database: SqliteDatabase, handlers: HandlerMap) -> Iter
         batch=128,
         capacity=10_000,
     )
-    lane.start()
-    try:
-        yield lane
-    finally:
-        lane.stop(timeout=30)
+    yield from run_lane(lane)
 
 
 TEXT_REFUSAL_THRESHOLD = 0.97

@@ -23,6 +23,7 @@ from instagram_core.ports.intents import Intents
 from instagram_core.services.accounts import AccountService
 from instagram_core.services.cleanup import CleanupService
 from instagram_core.services.closeness import Closeness
+from instagram_core.services.comment_counts import KeptCommentCounts
 from instagram_core.services.comments import CommentService
 from instagram_core.services.discovery import DiscoveryService
 from instagram_core.services.engagement import EngagementService
@@ -40,6 +41,7 @@ from instagram_core.services.handlers import (
 from instagram_core.services.highlights import HighlightService
 from instagram_core.services.intents import IntentSweep, Outcomes, OutcomeStores, PublishAfterWrite
 from instagram_core.services.media import MediaService
+from instagram_core.services.media_types import KeptMediaTypes
 from instagram_core.services.media_views import MediaViews
 from instagram_core.services.notifications import NotificationService, NotificationStores
 from instagram_core.services.post_rows import PostRows
@@ -71,6 +73,7 @@ class _Shared:
     freshness: Freshness
     feeds: TrackedFeedCache
     gate: AudienceGate
+    comment_counts: KeptCommentCounts
     views: PostViews
     media: MediaService
     pipeline: MediaPipeline
@@ -98,9 +101,10 @@ def bootstrap(ports: Ports, settings: Settings | None = None) -> UseCases:
     post_rows = PostRows(ports.posts, ports.change_versions, ports.clock)
     model_ranker = ModelRanker(
         posts=ports.posts,
-        media=ports.media,
+        # Types never change once issued: kept per process, not read per candidate.
+        media=KeptMediaTypes(ports.media),
         engagement=ports.engagement,
-        comments=ports.comments,
+        comments=shared.comment_counts,
         graph=ports.graph,
         affinity=ports.affinity,
         model=ports.engagement_model,
@@ -283,16 +287,20 @@ def _shared(ports: Ports, settings: Settings) -> _Shared:
     media_views = MediaViews(
         media=ports.media, blobs=ports.blobs, clock=ports.clock, url_ttl=DOWNLOAD_URL_TTL
     )
+    # Under the posts' versions, as the feed keeps their rows (services.post_rows): the
+    # ranker counts a miss's candidates, and the page's views find their counts kept.
+    comment_counts = KeptCommentCounts(ports.comments, ports.change_versions, ports.clock)
     return _Shared(
         freshness=freshness,
         # Every feed write goes through this wrapper, which marks the feed changed.
         feeds=TrackedFeedCache(ports.feeds, freshness),
         gate=AudienceGate(ports.graph, ports.restrictions),
+        comment_counts=comment_counts,
         views=PostViews(
             users=ports.users,
             media_views=media_views,
             engagement=ports.engagement,
-            comments=ports.comments,
+            comments=comment_counts,
         ),
         media=MediaService(
             media=ports.media,

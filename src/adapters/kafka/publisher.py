@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
@@ -67,6 +67,24 @@ class KafkaEventBus:
         except KafkaError as exc:
             logger.warning("could not publish to %s: %r", topic, exc)
             raise Unavailable("the event bus (Kafka) is unavailable") from exc
+
+    def publish_unacknowledged(
+        self, message: Message, on_failure: Callable[[BaseException], object]
+    ) -> None:
+        """Hand ``message`` to the producer and return without waiting for the broker: for
+        hints only (``BEST_EFFORT_MESSAGES``), whose loss nobody can see. A record the broker
+        refuses later is reported to ``on_failure``, on the producer's own thread; a
+        producer that cannot take it now (no broker, buffer full) raises ``Unavailable``."""
+        route = self._topology.route(type(message))
+        if route is None:
+            logger.debug("no topic for %s; dropped", type(message).__name__)
+            return
+        topic, key = self._topology.topic(route.family), self._topology.key(message)
+        try:
+            future = self._open().send(topic, key=key, value=encode(wrap(message)))
+        except KafkaError as exc:
+            raise Unavailable("the event bus (Kafka) is unavailable") from exc
+        future.add_errback(on_failure)
 
     @contextlib.contextmanager
     def deferring(self) -> Iterator[None]:

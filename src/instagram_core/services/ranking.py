@@ -3,8 +3,9 @@ in one batched call per store, and lets the model score them."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 from instagram_core.domain.events import CommentAdded, FeedPageShown, PostLiked
 from instagram_core.domain.media import MediaType
@@ -12,16 +13,23 @@ from instagram_core.domain.posts import Post
 from instagram_core.domain.ranking import CandidateColumns
 from instagram_core.ports.affinity import AffinityStore
 from instagram_core.ports.clock import Clock
-from instagram_core.ports.comments import CommentStore
 from instagram_core.ports.engagement import EngagementStore
-from instagram_core.ports.media import MediaStore
 from instagram_core.ports.posts import PostStore
 from instagram_core.ports.ranking import EngagementModel
 from instagram_core.ports.social_graph import SocialGraph
+from instagram_core.services.comment_counts import CommentCounts
 from instagram_core.services.post_rows import PostRows, RowFacts
 
 LIKE_WEIGHT = 1.0
 COMMENT_WEIGHT = 2.0  # a comment says more about a relationship than a like
+
+
+class MediaTypes(Protocol):
+    """What the ranker reads of the media: :meth:`MediaStore.types`, or a cache of it
+    (``services.media_types.KeptMediaTypes``)."""
+
+    def types(self, media_ids: Iterable[int]) -> Mapping[int, MediaType]: ...
+
 
 
 class ModelRanker:
@@ -30,9 +38,9 @@ class ModelRanker:
     def __init__(
         self,
         posts: PostStore,
-        media: MediaStore,
+        media: MediaTypes,
         engagement: EngagementStore,
-        comments: CommentStore,
+        comments: CommentCounts,
         graph: SocialGraph,
         affinity: AffinityStore,
         model: EngagementModel,

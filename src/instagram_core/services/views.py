@@ -12,9 +12,9 @@ import attrs
 from instagram_core.domain.errors import Unavailable
 from instagram_core.domain.posts import Location, Post, PostStatus
 from instagram_core.domain.users import User
-from instagram_core.ports.comments import CommentStore
 from instagram_core.ports.engagement import EngagementStore
 from instagram_core.ports.users import UserStore
+from instagram_core.services.comment_counts import CommentCounts
 from instagram_core.services.media_views import MediaView, MediaViews, VariantView
 
 __all__ = ["DOWNLOAD_URL_TTL", "MediaView", "PostView", "PostViews", "VariantView"]
@@ -50,7 +50,7 @@ class PostViews:
         users: UserStore,
         media_views: MediaViews,
         engagement: EngagementStore,
-        comments: CommentStore,
+        comments: CommentCounts,
     ) -> None:
         self._users = users
         self._media_views = media_views
