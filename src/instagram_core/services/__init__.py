@@ -1,8 +1,10 @@
 """Use cases: each service method is one thing a user or a worker does."""
 
 from instagram_core.services.accounts import AccountService
+from instagram_core.services.audience import Audience
 from instagram_core.services.cleanup import CleanupService
 from instagram_core.services.closeness import Closeness
+from instagram_core.services.comment_counts import CommentCounts, KeptCommentCounts
 from instagram_core.services.comments import CommentService, CommentView
 from instagram_core.services.discovery import DiscoveryService, PostOrder
 from instagram_core.services.engagement import EngagementService
@@ -22,6 +24,7 @@ from instagram_core.services.intents import (
 )
 from instagram_core.services.known_users import KnownUsers
 from instagram_core.services.media import MediaService, UploadTicket
+from instagram_core.services.media_types import KeptMediaTypes
 from instagram_core.services.media_views import MediaView, MediaViews, VariantView
 from instagram_core.services.notifications import (
     NotificationService,
@@ -34,7 +37,7 @@ from instagram_core.services.profiles import ProfileService
 from instagram_core.services.publishing import MediaPipeline, PublishingService
 from instagram_core.services.pulled_timelines import PulledTimelines
 from instagram_core.services.push_devices import PushDevices
-from instagram_core.services.ranking import ModelRanker
+from instagram_core.services.ranking import MediaTypes, ModelRanker
 from instagram_core.services.resumable_uploads import ResumableUpload, ResumableUploadCases
 from instagram_core.services.search import SearchResults, SearchService, SearchType, UserResult
 from instagram_core.services.social import SocialService
@@ -49,9 +52,11 @@ from instagram_core.services.views import PostView, PostViews
 
 __all__ = [
     "AccountService",
+    "Audience",
     "BuildReport",
     "CleanupService",
     "Closeness",
+    "CommentCounts",
     "CommentService",
     "CommentView",
     "DeadLetterRouter",
@@ -69,9 +74,12 @@ __all__ = [
     "HighlightView",
     "IntentReport",
     "IntentSweep",
+    "KeptCommentCounts",
+    "KeptMediaTypes",
     "KnownUsers",
     "MediaPipeline",
     "MediaService",
+    "MediaTypes",
     "MediaView",
     "MediaViews",
     "ModelRanker",

@@ -31,7 +31,6 @@ class MediaTypes(Protocol):
     def types(self, media_ids: Iterable[int]) -> Mapping[int, MediaType]: ...
 
 
-
 class ModelRanker:
     """:class:`~instagram_core.ports.ranking.Ranker` backed by an engagement model."""
 
